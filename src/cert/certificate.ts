@@ -1,0 +1,71 @@
+import { X509Certificate } from 'node:crypto';
+import { pemEncode, sha256Hex } from './pem.js';
+
+/**
+ * A certificate as trustpatch handles it. node:crypto's X509Certificate reads RSA, EC and
+ * Ed25519 alike (node-forge's certificate API reads RSA only, see FIELD-NOTES.md).
+ */
+export interface Certificate {
+  der: Buffer;
+  pem: string;
+  /** SHA-256 of the DER, lowercase hex, no colons. */
+  fingerprint: string;
+  subject: string;
+  issuer: string;
+  commonName: string | undefined;
+  serialNumber: string;
+  notBefore: Date;
+  notAfter: Date;
+  isCA: boolean;
+  selfSigned: boolean;
+  keyType: string;
+  keySize: number | undefined;
+  x509: X509Certificate;
+}
+
+/** Parses DER bytes; throws when they are not a certificate. */
+export function certificateFromDer(der: Buffer): Certificate {
+  const x509 = new X509Certificate(der);
+  const key = x509.publicKey;
+  const details = key.asymmetricKeyDetails ?? {};
+  return {
+    der,
+    pem: pemEncode('CERTIFICATE', der),
+    fingerprint: sha256Hex(der),
+    subject: oneLine(x509.subject),
+    issuer: oneLine(x509.issuer),
+    commonName: attribute(x509.subject, 'CN'),
+    serialNumber: x509.serialNumber,
+    notBefore: new Date(x509.validFrom),
+    notAfter: new Date(x509.validTo),
+    isCA: x509.ca,
+    selfSigned: x509.subject === x509.issuer && x509.checkIssued(x509) && x509.verify(key),
+    keyType: describeKeyType(key.asymmetricKeyType, details.namedCurve),
+    keySize: details.modulusLength ?? curveBits(details.namedCurve),
+    x509,
+  };
+}
+
+/** `01:ab:..` style fingerprint for display. */
+export function colonFingerprint(hex: string): string {
+  return hex.toUpperCase().match(/../g)!.join(':');
+}
+
+function oneLine(distinguishedName: string): string {
+  return distinguishedName.split('\n').filter(Boolean).join(', ');
+}
+
+function attribute(distinguishedName: string, name: string): string | undefined {
+  const line = distinguishedName.split('\n').find((entry) => entry.startsWith(`${name}=`));
+  return line?.slice(name.length + 1);
+}
+
+function describeKeyType(type: string | undefined, curve: string | undefined): string {
+  if (type === 'ec') return `EC ${curve ?? ''}`.trim();
+  return (type ?? 'unknown').toUpperCase();
+}
+
+function curveBits(curve: string | undefined): number | undefined {
+  const bits: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521 };
+  return curve === undefined ? undefined : bits[curve];
+}

@@ -1,0 +1,80 @@
+/**
+ * The one boundary between trustpatch and a container engine (STYLE.md, rule 1). Everything
+ * outside src/docker talks to this interface and gets plain objects back; unit tests hand in
+ * a fake, integration tests the real engine.
+ */
+
+export interface ExecOptions {
+  /** Defaults to `0`: trust stores under /etc are root's, whatever user the image runs as. */
+  user?: string;
+  env?: string[];
+  /** Bytes written to the command's standard input, which is then closed. */
+  stdin?: Buffer | string;
+  timeoutMs?: number;
+}
+
+export interface ExecResult {
+  argv: readonly string[];
+  /** -1 when the command timed out (it may still be running inside the container). */
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+export interface ContainerSummary {
+  id: string;
+  name: string;
+  image: string;
+  state: string;
+  labels: Record<string, string>;
+}
+
+export interface ContainerInfo extends ContainerSummary {
+  running: boolean;
+  paused: boolean;
+  restarting: boolean;
+  user: string;
+  readOnlyRootfs: boolean;
+  env: string[];
+  platform: string;
+}
+
+/** An entry read from a container's filesystem through the archive API. */
+export interface ArchiveEntry {
+  name: string;
+  type: 'file' | 'directory' | 'symlink' | 'other';
+  content: Buffer;
+  linkTarget?: string;
+  mode: number;
+}
+
+/** A file to write into a container: `path` is absolute. */
+export interface FileToWrite {
+  path: string;
+  content: Buffer | string;
+  mode?: number;
+}
+
+export type ListFilters = Record<string, string[]>;
+
+export interface ContainerClient {
+  /** A short description of the engine, e.g. `unix:///var/run/docker.sock`. */
+  readonly endpoint: string;
+  ping(): Promise<void>;
+  list(filters?: ListFilters, all?: boolean): Promise<ContainerSummary[]>;
+  /** Throws NotFoundError when no container has that name or id. */
+  inspect(nameOrId: string): Promise<ContainerInfo>;
+  exec(id: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** The entries of `path` (one for a file or link; a directory with its contents); undefined when missing. */
+  getArchive(id: string, path: string): Promise<ArchiveEntry[] | undefined>;
+  /** Writes files as root:root, creating missing parent directories (0755). */
+  putFiles(id: string, files: readonly FileToWrite[]): Promise<void>;
+}
+
+export class NotFoundError extends Error {
+  constructor(readonly what: string) {
+    super(`${what} not found`);
+    this.name = 'NotFoundError';
+  }
+}

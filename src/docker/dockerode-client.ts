@@ -1,0 +1,148 @@
+import { PassThrough, type Duplex, type Readable } from 'node:stream';
+import type Dockerode from 'dockerode';
+import { EngineError } from '../errors.js';
+import {
+  NotFoundError,
+  type ArchiveEntry,
+  type ContainerClient,
+  type ContainerInfo,
+  type ContainerSummary,
+  type ExecOptions,
+  type ExecResult,
+  type FileToWrite,
+  type ListFilters,
+} from './container-client.js';
+import { packFiles, streamToBuffer, unpackEntries } from './tar.js';
+
+/** ContainerClient over dockerode: absorbs the engine's quirks and returns plain objects. */
+export class DockerodeClient implements ContainerClient {
+  constructor(
+    private readonly docker: Dockerode,
+    readonly endpoint: string,
+  ) {}
+
+  async ping(): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (error) {
+      throw new EngineError(`no Docker engine answers at ${this.endpoint} (${describe(error)}); start Docker, or set DOCKER_HOST to a reachable engine.`, { cause: error });
+    }
+  }
+
+  async list(filters: ListFilters = {}, all = true): Promise<ContainerSummary[]> {
+    const rows = await this.docker.listContainers({ all, filters: JSON.stringify(filters) });
+    return rows.map((row) => ({
+      id: row.Id,
+      name: (row.Names[0] ?? row.Id).replace(/^\//, ''),
+      image: row.Image,
+      state: row.State,
+      labels: row.Labels ?? {},
+    }));
+  }
+
+  async inspect(nameOrId: string): Promise<ContainerInfo> {
+    let data: Dockerode.ContainerInspectInfo;
+    try {
+      data = await this.docker.getContainer(nameOrId).inspect();
+    } catch (error) {
+      if (statusCode(error) === 404) throw new NotFoundError(`container ${nameOrId}`);
+      throw error;
+    }
+    const state = data.State;
+    return {
+      id: data.Id,
+      name: data.Name.replace(/^\//, ''),
+      image: data.Config.Image,
+      state: state.Status,
+      labels: data.Config.Labels ?? {},
+      running: state.Running && !state.Paused && !state.Restarting,
+      paused: state.Paused,
+      restarting: state.Restarting,
+      user: data.Config.User ?? '',
+      readOnlyRootfs: data.HostConfig.ReadonlyRootfs === true,
+      env: data.Config.Env ?? [],
+      platform: (data as { Platform?: string }).Platform ?? 'linux',
+    };
+  }
+
+  async exec(id: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const container = this.docker.getContainer(id);
+    const exec = await container.exec({
+      Cmd: [...argv],
+      User: options.user ?? '0',
+      Env: options.env,
+      AttachStdin: options.stdin !== undefined,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+    });
+    const abort = new AbortController();
+    const stream = (await exec.start({ hijack: true, stdin: options.stdin !== undefined, abortSignal: abort.signal } as Dockerode.ExecStartOptions)) as Duplex;
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    this.docker.modem.demuxStream(stream, stdout, stderr);
+    const collected = Promise.all([streamToBuffer(stdout), streamToBuffer(stderr)]);
+    const finished = new Promise<void>((resolve, reject) => {
+      stream.on('end', resolve).on('close', resolve).on('error', reject);
+    }).finally(() => {
+      stdout.end();
+      stderr.end();
+    });
+    if (options.stdin !== undefined) stream.end(options.stdin);
+    const timedOut = await withTimeout(finished, options.timeoutMs, () => {
+      abort.abort();
+      stream.destroy();
+    });
+    const [out, err] = await collected;
+    const exitCode = timedOut ? -1 : await exitCodeOf(exec);
+    return { argv, exitCode, stdout: out.toString('utf8'), stderr: err.toString('utf8'), timedOut };
+  }
+
+  async getArchive(id: string, path: string): Promise<ArchiveEntry[] | undefined> {
+    try {
+      const tar = (await this.docker.getContainer(id).getArchive({ path })) as Readable;
+      return await unpackEntries(tar);
+    } catch (error) {
+      // The engine answers 404 both for a missing path and for a missing container.
+      if (statusCode(error) === 404 && /could not find the file|no such file/i.test(describe(error))) return undefined;
+      if (statusCode(error) === 404) throw new NotFoundError(`container ${id}`);
+      throw error;
+    }
+  }
+
+  async putFiles(id: string, files: readonly FileToWrite[]): Promise<void> {
+    const tar = await packFiles(files);
+    await this.docker.getContainer(id).putArchive(tar, { path: '/' });
+  }
+}
+
+/** Resolves true when `work` did not finish within `ms` (after calling `onTimeout`). */
+async function withTimeout(work: Promise<void>, ms: number | undefined, onTimeout: () => void): Promise<boolean> {
+  if (ms === undefined) return work.then(() => false);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), ms);
+  });
+  const result = await Promise.race([work.then(() => false), expired]).finally(() => clearTimeout(timer));
+  if (result) onTimeout();
+  return result;
+}
+
+/** The engine can report an exec as still running just after its stream ends: poll briefly. */
+async function exitCodeOf(exec: Dockerode.Exec): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const info = await exec.inspect();
+    if (!info.Running) return info.ExitCode ?? -1;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return -1;
+}
+
+export function statusCode(error: unknown): number | undefined {
+  return (error as { statusCode?: number } | undefined)?.statusCode;
+}
+
+function describe(error: unknown): string {
+  const err = error as { code?: string; json?: { message?: string }; message?: string };
+  return [err?.json?.message, err?.code, err?.message].filter(Boolean).join(' ') || String(error);
+}

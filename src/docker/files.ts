@@ -1,0 +1,36 @@
+import { posix } from 'node:path';
+import type { ContainerClient } from './container-client.js';
+
+/** A regular file read out of a container, and the path it really lives at after links. */
+export interface ContainerFile {
+  /** The path asked for. */
+  path: string;
+  /** Where the content really is, after following symbolic links. */
+  realPath: string;
+  content: Buffer;
+}
+
+const MAX_LINKS = 8;
+
+/**
+ * Reads a regular file through the archive API, so no shell is needed. The API returns a link
+ * itself rather than its target, and distributions link their bundles (Alpine's
+ * /etc/ssl/cert.pem -> certs/ca-certificates.crt), so links are followed here.
+ */
+export async function readContainerFile(client: ContainerClient, id: string, path: string): Promise<ContainerFile | undefined> {
+  let current = path;
+  for (let hop = 0; hop <= MAX_LINKS; hop += 1) {
+    const entries = await client.getArchive(id, current);
+    const entry = entries?.[0];
+    if (entry === undefined) return undefined;
+    if (entry.type === 'file') return { path, realPath: current, content: entry.content };
+    if (entry.type !== 'symlink' || entry.linkTarget === undefined) return undefined;
+    current = posix.resolve(posix.dirname(current), entry.linkTarget);
+  }
+  return undefined;
+}
+
+/** True when a path exists in the container (file, directory or link). */
+export async function pathExists(client: ContainerClient, id: string, path: string): Promise<boolean> {
+  return (await client.getArchive(id, path)) !== undefined;
+}

@@ -1,0 +1,51 @@
+import { Readable } from 'node:stream';
+import { extract, pack } from 'tar-stream';
+import type { ArchiveEntry, FileToWrite } from './container-client.js';
+
+/**
+ * Files as a tar archive meant to be extracted at `/`. Only file entries are written, never
+ * directory entries: the engine then creates missing parents itself and leaves the mode and
+ * owner of existing directories alone.
+ */
+export async function packFiles(files: readonly FileToWrite[]): Promise<Buffer> {
+  const archive = pack();
+  for (const file of files) {
+    const name = file.path.replace(/^\/+/, '');
+    if (name === '' || name.split('/').includes('..')) throw new Error(`refusing to pack unsafe path ${file.path}`);
+    archive.entry({ name, mode: file.mode ?? 0o644, uid: 0, gid: 0, uname: 'root', gname: 'root', mtime: new Date() }, toBuffer(file.content));
+  }
+  archive.finalize();
+  return streamToBuffer(archive);
+}
+
+/** Every entry of a tar archive, with file contents. */
+export async function unpackEntries(tar: Readable): Promise<ArchiveEntry[]> {
+  const entries: ArchiveEntry[] = [];
+  const reader = extract();
+  const done = (async () => {
+    for await (const entry of reader) {
+      const header = entry.header;
+      const content = await streamToBuffer(entry);
+      entries.push({
+        name: header.name,
+        type: header.type === 'file' || header.type === 'directory' || header.type === 'symlink' ? header.type : 'other',
+        content,
+        linkTarget: header.linkname ?? undefined,
+        mode: header.mode ?? 0,
+      });
+    }
+  })();
+  tar.pipe(reader);
+  await done;
+  return entries;
+}
+
+export async function streamToBuffer(stream: AsyncIterable<unknown>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}
+
+function toBuffer(content: Buffer | string): Buffer {
+  return typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+}

@@ -1,0 +1,52 @@
+/**
+ * The three kinds of error trustpatch distinguishes (see STYLE.md, rule 6).
+ * Only these carry an exit status; anything else is an internal error.
+ */
+
+/** Bad input from the user: the message names the value and the next step. Exit 2. */
+export class UserError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+/** A command line that yargs rejected (unknown flag, missing argument). Exit 2. */
+export class UsageError extends UserError {
+  constructor(message: string) {
+    super(`${message} (see \`trustpatch --help\`)`);
+    this.name = 'UsageError';
+  }
+}
+
+/** The Docker engine cannot be reached or answered something unusable. Exit 3. */
+export class EngineError extends Error {
+  readonly exitCode = 3;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EngineError';
+  }
+}
+
+/** A command run inside a container failed: keeps argv, exit code and the tail of its output. */
+export class ContainerCommandError extends Error {
+  constructor(
+    readonly argv: readonly string[],
+    readonly exitCode: number,
+    readonly output: string,
+  ) {
+    super(`\`${argv.join(' ')}\` exited with ${exitCode}: ${tail(output)}`);
+    this.name = 'ContainerCommandError';
+  }
+}
+
+/** The last few lines of a command's output, for one-line error messages. */
+export function tail(output: string, lines = 3): string {
+  const kept = output.trim().split('\n').slice(-lines).join(' | ');
+  return kept === '' ? '(no output)' : kept;
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

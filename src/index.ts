@@ -1,0 +1,8 @@
+/** trustpatch as a library: the same functions the CLI calls. */
+export { runAdd, exitCodeFor, type AddOptions, type AddReport } from './commands/add.js';
+export { loadCertificates, parseCertificates, type LoadedCertificates } from './cert/load.js';
+export { certificateFromDer, type Certificate } from './cert/certificate.js';
+export { connect, type ConnectOptions } from './docker/connect.js';
+export type { ContainerClient, ContainerInfo, ExecResult } from './docker/container-client.js';
+export type { ContainerResult, ContainerStatus, PatchOptions } from './patch/types.js';
+export { UserError, EngineError, UsageError } from './errors.js';

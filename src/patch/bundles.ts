@@ -1,0 +1,49 @@
+import { bundleFingerprints } from '../cert/pem.js';
+import type { ContainerClient } from '../docker/container-client.js';
+import { readContainerFile } from '../docker/files.js';
+
+/** One bundle file as it was read: the basis for verifying and for rolling back. */
+export interface BundleSnapshot {
+  path: string;
+  realPath: string;
+  /** Undefined when the bundle did not exist. */
+  content: Buffer | undefined;
+  fingerprints: string[];
+}
+
+export async function snapshotBundles(client: ContainerClient, id: string, paths: readonly string[]): Promise<BundleSnapshot[]> {
+  return Promise.all(
+    paths.map(async (path) => {
+      const file = await readContainerFile(client, id, path);
+      const content = file?.content;
+      return { path, realPath: file?.realPath ?? path, content, fingerprints: content ? bundleFingerprints(content.toString('latin1')) : [] };
+    }),
+  );
+}
+
+/** True when every fingerprint is in every bundle. */
+export function allPresent(bundles: readonly BundleSnapshot[], fingerprints: readonly string[]): boolean {
+  return bundles.every((bundle) => fingerprints.every((fp) => bundle.fingerprints.includes(fp)));
+}
+
+/**
+ * Why the bundles after a patch are not acceptable, or undefined when they are: each must hold
+ * every new fingerprint exactly once (unless it was there twice already) and must not have lost
+ * any certificate it had before (an update can shrink a bundle: rancher/k3os#518).
+ */
+export function verifyBundles(before: readonly BundleSnapshot[], after: readonly BundleSnapshot[], wanted: readonly string[]): string | undefined {
+  for (const [index, bundle] of after.entries()) {
+    const old = before[index]!;
+    if (bundle.content === undefined) return `${bundle.path} is missing after the update`;
+    const missing = wanted.filter((fp) => !bundle.fingerprints.includes(fp));
+    if (missing.length > 0) return `${bundle.path} does not contain the certificate after the update`;
+    const lost = old.fingerprints.filter((fp) => !bundle.fingerprints.includes(fp));
+    if (lost.length > 0) return `${bundle.path} lost ${lost.length} certificate(s) in the update (${old.fingerprints.length} before, ${bundle.fingerprints.length} after)`;
+    for (const fp of wanted) {
+      const count = bundle.fingerprints.filter((other) => other === fp).length;
+      const countBefore = old.fingerprints.filter((other) => other === fp).length;
+      if (count > Math.max(1, countBefore)) return `${bundle.path} holds the certificate ${count} times`;
+    }
+  }
+  return undefined;
+}

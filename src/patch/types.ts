@@ -1,0 +1,48 @@
+import type { CheckResult } from '../check/https-check.js';
+import type { Certificate } from '../cert/certificate.js';
+import type { RollbackOutcome } from './rollback.js';
+
+/** A certificate about to be installed, with the file name (no extension) it gets. */
+export interface CertificateToInstall {
+  certificate: Certificate;
+  name: string;
+}
+
+export type InstallMode = 'auto' | 'never' | 'always';
+
+export interface PatchOptions {
+  checkUrls: readonly string[];
+  install: InstallMode;
+  /** Per container, for each command run inside it. */
+  timeoutMs: number;
+  proxy?: string;
+}
+
+/** What happened to one container (STYLE.md, rule 4): report, JSON and exit status derive from it. */
+interface ResultBase {
+  id: string;
+  name: string;
+  image: string;
+  family: string | null;
+  /** How trust was changed: `update-command`, `archive-only`, or null when nothing was done. */
+  method: string | null;
+  check: { before: CheckResult[]; after: CheckResult[] };
+  durationMs: number;
+  warnings: string[];
+}
+
+export type ContainerResult =
+  | (ResultBase & { status: 'patched' })
+  | (ResultBase & { status: 'already-trusted' })
+  | (ResultBase & { status: 'skipped'; reason: string })
+  | (ResultBase & { status: 'failed'; reason: string; rollback: RollbackOutcome });
+
+export type ContainerStatus = ContainerResult['status'];
+
+/** Progress of one container, for the terminal UI; the engine itself never prints. */
+export interface ProgressEvent {
+  container: string;
+  step: string;
+}
+
+export type ProgressListener = (event: ProgressEvent) => void;

@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** A throwaway certificate authority made with openssl, in its own temporary directory. */
+export interface TestCa {
+  dir: string;
+  certPath: string;
+  keyPath: string;
+  pem: string;
+}
+
+export interface ServerCert {
+  certPath: string;
+  keyPath: string;
+  cert: string;
+  key: string;
+}
+
+export type KeySpec = 'ec-p256' | 'ec-p384' | 'rsa-2048' | 'ed25519';
+
+export async function openssl(args: string[], cwd?: string): Promise<string> {
+  const { stdout } = await run('openssl', args, { cwd, maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
+export async function makeKey(path: string, spec: KeySpec = 'ec-p256'): Promise<void> {
+  const algorithm: Record<KeySpec, string[]> = {
+    'ec-p256': ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
+    'ec-p384': ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'],
+    'rsa-2048': ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
+    ed25519: ['-algorithm', 'ED25519'],
+  };
+  await openssl(['genpkey', ...algorithm[spec], '-out', path]);
+}
+
+/** A self-signed CA: basicConstraints CA:TRUE, valid `days` from now (negative: already expired). */
+export async function makeCa(name = 'trustpatch test CA', options: { key?: KeySpec; days?: number; dir?: string } = {}): Promise<TestCa> {
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'trustpatch-ca-')));
+  const slug = name.replace(/[^A-Za-z0-9]+/g, '-');
+  const keyPath = join(dir, `${slug}.key`);
+  const certPath = join(dir, `${slug}.crt`);
+  await makeKey(keyPath, options.key);
+  await openssl(['req', '-x509', '-new', '-key', keyPath, '-out', certPath, '-days', String(options.days ?? 30), '-subj', `/CN=${name}/O=trustpatch tests`,
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  return { dir, certPath, keyPath, pem: await readFile(certPath, 'utf8') };
+}
+
+/** A server certificate for localhost / 127.0.0.1 signed by `ca`. */
+export async function makeServerCert(ca: TestCa, name = 'localhost'): Promise<ServerCert> {
+  const keyPath = join(ca.dir, `${name}-server.key`);
+  const csrPath = join(ca.dir, `${name}-server.csr`);
+  const certPath = join(ca.dir, `${name}-server.crt`);
+  const extPath = join(ca.dir, `${name}-server.ext`);
+  await makeKey(keyPath);
+  await openssl(['req', '-new', '-key', keyPath, '-out', csrPath, '-subj', `/CN=${name}`]);
+  await writeFile(extPath, 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
+  await openssl(['x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-CAcreateserial', '-out', certPath, '-days', '30', '-extfile', extPath]);
+  return { certPath, keyPath, cert: await readFile(certPath, 'utf8'), key: await readFile(keyPath, 'utf8') };
+}
+
+/** SHA-256 fingerprint as lowercase hex, as openssl computes it (an independent check of ours). */
+export async function opensslFingerprint(certPath: string): Promise<string> {
+  const out = await openssl(['x509', '-in', certPath, '-noout', '-fingerprint', '-sha256']);
+  return out.trim().split('=')[1]!.replace(/:/g, '').toLowerCase();
+}
+
+export async function removeCa(ca: TestCa): Promise<void> {
+  await rm(ca.dir, { recursive: true, force: true });
+}
