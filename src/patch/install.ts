@@ -1,0 +1,25 @@
+import { describeProblem, execProblem } from '../check/exec-problem.js';
+import type { ContainerClient } from '../docker/container-client.js';
+import type { Installer } from '../distro/family.js';
+import { tail } from '../errors.js';
+
+/**
+ * Runs the installer's commands, non-interactive, each within `timeoutMs`. A failure (no
+ * network, no repository, a hang) is one line in `warnings` and the patch carries on with
+ * what can be done; returns whether every command succeeded.
+ */
+export async function runInstall(client: ContainerClient, id: string, installer: Installer, packages: readonly string[], timeoutMs: number, warnings: string[]): Promise<boolean> {
+  const what = `installing ${packages.join(' ')}`;
+  for (const argv of installer.commands) {
+    const run = await client.exec(id, argv, { env: [...installer.env], timeoutMs, user: '0' });
+    if (run.exitCode === 0 && !run.timedOut) continue;
+    const problem = execProblem(run);
+    let why: string;
+    if (problem !== undefined) why = describeProblem(problem, argv);
+    else if (run.timedOut) why = `\`${argv.join(' ')}\` timed out after ${Math.round(timeoutMs / 1000)}s (it may still be running in the container)`;
+    else why = `\`${argv.join(' ')}\` exited with ${run.exitCode}: ${tail(run.stderr || run.stdout, 1)}`;
+    warnings.push(`${what} failed: ${why}; carrying on without it`);
+    return false;
+  }
+  return true;
+}
