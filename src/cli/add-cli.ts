@@ -13,6 +13,7 @@ export interface AddArgs {
   timeout: number;
   concurrency: number;
   proxy?: string;
+  dryRun: boolean;
   quiet: boolean;
   host?: string;
 }
@@ -31,6 +32,7 @@ export async function addCli(args: AddArgs, io: Io): Promise<number> {
       timeoutMs: args.timeout * 1000,
       concurrency: args.concurrency,
       proxy: args.proxy,
+      dryRun: args.dryRun,
       host: args.host,
       onProgress: progress.onProgress,
     });

@@ -38,6 +38,7 @@ function parser(argv: readonly string[], io: Io, setExit: (code: number) => void
           .option('timeout', { type: 'number', default: 300, describe: 'seconds allowed for each command run inside a container' })
           .option('concurrency', { type: 'number', default: 8, describe: 'containers patched at once' })
           .option('proxy', { type: 'string', describe: 'send the check through this proxy (otherwise the container’s own HTTPS_PROXY applies)' })
+          .option('dry-run', { type: 'boolean', default: false, describe: 'detect and print, per container, the family, files, commands and check it would use; change nothing' })
           .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress, only the result lines' }),
       async (args) => {
         const { addCli } = await import('./add-cli.js');

@@ -17,6 +17,8 @@ export interface AddOptions {
   timeoutMs?: number;
   concurrency?: number;
   proxy?: string;
+  /** Detect and print the plan per container; change nothing. */
+  dryRun?: boolean;
   host?: string;
   /** Injected for tests; otherwise made from `host` / DOCKER_HOST. */
   client?: ContainerClient;
@@ -44,7 +46,7 @@ export async function runAdd(options: AddOptions): Promise<AddReport> {
   const context = {
     client,
     certificates: installed,
-    options: { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs: options.timeoutMs ?? 300_000, proxy: options.proxy },
+    options: { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs: options.timeoutMs ?? 300_000, proxy: options.proxy, dryRun: options.dryRun },
     onProgress: options.onProgress,
   };
   const results = await mapLimit(targets, options.concurrency ?? 8, (info) => patchContainer(context, info));

@@ -17,7 +17,7 @@ export async function runInstall(client: ContainerClient, id: string, installer:
     let why: string;
     if (problem !== undefined) why = describeProblem(problem, argv);
     else if (run.timedOut) why = `\`${argv.join(' ')}\` timed out after ${Math.round(timeoutMs / 1000)}s (it may still be running in the container)`;
-    else why = `\`${argv.join(' ')}\` exited with ${run.exitCode}: ${tail(run.stderr || run.stdout, 1)}`;
+    else why = `\`${argv.join(' ')}\` exited with ${run.exitCode}: ${tail(run.stderr || run.stdout, 1).trim()}`;
     warnings.push(`${what} failed: ${why}; carrying on without it`);
     return false;
   }

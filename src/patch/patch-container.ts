@@ -84,6 +84,8 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
     await client.putFiles(info.id, plan.anchors);
     changes.anchors.push(...plan.anchors.map((a) => a.path));
   }
+  const created = plan.seeds.find((seed) => seed.create);
+  if (method === 'archive-only' && created) draft.warnings.push(`there was no CA bundle: created ${created.realPath} holding only this CA`);
   draft.method = method;
   return { status: 'patched' };
 }
