@@ -17,9 +17,18 @@ export async function runInstall(client: ContainerClient, id: string, installer:
     let why: string;
     if (problem !== undefined) why = describeProblem(problem, argv);
     else if (run.timedOut) why = `\`${argv.join(' ')}\` timed out after ${Math.round(timeoutMs / 1000)}s (it may still be running in the container)`;
-    else why = `\`${argv.join(' ')}\` exited with ${run.exitCode}: ${tail(run.stderr || run.stdout, 1).trim()}`;
+    else why = `\`${argv.join(' ')}\` exited with ${run.exitCode}: ${firstComplaint(`${run.stderr}\n${run.stdout}`)}`;
     warnings.push(`${what} failed: ${why}; carrying on without it`);
     return false;
   }
   return true;
+}
+
+/**
+ * The package manager's first complaint (apt's `E:`, apk's `WARNING: fetching ...`, dnf's
+ * `Error:`), which names the cause; the last line usually names only the consequence.
+ */
+export function firstComplaint(output: string): string {
+  const lines = output.split('\n').map((line) => line.trim()).filter(Boolean);
+  return lines.find((line) => /^(E:|ERROR|WARNING|Error|error|Err:|Problem)/.test(line)) ?? tail(output, 1);
 }

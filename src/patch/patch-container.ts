@@ -54,11 +54,12 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   draft.family = survey.detection.family.id;
   Object.assign(changes, { bundles: survey.bundles, rm: survey.tools.rm });
   const plan = makePlan(survey, certificates, options.install);
-  if (options.dryRun) return { status: 'planned', plan: planSummary(plan) };
+  const fingerprints = certificates.map((c) => c.certificate.fingerprint);
+  const trusted = allPresent(survey.bundles, fingerprints) && (await anchorsPresent(client, info.id, plan));
+  if (options.dryRun) return trusted ? { status: 'already-trusted' } : { status: 'planned', plan: planSummary(plan) };
   step('checking before');
   draft.check.before = await checkAll(context, info, survey.tools.clients);
-  const fingerprints = certificates.map((c) => c.certificate.fingerprint);
-  if (allPresent(survey.bundles, fingerprints) && (await anchorsPresent(client, info.id, plan))) {
+  if (trusted) {
     draft.check.after = draft.check.before.map((c) => (c.tool === null ? bundleVerified(c) : c));
     return { status: 'already-trusted' };
   }

@@ -47,10 +47,9 @@ export function makePlan(survey: Survey, certificates: readonly CertificateToIns
   const wanted = mode === 'always' || (mode === 'auto' && tools.update === undefined);
   const install = wanted ? tools.installer : undefined;
   let installNote: string | undefined;
-  if (wanted && install === undefined) {
-    installNote = family.installers.length === 0
-      ? `no package brings an update command on ${family.id}`
-      : `no package manager in the container (looked for ${family.installers.map((i) => i.manager).join(', ')})`;
+  // The generic family has no package to install: nothing worth a warning.
+  if (wanted && install === undefined && family.installers.length > 0) {
+    installNote = `no package manager in the container (looked for ${family.installers.map((i) => i.manager).join(', ')})`;
   }
   const update = tools.update ?? (install ? family.updateCommands[0] : undefined);
   return {
@@ -87,6 +86,7 @@ export function planSummary(plan: Plan): PlanSummary {
     family: plan.family.id,
     files: [...plan.seeds.map((s) => s.realPath), ...plan.anchors.map((a) => a.path)],
     commands: [...(plan.install?.commands ?? []), ...(plan.update ? [plan.update] : [])].map((argv) => [...argv]),
-    check: plan.check,
+    // Whether a wget validates is known only once it has run (BusyBox's may not).
+    check: plan.check === 'wget' ? 'wget (if it validates certificates)' : plan.check,
   };
 }
