@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { trustpatch } from '../support/cli.js';
+import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
+import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
+import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
+import { bundleFingerprints, copyOut } from '../support/trust-checks.js';
+
+const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+describe('BusyBox images: no bundle, no package manager, a wget that proves nothing', function () {
+  let ca: TestCa;
+  let server: LocalHttpsServer;
+  let fingerprint: string;
+  const containers: string[] = [];
+
+  before(async () => {
+    ca = await makeCa('BusyBox Test Root');
+    server = await startHttpsServer(await makeServerCert(ca));
+    fingerprint = await opensslFingerprint(ca.certPath);
+  });
+  after(async () => {
+    await removeContainers(containers);
+    await server?.close();
+    if (ca) await removeCa(ca);
+  });
+
+  it('BusyBox 1.38 (shared rootfs): creates a bundle holding the CA; its wget "succeeds" untrusted, so only "bundle verified"', async () => {
+    const id = await startContainer(testImage('busybox'));
+    containers.push(id);
+    assert.equal(await copyOut(id, BUNDLE), undefined, 'the image has no bundle');
+    // The trap: this wget reaches a server nobody trusts and exits 0.
+    const untrusted = await execIn(id, ['wget', '-O', '/dev/null', server.url]);
+    assert.equal(untrusted.code, 0);
+    assert.match(untrusted.stderr, /TLS certificate validation not implemented/);
+
+    const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url]);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /patched {2}generic \(archive only\) {2}check: unavailable -> bundle verified/);
+    assert.doesNotMatch(result.stdout, /-> ok/, 'a wget without validation never counts as a passed check');
+    assert.match(result.stdout, /warning: there was no CA bundle: created \/etc\/ssl\/certs\/ca-certificates\.crt holding only this CA/);
+    assert.deepEqual(await bundleFingerprints((await copyOut(id, BUNDLE))!), [fingerprint]);
+  });
+
+  it('Debian busybox-static (os-release debian, no update command, no apt-get): archive only, the anchor kept', async () => {
+    const id = await startContainer(testImage('debian-busybox'));
+    containers.push(id);
+    const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url, '--name', 'corp-root']);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /patched {2}debian \(archive only\) {2}check: unavailable -> bundle verified/);
+    assert.match(result.stdout, /warning: no package manager in the container \(looked for \/usr\/bin\/apt-get\): patched the bundle through the archive API/);
+    assert.deepEqual(await bundleFingerprints((await copyOut(id, BUNDLE))!), [fingerprint]);
+    assert.equal(await copyOut(id, '/usr/local/share/ca-certificates/corp-root.crt'), ca.pem);
+  });
+});
