@@ -64,7 +64,7 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
     return { status: 'already-trusted' };
   }
   // The engine refuses archive writes to a read-only rootfs; say why before trying (FIELD-NOTES.md).
-  if (info.readOnlyRootfs) throw new Error('read-only root filesystem: recreate the container from an image that trusts the CA (nothing was changed)');
+  if (info.readOnlyRootfs) throw new Error('read-only root filesystem: recreate the container from an image that trusts the CA');
   step('seeding bundle');
   changes.seeded = await seedBundles(client, info.id, plan.seeds, survey.bundles, certificates);
   let method = plan.method;
