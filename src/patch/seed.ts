@@ -12,7 +12,7 @@ import type { CertificateToInstall } from './types.js';
  */
 export async function seedBundles(client: ContainerClient, id: string, targets: readonly SeedTarget[], snapshots: readonly BundleSnapshot[], certificates: readonly CertificateToInstall[]): Promise<string[]> {
   const files = targets.map((target) => {
-    if (!inTrustDir(target.realPath)) throw new Error(`${target.realPath} is outside the trust store directories; refusing to write it (nothing was changed)`);
+    if (!inTrustDir(target.realPath)) throw new Error(`${target.realPath} is outside the trust store directories; refusing to write it`);
     const snapshot = snapshots.find((s) => s.realPath === target.realPath && s.content !== undefined);
     const current = snapshot?.content?.toString('latin1') ?? '';
     const missing = certificates.filter((c) => !snapshot?.fingerprints.includes(c.certificate.fingerprint));
