@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { reportError } from './report-error.js';
 import type { Io } from './io.js';
 import { defaultIo } from './io.js';
+import { registryCommands } from './registry-commands.js';
 
 /**
  * Declares the commands and their flags, and nothing else: each handler lazy-loads the module
@@ -44,6 +45,7 @@ function parser(argv: readonly string[], io: Io, setExit: (code: number) => void
         setExit(await addCli(args, io));
       },
     )
+    .command('registry', 'make a Docker engine trust a private registry (certs.d): add, lint, client-cert', (y) => registryCommands(y, io, setExit))
     .option('host', { alias: 'H', type: 'string', global: true, describe: 'engine address, e.g. unix:///var/run/docker.sock or tcp://127.0.0.1:2375 (default: DOCKER_HOST)' })
     .demandCommand(1, 'name a command; see `trustpatch --help`.')
     .strict()
