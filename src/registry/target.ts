@@ -18,7 +18,8 @@ export function localTarget(): CertsDirTarget {
     description: 'this machine',
     async readFiles(dir) {
       const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return undefined;
+        // Nothing readable there; the write will then report why it cannot go there either.
+        if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
         throw error;
       });
       if (names === undefined) return undefined;
