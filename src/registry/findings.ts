@@ -25,7 +25,8 @@ export interface Finding {
   fix: string;
 }
 
-const q = (path: string) => (/^[A-Za-z0-9._/:@+-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`);
+/** A path as it can be pasted into a shell. */
+export const q = (path: string) => (/^[A-Za-z0-9._/:@+-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`);
 
 /** Every finding's wording in one place, so the tests and the README speak of the same things. */
 export const finding = {

@@ -1,7 +1,7 @@
 import { certificateFromDer, type Certificate } from '../cert/certificate.js';
 import { pemBlocks } from '../cert/pem.js';
 import { CERTS_D, isLoopbackHost, partnerOf, roleOf } from './certs-d.js';
-import { finding, type Finding } from './findings.js';
+import { finding, q, type Finding } from './findings.js';
 import { keyMatches, readPrivateKeyPem } from './key-pair.js';
 
 /** A file of a registry directory as lint sees it: already read, so the checks are pure. */
@@ -69,7 +69,11 @@ function lintClientKey(file: DirFile, names: Set<string>): Finding[] {
   if (!names.has(certName)) found.push(finding.keyWithoutCert(file.path, sibling(file.path, certName)));
   if ((file.mode & 0o077) !== 0) found.push(finding.keyReadable(file.path, file.mode & 0o7777));
   const key = readPrivateKeyPem(file.bytes);
-  if (!key.ok && key.problem === 'not-pem') found.push(finding.notPem(file.path, key.detail, `openssl pkey -inform DER -in ${file.path} -out ${file.path}.pem && mv ${file.path}.pem ${file.path}`));
+  if (!key.ok && key.problem === 'not-pem') {
+    const pem = `${file.path}.pem`;
+    const fix = key.detail.startsWith('DER') ? `openssl pkey -inform DER -in ${q(file.path)} -out ${q(pem)} && mv ${q(pem)} ${q(file.path)}` : `replace ${q(file.path)} with the PEM private key of its certificate`;
+    found.push(finding.notPem(file.path, key.detail, fix));
+  }
   if (!key.ok && key.problem !== 'not-pem') found.push(finding.unreadableKey(file.path, key.detail));
   return found;
 }
@@ -84,7 +88,7 @@ function readCertificates(file: DirFile): { certificates: Certificate[] } | { pr
   if (usable.length === 0) {
     const der = tryDer(file.bytes);
     const detail = der ? 'a DER certificate' : blocks.some((b) => b.label === 'TRUSTED CERTIFICATE') ? 'OpenSSL TRUSTED CERTIFICATE blocks, which Go skips' : 'no PEM CERTIFICATE block';
-    const fix = der ? `openssl x509 -inform DER -in ${file.path} -out ${file.path}.pem && mv ${file.path}.pem ${file.path}` : `replace it with the PEM certificate (trustpatch registry add <registry> --ca FILE converts DER, PKCS#7 and more)`;
+    const fix = der ? `openssl x509 -inform DER -in ${q(file.path)} -out ${q(`${file.path}.pem`)} && mv ${q(`${file.path}.pem`)} ${q(file.path)}` : `replace it with the PEM certificate (trustpatch registry add <registry> --ca FILE converts the formats trustpatch reads)`;
     return { problem: finding.notPem(file.path, detail, fix) };
   }
   const certificates: Certificate[] = [];

@@ -3,27 +3,15 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { trustpatch } from '../support/cli.js';
-import { docker, SESSION_ID, testImage } from '../support/containers.js';
+import { docker, SESSION_ID } from '../support/containers.js';
 import { makeCa, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
+import { ENGINE_CERTS_D, prepareRegistryTest, SOURCE_IMAGE } from '../support/registry-e2e.js';
 import { makeServerCertFor } from '../support/registry-pki.js';
-import { createNetns, freeLoopbackPort, startRegistry, type Netns, type RunningRegistry } from '../support/registry-server.js';
+import { createNetns, startRegistry, type Netns, type RunningRegistry } from '../support/registry-server.js';
 
 const run = promisify(execFile);
-const ENSURE_REGISTRY = fileURLToPath(new URL('../../../scripts/ensure-registry.sh', import.meta.url));
-/** The test engine's own certs.d: it reads it on every registry request, so no restart is needed. */
-const CERTS_D = '/etc/docker/certs.d';
-const SOURCE_IMAGE = testImage('busybox');
-
-/** Installs Debian's docker-registry if missing, and checks what the test needs. */
-async function prepare(): Promise<void> {
-  await run('bash', [ENSURE_REGISTRY], { maxBuffer: 16 * 1024 * 1024 });
-  if (process.getuid?.() !== 0) throw new Error('the registry end-to-end test writes /etc/docker/certs.d and creates a network namespace: run it as root');
-  const image = await docker(['image', 'inspect', SOURCE_IMAGE], { allowFailure: true });
-  if (image.code !== 0) throw new Error(`${SOURCE_IMAGE} is missing; run \`bash scripts/build-images.sh busybox\``);
-}
 
 async function imageId(ref: string): Promise<string> {
   return (await docker(['image', 'inspect', '--format', '{{.Id}}', ref])).stdout.trim();
@@ -45,14 +33,14 @@ describe('registry add, end to end: a real docker push and pull through certs.d'
 
   before(async function () {
     this.timeout(600_000);
-    await prepare();
-    hadCertsD = await stat(CERTS_D).then(() => true, () => false);
+    await prepareRegistryTest();
+    hadCertsD = await stat(ENGINE_CERTS_D).then(() => true, () => false);
     work = await mkdtemp(join(tmpdir(), 'trustpatch-registry-e2e-'));
     ca = await makeCa('E2E Registry CA');
     netns = await createNetns();
     const server = await makeServerCertFor(ca, 'registry-e2e', [netns.address]);
     registry = await startRegistry({ dir: work, host: netns.address, port: 5443, netns: netns.name, tls: { certPath: server.certPath, keyPath: server.keyPath, clientCaPath: ca.certPath } });
-    dir = join(CERTS_D, registry.address);
+    dir = join(ENGINE_CERTS_D, registry.address);
     image = `${registry.address}/trustpatch-e2e:${SESSION_ID}`;
     await docker(['tag', SOURCE_IMAGE, image]);
     const made = await trustpatch(['registry', 'client-cert', '--ca-cert', ca.certPath, '--ca-key', ca.keyPath, '--cn', 'e2e-runner', '-o', join(work, 'client')]);
@@ -61,8 +49,8 @@ describe('registry add, end to end: a real docker push and pull through certs.d'
 
   after(async function () {
     this.timeout(120_000);
-    await rm(dir ?? join(CERTS_D, 'unset'), { recursive: true, force: true });
-    if (hadCertsD === false) await rmdir(CERTS_D).catch(() => undefined); // only if it is empty again
+    await rm(dir ?? join(ENGINE_CERTS_D, 'unset'), { recursive: true, force: true });
+    if (hadCertsD === false) await rmdir(ENGINE_CERTS_D).catch(() => undefined); // only if it is empty again
     if (image) await docker(['rmi', image], { allowFailure: true });
     await registry?.stop();
     await netns?.remove();
@@ -126,54 +114,5 @@ describe('registry add, end to end: a real docker push and pull through certs.d'
     const pull = await docker(['pull', image], { allowFailure: true });
     assert.notEqual(pull.code, 0);
     assert.match(pull.stderr, /remote error: tls: bad certificate/);
-  });
-});
-
-/**
- * The trap the loopback registry sets: Docker treats 127.0.0.0/8 as insecure, skips server
- * verification there and never reads certs.d (moby registry: newTLSConfig reads the directory
- * only for secure registries). So a loopback registry that requires client certificates cannot
- * be reached whatever certs.d holds; this pins down that behaviour and trustpatch's warning.
- */
-describe('registry add on 127.0.0.1: the engine ignores certs.d for loopback registries', function () {
-  let work: string;
-  let ca: TestCa;
-  let registry: RunningRegistry;
-  let image: string;
-  let dir: string;
-  let hadCertsD: boolean;
-
-  before(async function () {
-    this.timeout(600_000);
-    await prepare();
-    hadCertsD = await stat(CERTS_D).then(() => true, () => false);
-    work = await mkdtemp(join(tmpdir(), 'trustpatch-registry-lo-'));
-    ca = await makeCa('Loopback Registry CA');
-    const server = await makeServerCertFor(ca, 'registry-lo', ['127.0.0.1']);
-    registry = await startRegistry({ dir: work, host: '127.0.0.1', port: await freeLoopbackPort(), tls: { certPath: server.certPath, keyPath: server.keyPath, clientCaPath: ca.certPath } });
-    dir = join(CERTS_D, registry.address);
-    image = `${registry.address}/trustpatch-e2e:${SESSION_ID}`;
-    await docker(['tag', SOURCE_IMAGE, image]);
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    await rm(dir ?? join(CERTS_D, 'unset'), { recursive: true, force: true });
-    if (hadCertsD === false) await rmdir(CERTS_D).catch(() => undefined);
-    if (image) await docker(['rmi', image], { allowFailure: true });
-    await registry?.stop();
-    if (ca) await removeCa(ca);
-    if (work) await rm(work, { recursive: true, force: true });
-  });
-
-  it('add warns; with CA and client certificate in place, push still fails and no client certificate reaches the registry', async () => {
-    const made = await trustpatch(['registry', 'client-cert', '--ca-cert', ca.certPath, '--ca-key', ca.keyPath, '--cn', 'lo-runner', '-o', join(work, 'client')]);
-    assert.equal(made.code, 0, made.stderr);
-    const added = await trustpatch(['registry', 'add', registry.address, '--ca', ca.certPath, '--client-cert', join(work, 'client', 'client.cert'), '--client-key', join(work, 'client', 'client.key')]);
-    assert.equal(added.code, 0, added.stderr);
-    assert.match(added.stderr, /is a loopback address: .*never reads certs\.d/);
-    const push = await docker(['push', image], { allowFailure: true });
-    assert.notEqual(push.code, 0);
-    assert.match(registry.log(), /client didn't provide a certificate/);
   });
 });
