@@ -4,7 +4,7 @@ import { certificateFromDer, type Certificate } from '../cert/certificate.js';
 import { pemBlocks, sha256Hex } from '../cert/pem.js';
 import { UserError } from '../errors.js';
 import { readKeyFile } from '../registry/add-inputs.js';
-import { CERTS_D } from '../registry/certs-d.js';
+import { CERTS_D, checkBaseName } from '../registry/certs-d.js';
 import { makeClientCertificate } from '../registry/client-cert.js';
 import { keyMatches, readPrivateKeyPem } from '../registry/key-pair.js';
 import { localTarget } from '../registry/target.js';
@@ -37,9 +37,8 @@ export interface ClientCertReport {
  * written with the names certs.d expects (`client.cert`, `client.key` 0600) plus `ca.crt`.
  */
 export async function runClientCert(options: ClientCertOptions): Promise<ClientCertReport> {
-  const name = options.name ?? 'client';
+  const name = checkBaseName('--name', options.name ?? 'client');
   const days = options.days ?? 365;
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new UserError(`--name ${JSON.stringify(name)}: use letters, digits, '.', '_' and '-' only (at most 64).`);
   if (options.commonName.trim() === '' || options.commonName.length > 64) throw new UserError(`--cn ${JSON.stringify(options.commonName)}: give a common name of 1 to 64 characters.`);
   if (!Number.isInteger(days) || days < 1 || days > 36500) throw new UserError(`--days ${days}: give a whole number of days from 1 to 36500.`);
   const loaded = await loadCertificates(options.caCert);

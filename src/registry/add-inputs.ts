@@ -2,11 +2,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { loadCertificates } from '../cert/load.js';
 import type { Certificate } from '../cert/certificate.js';
 import { UserError } from '../errors.js';
+import { checkBaseName } from './certs-d.js';
 import { keyMatches, readPrivateKeyPem } from './key-pair.js';
 import type { ClientPair } from './plan.js';
 
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
-const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_KEY_BYTES = 1024 * 1024;
 
 /** The CA file in any format loadCertificates reads, with warnings about what will not work. */
@@ -27,7 +27,7 @@ export async function readCa(path: string, now: Date): Promise<{ certificates: C
  * user error, so nothing gets written.
  */
 export async function readClientPair(certPath: string, keyPath: string, name: string, now: Date): Promise<{ pair: ClientPair; warnings: string[] }> {
-  if (!SAFE_NAME.test(name)) throw new UserError(`--client-name ${JSON.stringify(name)}: use letters, digits, '.', '_' and '-' only (at most 64).`);
+  checkBaseName('--client-name', name);
   const loaded = await loadCertificates(certPath);
   const leaf = loaded.certificates[0]!;
   const reading = readPrivateKeyPem(await readKeyFile(keyPath));

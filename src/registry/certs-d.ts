@@ -41,6 +41,14 @@ export function partnerOf(fileName: string): string | undefined {
   return undefined;
 }
 
+const BASE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** A base name for `<name>.cert` / `<name>.key`, given with `flag`: a plain file name, never a path. */
+export function checkBaseName(flag: string, name: string): string {
+  if (!BASE_NAME.test(name)) throw new UserError(`${flag} ${JSON.stringify(name)}: use letters, digits, '.', '_' and '-' only (at most 64, starting with a letter or digit).`);
+  return name;
+}
+
 export interface RegistryDir {
   /** The host as given, e.g. `registry.corp:5000`. */
   registry: string;

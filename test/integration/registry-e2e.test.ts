@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, rmdir, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { trustpatch } from '../support/cli.js';
-import { docker, SESSION_ID } from '../support/containers.js';
-import { makeCa, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
-import { ENGINE_CERTS_D, prepareRegistryTest, SOURCE_IMAGE } from '../support/registry-e2e.js';
-import { makeServerCertFor } from '../support/registry-pki.js';
-import { createNetns, startRegistry, type Netns, type RunningRegistry } from '../support/registry-server.js';
+import { docker } from '../support/containers.js';
+import { opensslFingerprint, type TestCa } from '../support/pki.js';
+import { SOURCE_IMAGE, startTestbed, type RegistryTestbed } from '../support/registry-e2e.js';
+import type { RunningRegistry } from '../support/registry-server.js';
 
 const run = promisify(execFile);
 
@@ -23,39 +21,24 @@ async function imageId(ref: string): Promise<string> {
  * it. The steps build on each other and run in order.
  */
 describe('registry add, end to end: a real docker push and pull through certs.d', function () {
-  let work: string;
-  let ca: TestCa;
-  let netns: Netns;
+  let bed: RegistryTestbed;
   let registry: RunningRegistry;
   let image: string;
   let dir: string;
-  let hadCertsD: boolean;
+  let ca: TestCa;
+  let work: string;
 
   before(async function () {
     this.timeout(600_000);
-    await prepareRegistryTest();
-    hadCertsD = await stat(ENGINE_CERTS_D).then(() => true, () => false);
-    work = await mkdtemp(join(tmpdir(), 'trustpatch-registry-e2e-'));
-    ca = await makeCa('E2E Registry CA');
-    netns = await createNetns();
-    const server = await makeServerCertFor(ca, 'registry-e2e', [netns.address]);
-    registry = await startRegistry({ dir: work, host: netns.address, port: 5443, netns: netns.name, tls: { certPath: server.certPath, keyPath: server.keyPath, clientCaPath: ca.certPath } });
-    dir = join(ENGINE_CERTS_D, registry.address);
-    image = `${registry.address}/trustpatch-e2e:${SESSION_ID}`;
-    await docker(['tag', SOURCE_IMAGE, image]);
+    bed = await startTestbed('registry-e2e', 'netns');
+    ({ registry, image, dir, ca, work } = bed);
     const made = await trustpatch(['registry', 'client-cert', '--ca-cert', ca.certPath, '--ca-key', ca.keyPath, '--cn', 'e2e-runner', '-o', join(work, 'client')]);
     assert.equal(made.code, 0, made.stderr);
   });
 
   after(async function () {
     this.timeout(120_000);
-    await rm(dir ?? join(ENGINE_CERTS_D, 'unset'), { recursive: true, force: true });
-    if (hadCertsD === false) await rmdir(ENGINE_CERTS_D).catch(() => undefined); // only if it is empty again
-    if (image) await docker(['rmi', image], { allowFailure: true });
-    await registry?.stop();
-    await netns?.remove();
-    if (ca) await removeCa(ca);
-    if (work) await rm(work, { recursive: true, force: true });
+    await bed?.cleanup();
   });
 
   it('before: push and pull fail, the engine does not trust the registry’s CA', async () => {

@@ -89,8 +89,9 @@ describe('registry add: certs.d written by the engine’s rules', () => {
     await assert.rejects(stat(certsD), { code: 'ENOENT' });
   });
 
-  it('bad input is one line and exit 2: no --ca nor client pair, a lone --client-cert, a URL for a host', async () => {
-    for (const args of [['registry.test'], ['registry.test', '--client-cert', client.certPath], ['https://registry.test:5000/v2/', '--ca', ca.certPath]]) {
+  it('bad input is one line and exit 2: no --ca nor client pair, a lone --client-cert, a URL for a host, a path as --client-name', async () => {
+    const pair = ['--client-cert', client.certPath, '--client-key', client.keyPath];
+    for (const args of [['registry.test'], ['registry.test', '--client-cert', client.certPath], ['https://registry.test:5000/v2/', '--ca', ca.certPath], ['registry.test', ...pair, '--client-name', '../x']]) {
       const result = await cli(args);
       assert.equal(result.code, 2, args.join(' '));
       assert.equal(result.err.trim().split('\n').length, 1);
