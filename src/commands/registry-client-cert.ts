@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { loadCertificates } from '../cert/load.js';
 import { certificateFromDer, type Certificate } from '../cert/certificate.js';
 import { pemBlocks, sha256Hex } from '../cert/pem.js';
-import { UserError } from '../errors.js';
+import { UserError, errorMessage } from '../errors.js';
 import { readKeyFile } from '../registry/add-inputs.js';
 import { CERTS_D, checkBaseName } from '../registry/certs-d.js';
 import { makeClientCertificate } from '../registry/client-cert.js';
@@ -59,7 +59,9 @@ export async function runClientCert(options: ClientCertOptions): Promise<ClientC
   if (taken.length > 0 && options.force !== true) throw new UserError(`${taken[0]!.path} already exists; choose another -o or --name, or pass --force. Nothing was written.`);
   const caAction = planCaCopy(options.outDir, ca, existing.get('ca.crt'));
   const toWrite = caAction.status === 'skipped' ? files : [...files, { path: caAction.path, role: 'ca' as const, mode: CERTS_D.fileMode, content: ca.pem }];
-  await target.write(toWrite.map((f) => ({ path: f.path, content: f.content, mode: f.mode })));
+  await target.write(toWrite.map((f) => ({ path: f.path, content: f.content, mode: f.mode }))).catch((error: unknown) => {
+    throw new UserError(`-o ${options.outDir}: cannot write there (${errorMessage(error)}); give a directory you can write.`);
+  });
   const actions: FileAction[] = files.map((f) => ({ path: f.path, role: f.role, mode: f.mode, status: 'written' }));
   actions.push(caAction);
   return { certificate: certificateFromDer(made.x509.raw), ca, warnings, actions };
