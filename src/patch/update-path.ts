@@ -27,7 +27,7 @@ export async function runUpdatePath(context: PatchContext, info: ContainerInfo, 
   let installFailed = false;
   if (plan.install !== undefined) {
     step(`installing ${plan.family.packages.join(' ')}`);
-    const installed = await runInstall(client, info.id, plan.install, plan.family.packages, context.options.timeoutMs, warnings);
+    const installed = await runInstall(client, info.id, plan.install, plan.family.packages, installBudget(context.options.timeoutMs), warnings);
     installFailed = !installed;
     if (installed && update === undefined) changes.installed.push(...plan.family.packages);
     update ??= await probeUpdate(client, info.id, plan.family);
@@ -48,4 +48,9 @@ export async function runUpdatePath(context: PatchContext, info: ContainerInfo, 
   if (run.timedOut) throw new Error(`\`${update.join(' ')}\` timed out after ${Math.round(context.options.timeoutMs / 1000)}s`);
   if (run.exitCode !== 0) throw new Error(`\`${update.join(' ')}\` exited with ${run.exitCode}: ${tail(run.stderr || run.stdout)}`);
   return 'update-command';
+}
+
+/** The package install gets half of the container's time: a hang still leaves time for the rest. */
+export function installBudget(timeoutMs: number): number {
+  return Math.max(1000, Math.floor(timeoutMs / 2));
 }

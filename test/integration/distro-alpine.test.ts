@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { trustpatch } from '../support/cli.js';
 import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
-import { bundleFingerprints, copyOut, occurrences } from '../support/trust-checks.js';
+import { addJson, bundleFingerprints, checkRows, copyOut, occurrences } from '../support/trust-checks.js';
 
 const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
@@ -45,10 +44,13 @@ describe('Alpine 3.20 (shared minirootfs): no package can be installed, the fall
     assert.match(refused.stderr, /certificate verify failed/, 'Alpine wget validates through ssl_client');
     const before = await bundleFingerprints((await copyOut(id, BUNDLE))!);
 
-    const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url]);
-    assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /patched {2}alpine \(archive only\) {2}check: failed \(wget 1\) -> ok \(wget\)/);
-    assert.match(result.stdout, /warning: installing ca-certificates failed: `\/sbin\/apk add --no-cache ca-certificates` exited with 1: WARNING: fetching https:\/\/127\.0\.0\.1:1\/.*; carrying on without it/);
+    const { code, containers: [result], output } = await addJson([ca.certPath, id, '--check-url', server.url]);
+    assert.equal(code, 0, output);
+    assert.deepEqual([result!.status, result!.family, result!.method], ['patched', 'alpine', 'archive-only'], output);
+    assert.deepEqual(checkRows(result!.check.before), [[false, 'wget', null]]);
+    assert.deepEqual(checkRows(result!.check.after), [[true, 'wget', 'tls']]);
+    assert.deepEqual(result!.warnings, [result!.warnings[0]]);
+    assert.match(result!.warnings[0]!, /^installing ca-certificates failed: `\/sbin\/apk add --no-cache ca-certificates` exited with 1: WARNING: fetching https:\/\/127\.0\.0\.1:1\/.*; carrying on without it$/);
 
     assert.equal((await wget(id, server.url)).code, 0, 'wget inside the container now trusts the server');
     const after = await bundleFingerprints((await copyOut(id, BUNDLE))!);
@@ -60,17 +62,17 @@ describe('Alpine 3.20 (shared minirootfs): no package can be installed, the fall
     assert.equal(anchors.length, 1);
     assert.equal(await copyOut(id, `/usr/local/share/ca-certificates/${anchors[0]}`), ca.pem, 'the anchor is kept for a later update-ca-certificates');
 
-    const again = await trustpatch(['add', ca.certPath, id, '--check-url', server.url]);
-    assert.match(again.stdout, /already trusted/);
+    const again = await addJson([ca.certPath, id, '--check-url', server.url]);
+    assert.equal(again.containers[0]!.status, 'already-trusted', again.output);
   });
 
   it('runs as a non-root user: written as user 0, checked as the user', async () => {
     const id = await alpine('https://127.0.0.1:1/alpine/v3.20/main', '65534:65534');
     containers.push(id);
     assert.notEqual((await wget(id, server.url, '65534')).code, 0);
-    const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url]);
-    assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /-> ok \(wget\)/);
+    const { code, containers: [result], output } = await addJson([ca.certPath, id, '--check-url', server.url]);
+    assert.equal(code, 0, output);
+    assert.deepEqual(checkRows(result!.check.after), [[true, 'wget', 'tls']]);
     assert.equal((await wget(id, server.url, '65534')).code, 0);
   });
 
@@ -82,10 +84,12 @@ describe('Alpine 3.20 (shared minirootfs): no package can be installed, the fall
     try {
       const id = await alpine(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/alpine/v3.20/main`);
       containers.push(id);
-      const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url, '--timeout', '4']);
-      assert.equal(result.code, 0, result.stdout + result.stderr);
-      assert.match(result.stdout, /warning: installing ca-certificates failed: `\/sbin\/apk add --no-cache ca-certificates` timed out after 4s \(it may still be running in the container\); carrying on without it/);
-      assert.match(result.stdout, /-> ok \(wget\)/);
+      // The install gets half of --timeout; the rest of the patch goes on without it.
+      const { code, containers: [result], output } = await addJson([ca.certPath, id, '--check-url', server.url, '--timeout', '30']);
+      assert.equal(code, 0, output);
+      assert.equal(result!.status, 'patched', output);
+      assert.match(result!.warnings.join('\n'), /installing ca-certificates failed: `\/sbin\/apk add --no-cache ca-certificates` timed out after 15s \(it may still be running in the container\); carrying on without it/);
+      assert.deepEqual(checkRows(result!.check.after), [[true, 'wget', 'tls']]);
       assert.equal((await wget(id, server.url)).code, 0);
     } finally {
       for (const socket of sockets) socket.destroy();

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { trustpatch } from '../support/cli.js';
 import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
-import { bundleFingerprints, copyOut } from '../support/trust-checks.js';
+import { addJson, bundleFingerprints, checkRows, copyOut } from '../support/trust-checks.js';
 
 const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
@@ -33,21 +32,28 @@ describe('BusyBox images: no bundle, no package manager, a wget that proves noth
     assert.equal(untrusted.code, 0);
     assert.match(untrusted.stderr, /TLS certificate validation not implemented/);
 
-    const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url]);
-    assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /patched {2}generic \(archive only\) {2}check: unavailable -> bundle verified/);
-    assert.doesNotMatch(result.stdout, /-> ok/, 'a wget without validation never counts as a passed check');
-    assert.match(result.stdout, /warning: there was no CA bundle: created \/etc\/ssl\/certs\/ca-certificates\.crt holding only this CA/);
+    const { code, containers: [result], output } = await addJson([ca.certPath, id, '--check-url', server.url]);
+    assert.equal(code, 0, output);
+    assert.deepEqual([result!.status, result!.family, result!.method], ['patched', 'generic', 'archive-only'], output);
+    // A wget without validation never counts: no TLS client, so only the weaker "bundle verified".
+    assert.deepEqual(checkRows(result!.check.before), [[false, null, null]]);
+    assert.match(result!.check.before!.results[0]!.detail, /TLS certificate validation not implemented/);
+    assert.deepEqual(checkRows(result!.check.after), [[false, null, 'bundle']]);
+    assert.deepEqual(result!.warnings, ['there was no CA bundle: created /etc/ssl/certs/ca-certificates.crt holding only this CA']);
     assert.deepEqual(await bundleFingerprints((await copyOut(id, BUNDLE))!), [fingerprint]);
   });
 
   it('Debian busybox-static (os-release debian, no update command, no apt-get): archive only, the anchor kept', async () => {
     const id = await startContainer(testImage('debian-busybox'));
     containers.push(id);
-    const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url, '--name', 'corp-root']);
-    assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /patched {2}debian \(archive only\) {2}check: unavailable -> bundle verified/);
-    assert.match(result.stdout, /warning: no package manager in the container \(looked for \/usr\/bin\/apt-get\): patched the bundle through the archive API/);
+    const { code, containers: [result], output } = await addJson([ca.certPath, id, '--check-url', server.url, '--name', 'corp-root']);
+    assert.equal(code, 0, output);
+    assert.deepEqual([result!.status, result!.family, result!.method], ['patched', 'debian', 'archive-only'], output);
+    assert.deepEqual(checkRows(result!.check.after), [[false, null, 'bundle']]);
+    assert.deepEqual(result!.warnings, [
+      'no package manager in the container (looked for /usr/bin/apt-get): patched the bundle through the archive API',
+      'there was no CA bundle: created /etc/ssl/certs/ca-certificates.crt holding only this CA',
+    ]);
     assert.deepEqual(await bundleFingerprints((await copyOut(id, BUNDLE))!), [fingerprint]);
     assert.equal(await copyOut(id, '/usr/local/share/ca-certificates/corp-root.crt'), ca.pem);
   });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { trustpatch } from '../support/cli.js';
 import { removeContainers, startContainer, testImage } from '../support/containers.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
-import { bundleFingerprints, copyOut, occurrences } from '../support/trust-checks.js';
+import { addJson, bundleFingerprints, checkRows, copyOut, occurrences } from '../support/trust-checks.js';
 
 const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const ANCHOR = '/usr/local/share/ca-certificates/corp-root.crt';
@@ -28,17 +27,17 @@ describe('an image without any shell (static /pause plus a bundle; os-release sa
     containers.push(id);
     const original = (await copyOut(id, BUNDLE))!;
 
-    const dry = await trustpatch(['add', ca.certPath, id, '--check-url', server.url, '--name', 'corp-root', '--dry-run']);
-    assert.equal(dry.code, 0, dry.stdout + dry.stderr);
-    assert.match(dry.stdout, /planned {2}debian/);
-    assert.match(dry.stdout, /would write: \/etc\/ssl\/certs\/ca-certificates\.crt\n {4}would write: \/usr\/local\/share\/ca-certificates\/corp-root\.crt\n {4}would check with: no TLS client: bundle verification only/);
-    assert.doesNotMatch(dry.stdout, /would run:/, 'nothing can run in it');
+    const dry = await addJson([ca.certPath, id, '--check-url', server.url, '--name', 'corp-root', '--dry-run']);
+    assert.equal(dry.code, 0, dry.output);
+    assert.equal(dry.containers[0]!.status, 'planned');
+    assert.deepEqual(dry.containers[0]!.plan, { family: 'debian', files: [BUNDLE, ANCHOR], commands: [], check: null }, 'nothing can run in it');
     assert.equal(await copyOut(id, BUNDLE), original, 'the dry run changed nothing');
     assert.equal(await copyOut(id, ANCHOR), undefined);
 
-    const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url, '--name', 'corp-root']);
-    assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /patched {2}debian \(archive only\) {2}check: unavailable -> bundle verified/);
+    const { code, containers: [result], output } = await addJson([ca.certPath, id, '--check-url', server.url, '--name', 'corp-root']);
+    assert.equal(code, 0, output);
+    assert.deepEqual([result!.status, result!.family, result!.method], ['patched', 'debian', 'archive-only'], output);
+    assert.deepEqual(checkRows(result!.check.after), [[false, null, 'bundle']]);
     const after = (await copyOut(id, BUNDLE))!;
     assert.ok(after.startsWith(original), 'appended: every certificate that was there is still there, in order');
     const fingerprints = await bundleFingerprints(after);
@@ -46,8 +45,8 @@ describe('an image without any shell (static /pause plus a bundle; os-release sa
     assert.equal(occurrences(fingerprints, await opensslFingerprint(ca.certPath)), 1);
     assert.equal(await copyOut(id, ANCHOR), ca.pem, 'the anchor is there for a later update-ca-certificates');
 
-    const again = await trustpatch(['add', ca.certPath, id, '--name', 'corp-root']);
-    assert.equal(again.code, 0);
-    assert.match(again.stdout, /already trusted/);
+    const again = await addJson([ca.certPath, id, '--name', 'corp-root']);
+    assert.equal(again.code, 0, again.output);
+    assert.equal(again.containers[0]!.status, 'already-trusted');
   });
 });

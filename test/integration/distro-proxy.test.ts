@@ -4,11 +4,10 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { buildAptRepo, serveAptRepo, type LocalAptRepo } from '../support/apt-repo.js';
-import { trustpatch } from '../support/cli.js';
 import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
 import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
 import { startSquid, type LocalSquid } from '../support/squid.js';
-import { bundleFingerprints, copyOut, occurrences } from '../support/trust-checks.js';
+import { addJson, bundleFingerprints, checkRows, copyOut, occurrences } from '../support/trust-checks.js';
 
 const run = promisify(execFile);
 const ENSURE = fileURLToPath(new URL('../../../scripts/ensure-proxy-tools.sh', import.meta.url));
@@ -55,9 +54,11 @@ describe('behind a TLS-intercepting proxy: the seed lets the package manager thr
     assert.match(control.stdout + control.stderr, /certificate/i, 'without the proxy CA, apt cannot verify the intercepted connection');
     assert.equal(repo.requests.length, 0, 'nothing got through to the repository');
 
-    const result = await trustpatch(['add', proxyCa.certPath, id, '--check-url', `${repo.url}Release`, '--proxy', squid.url]);
-    assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /patched {2}debian {2}check: unavailable -> ok \(openssl\)/);
+    const { code, containers: [result], output } = await addJson([proxyCa.certPath, id, '--check-url', `${repo.url}Release`, '--proxy', squid.url]);
+    assert.equal(code, 0, output);
+    assert.deepEqual([result!.status, result!.family, result!.method, result!.warnings], ['patched', 'debian', 'update-command', []], output);
+    assert.deepEqual(checkRows(result!.check.before), [[false, null, null]], 'no TLS client before the install');
+    assert.deepEqual(checkRows(result!.check.after), [[true, 'openssl', 'tls']], 'the openssl that came with ca-certificates verified through the proxy');
 
     assert.match((await execIn(id, ['dpkg-query', '-W', '-f', '${Status}', 'ca-certificates'])).stdout, /install ok installed/);
     const fetched = repo.requests.map((r) => r.path);

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { trustpatch } from '../support/cli.js';
 import { docker, execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
-import { copyOut } from '../support/trust-checks.js';
+import { addJson, checkRows, copyOut } from '../support/trust-checks.js';
 
 const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
@@ -26,9 +25,11 @@ describe('container shapes that cannot be patched, each with a clear result', fu
     const id = await startContainer(testImage('debian-curl'), { readOnly: true });
     containers.push(id);
     const before = await copyOut(id, BUNDLE);
-    const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url]);
-    assert.equal(result.code, 1, result.stdout + result.stderr);
-    assert.match(result.stdout, /failed .*\n {4}reason: read-only root filesystem: recreate the container from an image that trusts the CA; nothing was changed/);
+    const { code, containers: [result], output } = await addJson([ca.certPath, id, '--check-url', server.url]);
+    assert.equal(code, 1, output);
+    assert.equal(result!.status, 'failed');
+    assert.equal(result!.error, 'read-only root filesystem: recreate the container from an image that trusts the CA');
+    assert.equal(result!.rollback, 'not-needed', 'nothing was changed');
     assert.equal(await copyOut(id, BUNDLE), before);
     assert.equal((await execIn(id, ['ls', '-A', '/usr/local/share/ca-certificates'])).stdout.trim(), '');
     assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 60, 'still untrusted');
@@ -42,12 +43,15 @@ describe('container shapes that cannot be patched, each with a clear result', fu
     await docker(['pause', paused]);
     await docker(['stop', '-t', '1', stopped]);
     const pausedBefore = await copyOut(paused, BUNDLE);
-    const result = await trustpatch(['add', ca.certPath, paused, stopped, running, '--check-url', server.url]);
+    const { code, containers: results, output } = await addJson([ca.certPath, paused, stopped, running, '--check-url', server.url]);
     await docker(['unpause', paused]);
-    assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, new RegExp(`\\(${paused.slice(0, 12)}\\) {2}skipped.*\\n {4}reason: container is paused`));
-    assert.match(result.stdout, new RegExp(`\\(${stopped.slice(0, 12)}\\) {2}skipped.*\\n {4}reason: container is exited`));
-    assert.match(result.stdout, new RegExp(`\\(${running.slice(0, 12)}\\) {2}patched {2}debian {2}check: failed \\(curl 60\\) -> ok \\(curl\\)`));
+    assert.equal(code, 0, output);
+    const byId = (id: string) => results.find((c) => c.id === id)!;
+    assert.deepEqual([byId(paused).status, byId(paused).error], ['skipped', 'container is paused']);
+    assert.deepEqual([byId(stopped).status, byId(stopped).error], ['skipped', 'container is exited']);
+    assert.deepEqual([byId(running).status, byId(running).family, byId(running).method], ['patched', 'debian', 'update-command']);
+    assert.deepEqual(checkRows(byId(running).check.before), [[false, 'curl', null]]);
+    assert.deepEqual(checkRows(byId(running).check.after), [[true, 'curl', 'tls']]);
     assert.equal(await copyOut(paused, BUNDLE), pausedBefore);
     assert.equal((await execIn(running, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 0);
   });

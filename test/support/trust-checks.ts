@@ -42,3 +42,41 @@ export async function bundleFingerprints(bundle: string): Promise<string[]> {
 export function occurrences(list: readonly string[], fingerprint: string): number {
   return list.filter((item) => item === fingerprint).length;
 }
+
+/** One container as `trustpatch add --json` reports it (the fields the tests read). */
+export interface JsonCheck {
+  ok: boolean;
+  tool: string | null;
+  detail: string;
+  results: { url: string; ok: boolean; tool: string | null; verifiedBy: 'tls' | 'bundle' | null; detail: string }[];
+}
+export interface JsonContainer {
+  id: string;
+  status: string;
+  family: string | null;
+  method: string | null;
+  check: { before: JsonCheck | null; after: JsonCheck | null };
+  error: string | null;
+  rollback: string | null;
+  warnings: string[];
+  plan: { family: string; files: string[]; commands: string[][]; check: string | null } | null;
+}
+
+/** Runs `trustpatch add ... --json` and returns its exit status and containers, in order. */
+export async function addJson(args: string[]): Promise<{ code: number; containers: JsonContainer[]; output: string }> {
+  const { trustpatch } = await import('./cli.js');
+  const result = await trustpatch(['add', ...args, '--json']);
+  const output = `exit ${result.code}\n${result.stdout}\n${result.stderr}`;
+  let containers: JsonContainer[] = [];
+  try {
+    containers = (JSON.parse(result.stdout) as { containers: JsonContainer[] }).containers;
+  } catch {
+    containers = [];
+  }
+  return { code: result.code, containers, output };
+}
+
+/** `[ok, tool, verifiedBy]` of each URL's check, for compact assertions. */
+export function checkRows(check: JsonCheck | null): [boolean, string | null, string | null][] {
+  return (check?.results ?? []).map((r) => [r.ok, r.tool, r.verifiedBy]);
+}

@@ -109,7 +109,7 @@ describe('container shapes (fake engine)', () => {
       return undefined;
     };
     const healthy = client.add(fakeDistro('c2', debian, { osRelease: 'ID=debian\n', distroPems: [distro.pem] }));
-    const report = await runAdd({ certificate: corp.certPath, containers: ['c1', 'c2'], name: 'Corp', client });
+    const report = await runAdd({ certificate: corp.certPath, selector: { names: ['c1', 'c2'], labels: [], filters: [], all: false }, name: 'Corp', client });
     const [first, second] = report.results;
     assert.equal(first!.status, 'failed');
     assert.match(failedReason(first!), /^the container stopped during the patch/);
