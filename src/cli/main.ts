@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { reportError } from './report-error.js';
 import type { Io } from './io.js';
 import { defaultIo } from './io.js';
+import { intakeOptions } from './intake-options.js';
 
 /**
  * Declares the commands and their flags, and nothing else: each handler lazy-loads the module
@@ -29,8 +30,8 @@ function parser(argv: readonly string[], io: Io, setExit: (code: number) => void
       'add <certificate> [containers..]',
       'install a CA certificate into running containers',
       (y) =>
-        y
-          .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file (PEM or DER), or - for standard input' })
+        intakeOptions(y)
+          .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input' })
           .positional('containers', { type: 'string', array: true, default: [] as string[], describe: 'container names or ids' })
           .option('name', { type: 'string', describe: 'file name for the certificate in the container (default: CN plus a short fingerprint)' })
           .option('check-url', { type: 'string', array: true, default: [] as string[], describe: 'HTTPS URL to check from inside each container, before and after (repeatable)' })
@@ -44,6 +45,38 @@ function parser(argv: readonly string[], io: Io, setExit: (code: number) => void
         setExit(await addCli(args, io));
       },
     )
+    .command(
+      'inspect <certificate>',
+      'show what add would install from a certificate file, and what is wrong with it',
+      (y) =>
+        intakeOptions(y)
+          .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input' })
+          .option('name', { type: 'string', describe: 'the --name you would give add, to see the file names it gives' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' }),
+      async (args) => {
+        const { inspectCli } = await import('./inspect-cli.js');
+        setExit(await inspectCli(args, io));
+      },
+    )
+    .command(
+      'fetch-ca <url>',
+      'read the CA that an intercepting proxy presents for an https URL, and save it (it is not trusted)',
+      (y) =>
+        y
+          .positional('url', { type: 'string', demandOption: true, describe: 'an https:// URL that the proxy intercepts' })
+          .option('proxy', { type: 'string', describe: 'HTTP proxy to tunnel through with CONNECT (default: HTTPS_PROXY, minus NO_PROXY)' })
+          .option('output', { alias: 'o', type: 'string', describe: 'write the CA here as PEM (default: standard output)' })
+          .option('force', { type: 'boolean', default: false, describe: 'replace the -o file if it exists' })
+          .option('timeout', { type: 'number', default: 30, describe: 'seconds allowed for the connection' }),
+      async (args) => {
+        const { fetchCaCli } = await import('./fetch-ca-cli.js');
+        setExit(await fetchCaCli(args, io));
+      },
+    )
+    // yargs turns a lone `-` positional into '' (yargs/yargs-parser#381): give it back its meaning, standard input.
+    .middleware((args) => {
+      if (args.certificate === '' && argv.includes('-')) args.certificate = '-';
+    })
     .option('host', { alias: 'H', type: 'string', global: true, describe: 'engine address, e.g. unix:///var/run/docker.sock or tcp://127.0.0.1:2375 (default: DOCKER_HOST)' })
     .demandCommand(1, 'name a command; see `trustpatch --help`.')
     .strict()

@@ -1,5 +1,5 @@
 import { loadCertificates } from '../cert/load.js';
-import { certificateName, checkName } from '../cert/name.js';
+import { installNames } from '../cert/name.js';
 import type { Certificate } from '../cert/certificate.js';
 import { NotFoundError, type ContainerClient, type ContainerInfo } from '../docker/container-client.js';
 import { connect } from '../docker/connect.js';
@@ -12,6 +12,10 @@ export interface AddOptions {
   certificate: string;
   containers: readonly string[];
   name?: string;
+  /** PKCS#12 password (see src/cert/password.ts for where the CLI takes it from). */
+  password?: string;
+  /** Install expired or not-yet-valid certificates instead of refusing them. */
+  allowExpired?: boolean;
   checkUrls?: readonly string[];
   install?: InstallMode;
   timeoutMs?: number;
@@ -35,8 +39,8 @@ export interface AddReport {
  * containers) so that bad input changes nothing, then patches each container.
  */
 export async function runAdd(options: AddOptions): Promise<AddReport> {
-  const loaded = await loadCertificates(options.certificate);
-  const installed = namesFor(loaded.certificates, options.name);
+  const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired });
+  const installed: CertificateToInstall[] = installNames(loaded.certificates, options.name);
   if (options.containers.length === 0) throw new UserError('no container given; name one or more containers (see `docker ps`).');
   const client = options.client ?? connect({ host: options.host });
   await client.ping();
@@ -54,13 +58,6 @@ export async function runAdd(options: AddOptions): Promise<AddReport> {
 /** Exit status: 0 when every container ended trusted, 1 when any failed. */
 export function exitCodeFor(results: readonly ContainerResult[]): number {
   return results.some((r) => r.status === 'failed') ? 1 : 0;
-}
-
-function namesFor(certificates: readonly Certificate[], name: string | undefined): CertificateToInstall[] {
-  if (name === undefined) return certificates.map((certificate) => ({ certificate, name: certificateName(certificate) }));
-  const bare = checkName(name);
-  if (certificates.length === 1) return [{ certificate: certificates[0]!, name: bare }];
-  return certificates.map((certificate, index) => ({ certificate, name: `${bare}-${index + 1}` }));
 }
 
 async function resolveContainers(client: ContainerClient, names: readonly string[]): Promise<ContainerInfo[]> {
