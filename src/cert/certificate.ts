@@ -17,6 +17,8 @@ export interface Certificate {
   notBefore: Date;
   notAfter: Date;
   isCA: boolean;
+  /** Names itself as issuer (and its key identifiers agree): it should verify with its own key. */
+  selfIssued: boolean;
   selfSigned: boolean;
   keyType: string;
   keySize: number | undefined;
@@ -28,6 +30,7 @@ export function certificateFromDer(der: Buffer): Certificate {
   const x509 = new X509Certificate(der);
   const key = x509.publicKey;
   const details = key.asymmetricKeyDetails ?? {};
+  const selfIssued = x509.subject === x509.issuer && x509.checkIssued(x509);
   return {
     der,
     pem: pemEncode('CERTIFICATE', der),
@@ -39,7 +42,8 @@ export function certificateFromDer(der: Buffer): Certificate {
     notBefore: new Date(x509.validFrom),
     notAfter: new Date(x509.validTo),
     isCA: x509.ca,
-    selfSigned: x509.subject === x509.issuer && x509.checkIssued(x509) && x509.verify(key),
+    selfIssued,
+    selfSigned: selfIssued && x509.verify(key),
     keyType: describeKeyType(key.asymmetricKeyType, details.namedCurve),
     keySize: details.modulusLength ?? curveBits(key.asymmetricKeyType, details.namedCurve),
     x509,

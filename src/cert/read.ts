@@ -104,8 +104,8 @@ function kindOf(der: Buffer, where: string, source: string): DerKind {
     return classifyDer(der);
   } catch (error) {
     if (!(error instanceof MalformedDerError)) throw error;
-    const inside = where === 'the file' ? '' : ` in ${where}`;
-    throw new UserError(`${source}: found ${error.message}${inside}: the file is corrupt, truncated or not a certificate; ${NEXT_STEP}.`);
+    if (where !== 'the file') throw new UserError(`${source}: ${where} is damaged (${error.message.replace('neither PEM blocks nor ', 'no ')} inside): the file is corrupt or truncated; get it again.`);
+    throw new UserError(`${source}: found ${error.message}: the file is corrupt, truncated or not a certificate; ${NEXT_STEP}.`);
   }
 }
 

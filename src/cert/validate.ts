@@ -36,9 +36,13 @@ export function findingsFor(certificate: Certificate, all: readonly Certificate[
   const errors: string[] = [];
   const warnings: string[] = [];
   const timeProblem = (message: string) => (options.allowExpired ? warnings.push(`${message} (accepted: --allow-expired)`) : errors.push(`${message}; get a current certificate from its issuer, or pass --allow-expired`));
+  if (certificate.selfIssued && !certificate.selfSigned) {
+    errors.push(`${label} names itself as its issuer but its signature does not verify: the file is damaged or altered; get it again`);
+  }
   const left = daysLeft(certificate, now);
   if (certificate.notAfter.getTime() < now.getTime()) {
-    timeProblem(`${label} expired on ${isoDay(certificate.notAfter)} (${-left} day${-left === 1 ? '' : 's'} ago)`);
+    const ago = Math.floor((now.getTime() - certificate.notAfter.getTime()) / DAY_MS);
+    timeProblem(`${label} expired on ${isoDay(certificate.notAfter)} (${ago} day${ago === 1 ? '' : 's'} ago)`);
   } else if (certificate.notBefore.getTime() > now.getTime()) {
     timeProblem(`${label} is not valid before ${isoDay(certificate.notBefore)} (check this machine's clock)`);
   } else if (left < EXPIRY_WARNING_DAYS) {
@@ -46,7 +50,7 @@ export function findingsFor(certificate: Certificate, all: readonly Certificate[
   }
   if (!certificate.isCA) {
     warnings.push(`${label} is not a CA certificate (no basicConstraints CA:TRUE): it cannot vouch for other certificates, so trusting it only makes clients accept a server that presents this very certificate`);
-  } else if (!certificate.selfSigned && !all.some((other) => other !== certificate && certificate.x509.checkIssued(other.x509))) {
+  } else if (!certificate.selfIssued && !all.some((other) => other !== certificate && certificate.x509.checkIssued(other.x509))) {
     warnings.push(`${label} is an intermediate CA (issued by ${certificate.issuer}), not a root: clients that do not accept partial chains (e.g. Python before 3.13) also need that root`);
   }
   return { errors, warnings };

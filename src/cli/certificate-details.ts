@@ -30,6 +30,7 @@ export function certificateLines(item: InspectedCertificate): string[] {
 
 function remaining(item: InspectedCertificate): string {
   if (Date.parse(item.notBefore) > Date.now()) return 'not valid yet';
-  if (item.daysLeft < 0) return `expired ${-item.daysLeft} day${item.daysLeft === -1 ? '' : 's'} ago`;
+  const ago = Math.floor((Date.now() - Date.parse(item.notAfter)) / 86_400_000);
+  if (item.daysLeft < 0) return `expired ${ago} day${ago === 1 ? '' : 's'} ago`;
   return `${item.daysLeft} day${item.daysLeft === 1 ? '' : 's'} left`;
 }
