@@ -24,10 +24,11 @@ export function httpsTarget(url: string): Target {
  */
 export function proxyFor(target: Target, explicit: string | undefined, env: NodeJS.ProcessEnv): URL | undefined {
   if (explicit !== undefined && explicit !== '') return parseProxy(explicit, '--proxy');
-  const fromEnv = env.https_proxy ?? env.HTTPS_PROXY;
-  if (fromEnv === undefined || fromEnv === '') return undefined;
-  if (exempt(target, env.no_proxy ?? env.NO_PROXY ?? '')) return undefined;
-  return parseProxy(fromEnv, env.https_proxy !== undefined ? 'https_proxy' : 'HTTPS_PROXY');
+  // An empty variable counts as unset, as in curl.
+  const fromEnv = env.https_proxy || env.HTTPS_PROXY;
+  if (!fromEnv) return undefined;
+  if (exempt(target, env.no_proxy || env.NO_PROXY || '')) return undefined;
+  return parseProxy(fromEnv, env.https_proxy ? 'https_proxy' : 'HTTPS_PROXY');
 }
 
 /** A proxy URL for messages: without the credentials it may carry. */
