@@ -1,50 +1,66 @@
 import { resolvePassword } from '../cert/password.js';
 import { exitCodeFor, runAdd } from '../commands/add.js';
 import type { InstallMode } from '../patch/types.js';
+import { ADD_STATUSES, countStatuses } from '../report/counts.js';
+import { addDocument } from '../report/json.js';
+import { connect } from '../docker/connect.js';
 import type { IntakeArgs } from './intake-options.js';
 import { writeLine, type Io } from './io.js';
+import { runSettings, selectorFrom, type RunArgs, type SelectorArgs } from './options.js';
 import { startProgress } from './progress.js';
-import { certificateLine, resultLine, summaryLine } from './render.js';
+import { addTable, certificateLine, progressSummary, summaryLine, warningLines } from './render.js';
+import { painter, statusColor } from './style.js';
 
-export interface AddArgs extends IntakeArgs {
+export interface AddArgs extends SelectorArgs, RunArgs, IntakeArgs {
   certificate: string;
-  containers: string[];
   name?: string;
-  checkUrl: string[];
   install: InstallMode;
-  timeout: number;
-  concurrency: number;
-  proxy?: string;
-  quiet: boolean;
-  host?: string;
 }
 
-/** The terminal side of `add`: progress while it runs, then one line per container and a summary. */
-export async function addCli(args: AddArgs, io: Io): Promise<number> {
+/** The terminal side of `add`: progress while it runs, then a table and a summary, or one JSON document. */
+export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promise<number> {
   const started = Date.now();
+  const settings = runSettings(args, io.env);
   const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
-  const progress = startProgress(io, args.containers.length, args.quiet);
+  const client = connect({ host: args.host });
+  let progress = startProgress(io, 0, { quiet: true, verb: '' });
   try {
     const report = await runAdd({
       certificate: args.certificate,
-      containers: args.containers,
+      selector: selectorFrom(args),
       name: args.name,
       password,
       allowExpired: args.allowExpired,
-      checkUrls: args.checkUrl,
+      checkUrls: settings.checkUrls,
       install: args.install,
-      timeoutMs: args.timeout * 1000,
-      concurrency: args.concurrency,
+      timeoutMs: settings.timeoutMs,
+      concurrency: settings.concurrency,
       proxy: args.proxy,
-      host: args.host,
-      onProgress: progress.onProgress,
+      client,
+      signal,
+      onSelected: (count) => {
+        progress = startProgress(io, count, { quiet: args.quiet, verb: 'patching' });
+      },
+      onProgress: (event) => progress.onProgress(event),
+      onResult: (result) => progress.finished(result.name, progressSummary(result), result.status === 'failed'),
     });
     progress.stop();
+    const exitCode = exitCodeFor(report.results, report.interrupted);
+    const elapsed = Date.now() - started;
     for (const warning of report.warnings) writeLine(io.stderr, `warning: ${warning}`);
+    if (args.json) {
+      const document = addDocument({ engine: client.endpoint, installed: report.installed, warnings: report.warnings, results: report.results, durationMs: elapsed, exitCode, interrupted: report.interrupted });
+      writeLine(io.stdout, JSON.stringify(document, null, 2));
+      for (const line of warningLines(report.results)) writeLine(io.stderr, line);
+      return exitCode;
+    }
+    const paint = painter(io);
     for (const item of report.installed) writeLine(io.stdout, certificateLine(item));
-    for (const result of report.results) writeLine(io.stdout, resultLine(result));
-    writeLine(io.stdout, summaryLine(report.results, Date.now() - started));
-    return exitCodeFor(report.results);
+    writeLine(io.stdout, addTable(report.results, (status, text) => paint(statusColor(status), text)));
+    for (const line of warningLines(report.results)) writeLine(io.stdout, line);
+    if (report.interrupted) writeLine(io.stdout, 'interrupted: containers not started are listed as skipped');
+    writeLine(io.stdout, summaryLine(countStatuses(report.results, ADD_STATUSES), elapsed, ['patched', 'already-trusted', 'skipped', 'failed']));
+    return exitCode;
   } finally {
     progress.stop();
   }

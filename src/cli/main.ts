@@ -1,28 +1,30 @@
 import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.js';
-import { reportError } from './report-error.js';
-import type { Io } from './io.js';
-import { defaultIo } from './io.js';
+import { VERSION } from '../version.js';
 import { intakeOptions } from './intake-options.js';
+import { defaultIo, type Io } from './io.js';
+import { runOptions, selectorOptions } from './options.js';
+import { reportError } from './report-error.js';
 
 /**
  * Declares the commands and their flags, and nothing else: each handler lazy-loads the module
  * that does the work (STYLE.md, rule 5). Returns the exit status; only bin/ exits the process.
+ * Aborting `signal` (Ctrl-C) starts no new container; those in flight finish or roll back.
  */
-export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
+export async function main(argv: readonly string[], io: Io = defaultIo(), signal?: AbortSignal): Promise<number> {
   let exitCode = 0;
   const setExit = (code: number) => {
     exitCode = code;
   };
   try {
-    await parser(argv, io, setExit).parseAsync();
+    await parser(argv, io, signal, setExit).parseAsync();
     return exitCode;
   } catch (error) {
     return reportError(error, io);
   }
 }
 
-function parser(argv: readonly string[], io: Io, setExit: (code: number) => void): Argv {
+function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined, setExit: (code: number) => void): Argv {
   return yargs([...argv])
     .scriptName('trustpatch')
     .usage('$0 <command> [options]\n\nPut a CA certificate into the trust stores of running containers, and prove it worked.')
@@ -30,19 +32,22 @@ function parser(argv: readonly string[], io: Io, setExit: (code: number) => void
       'add <certificate> [containers..]',
       'install a CA certificate into running containers',
       (y) =>
-        intakeOptions(y)
+        intakeOptions(runOptions(selectorOptions(y)))
           .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input' })
-          .positional('containers', { type: 'string', array: true, default: [] as string[], describe: 'container names or ids' })
-          .option('name', { type: 'string', describe: 'file name for the certificate in the container (default: CN plus a short fingerprint)' })
-          .option('check-url', { type: 'string', array: true, default: [] as string[], describe: 'HTTPS URL to check from inside each container, before and after (repeatable)' })
-          .option('install', { choices: ['auto', 'never', 'always'] as const, default: 'auto' as const, describe: 'install the trust store package: auto = only when the update command is missing' })
-          .option('timeout', { type: 'number', default: 300, describe: 'seconds allowed for each command run inside a container' })
-          .option('concurrency', { type: 'number', default: 8, describe: 'containers patched at once' })
-          .option('proxy', { type: 'string', describe: 'send the check through this proxy (otherwise the container’s own HTTPS_PROXY applies)' })
-          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress, only the result lines' }),
+          .option('name', { type: 'string', describe: 'file name for the certificate in the container [default: CN plus a short fingerprint]' })
+          .option('install', { choices: ['auto', 'never', 'always'] as const, default: 'auto' as const, describe: 'install the trust store package: auto = only when the update command is missing' }),
       async (args) => {
         const { addCli } = await import('./add-cli.js');
-        setExit(await addCli(args, io));
+        setExit(await addCli(args, io, signal));
+      },
+    )
+    .command(
+      'check [containers..]',
+      'only run the HTTPS check inside containers (changes nothing)',
+      (y) => runOptions(selectorOptions(y)),
+      async (args) => {
+        const { checkCli } = await import('./check-cli.js');
+        setExit(await checkCli(args, io, signal));
       },
     )
     .command(
@@ -64,8 +69,8 @@ function parser(argv: readonly string[], io: Io, setExit: (code: number) => void
       (y) =>
         y
           .positional('url', { type: 'string', demandOption: true, describe: 'an https:// URL that the proxy intercepts' })
-          .option('proxy', { type: 'string', describe: 'HTTP proxy to tunnel through with CONNECT (default: HTTPS_PROXY, minus NO_PROXY)' })
-          .option('output', { alias: 'o', type: 'string', describe: 'write the CA here as PEM (default: standard output)' })
+          .option('proxy', { type: 'string', describe: 'HTTP proxy to tunnel through with CONNECT [default: HTTPS_PROXY, minus NO_PROXY]' })
+          .option('output', { alias: 'o', type: 'string', describe: 'write the CA here as PEM [default: standard output]' })
           .option('force', { type: 'boolean', default: false, describe: 'replace the -o file if it exists' })
           .option('timeout', { type: 'number', default: 30, describe: 'seconds allowed for the connection' }),
       async (args) => {
@@ -77,15 +82,14 @@ function parser(argv: readonly string[], io: Io, setExit: (code: number) => void
     .middleware((args) => {
       if (args.certificate === '' && argv.includes('-')) args.certificate = '-';
     })
-    .option('host', { alias: 'H', type: 'string', global: true, describe: 'engine address, e.g. unix:///var/run/docker.sock or tcp://127.0.0.1:2375 (default: DOCKER_HOST)' })
-    .demandCommand(1, 'name a command; see `trustpatch --help`.')
+    .option('host', { alias: 'H', type: 'string', global: true, describe: 'engine address, e.g. unix:///var/run/docker.sock or tcp://127.0.0.1:2375 [default: DOCKER_HOST]' })
+    .demandCommand(1, 'name a command')
     .strict()
     .help()
-    .version()
+    .version(VERSION)
     .wrap(Math.min(110, io.columns))
     .exitProcess(false)
     .fail((message, error) => {
       throw error ?? new UsageError(message);
     });
 }
-

@@ -1,39 +1,58 @@
 import { checkSummary, type CheckResult } from '../check/https-check.js';
-import { colonFingerprint, type Certificate } from '../cert/certificate.js';
-import type { ContainerResult } from '../patch/types.js';
-import type { CertificateToInstall } from '../patch/types.js';
+import { colonFingerprint } from '../cert/certificate.js';
+import type { CheckContainerResult } from '../commands/check.js';
+import type { CertificateToInstall, ContainerResult } from '../patch/types.js';
+import { renderTable } from './table.js';
 
-/** `Corp Root CA (SHA-256 AB:CD:…) -> Corp_Root_CA-1a2b3c4d.crt` */
-export function certificateLine(item: CertificateToInstall): string {
-  const cert: Certificate = item.certificate;
-  return `certificate: ${cert.commonName ?? cert.subject} (SHA-256 ${colonFingerprint(cert.fingerprint)}) as ${item.name}.crt`;
+/** `certificate: Corp Root CA (SHA-256 AB:CD:…) as Corp_Root_CA-1a2b3c4d.crt` */
+export function certificateLine({ certificate, name }: CertificateToInstall): string {
+  return `certificate: ${certificate.commonName ?? certificate.subject} (SHA-256 ${colonFingerprint(certificate.fingerprint)}) as ${name}.crt`;
 }
 
-/** One line per container: name, id, status, family, check before -> after, time, reason. */
-export function resultLine(result: ContainerResult): string {
-  const parts = [`${result.name} (${result.id.slice(0, 12)})`, statusWord(result)];
-  if (result.family) parts.push(result.family);
-  if (result.check.before.length > 0 || result.check.after.length > 0) parts.push(`check: ${checks(result.check.before)} -> ${checks(result.check.after)}${tools(result.check.after)}`);
-  parts.push(`${(result.durationMs / 1000).toFixed(1)}s`);
-  let line = parts.join('  ');
-  if (result.status === 'failed') line += `\n    reason: ${result.reason}${rollbackNote(result.rollback)}`;
-  if (result.status === 'skipped') line += `\n    reason: ${result.reason}`;
-  for (const warning of result.warnings) line += `\n    warning: ${warning}`;
-  return line;
+/** One row per container: what the end-of-run table and the plain progress lines show. */
+export function addTable(results: readonly ContainerResult[], paint: (status: string, text: string) => string): string {
+  const rows = results.map((r) => [r.name, r.id.slice(0, 12), r.image, statusWord(r.status), r.family ?? '-', r.method ?? '-', checkCell(r.check.before, r.check.after), seconds(r.durationMs), reasonOf(r)]);
+  return renderTable(['CONTAINER', 'ID', 'IMAGE', 'STATUS', 'FAMILY', 'METHOD', 'CHECK BEFORE -> AFTER', 'TIME', 'REASON'], rows, (row, column, text) => (column === 3 ? paint(results[row]!.status, text) : text));
 }
 
-export function summaryLine(results: readonly ContainerResult[], elapsedMs: number): string {
-  const count = (status: ContainerResult['status']) => results.filter((r) => r.status === status).length;
-  return `${count('patched')} patched, ${count('already-trusted')} already trusted, ${count('skipped')} skipped, ${count('failed')} failed in ${(elapsedMs / 1000).toFixed(1)}s`;
+export function checkTable(results: readonly CheckContainerResult[], paint: (status: string, text: string) => string): string {
+  const rows = results.map((r) => [r.name, r.id.slice(0, 12), r.image, r.status, checks(r.checks) + tools(r.checks), seconds(r.durationMs), r.reason ?? problems(r.checks)]);
+  return renderTable(['CONTAINER', 'ID', 'IMAGE', 'STATUS', 'CHECK', 'TIME', 'REASON'], rows, (row, column, text) => (column === 3 ? paint(results[row]!.status, text) : text));
 }
 
-function statusWord(result: ContainerResult): string {
-  return result.status === 'already-trusted' ? 'already trusted' : result.status;
+/** The short outcome shown on a plain progress line: `patched (1.4s)`, `failed: reason`. */
+export function progressSummary(result: ContainerResult): string {
+  const reason = reasonOf(result);
+  return `${statusWord(result.status)} (${seconds(result.durationMs)})${reason ? `: ${reason}` : ''}`;
+}
+
+export function summaryLine(counts: Record<string, number>, elapsedMs: number, order: readonly string[]): string {
+  const camel = (s: string) => s.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
+  return `${order.map((status) => `${counts[camel(status)] ?? 0} ${statusWord(status)}`).join(', ')}; ${counts.total} container(s) in ${seconds(elapsedMs)}`;
+}
+
+/** Warnings of every container, as indented lines under the table. */
+export function warningLines(results: readonly { name: string; warnings?: string[] }[]): string[] {
+  return results.flatMap((r) => (r.warnings ?? []).map((w) => `warning: ${r.name}: ${w}`));
+}
+
+function statusWord(status: string): string {
+  return status === 'already-trusted' ? 'already trusted' : status;
+}
+
+function reasonOf(result: ContainerResult): string {
+  if (result.status === 'failed') return `${result.reason}${rollbackNote(result.rollback)}`;
+  if (result.status === 'skipped') return result.reason;
+  return '';
+}
+
+function checkCell(before: readonly CheckResult[], after: readonly CheckResult[]): string {
+  if (before.length === 0 && after.length === 0) return '-';
+  return `${checks(before)} -> ${checks(after)}${tools(after.length > 0 ? after : before)}`;
 }
 
 function checks(results: readonly CheckResult[]): string {
-  if (results.length === 0) return '-';
-  return results.map(checkSummary).join(', ');
+  return results.length === 0 ? '-' : results.map(checkSummary).join(', ');
 }
 
 function tools(results: readonly CheckResult[]): string {
@@ -41,8 +60,16 @@ function tools(results: readonly CheckResult[]): string {
   return used.length > 0 ? ` (${used.join(', ')})` : '';
 }
 
+function problems(results: readonly CheckResult[]): string {
+  return results.filter((r) => !r.ok).map((r) => `${r.url}: ${r.detail}`).join('; ');
+}
+
 function rollbackNote(rollback: string): string {
-  if (rollback === 'done') return '; rolled back, the container is as before';
+  if (rollback === 'done') return '; rolled back';
   if (rollback === 'not-needed') return '; nothing was changed';
-  return '; ROLLBACK INCOMPLETE, see the warnings';
+  return '; ROLLBACK INCOMPLETE, see warnings';
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
 }

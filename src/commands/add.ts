@@ -1,16 +1,18 @@
 import { loadCertificates } from '../cert/load.js';
 import { installNames } from '../cert/name.js';
 import type { Certificate } from '../cert/certificate.js';
-import { NotFoundError, type ContainerClient, type ContainerInfo } from '../docker/container-client.js';
+import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
 import { connect } from '../docker/connect.js';
-import { UserError } from '../errors.js';
+import { DeadlineClient } from '../docker/deadline-client.js';
 import { patchContainer } from '../patch/patch-container.js';
 import type { CertificateToInstall, ContainerResult, InstallMode, ProgressListener } from '../patch/types.js';
-import { mapLimit } from '../util/pool.js';
+import { selectContainers } from '../select/select-containers.js';
+import type { Selector } from '../select/selector.js';
+import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
 
 export interface AddOptions {
   certificate: string;
-  containers: readonly string[];
+  selector: Selector;
   name?: string;
   /** PKCS#12 password (see src/cert/password.ts for where the CLI takes it from). */
   password?: string;
@@ -18,13 +20,19 @@ export interface AddOptions {
   allowExpired?: boolean;
   checkUrls?: readonly string[];
   install?: InstallMode;
+  /** Total time for one container, rollback excluded. */
   timeoutMs?: number;
   concurrency?: number;
   proxy?: string;
   host?: string;
   /** Injected for tests; otherwise made from `host` / DOCKER_HOST. */
   client?: ContainerClient;
+  /** Aborting it starts no new container; those in flight finish or roll back. */
+  signal?: AbortSignal;
+  /** Called once the selection is known, with the number of containers. */
+  onSelected?: (count: number) => void;
   onProgress?: ProgressListener;
+  onResult?: (result: ContainerResult) => void;
 }
 
 export interface AddReport {
@@ -32,44 +40,43 @@ export interface AddReport {
   installed: CertificateToInstall[];
   warnings: string[];
   results: ContainerResult[];
+  interrupted: boolean;
 }
+
+export const DEFAULT_TIMEOUT_SECONDS = 300;
 
 /**
  * `trustpatch add`: reads and validates everything first (certificate, name, engine,
- * containers) so that bad input changes nothing, then patches each container.
+ * selection) so that bad input changes nothing, then patches the containers concurrently.
  */
 export async function runAdd(options: AddOptions): Promise<AddReport> {
   const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired });
   const installed: CertificateToInstall[] = installNames(loaded.certificates, options.name);
-  if (options.containers.length === 0) throw new UserError('no container given; name one or more containers (see `docker ps`).');
   const client = options.client ?? connect({ host: options.host });
   await client.ping();
-  const targets = await resolveContainers(client, options.containers);
-  const context = {
-    client,
-    certificates: installed,
-    options: { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs: options.timeoutMs ?? 300_000, proxy: options.proxy },
-    onProgress: options.onProgress,
-  };
-  const results = await mapLimit(targets, options.concurrency ?? 8, (info) => patchContainer(context, info));
-  return { certificates: loaded.certificates, installed, warnings: loaded.warnings, results: results.filter((r) => r !== undefined) };
+  const targets = await selectContainers(client, options.selector);
+  options.onSelected?.(targets.length);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
+  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy };
+  const results = await runFleet<ContainerResult>(
+    targets,
+    { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
+    (info) => patchContainer({ client: new DeadlineClient(client, timeoutMs), certificates: installed, options: patchOptions, onProgress: options.onProgress }, info),
+    notStarted,
+  );
+  return { certificates: loaded.certificates, installed, warnings: loaded.warnings, results, interrupted: options.signal?.aborted === true };
 }
 
-/** Exit status: 0 when every container ended trusted, 1 when any failed. */
-export function exitCodeFor(results: readonly ContainerResult[]): number {
-  return results.some((r) => r.status === 'failed') ? 1 : 0;
+/**
+ * Exit status: 130 when interrupted; 1 when a container failed, or when a check that a TLS
+ * client ran afterwards did not pass; else 0.
+ */
+export function exitCodeFor(results: readonly ContainerResult[], interrupted = false): number {
+  if (interrupted) return 130;
+  const unproven = results.some((r) => (r.status === 'patched' || r.status === 'already-trusted') && r.check.after.some((c) => !c.ok && c.tool !== null));
+  return results.some((r) => r.status === 'failed') || unproven ? 1 : 0;
 }
 
-async function resolveContainers(client: ContainerClient, names: readonly string[]): Promise<ContainerInfo[]> {
-  const found: ContainerInfo[] = [];
-  for (const name of names) {
-    try {
-      const info = await client.inspect(name);
-      if (!found.some((other) => other.id === info.id)) found.push(info);
-    } catch (error) {
-      if (error instanceof NotFoundError) throw new UserError(`container ${JSON.stringify(name)}: no such container on ${client.endpoint}; see \`docker ps\`.`);
-      throw error;
-    }
-  }
-  return found;
+export function notStarted(info: ContainerInfo): ContainerResult {
+  return { id: info.id, name: info.name, image: info.image, family: null, method: null, check: { before: [], after: [] }, warnings: [], durationMs: 0, status: 'skipped', reason: 'interrupted before it started' };
 }

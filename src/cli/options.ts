@@ -1,0 +1,72 @@
+import type { Argv } from 'yargs';
+import type { Selector } from '../select/selector.js';
+import { UserError } from '../errors.js';
+
+/** The flags `add`, `check` (and later `remove`, `status`) share to pick containers. */
+export function selectorOptions<T>(y: Argv<T>) {
+  return y
+    .positional('containers', { type: 'string', array: true, default: [] as string[], describe: 'container names or ids' })
+    .option('label', { alias: 'l', type: 'string', array: true, default: [] as string[], describe: 'only containers with this label, KEY or KEY=VALUE (repeatable; all must match)' })
+    .option('filter', { alias: 'f', type: 'string', array: true, default: [] as string[], describe: 'any `docker ps --filter` KEY=VALUE (repeatable)' })
+    .option('compose-project', { type: 'string', describe: 'only containers of this Compose project' })
+    .option('service', { type: 'string', describe: 'only containers of this Compose service' })
+    .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'every container of the engine (only running ones are changed)' });
+}
+
+/** The run-time flags of a fleet command: checks, concurrency, time, output. */
+export function runOptions<T>(y: Argv<T>) {
+  return y
+    .option('check-url', { type: 'string', array: true, default: [] as string[], describe: 'HTTPS URL checked from inside each container, before and after (repeatable) [default: $TRUSTPATCH_CHECK_URL, comma-separated, else none]' })
+    .option('check', { type: 'boolean', default: true, describe: 'run the HTTPS check (--no-check: skip it)' })
+    .option('proxy', { type: 'string', describe: 'send the check through this proxy (default: the container’s own HTTPS_PROXY / NO_PROXY)' })
+    .option('concurrency', { alias: 'j', type: 'number', default: 8, describe: 'containers handled at once (1-64)' })
+    .option('timeout', { type: 'number', default: 300, describe: 'seconds allowed per container, after which it is rolled back' })
+    .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout (progress and warnings go to stderr)' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress output' });
+}
+
+/** Where a default for --check-url comes from: an environment variable, comma-separated. */
+export const CHECK_URL_ENV = 'TRUSTPATCH_CHECK_URL';
+
+export interface SelectorArgs {
+  containers: string[];
+  label: string[];
+  filter: string[];
+  composeProject?: string;
+  service?: string;
+  all: boolean;
+}
+
+export interface RunArgs {
+  checkUrl: string[];
+  check: boolean;
+  proxy?: string;
+  concurrency: number;
+  timeout: number;
+  json: boolean;
+  quiet: boolean;
+  host?: string;
+}
+
+export function selectorFrom(args: SelectorArgs): Selector {
+  return { names: args.containers, labels: args.label, filters: args.filter, composeProject: args.composeProject, service: args.service, all: args.all };
+}
+
+/** Validated run settings: the URLs to check, concurrency and timeout within bounds. */
+export function runSettings(args: RunArgs, env: NodeJS.ProcessEnv): { checkUrls: string[]; concurrency: number; timeoutMs: number } {
+  if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 64) throw new UserError(`--concurrency ${args.concurrency}: give a whole number from 1 to 64.`);
+  if (!(args.timeout > 0)) throw new UserError(`--timeout ${args.timeout}: give a number of seconds above 0.`);
+  const fromEnv = (env[CHECK_URL_ENV] ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const urls = args.check ? (args.checkUrl.length > 0 ? args.checkUrl : fromEnv) : [];
+  if (!args.check && args.checkUrl.length > 0) throw new UserError('--no-check and --check-url contradict each other; give one.');
+  for (const url of urls) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed?.protocol !== 'https:') throw new UserError(`--check-url ${JSON.stringify(url)}: give an https:// URL.`);
+  }
+  return { checkUrls: urls, concurrency: args.concurrency, timeoutMs: args.timeout * 1000 };
+}

@@ -1,0 +1,65 @@
+import type { Certificate } from '../cert/certificate.js';
+import type { CheckContainerResult } from '../commands/check.js';
+import type { CertificateToInstall, ContainerResult } from '../patch/types.js';
+import { VERSION } from '../version.js';
+import { summarizeChecks, type CheckSummary } from './check-summary.js';
+import { ADD_STATUSES, CHECK_STATUSES, countStatuses } from './counts.js';
+
+/** Bumped on any incompatible change to the documents below (README, "JSON output"). */
+export const SCHEMA_VERSION = 1;
+
+export interface JsonContainer {
+  id: string;
+  name: string;
+  image: string;
+  engine: string;
+  family: string | null;
+  method: string | null;
+  status: ContainerResult['status'];
+  check: { before: CheckSummary | null; after: CheckSummary | null };
+  error: string | null;
+  rollback: string | null;
+  warnings: string[];
+  durationMs: number;
+}
+
+/** The single document `add --json` prints on stdout. */
+export function addDocument(input: { engine: string; installed: readonly CertificateToInstall[]; warnings: readonly string[]; results: readonly ContainerResult[]; durationMs: number; exitCode: number; interrupted: boolean }) {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    command: 'add' as const,
+    trustpatchVersion: VERSION,
+    certificates: input.installed.map(({ certificate, name }) => certificateJson(certificate, name)),
+    warnings: [...input.warnings],
+    containers: input.results.map((r): JsonContainer => ({
+      id: r.id,
+      name: r.name,
+      image: r.image,
+      engine: input.engine,
+      family: r.family,
+      method: r.method,
+      status: r.status,
+      check: { before: summarizeChecks(r.check.before), after: summarizeChecks(r.check.after) },
+      error: 'reason' in r ? r.reason : null,
+      rollback: 'rollback' in r ? r.rollback : null,
+      warnings: r.warnings,
+      durationMs: r.durationMs,
+    })),
+    summary: { ...countStatuses(input.results, ADD_STATUSES), durationMs: input.durationMs, exitCode: input.exitCode, interrupted: input.interrupted },
+  };
+}
+
+/** The single document `check --json` prints on stdout. */
+export function checkDocument(input: { engine: string; results: readonly CheckContainerResult[]; durationMs: number; exitCode: number; interrupted: boolean }) {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    command: 'check' as const,
+    trustpatchVersion: VERSION,
+    containers: input.results.map((r) => ({ id: r.id, name: r.name, image: r.image, engine: input.engine, status: r.status, check: summarizeChecks(r.checks), error: r.reason ?? null, durationMs: r.durationMs })),
+    summary: { ...countStatuses(input.results, CHECK_STATUSES), durationMs: input.durationMs, exitCode: input.exitCode, interrupted: input.interrupted },
+  };
+}
+
+function certificateJson(certificate: Certificate, name: string) {
+  return { subject: certificate.subject, fingerprint: certificate.fingerprint, name, notAfter: certificate.notAfter.toISOString() };
+}

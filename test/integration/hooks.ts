@@ -1,0 +1,18 @@
+import { docker, removeSessionContainers, SESSION_ID } from '../support/containers.js';
+
+/**
+ * Root hooks for the integration tier: fail early and clearly without an engine, and remove
+ * every container of this session at the end, whatever a test left behind (STYLE.md, rule 10).
+ */
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context) {
+    this.timeout(30_000);
+    const ping = await docker(['version', '--format', '{{.Server.Version}}'], { allowFailure: true });
+    if (ping.code !== 0) throw new Error(`no Docker engine answers (${ping.stderr.trim()}); run \`bash scripts/ensure-engine.sh\` first`);
+  },
+  async afterAll(this: Mocha.Context) {
+    this.timeout(60_000);
+    const left = await removeSessionContainers();
+    if (left > 0) console.warn(`teardown: removed ${left} container(s) left by session ${SESSION_ID}`);
+  },
+};

@@ -1,0 +1,98 @@
+import { posix } from 'node:path';
+import {
+  NotFoundError,
+  type ArchiveEntry,
+  type ContainerClient,
+  type ContainerInfo,
+  type ContainerSummary,
+  type ExecOptions,
+  type ExecResult,
+  type FileToWrite,
+} from '../../src/docker/container-client.js';
+
+export type ExecHandler = (argv: readonly string[], container: FakeContainer, options: ExecOptions) => Partial<ExecResult> | undefined;
+
+/** An in-memory container: a filesystem of files and links, and what exec does. */
+export class FakeContainer {
+  readonly files = new Map<string, Buffer>();
+  readonly links = new Map<string, string>();
+  readonly execs: (readonly string[])[] = [];
+  readonly writes: string[] = [];
+  info: ContainerInfo;
+  readOnly = false;
+  handler: ExecHandler = () => undefined;
+
+  constructor(id: string, name: string, overrides: Partial<ContainerInfo> = {}) {
+    this.info = { id, name, image: 'fake:1', state: 'running', labels: {}, running: true, paused: false, restarting: false, user: '', readOnlyRootfs: false, env: [], platform: 'linux', ...overrides };
+  }
+
+  write(path: string, content: string | Buffer): this {
+    this.files.set(path, Buffer.from(content));
+    return this;
+  }
+
+  read(path: string): string | undefined {
+    return this.files.get(path)?.toString('latin1');
+  }
+}
+
+/** A ContainerClient over FakeContainers, for unit tests that need no engine. */
+export class FakeClient implements ContainerClient {
+  readonly endpoint = 'fake://';
+  readonly containers = new Map<string, FakeContainer>();
+  reachable = true;
+
+  add(container: FakeContainer): FakeContainer {
+    this.containers.set(container.info.id, container);
+    return container;
+  }
+
+  async ping(): Promise<void> {
+    if (!this.reachable) throw new Error('unreachable');
+  }
+
+  async list(): Promise<ContainerSummary[]> {
+    return [...this.containers.values()].map((c) => c.info);
+  }
+
+  async inspect(nameOrId: string): Promise<ContainerInfo> {
+    return this.get(nameOrId).info;
+  }
+
+  async exec(id: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const container = this.get(id);
+    container.execs.push(argv);
+    const handled = container.handler(argv, container, options);
+    if (handled) return { argv, exitCode: 0, stdout: '', stderr: '', timedOut: false, ...handled };
+    if (argv[0] === 'rm') {
+      for (const path of argv.slice(argv.indexOf('--') + 1)) container.files.delete(path);
+      return { argv, exitCode: 0, stdout: '', stderr: '', timedOut: false };
+    }
+    return { argv, exitCode: 127, stdout: '', stderr: `exec: "${argv[0]}": executable file not found in $PATH`, timedOut: false };
+  }
+
+  async getArchive(id: string, path: string): Promise<ArchiveEntry[] | undefined> {
+    const container = this.get(id);
+    const link = container.links.get(path);
+    if (link !== undefined) return [{ name: posix.basename(path), type: 'symlink', content: Buffer.alloc(0), linkTarget: link, mode: 0o777 }];
+    const content = container.files.get(path);
+    if (content !== undefined) return [{ name: posix.basename(path), type: 'file', content, mode: 0o644 }];
+    const inside = [...container.files.keys()].some((file) => file.startsWith(`${path}/`));
+    return inside ? [{ name: posix.basename(path), type: 'directory', content: Buffer.alloc(0), mode: 0o755 }] : undefined;
+  }
+
+  async putFiles(id: string, files: readonly FileToWrite[]): Promise<void> {
+    const container = this.get(id);
+    if (container.readOnly) throw new Error('container rootfs is marked read-only');
+    for (const file of files) {
+      container.files.set(file.path, Buffer.from(file.content));
+      container.writes.push(file.path);
+    }
+  }
+
+  private get(nameOrId: string): FakeContainer {
+    const found = this.containers.get(nameOrId) ?? [...this.containers.values()].find((c) => c.info.name === nameOrId);
+    if (!found) throw new NotFoundError(`container ${nameOrId}`);
+    return found;
+  }
+}

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { parseCertificates } from '../../src/cert/load.js';
+import { certificateName } from '../../src/cert/name.js';
+import { patchContainer, type PatchContext } from '../../src/patch/patch-container.js';
+import type { PatchOptions } from '../../src/patch/types.js';
+import { FakeClient } from '../support/fake-client.js';
+import { ANCHORS, BUNDLE, fakeDebian } from '../support/fake-debian.js';
+import { makeCa, removeCa, type TestCa } from '../support/pki.js';
+
+describe('patching one container (fake engine)', () => {
+  let distro: TestCa[];
+  let corp: TestCa;
+  const options: PatchOptions = { checkUrls: [], install: 'auto', timeoutMs: 1000 };
+
+  before(async () => {
+    distro = [await makeCa('Distro Root One'), await makeCa('Distro Root Two')];
+    corp = await makeCa('Corp Proxy Root');
+  });
+  after(async () => Promise.all([...distro, corp].map(removeCa)));
+
+  function setup(checkUrls: string[] = []) {
+    const client = new FakeClient();
+    const container = client.add(fakeDebian('c1', distro.map((ca) => ca.pem), { curl: (bundle) => bundle.includes(corp.pem) }));
+    const { certificates } = parseCertificates(Buffer.from(corp.pem), 'corp.pem');
+    const context: PatchContext = { client, certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })), options: { ...options, checkUrls } };
+    return { client, container, context, anchor: `${ANCHORS}/${certificateName(certificates[0]!)}.crt` };
+  }
+
+  it('writes the anchor, runs the update, and shows the check going from curl 60 to ok', async () => {
+    const { container, context, anchor } = setup(['https://127.0.0.1:8443/']);
+    const result = await patchContainer(context, container.info);
+    assert.equal(result.status, 'patched', JSON.stringify(result));
+    assert.equal(container.read(anchor), corp.pem);
+    assert.ok(container.read(BUNDLE)!.includes(corp.pem));
+    assert.deepEqual(result.check.before.map((c) => c.detail.split(':')[0]), ['curl 60']);
+    assert.deepEqual(result.check.after.map((c) => c.ok), [true]);
+    assert.ok(container.execs.some((argv) => argv[0] === '/usr/sbin/update-ca-certificates'));
+  });
+
+  it('reports already-trusted on a second run and runs nothing', async () => {
+    const { container, context } = setup();
+    await patchContainer(context, container.info);
+    const execsBefore = container.execs.length;
+    const second = await patchContainer(context, container.info);
+    assert.equal(second.status, 'already-trusted');
+    assert.equal(container.execs.length, execsBefore);
+    assert.equal(container.read(BUNDLE)!.split(corp.pem).length - 1, 1);
+  });
+
+  it('rolls back when the update shrinks the bundle', async () => {
+    const { container, context, anchor } = setup();
+    const original = container.files.get(BUNDLE)!;
+    const update = container.handler;
+    let first = true;
+    container.handler = (argv, self, opts) => {
+      if (argv[0] === '/usr/sbin/update-ca-certificates' && first) {
+        first = false;
+        self.write(BUNDLE, corp.pem); // lost both distribution roots (rancher/k3os#518)
+        return { exitCode: 0 };
+      }
+      return update(argv, self, opts);
+    };
+    const result = await patchContainer(context, container.info);
+    assert.equal(result.status, 'failed');
+    assert.match(result.status === 'failed' ? result.reason : '', /lost 2 certificate/);
+    assert.equal(result.status === 'failed' ? result.rollback : '', 'done');
+    assert.ok(container.files.get(BUNDLE)!.equals(original), 'bundle is byte-identical to before');
+    assert.equal(container.files.has(anchor), false);
+  });
+
+  it('rolls back when the check still fails after the update', async () => {
+    const { container, context } = setup(['https://127.0.0.1:8443/']);
+    const original = container.files.get(BUNDLE)!;
+    const update = container.handler;
+    container.handler = (argv, self, opts) => (argv[0] === 'curl' ? { exitCode: 60, stderr: 'curl: (60) SSL certificate problem\n' } : update(argv, self, opts));
+    const result = await patchContainer(context, container.info);
+    assert.equal(result.status, 'failed');
+    assert.match(result.status === 'failed' ? result.reason : '', /still fails/);
+    assert.ok(container.files.get(BUNDLE)!.equals(original));
+  });
+
+  it('refuses a read-only root filesystem without writing', async () => {
+    const { container, context } = setup();
+    container.info = { ...container.info, readOnlyRootfs: true };
+    const result = await patchContainer(context, container.info);
+    assert.equal(result.status, 'failed');
+    assert.match(result.status === 'failed' ? result.reason : '', /read-only root filesystem/);
+    assert.deepEqual(container.writes, []);
+  });
+
+  it('skips a stopped or paused container with its state', async () => {
+    const { container, context } = setup();
+    const stopped = await patchContainer(context, { ...container.info, running: false, state: 'exited' });
+    assert.equal(stopped.status === 'skipped' && stopped.reason, 'container is exited');
+    const paused = await patchContainer(context, { ...container.info, running: false, paused: true, state: 'paused' });
+    assert.equal(paused.status === 'skipped' && paused.reason, 'container is paused');
+    assert.deepEqual(container.execs, []);
+  });
+
+  it('installs ca-certificates with apt-get when the update command is missing', async () => {
+    const { container, context } = setup();
+    container.files.delete('/usr/sbin/update-ca-certificates');
+    const update = container.handler;
+    container.handler = (argv, self, opts) => {
+      if (argv[0] === 'apt-get') {
+        assert.ok(opts.env?.includes('DEBIAN_FRONTEND=noninteractive'));
+        if (argv[1] === 'install') self.write('/usr/sbin/update-ca-certificates', '#!/bin/sh\n');
+        return { exitCode: 0 };
+      }
+      return update(argv, self, opts);
+    };
+    const result = await patchContainer(context, container.info);
+    assert.equal(result.status, 'patched');
+    assert.deepEqual(container.execs.filter((a) => a[0] === 'apt-get').map((a) => a[1]), ['update', 'install']);
+  });
+
+  it('fails without changes left behind when install is refused and the command is missing', async () => {
+    const { container, context } = setup();
+    container.files.delete('/usr/sbin/update-ca-certificates');
+    const original = container.files.get(BUNDLE)!;
+    const result = await patchContainer({ ...context, options: { ...context.options, install: 'never' } }, container.info);
+    assert.equal(result.status, 'failed');
+    assert.ok(container.files.get(BUNDLE)!.equals(original));
+    assert.equal([...container.files.keys()].some((path) => path.startsWith(ANCHORS)), false);
+  });
+});
