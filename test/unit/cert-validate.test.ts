@@ -78,9 +78,9 @@ describe('certificate intake: validation before anything changes', function () {
   it('add refuses an expired certificate before it contacts the engine, and takes it with allowExpired', async () => {
     const path = await textFile(dir, 'expired.crt', expired);
     const calls: string[] = [];
-    await assert.rejects(runAdd({ certificate: path, containers: ['c1'], client: recordingClient(calls) }), /expired on/);
+    await assert.rejects(runAdd({ certificate: path, selector: { names: ['c1'], labels: [], filters: [], all: false }, client: recordingClient(calls) }), /expired on/);
     assert.deepEqual(calls, []);
-    await assert.rejects(runAdd({ certificate: path, containers: ['c1'], client: recordingClient(calls), allowExpired: true }), /ping must not be called/);
+    await assert.rejects(runAdd({ certificate: path, selector: { names: ['c1'], labels: [], filters: [], all: false }, client: recordingClient(calls), allowExpired: true }), /ping must not be called/);
     assert.deepEqual(calls, ['ping']);
   });
 
