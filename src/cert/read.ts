@@ -33,7 +33,7 @@ export function readCertificates(bytes: Buffer, source: string, options: ReadOpt
   if (bytes.length === 0) throw new UserError(`${source}: the file is empty; ${NEXT_STEP}.`);
   const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
   const text = body.toString('latin1');
-  const found = looksLikePem(text) ? fromPem(text, source, options) : fromDer(body, 'the file', source, options);
+  const found = looksLikePem(text) ? fromPem(text, source, options) : fromDerFile(body, source, options);
   if (found.ders.length === 0) {
     const what = found.other.length > 0 ? [...new Set(found.other)].join(', ') : 'no PEM block';
     throw new UserError(`${source}: found ${what} and no certificate; ${NEXT_STEP}${found.keys > 0 ? ', not its key' : ''}.`);
@@ -63,6 +63,22 @@ function fromPem(text: string, source: string, options: ReadOptions): Found {
     found.keys += part.keys;
     found.other.push(...part.other);
   });
+  return found;
+}
+
+/** A binary file: one DER element, or several back to back (`cat a.der b.der`). */
+function fromDerFile(bytes: Buffer, source: string, options: ReadOptions): Found {
+  const found: Found = { ders: [], keys: 0, other: [] };
+  let rest = bytes;
+  do {
+    const length = firstElementLength(rest) ?? rest.length;
+    const part = fromDer(rest.subarray(0, length), found.ders.length === 0 ? 'the file' : 'the data after the first certificate', source, options);
+    found.ders.push(...part.ders);
+    found.keys += part.keys;
+    found.other.push(...part.other);
+    // Trailing line ends or NUL padding after the last element are not data.
+    rest = rest.subarray(length);
+  } while (rest.some((byte) => byte !== 0x00 && byte !== 0x0a && byte !== 0x0d));
   return found;
 }
 

@@ -73,6 +73,8 @@ describe('certificate intake: formats, judged by content', function () {
     for (const name of ['ca.der', 'ca.cer', 'binary.crt']) {
       assert.deepEqual(fingerprintsOf(await loadCertificates(await derFile(ec384, dir, name))), [fingerprints.get(ec384)], name);
     }
+    const both = Buffer.concat([await readFile(await derFile(rsa, dir, 'a.der')), await readFile(await derFile(ed25519, dir, 'b.der')), Buffer.from('\r\n')]);
+    assert.deepEqual(fingerprintsOf(await loadCertificates(await textFile(dir, 'both.der', both))), [rsa, ed25519].map((ca) => fingerprints.get(ca)), 'DER back to back');
     const pemNamedDer = await textFile(dir, 'actually-pem.der', ec256.pem);
     assert.deepEqual(fingerprintsOf(await loadCertificates(pemNamedDer)), [fingerprints.get(ec256)]);
   });

@@ -63,6 +63,8 @@ describe('certificate intake: refusals', function () {
     assert.match(await refusal(await textFile(dir, 'cut.der', der.subarray(0, der.length - 40))), /ends before its declared length.*corrupt, truncated/);
     const cutPem = ca.pem.split('\n').slice(0, 6).join('\n');
     assert.match(await refusal(await textFile(dir, 'cut.pem', cutPem)), /a BEGIN CERTIFICATE line has no END line: the file is truncated/);
+    const trailing = Buffer.concat([der, Buffer.from('junk after the certificate')]);
+    assert.match(await refusal(await textFile(dir, 'trailing.der', trailing)), /the data after the first certificate is damaged/);
     const badLength = Buffer.from(der);
     badLength[3] = badLength[3]! ^ 0x40;
     assert.match(await refusal(await textFile(dir, 'bad-length.der', badLength)), /corrupt/);
