@@ -8,3 +8,7 @@ export { connect, type ConnectOptions } from './docker/connect.js';
 export type { ContainerClient, ContainerInfo, ExecResult } from './docker/container-client.js';
 export type { ContainerResult, ContainerStatus, PatchOptions } from './patch/types.js';
 export { UserError, EngineError, UsageError } from './errors.js';
+export { runRegistryAdd, registryAddExitCode, type RegistryAddOptions, type RegistryAddReport } from './commands/registry-add.js';
+export { runRegistryLint, registryLintExitCode } from './commands/registry-lint.js';
+export { runClientCert, type ClientCertOptions, type ClientCertReport } from './commands/registry-client-cert.js';
+export type { Finding, FindingKind } from './registry/findings.js';

@@ -11,24 +11,32 @@ export interface LoadedCertificates {
   warnings: string[];
 }
 
-export interface LoadOptions extends ReadOptions, ValidateOptions {}
+export interface LoadOptions extends ReadOptions, ValidateOptions {
+  /**
+   * Apply `add`'s checks (expired or not yet valid: UserError unless allowExpired; warnings for
+   * near expiry, not a CA, an intermediate alone). Off by default: the registry commands judge
+   * validity their own way, and a client certificate is rightly not a CA.
+   */
+  validate?: boolean;
+}
 
 /** Refuse inputs above this size before reading them whole: no CA file is anywhere near it. */
 export const MAX_INPUT_BYTES = 10 * 1024 * 1024;
 
 /**
  * Reads a certificate file (or `-` for standard input), returns its certificates and warnings,
- * and throws a UserError (exit 2) for anything `add` must refuse, before anything is changed.
+ * and throws a UserError (exit 2) for anything unreadable, and with `validate` for anything
+ * `add` must refuse, before anything is changed.
  */
 export async function loadCertificates(source: string, options: LoadOptions = {}): Promise<LoadedCertificates> {
   const bytes = await readInput(source);
   return { source: displayName(source), ...parseCertificates(bytes, displayName(source), options) };
 }
 
-/** Certificates from PEM, DER, PKCS#7 or PKCS#12 (judged by content), validated. */
+/** Certificates from PEM, DER, PKCS#7 or PKCS#12 (judged by content), validated if asked. */
 export function parseCertificates(bytes: Buffer, source: string, options: LoadOptions = {}): Omit<LoadedCertificates, 'source'> {
   const read = readCertificates(bytes, source, options);
-  const warnings = validateCertificates(read.certificates, source, options);
+  const warnings = options.validate ? validateCertificates(read.certificates, source, options) : [];
   return { certificates: read.certificates, warnings: [...read.warnings, ...warnings] };
 }
 

@@ -126,9 +126,15 @@ function kindOf(der: Buffer, where: string, source: string): DerKind {
 }
 
 function parse(der: Buffer, what: string, source: string): Certificate {
+  let certificate: Certificate;
   try {
-    return certificateFromDer(der);
+    certificate = certificateFromDer(der);
   } catch (error) {
     throw new UserError(`${source}: ${what} cannot be read (${(error as Error).message}): it is corrupt or truncated; get the file again.`);
   }
+  // Only a self-issued certificate can be checked on its own: a failed self-signature means damage.
+  if (certificate.selfIssued && !certificate.selfSigned) {
+    throw new UserError(`${source}: ${what} ("${certificate.commonName ?? certificate.subject}") names itself as its issuer but its signature does not verify: the file is damaged or altered; get it again.`);
+  }
+  return certificate;
 }

@@ -36,9 +36,6 @@ export function findingsFor(certificate: Certificate, all: readonly Certificate[
   const errors: string[] = [];
   const warnings: string[] = [];
   const timeProblem = (message: string) => (options.allowExpired ? warnings.push(`${message} (accepted: --allow-expired)`) : errors.push(`${message}; get a current certificate from its issuer, or pass --allow-expired`));
-  if (certificate.selfIssued && !certificate.selfSigned) {
-    errors.push(`${label} names itself as its issuer but its signature does not verify: the file is damaged or altered; get it again`);
-  }
   const left = daysLeft(certificate, now);
   if (certificate.notAfter.getTime() < now.getTime()) {
     const ago = Math.floor((now.getTime() - certificate.notAfter.getTime()) / DAY_MS);

@@ -5,6 +5,7 @@ import { intakeOptions } from './intake-options.js';
 import { defaultIo, type Io } from './io.js';
 import { runOptions, selectorOptions } from './options.js';
 import { reportError } from './report-error.js';
+import { registryCommands } from './registry-commands.js';
 
 /**
  * Declares the commands and their flags, and nothing else: each handler lazy-loads the module
@@ -78,6 +79,7 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
         setExit(await fetchCaCli(args, io));
       },
     )
+    .command('registry', 'make a Docker engine trust a private registry (certs.d): add, lint, client-cert', (y) => registryCommands(y, io, setExit))
     // yargs turns a lone `-` positional into '' (yargs/yargs-parser#381): give it back its meaning, standard input.
     .middleware((args) => {
       if (args.certificate === '' && argv.includes('-')) args.certificate = '-';

@@ -50,7 +50,7 @@ export const DEFAULT_TIMEOUT_SECONDS = 300;
  * selection) so that bad input changes nothing, then patches the containers concurrently.
  */
 export async function runAdd(options: AddOptions): Promise<AddReport> {
-  const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired });
+  const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired, validate: true });
   const installed: CertificateToInstall[] = installNames(loaded.certificates, options.name);
   const client = options.client ?? connect({ host: options.host });
   await client.ping();
