@@ -1,6 +1,8 @@
 /** trustpatch as a library: the same functions the CLI calls. */
 export { runAdd, exitCodeFor, type AddOptions, type AddReport } from './commands/add.js';
-export { loadCertificates, parseCertificates, type LoadedCertificates } from './cert/load.js';
+export { loadCertificates, parseCertificates, type LoadedCertificates, type LoadOptions } from './cert/load.js';
+export { runInspect, type InspectOptions, type InspectReport, type InspectedCertificate } from './commands/inspect.js';
+export { runFetchCa, type FetchCaOptions, type FetchCaReport } from './commands/fetch-ca.js';
 export { certificateFromDer, type Certificate } from './cert/certificate.js';
 export { connect, type ConnectOptions } from './docker/connect.js';
 export type { ContainerClient, ContainerInfo, ExecResult } from './docker/container-client.js';

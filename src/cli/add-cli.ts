@@ -1,15 +1,17 @@
+import { resolvePassword } from '../cert/password.js';
 import { exitCodeFor, runAdd } from '../commands/add.js';
 import type { InstallMode } from '../patch/types.js';
 import { ADD_STATUSES, countStatuses } from '../report/counts.js';
 import { addDocument } from '../report/json.js';
 import { connect } from '../docker/connect.js';
+import type { IntakeArgs } from './intake-options.js';
 import { writeLine, type Io } from './io.js';
 import { runSettings, selectorFrom, type RunArgs, type SelectorArgs } from './options.js';
 import { startProgress } from './progress.js';
 import { addTable, certificateLine, planLines, progressSummary, summaryLine, warningLines } from './render.js';
 import { painter, statusColor } from './style.js';
 
-export interface AddArgs extends SelectorArgs, RunArgs {
+export interface AddArgs extends SelectorArgs, RunArgs, IntakeArgs {
   certificate: string;
   name?: string;
   install: InstallMode;
@@ -20,6 +22,7 @@ export interface AddArgs extends SelectorArgs, RunArgs {
 export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promise<number> {
   const started = Date.now();
   const settings = runSettings(args, io.env);
+  const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
   const client = connect({ host: args.host });
   let progress = startProgress(io, 0, { quiet: true, verb: '' });
   try {
@@ -27,6 +30,8 @@ export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promi
       certificate: args.certificate,
       selector: selectorFrom(args),
       name: args.name,
+      password,
+      allowExpired: args.allowExpired,
       checkUrls: settings.checkUrls,
       install: args.install,
       timeoutMs: settings.timeoutMs,
