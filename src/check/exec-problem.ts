@@ -17,5 +17,5 @@ export function execProblem(result: ExecResult): ExecProblem {
 /** One line for a warning or a reason: why the program did not run. */
 export function describeProblem(problem: Exclude<ExecProblem, undefined>, argv: readonly string[], platform?: string): string {
   if (problem === 'format') return `${argv[0]} cannot run on this engine (exec format error${platform ? `; container platform ${platform}` : ''})`;
-  return `${argv[0]} is not in the container`;
+  return `${argv[0]} could not be started (not found: the program, or its interpreter such as /bin/sh, is missing)`;
 }

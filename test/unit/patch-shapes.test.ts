@@ -131,6 +131,18 @@ describe('container shapes (fake engine)', () => {
     assert.ok(c.read(MAIN)!.includes(corp.pem));
   });
 
+  it('an update command whose interpreter is missing (no /bin/sh): a warning, then the archive-only result', async () => {
+    const client = new FakeClient();
+    const c = client.add(fakeDistro('c1', debian, { osRelease: 'ID=debian\n', distroPems: [distro.pem], shell: false }));
+    c.handler = (argv) => (argv[0] === '/usr/sbin/update-ca-certificates' ? { exitCode: 127, stderr: 'OCI runtime exec failed: exec failed: unable to start container process: exec: "/usr/sbin/update-ca-certificates": no such file or directory: unknown' } : undefined);
+    const result = await patchContainer(context(client), c.info);
+    assert.equal(result.status, 'patched', JSON.stringify(result));
+    assert.equal(result.method, 'archive-only');
+    assert.match(result.warnings.join('\n'), /update-ca-certificates could not be started \(not found: the program, or its interpreter such as \/bin\/sh, is missing\)/);
+    assert.equal(c.read(MAIN), distro.pem + corp.pem);
+    assert.equal(c.read(ANCHOR), corp.pem);
+  });
+
   it('skips a container of a non-Linux platform, and a restarting one, with the reason', async () => {
     const client = new FakeClient();
     const c = client.add(fakeDistro('c1', debian, { osRelease: 'ID=debian\n' }));
