@@ -3,7 +3,6 @@ import { parseCertificates } from '../../src/cert/load.js';
 import { runAdd } from '../../src/commands/add.js';
 import { alpine, debian, generic } from '../../src/distro/families.js';
 import { patchContainer, type PatchContext } from '../../src/patch/patch-container.js';
-import type { FakeContainer } from '../support/fake-client.js';
 import { FakeClient } from '../support/fake-client.js';
 import { fakeDistro } from '../support/fake-distro.js';
 import { makeCa, removeCa, type TestCa } from '../support/pki.js';
@@ -142,30 +141,4 @@ describe('container shapes (fake engine)', () => {
     assert.equal(c.read(MAIN), distro.pem + corp.pem);
     assert.equal(c.read(ANCHOR), corp.pem);
   });
-
-  it('skips a container of a non-Linux platform, and a restarting one, with the reason', async () => {
-    const client = new FakeClient();
-    const c = client.add(fakeDistro('c1', debian, { osRelease: 'ID=debian\n' }));
-    const windows = await patchContainer(context(client), { ...c.info, platform: 'windows' });
-    assert.equal(windows.status === 'skipped' && windows.reason, 'container platform is windows: only Linux trust stores can be patched');
-    const restarting = await patchContainer(context(client), { ...c.info, running: false, restarting: true, state: 'restarting' });
-    assert.equal(restarting.status === 'skipped' && restarting.reason, 'container is restarting');
-    assert.deepEqual([c.writes, c.execs], [[], []]);
-  });
-
-  it('--dry-run prints family, files, commands and check, and changes nothing', async () => {
-    const client = new FakeClient();
-    const c = client.add(fakeDistro('c1', debian, { osRelease: 'ID=debian\n', distroPems: [distro.pem], update: false, clients: { '/usr/bin/curl': trusts } }));
-    const result = await patchContainer(context(client, { dryRun: true }), c.info);
-    assert.equal(result.status, 'planned');
-    assert.deepEqual(result.status === 'planned' && result.plan, {
-      family: 'debian',
-      files: [MAIN, ANCHOR],
-      commands: [['/usr/bin/apt-get', 'update', '-qq'], ['/usr/bin/apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'ca-certificates'], ['/usr/sbin/update-ca-certificates']],
-      check: 'curl',
-    });
-    assert.deepEqual([c.writes, c.execs], [[], []]);
-  });
 });
-
-export type { FakeContainer };
