@@ -49,6 +49,13 @@ export interface ArchiveEntry {
   mode: number;
 }
 
+/** What the engine says about one path, without reading it: links are reported, not followed. */
+export interface PathStat {
+  type: 'file' | 'directory' | 'symlink' | 'other';
+  /** For a link, its target (Docker resolves it fully inside the container; others may give the link text). */
+  linkTarget: string;
+}
+
 /** A file to write into a container: `path` is absolute. */
 export interface FileToWrite {
   path: string;
@@ -68,6 +75,8 @@ export interface ContainerClient {
   exec(id: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** The entries of `path` (one for a file or link; a directory with its contents); undefined when missing. */
   getArchive(id: string, path: string): Promise<ArchiveEntry[] | undefined>;
+  /** What `path` is (its parent links followed, itself not); undefined when missing. Works on stopped containers. */
+  statPath(id: string, path: string): Promise<PathStat | undefined>;
   /** Writes files as root:root, creating missing parent directories (0755). */
   putFiles(id: string, files: readonly FileToWrite[]): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { ArchiveEntry, ContainerClient, ContainerInfo, ContainerSummary, ExecOptions, ExecResult, FileToWrite, ListFilters } from './container-client.js';
+import type { ArchiveEntry, ContainerClient, ContainerInfo, ContainerSummary, ExecOptions, ExecResult, FileToWrite, ListFilters, PathStat } from './container-client.js';
 
 /** A container's time budget (`--timeout`) ran out. */
 export class TimeoutError extends Error {
@@ -49,6 +49,10 @@ export class DeadlineClient implements ContainerClient {
 
   getArchive(id: string, path: string): Promise<ArchiveEntry[] | undefined> {
     return this.race(() => this.inner.getArchive(id, path));
+  }
+
+  statPath(id: string, path: string): Promise<PathStat | undefined> {
+    return this.race(() => this.inner.statPath(id, path));
   }
 
   putFiles(id: string, files: readonly FileToWrite[]): Promise<void> {

@@ -11,6 +11,7 @@ import {
   type ExecResult,
   type FileToWrite,
   type ListFilters,
+  type PathStat,
 } from './container-client.js';
 import { packFiles, streamToBuffer, unpackEntries } from './tar.js';
 
@@ -67,15 +68,19 @@ export class DockerodeClient implements ContainerClient {
 
   async exec(id: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const container = this.docker.getContainer(id);
-    const exec = await container.exec({
-      Cmd: [...argv],
-      User: options.user ?? '0',
-      Env: options.env,
-      AttachStdin: options.stdin !== undefined,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-    });
+    const exec = await container
+      .exec({
+        Cmd: [...argv],
+        User: options.user ?? '0',
+        Env: options.env,
+        AttachStdin: options.stdin !== undefined,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+      })
+      .catch((error: unknown) => {
+        throw statusCode(error) === 404 ? new NotFoundError(`container ${id}`) : error;
+      });
     const abort = new AbortController();
     const stream = (await exec.start({ hijack: true, stdin: options.stdin !== undefined, abortSignal: abort.signal } as Dockerode.ExecStartOptions)) as Duplex;
     const stdout = new PassThrough();
@@ -110,6 +115,28 @@ export class DockerodeClient implements ContainerClient {
     }
   }
 
+  /**
+   * HEAD /containers/{id}/archive: the engine stats the path (parents resolved, the last part
+   * not) and answers in the X-Docker-Container-Path-Stat header. A 404 has no body, so it
+   * cannot tell a missing path from a missing container: inspect tells them apart.
+   */
+  async statPath(id: string, path: string): Promise<PathStat | undefined> {
+    const container = this.docker.getContainer(id);
+    let header: string | undefined;
+    try {
+      const response = (await container.infoArchive({ path })) as Readable & { headers: Record<string, string | undefined> };
+      response.resume();
+      header = response.headers['x-docker-container-path-stat'];
+    } catch (error) {
+      if (statusCode(error) !== 404) throw error;
+      await this.inspect(id);
+      return undefined;
+    }
+    if (header === undefined) throw new EngineError(`the engine at ${this.endpoint} did not describe ${path} (no X-Docker-Container-Path-Stat header)`);
+    const stat = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as { mode?: number; linkTarget?: string };
+    return { type: fileModeType(stat.mode ?? 0), linkTarget: stat.linkTarget ?? '' };
+  }
+
   async putFiles(id: string, files: readonly FileToWrite[]): Promise<void> {
     const tar = await packFiles(files);
     await this.docker.getContainer(id).putArchive(tar, { path: '/' });
@@ -136,6 +163,15 @@ async function exitCodeOf(exec: Dockerode.Exec): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return -1;
+}
+
+/** Go's os.FileMode type bits (ModeDir 1<<31, ModeSymlink 1<<27), which exceed 32-bit bitwise operators. */
+function fileModeType(mode: number): PathStat['type'] {
+  const bit = (n: number) => Math.floor(mode / 2 ** n) % 2 === 1;
+  if (bit(31)) return 'directory';
+  if (bit(27)) return 'symlink';
+  // Device, named pipe, socket, character device, irregular.
+  return [26, 25, 24, 21, 19].some(bit) ? 'other' : 'file';
 }
 
 export function statusCode(error: unknown): number | undefined {

@@ -3,14 +3,16 @@ import type { TlsClient } from '../check/clients.js';
 import { findTlsClients } from '../check/clients.js';
 import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
 import { readContainerFile } from '../docker/files.js';
-import { errorMessage } from '../errors.js';
 import { allPresent, snapshotBundles, verifyBundles } from './bundles.js';
+import { ensureRunning, failureReason } from './container-state.js';
+import { lockContainer, LockHeldError, type HeldLock, type LockHolder } from './lock.js';
 import { makePlan, planSummary, type Plan } from './plan.js';
 import { noChanges, rollBack, type Changes } from './rollback.js';
 import { seedBundles } from './seed.js';
 import { surveyContainer } from './survey.js';
 import type { CertificateToInstall, ContainerResult, PatchMethod, PatchOptions, PlanSummary, ProgressListener } from './types.js';
 import { runUpdatePath } from './update-path.js';
+import { guardPlan } from './write-guard.js';
 
 export interface PatchContext {
   client: ContainerClient;
@@ -34,28 +36,62 @@ export async function patchContainer(context: PatchContext, info: ContainerInfo)
   const draft: Draft = { family: null, method: null, check: { before: [], after: [] }, warnings: [] };
   const base = () => ({ id: info.id, name: info.name, image: info.image, ...draft, durationMs: Date.now() - started });
   const changes = noChanges();
+  const skip = skipReason(info);
+  if (skip !== undefined) return { ...base(), status: 'skipped', reason: skip };
+  let lock: HeldLock | undefined;
   try {
-    const outcome = await patchSteps(context, info, draft, changes);
+    lock = context.options.dryRun ? undefined : await takeLock(context, info);
+  } catch (error) {
+    if (!(error instanceof LockHeldError)) throw error;
+    return { ...base(), status: 'failed', reason: error.message, rollback: 'not-needed' };
+  }
+  try {
+    const outcome = await patchSteps(context, info, draft, changes, lock?.previous);
+    await lock?.release();
     return { ...base(), ...outcome };
   } catch (error) {
     context.onProgress?.({ container: info.name, step: 'rolling back' });
     const rollback = await rollBack(context.client, info.id, changes, draft.warnings);
-    return { ...base(), status: 'failed', reason: reasonFor(error), rollback };
+    const reason = await failureReason(context.client, info.id, error);
+    // A half-patched container is remembered on this host, so that the next run patches it in full.
+    if (rollback === 'incomplete') await lock?.leaveUnfinished(reason);
+    else await lock?.release();
+    return { ...base(), status: 'failed', reason, rollback };
   }
 }
 
-async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Draft, changes: Changes): Promise<Outcome> {
+function skipReason(info: ContainerInfo): string | undefined {
+  if (!info.running) return `container is ${info.paused ? 'paused' : info.restarting ? 'restarting' : info.state}`;
+  if (info.platform !== '' && !/^linux\b/i.test(info.platform)) return `container platform is ${info.platform}: only Linux trust stores can be patched`;
+  return undefined;
+}
+
+/** Waits for another run on this host that patches the same container (half the time budget, at least 5s). */
+function takeLock(context: PatchContext, info: ContainerInfo): Promise<HeldLock> {
+  const { timeoutMs, lockDir } = context.options;
+  return lockContainer(context.client.endpoint, info.id, {
+    dir: lockDir,
+    waitMs: Math.max(5_000, Math.floor(timeoutMs / 2)),
+    holdMs: timeoutMs + 120_000,
+    onWait: (holder) => context.onProgress?.({ container: info.name, step: `waiting for another trustpatch run${holder ? ` (pid ${holder.pid} on ${holder.hostname})` : ''} to finish` }),
+  });
+}
+
+async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Draft, changes: Changes, previous: LockHolder | undefined): Promise<Outcome> {
   const { client, certificates, options } = context;
   const step = (name: string) => context.onProgress?.({ container: info.name, step: name });
-  if (!info.running) return { status: 'skipped', reason: `container is ${info.paused ? 'paused' : info.restarting ? 'restarting' : info.state}` };
-  if (info.platform !== '' && !/^linux\b/i.test(info.platform)) return { status: 'skipped', reason: `container platform is ${info.platform}: only Linux trust stores can be patched` };
   step('detecting');
   const survey = await surveyContainer(client, info.id);
   draft.family = survey.detection.family.id;
   Object.assign(changes, { bundles: survey.bundles, rm: survey.tools.rm });
   const plan = makePlan(survey, certificates, options.install);
   const fingerprints = certificates.map((c) => c.certificate.fingerprint);
-  const trusted = allPresent(survey.bundles, fingerprints) && (await anchorsPresent(client, info.id, plan));
+  let trusted = allPresent(survey.bundles, fingerprints) && (await anchorsPresent(client, info.id, plan));
+  if (trusted && previous?.unfinished !== undefined) {
+    draft.warnings.push(`an earlier run did not finish (${previous.unfinished}): patching again in full`);
+    trusted = false;
+  }
+  if (!trusted) await guardPlan(client, info.id, plan, survey.bundles);
   if (options.dryRun) return trusted ? { status: 'already-trusted' } : { status: 'planned', plan: planSummary(plan) };
   step('checking before');
   draft.check.before = await checkAll(context, info, survey.tools.clients);
@@ -66,7 +102,10 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   // The engine refuses archive writes to a read-only rootfs; say why before trying (FIELD-NOTES.md).
   if (info.readOnlyRootfs) throw new Error('read-only root filesystem: recreate the container from an image that trusts the CA');
   step('seeding bundle');
-  changes.seeded = await seedBundles(client, info.id, plan.seeds, survey.bundles, certificates);
+  await ensureRunning(client, info.id);
+  // Recorded before writing: a write that fails half-way (a full disk) is undone too.
+  changes.seeded = plan.seeds.map((seed) => seed.realPath);
+  await seedBundles(client, info.id, plan.seeds, survey.bundles, certificates);
   let method = plan.method;
   if (method === 'update-command') method = await runUpdatePath(context, info, plan, survey, changes, draft.warnings);
   else if (plan.installNote !== undefined) draft.warnings.push(`${plan.installNote}: patched the bundle through the archive API`);
@@ -82,8 +121,9 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   // Without an update command the anchor is written last, once everything else held: with no
   // rm in the container, a rollback could not delete it.
   if (method === 'archive-only' && plan.anchors.length > 0) {
-    await client.putFiles(info.id, plan.anchors);
+    await ensureRunning(client, info.id);
     changes.anchors.push(...plan.anchors.map((a) => a.path));
+    await client.putFiles(info.id, plan.anchors);
   }
   const created = plan.seeds.find((seed) => seed.create);
   if (method === 'archive-only' && created) draft.warnings.push(`there was no CA bundle: created ${created.realPath} holding only this CA`);
@@ -104,11 +144,4 @@ async function checkAll(context: PatchContext, info: ContainerInfo, clients: rea
   const results: CheckResult[] = [];
   for (const url of context.options.checkUrls) results.push(await runCheck(context.client, info.id, url, { proxy: context.options.proxy, user, clients }));
   return results;
-}
-
-/** A container that stops or pauses half-way makes exec fail with the engine's 409: say so. */
-function reasonFor(error: unknown): string {
-  const message = errorMessage(error);
-  if (/is not running|is paused|is restarting|no such container|container .* not found/i.test(message)) return `the container stopped during the patch (${message.replace(/^\(HTTP code \d+\) /, '')})`;
-  return message;
 }

@@ -18,6 +18,8 @@ export interface PatchOptions {
   proxy?: string;
   /** Detect and plan only: nothing is written or run in the container. */
   dryRun?: boolean;
+  /** Where this host keeps its per-container locks (default: src/patch/lock.ts defaultLockDir). */
+  lockDir?: string;
 }
 
 /** How trust was changed: the family's update command, or bundles written through the archive API. */

@@ -2,6 +2,7 @@ import { describeProblem, execProblem } from '../check/exec-problem.js';
 import type { ContainerInfo } from '../docker/container-client.js';
 import { probeUpdate } from '../distro/probe.js';
 import { tail } from '../errors.js';
+import { ensureRunning } from './container-state.js';
 import { runInstall } from './install.js';
 import type { PatchContext } from './patch-container.js';
 import type { Plan, Survey } from './plan.js';
@@ -20,8 +21,9 @@ export async function runUpdatePath(context: PatchContext, info: ContainerInfo, 
   const step = (name: string) => context.onProgress?.({ container: info.name, step: name });
   step('writing certificate');
   if (plan.anchors.length > 0) {
-    await client.putFiles(info.id, plan.anchors);
+    await ensureRunning(client, info.id);
     changes.anchors.push(...plan.anchors.map((a) => a.path));
+    await client.putFiles(info.id, plan.anchors);
   }
   let update = survey.tools.update;
   let installFailed = false;

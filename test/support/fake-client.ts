@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import {
   NotFoundError,
@@ -8,6 +9,7 @@ import {
   type ExecOptions,
   type ExecResult,
   type FileToWrite,
+  type PathStat,
 } from '../../src/docker/container-client.js';
 
 export type ExecHandler = (argv: readonly string[], container: FakeContainer, options: ExecOptions) => Partial<ExecResult> | undefined;
@@ -33,6 +35,18 @@ export class FakeContainer {
     return this;
   }
 
+  /** The path with links in its parent directories followed (the last part left alone). */
+  resolveParents(path: string): string {
+    let resolved = '/';
+    const parts = path.split('/').filter(Boolean);
+    for (const [index, part] of parts.entries()) {
+      let next = posix.join(resolved, part);
+      for (let hop = 0; index < parts.length - 1 && this.links.has(next) && hop < 40; hop += 1) next = posix.resolve(posix.dirname(next), this.links.get(next)!);
+      resolved = next;
+    }
+    return resolved;
+  }
+
   read(path: string): string | undefined {
     return this.files.get(path)?.toString('latin1');
   }
@@ -40,7 +54,8 @@ export class FakeContainer {
 
 /** A ContainerClient over FakeContainers, for unit tests that need no engine. */
 export class FakeClient implements ContainerClient {
-  readonly endpoint = 'fake://';
+  /** Unique per client: trustpatch's host-side locks are keyed by engine and container id. */
+  readonly endpoint = `fake://${randomBytes(4).toString('hex')}`;
   readonly containers = new Map<string, FakeContainer>();
   reachable = true;
 
@@ -74,8 +89,9 @@ export class FakeClient implements ContainerClient {
     return { argv, exitCode: 127, stdout: '', stderr: `exec: "${argv[0]}": executable file not found in $PATH`, timedOut: false };
   }
 
-  async getArchive(id: string, path: string): Promise<ArchiveEntry[] | undefined> {
+  async getArchive(id: string, requested: string): Promise<ArchiveEntry[] | undefined> {
     const container = this.get(id);
+    const path = container.resolveParents(requested);
     const link = container.links.get(path);
     if (link !== undefined) return [{ name: posix.basename(path), type: 'symlink', content: Buffer.alloc(0), linkTarget: link, mode: 0o777 }];
     const content = container.files.get(path);
@@ -88,13 +104,27 @@ export class FakeClient implements ContainerClient {
     return [{ name: `${base}/`, type: 'directory', content: Buffer.alloc(0), mode: 0o755 }, ...files];
   }
 
+  /** Like the engine: parent links are followed, the last part is reported as it is. */
+  async statPath(id: string, path: string): Promise<PathStat | undefined> {
+    const container = this.get(id);
+    const resolved = container.resolveParents(path);
+    const link = container.links.get(resolved);
+    if (link !== undefined) return { type: 'symlink', linkTarget: posix.resolve(posix.dirname(resolved), link) };
+    if (container.files.has(resolved)) return { type: 'file', linkTarget: '' };
+    if (resolved === '/' || [...container.files.keys(), ...container.links.keys()].some((file) => file.startsWith(`${resolved}/`))) return { type: 'directory', linkTarget: '' };
+    return undefined;
+  }
+
   async putFiles(id: string, files: readonly FileToWrite[]): Promise<void> {
     const container = this.get(id);
     if (container.readOnly) throw new Error('container rootfs is marked read-only');
     for (const file of files) {
-      container.files.set(file.path, Buffer.from(file.content));
-      container.modes.set(file.path, file.mode ?? 0o644);
-      container.writes.push(file.path);
+      // The engine follows links in parent directories and replaces a link at the path itself.
+      const path = container.resolveParents(file.path);
+      container.links.delete(path);
+      container.files.set(path, Buffer.from(file.content));
+      container.modes.set(path, file.mode ?? 0o644);
+      container.writes.push(path);
     }
   }
 

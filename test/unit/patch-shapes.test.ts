@@ -103,15 +103,16 @@ describe('container shapes (fake engine)', () => {
   it('a container that stops half-way fails with that reason and gets its bundle back; the others go on', async () => {
     const client = new FakeClient();
     const dying = client.add(fakeDistro('c1', debian, { osRelease: 'ID=debian\n', distroPems: [distro.pem] }));
-    dying.handler = (argv) => {
-      if (argv[0] === '/usr/sbin/update-ca-certificates') throw new Error('(HTTP code 409) container is not running');
-      return undefined;
+    dying.handler = (argv, self) => {
+      if (argv[0] !== '/usr/sbin/update-ca-certificates') return undefined;
+      self.info = { ...self.info, running: false, state: 'exited' };
+      throw new Error('(HTTP code 409) container is not running');
     };
     const healthy = client.add(fakeDistro('c2', debian, { osRelease: 'ID=debian\n', distroPems: [distro.pem] }));
     const report = await runAdd({ certificate: corp.certPath, selector: { names: ['c1', 'c2'], labels: [], filters: [], all: false }, name: 'Corp', client });
     const [first, second] = report.results;
     assert.equal(first!.status, 'failed');
-    assert.match(failedReason(first!), /^the container stopped during the patch/);
+    assert.match(failedReason(first!), /^the container stopped \(exited\) during the patch/);
     assert.equal(dying.read(MAIN), distro.pem, 'restored through the archive API, which works on a stopped container');
     assert.equal(second!.status, 'patched');
     assert.ok(healthy.read(MAIN)!.includes(corp.pem));

@@ -1,0 +1,53 @@
+import { NotFoundError, type ContainerClient, type ContainerInfo } from '../docker/container-client.js';
+import { TimeoutError } from '../docker/deadline-client.js';
+import { errorMessage } from '../errors.js';
+import { isConnectionDrop } from './engine-drop.js';
+
+/** The container stopped, paused or went away between two steps of the patch. */
+export class ContainerStateError extends Error {
+  constructor(what: string) {
+    super(`the container ${what} during the patch`);
+    this.name = 'ContainerStateError';
+  }
+}
+
+/**
+ * Fails before a step that writes when the container no longer runs. The archive API writes
+ * into stopped and paused containers too, but there a rollback cannot run rm to take a new
+ * file away again: better not to write it at all.
+ */
+export async function ensureRunning(client: ContainerClient, id: string): Promise<void> {
+  let info: ContainerInfo;
+  try {
+    info = await client.inspect(id);
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new ContainerStateError('was removed');
+    throw error;
+  }
+  if (!info.running) throw new ContainerStateError(stateWords(info));
+}
+
+/**
+ * Why a patch failed, in words a user can act on: the container's state when that explains
+ * the error (an exec into a stopped container fails with the engine's 409), or the lost engine.
+ */
+export async function failureReason(client: ContainerClient, id: string, error: unknown): Promise<string> {
+  const message = errorMessage(error).replace(/^\(HTTP code \d+\) (unexpected - )?/, '');
+  if (error instanceof ContainerStateError || error instanceof TimeoutError) return message;
+  if (isConnectionDrop(error)) return `lost the connection to the engine at ${client.endpoint} (${message})`;
+  try {
+    const info = await client.inspect(id);
+    if (!info.running) return `the container ${stateWords(info)} during the patch (${message})`;
+    // Running again by now (a restart policy), but the engine said why the step failed.
+    return /is not running|is paused|is restarting/i.test(message) ? `the container stopped or paused during the patch (${message})` : message;
+  } catch (inspectError) {
+    if (inspectError instanceof NotFoundError) return `the container was removed during the patch (${message})`;
+    return message;
+  }
+}
+
+function stateWords(info: ContainerInfo): string {
+  if (info.paused) return 'was paused';
+  if (info.restarting) return 'restarted';
+  return `stopped (${info.state})`;
+}
