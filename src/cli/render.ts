@@ -80,6 +80,7 @@ function problems(results: readonly CheckResult[]): string {
 function rollbackNote(rollback: string): string {
   if (rollback === 'done') return '; rolled back';
   if (rollback === 'not-needed') return '; nothing was changed';
+  if (rollback === 'container-removed') return '; the container is gone, nothing to roll back';
   return '; ROLLBACK INCOMPLETE, see warnings';
 }
 
