@@ -1,5 +1,6 @@
 import forge from 'node-forge';
 import { toDerBuffer } from './der.js';
+import { checkPkcs12Iterations } from './pkcs12-limits.js';
 
 /** The certificates of a PKCS#12 file, and how many private keys it held (they are dropped). */
 export interface Pkcs12Contents {
@@ -18,6 +19,7 @@ const KEY_BAGS = new Set([forge.pki.oids.keyBag, forge.pki.oids.pkcs8ShroudedKey
  * what Windows and `openssl pkcs12 -passout pass:` write). Only certificate bags are kept.
  */
 export function readPkcs12(der: Buffer, password: string | undefined): Pkcs12Contents {
+  checkPkcs12Iterations(der);
   const candidates = passwordCandidates(password ?? '');
   let lastError: unknown;
   for (const candidate of candidates) {
@@ -34,7 +36,7 @@ export function readPkcs12(der: Buffer, password: string | undefined): Pkcs12Con
 function openWith(der: Buffer, password: string | null): Pkcs12Contents {
   const asn1 = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')), false);
   // forge's type says string, but null means "no password at all", distinct from "" in PKCS#12.
-  const pfx = forge.pkcs12.pkcs12FromAsn1(asn1, false, password as string);
+  const pfx = withoutKeyDecryption(() => forge.pkcs12.pkcs12FromAsn1(asn1, false, password as string));
   const certificates: Buffer[] = [];
   let keyCount = 0;
   for (const contents of pfx.safeContents) {
@@ -49,6 +51,24 @@ function openWith(der: Buffer, password: string | null): Pkcs12Contents {
     }
   }
   return { certificates, keyCount };
+}
+
+/**
+ * Runs forge's PKCS#12 reader with its private-key decryption turned into a no-op: keys are
+ * only counted and dropped, so decrypting them buys nothing, and their key-derivation
+ * parameters may sit inside encrypted content, out of checkPkcs12Iterations' reach. forge
+ * looks the function up on its shared `pki` object at call time; the reader is synchronous,
+ * so nothing else runs while it is swapped.
+ */
+function withoutKeyDecryption<T>(read: () => T): T {
+  const pki = forge.pki as unknown as { decryptPrivateKeyInfo: (obj: unknown, password: string) => unknown };
+  const original = pki.decryptPrivateKeyInfo;
+  pki.decryptPrivateKeyInfo = (obj) => obj;
+  try {
+    return read();
+  } finally {
+    pki.decryptPrivateKeyInfo = original;
+  }
 }
 
 /**

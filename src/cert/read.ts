@@ -4,6 +4,7 @@ import { firstElementLength } from './der.js';
 import { classifyDer, KIND_NAMES, MalformedDerError, type DerKind } from './detect-format.js';
 import { certificatesFromPkcs7 } from './pkcs7.js';
 import { Pkcs12PasswordError, readPkcs12 } from './pkcs12.js';
+import { Pkcs12LimitError } from './pkcs12-limits.js';
 import { looksLikePem, pemBlocks, unterminatedLabel } from './pem.js';
 
 export interface ReadOptions {
@@ -26,6 +27,9 @@ interface Found {
 
 const nothing = (other: string, keys = 0): Found => ({ ders: [], keys, other: [other] });
 
+/** More than any CA chain or system bundle holds (Mozilla's has about 150): each becomes a file in every container. */
+export const MAX_CERTIFICATES = 1000;
+
 const NEXT_STEP = 'give the CA certificate as PEM, DER, PKCS#7 (.p7b) or PKCS#12 (.p12)';
 
 /** Judges the bytes by content (PEM, DER, PKCS#7, PKCS#12), never by the file name. */
@@ -37,6 +41,9 @@ export function readCertificates(bytes: Buffer, source: string, options: ReadOpt
   if (found.ders.length === 0) {
     const what = found.other.length > 0 ? [...new Set(found.other)].join(', ') : 'no PEM block';
     throw new UserError(`${source}: found ${what} and no certificate; ${NEXT_STEP}${found.keys > 0 ? ', not its key' : ''}.`);
+  }
+  if (found.ders.length > MAX_CERTIFICATES) {
+    throw new UserError(`${source}: holds ${found.ders.length} certificates, more than the ${MAX_CERTIFICATES} trustpatch reads from one input; give the CA certificate alone (or the CA and its chain).`);
   }
   const warnings: string[] = [];
   if (found.keys > 0) warnings.push(`${source}: the private key in the file was ignored; it is never copied, written or printed.`);
@@ -108,6 +115,9 @@ function fromPkcs12(der: Buffer, source: string, options: ReadOptions): Found {
     if (contents.certificates.length === 0) return nothing(contents.keyCount > 0 ? 'a PKCS#12 file holding only a private key' : 'an empty PKCS#12 file', contents.keyCount);
     return { ders: contents.certificates, keys: contents.keyCount, other: [] };
   } catch (error) {
+    if (error instanceof Pkcs12LimitError) {
+      throw new UserError(`${source}: the PKCS#12 file: ${error.message}: refusing to spend that long on it; re-export it (openssl pkcs12 -export -iter 2048) or give the CA certificate as PEM.`);
+    }
     if (error instanceof Pkcs12PasswordError) {
       throw new UserError(`${source}: PKCS#12 file: ${error.message}; give it with --password-file FILE or the TRUSTPATCH_P12_PASSWORD environment variable.`);
     }

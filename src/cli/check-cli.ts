@@ -5,6 +5,7 @@ import { CHECK_STATUSES, countStatuses } from '../report/counts.js';
 import { checkDocument } from '../report/json.js';
 import { writeLine, type Io } from './io.js';
 import { CHECK_URL_ENV, runSettings, selectorFrom, type RunArgs, type SelectorArgs } from './options.js';
+import { printable } from './printable.js';
 import { startProgress } from './progress.js';
 import { checkTable, summaryLine } from './render.js';
 import { painter, statusColor } from './style.js';
@@ -31,7 +32,7 @@ export async function checkCli(args: CheckArgs, io: Io, signal?: AbortSignal): P
       onSelected: (count) => {
         live = startProgress(io, count, { quiet: args.quiet, verb: 'checking' });
       },
-      onResult: (r) => live.finished(r.name, r.status + (r.reason ? `: ${r.reason}` : ''), r.status !== 'trusted'),
+      onResult: (r) => live.finished(r.name, r.status + (r.reason ? `: ${printable(r.reason)}` : ''), r.status !== 'trusted'),
     });
     live.stop();
     const exitCode = interrupted ? 130 : results.every((r) => r.status === 'trusted' || r.status === 'skipped') ? 0 : 1;

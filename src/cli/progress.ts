@@ -19,7 +19,10 @@ export function startProgress(io: Io, total: number, options: { quiet: boolean; 
   const width = (io.stderr as { columns?: number }).columns ?? 0;
   if (io.stderr.isTTY !== true || width <= 0) {
     return {
-      onProgress: () => {},
+      // Waiting on another run can take minutes: say so even without a spinner.
+      onProgress: (event) => {
+        if (event.step.startsWith('waiting for')) writeLine(io.stderr, `${count()} ${event.container}: ${event.step}`);
+      },
       finished(name, summary, failed) {
         done += 1;
         if (failed) failures += 1;

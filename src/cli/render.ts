@@ -2,6 +2,7 @@ import { checkSummary, type CheckResult } from '../check/https-check.js';
 import { colonFingerprint } from '../cert/certificate.js';
 import type { CheckContainerResult } from '../commands/check.js';
 import type { CertificateToInstall, ContainerResult } from '../patch/types.js';
+import { printable } from './printable.js';
 import { renderTable } from './table.js';
 
 /** `certificate: Corp Root CA (SHA-256 AB:CD:…) as Corp_Root_CA-1a2b3c4d.crt` */
@@ -23,7 +24,7 @@ export function checkTable(results: readonly CheckContainerResult[], paint: (sta
 /** The short outcome shown on a plain progress line: `patched (1.4s)`, `failed: reason`. */
 export function progressSummary(result: ContainerResult): string {
   const reason = reasonOf(result);
-  return `${statusWord(result.status)} (${seconds(result.durationMs)})${reason ? `: ${reason}` : ''}`;
+  return `${statusWord(result.status)} (${seconds(result.durationMs)})${reason ? `: ${printable(reason)}` : ''}`;
 }
 
 export function summaryLine(counts: Record<string, number>, elapsedMs: number, order: readonly string[]): string {
@@ -33,7 +34,7 @@ export function summaryLine(counts: Record<string, number>, elapsedMs: number, o
 
 /** Warnings of every container, as indented lines under the table. */
 export function warningLines(results: readonly { name: string; warnings?: string[] }[]): string[] {
-  return results.flatMap((r) => (r.warnings ?? []).map((w) => `warning: ${r.name}: ${w}`));
+  return results.flatMap((r) => (r.warnings ?? []).map((w) => `warning: ${r.name}: ${printable(w)}`));
 }
 
 /** A dry run's plan per container, one line per file, command and check (minimal; to be restyled). */

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { extract, pack } from 'tar-stream';
 import type { ArchiveEntry, FileToWrite } from './container-client.js';
@@ -10,12 +11,23 @@ import type { ArchiveEntry, FileToWrite } from './container-client.js';
 export async function packFiles(files: readonly FileToWrite[]): Promise<Buffer> {
   const archive = pack();
   for (const file of files) {
-    const name = file.path.replace(/^\/+/, '');
-    if (name === '' || name.split('/').includes('..')) throw new Error(`refusing to pack unsafe path ${file.path}`);
+    const name = entryName(file.path);
     archive.entry({ name, mode: file.mode ?? 0o644, uid: 0, gid: 0, uname: 'root', gname: 'root', mtime: new Date() }, toBuffer(file.content));
   }
   archive.finalize();
   return streamToBuffer(archive);
+}
+
+/**
+ * The tar entry name for an absolute path. Only a plain absolute path is accepted (normalized,
+ * no `..`, no NUL, not a directory): extracted at `/`, its entry cannot land anywhere else.
+ * The engine also refuses entries that climb out of the destination (moby's pkg/archive
+ * "breakout" check); this one holds whatever engine is at the other end.
+ */
+export function entryName(path: string): string {
+  const plain = path.startsWith('/') && path !== '/' && !path.endsWith('/') && !path.includes('\0') && posix.normalize(path) === path && !path.split('/').includes('..');
+  if (!plain) throw new Error(`refusing to write ${JSON.stringify(path)} into a container: not a plain absolute file path`);
+  return path.slice(1);
 }
 
 /** Every entry of a tar archive, with file contents. */
