@@ -9,6 +9,7 @@ import { lockContainer, LockHeldError, type HeldLock, type LockHolder } from './
 import { makePlan, planSummary, type Plan } from './plan.js';
 import { noChanges, rollBack, type Changes } from './rollback.js';
 import { seedBundles } from './seed.js';
+import { listStore, storeDirs } from './store-listing.js';
 import { surveyContainer } from './survey.js';
 import type { CertificateToInstall, ContainerResult, PatchMethod, PatchOptions, PlanSummary, ProgressListener } from './types.js';
 import { runUpdatePath } from './update-path.js';
@@ -103,6 +104,8 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   if (info.readOnlyRootfs) throw new Error('read-only root filesystem: recreate the container from an image that trusts the CA');
   step('seeding bundle');
   await ensureRunning(client, info.id);
+  const written = [...survey.bundles.filter((b) => b.content !== undefined).map((b) => b.realPath), ...plan.seeds.map((s) => s.realPath)];
+  changes.store = await listStore(client, info.id, storeDirs(plan.family.anchorDir, written));
   // Recorded before writing: a write that fails half-way (a full disk) is undone too.
   changes.seeded = plan.seeds.map((seed) => seed.realPath);
   await seedBundles(client, info.id, plan.seeds, survey.bundles, certificates);

@@ -1,8 +1,9 @@
 import { NotFoundError, type ContainerClient } from '../docker/container-client.js';
-import { pathExists } from '../docker/files.js';
-import { errorMessage, tail } from '../errors.js';
-import { snapshotBundles, type BundleSnapshot } from './bundles.js';
+import { errorMessage } from '../errors.js';
+import type { BundleSnapshot } from './bundles.js';
 import { EngineWait } from './engine-drop.js';
+import { anchorsGone, bundlesAsBefore, remove, rerun, restoreBundles, storeAsBefore, type StepProblem } from './rollback-steps.js';
+import type { StoreListing } from './store-listing.js';
 
 /** What a patch changed so far, and therefore what undoing it means. */
 export interface Changes {
@@ -18,6 +19,8 @@ export interface Changes {
   installed: string[];
   /** Absolute path of rm, when the container has one: the archive API cannot delete. */
   rm: string | undefined;
+  /** The trust store directories, listed just before the first write. */
+  store?: StoreListing;
 }
 
 export function noChanges(rm?: string): Changes {
@@ -31,76 +34,40 @@ export function noChanges(rm?: string): Changes {
  */
 export type RollbackOutcome = 'not-needed' | 'done' | 'incomplete' | 'container-removed';
 
-/** The update command gets this long when rerun during a rollback: it may be what hung. */
-export const ROLLBACK_COMMAND_MS = 20_000;
-
 /**
  * Puts a container back as it was before a failed patch: removes the anchor files, reruns the
  * update so its links go too, then writes back every bundle whose bytes differ. Each step is
  * tried on its own, so a container that stopped half-way still gets its bundles back (the
  * archive API works on stopped and paused containers; exec does not), and each step waits out
- * an engine that dropped the connection (EngineWait). Whatever could not be undone is named.
+ * an engine that dropped the connection (EngineWait). `done` is then judged on what is there:
+ * the bundles byte for byte and the trust store directories against their listing from
+ * before; whatever still differs is named in the warnings.
  */
 export async function rollBack(client: ContainerClient, id: string, changes: Changes, warnings: string[], engine = new EngineWait()): Promise<RollbackOutcome> {
   if (changes.anchors.length === 0 && changes.seeded.length === 0 && changes.updateCommand === undefined && changes.installed.length === 0) return 'not-needed';
+  // An installed package stays, and changes the store with it: then only the bundles and anchors are judged.
+  const listing = changes.installed.length === 0 ? changes.store : undefined;
   let complete = true;
   let gone = false;
-  const attempt = async (what: string, work: () => Promise<string | undefined>) => {
+  const attempt = async (what: string, work: () => Promise<StepProblem>, judged = true) => {
+    if (gone) return;
     try {
       const problem = await engine.retry(work);
       if (problem !== undefined) warnings.push(`rollback: ${what}: ${problem}`);
-      complete &&= problem === undefined;
+      if (judged) complete &&= problem === undefined;
     } catch (error) {
-      gone ||= error instanceof NotFoundError;
-      complete = false;
-      warnings.push(`rollback: ${what} failed: ${errorMessage(error)}`);
+      gone = error instanceof NotFoundError;
+      if (judged || !gone) complete = false;
+      if (!gone) warnings.push(`rollback: ${what} failed: ${errorMessage(error)}`);
     }
   };
-  if (changes.anchors.length > 0) await attempt(`removing ${changes.anchors.join(', ')}`, () => remove(client, id, changes, changes.anchors));
-  if (changes.updateCommand !== undefined && !gone) await attempt(`rerunning \`${changes.updateCommand.join(' ')}\``, () => rerun(client, id, changes.updateCommand!));
-  const paths = changes.bundles.map((b) => b.path);
-  if (!gone) {
-    await attempt('restoring the bundles', async () => {
-      const now = await snapshotBundles(client, id, paths);
-      const restore = distinct(changes.bundles.filter((b, i) => b.content !== undefined && !b.content.equals(now[i]!.content ?? Buffer.alloc(0))));
-      if (restore.length > 0) await client.putFiles(id, restore.map((b) => ({ path: b.realPath, content: b.content!, mode: 0o644 })));
-      const created = distinct(changes.bundles.filter((b, i) => b.content === undefined && now[i]!.content !== undefined)).map((b) => now[paths.indexOf(b.path)]!.realPath);
-      return created.length > 0 ? remove(client, id, changes, created) : undefined;
-    });
-  }
+  if (changes.anchors.length > 0) await attempt(`removing ${changes.anchors.join(', ')}`, () => remove(client, id, changes, changes.anchors), listing === undefined);
+  if (changes.updateCommand !== undefined) await attempt(`rerunning \`${changes.updateCommand.join(' ')}\``, () => rerun(client, id, changes.updateCommand!), listing === undefined);
+  await attempt('restoring the bundles', () => restoreBundles(client, id, changes));
   if (changes.installed.length > 0) warnings.push(`rollback: ${changes.installed.join(' ')} stays installed`);
+  await attempt('comparing the bundles', () => bundlesAsBefore(client, id, changes.bundles));
+  if (listing !== undefined) await attempt('comparing the trust store', () => storeAsBefore(client, id, changes, listing));
+  else if (changes.anchors.length > 0) await attempt('checking the anchors are gone', () => anchorsGone(client, id, changes.anchors));
   if (gone) return 'container-removed';
-  let same = false;
-  await attempt('comparing the bundles', async () => {
-    const final = await snapshotBundles(client, id, paths);
-    same = changes.bundles.every((b, i) => (b.content === undefined ? final[i]!.content === undefined : b.content.equals(final[i]!.content ?? Buffer.alloc(0))));
-    return same ? undefined : 'a bundle still differs from its state before the patch';
-  });
-  if (changes.anchors.length > 0) await attempt('checking the anchors are gone', async () => left(client, id, changes.anchors));
-  if (gone) return 'container-removed';
-  return same && complete ? 'done' : 'incomplete';
-}
-
-/** Removes files with the container's rm; says why not when it cannot (no rm, or not running). */
-async function remove(client: ContainerClient, id: string, changes: Changes, paths: readonly string[]): Promise<string | undefined> {
-  if (changes.rm === undefined) return `left ${paths.join(', ')} in place: the container has no rm and the archive API cannot delete files`;
-  const removed = await client.exec(id, [changes.rm, '-f', '--', ...paths]);
-  return removed.exitCode === 0 ? undefined : `could not remove ${paths.join(', ')}: ${removed.stderr.trim() || `rm exited with ${removed.exitCode}`}`;
-}
-
-async function rerun(client: ContainerClient, id: string, argv: readonly string[]): Promise<string | undefined> {
-  const run = await client.exec(id, argv, { timeoutMs: ROLLBACK_COMMAND_MS, user: '0' });
-  if (run.timedOut) return `timed out after ${ROLLBACK_COMMAND_MS / 1000}s: files it generates besides the bundles (such as hashed links) may still include the CA`;
-  return run.exitCode === 0 ? undefined : `exited with ${run.exitCode}: ${tail(run.stderr || run.stdout)}`;
-}
-
-/** Which anchors are still there: the archive API sees them even in a stopped container. */
-async function left(client: ContainerClient, id: string, anchors: readonly string[]): Promise<string | undefined> {
-  const still: string[] = [];
-  for (const path of anchors) if (await pathExists(client, id, path)) still.push(path);
-  return still.length === 0 ? undefined : `${still.join(', ')} is still there (remove it, or start the container and run trustpatch add again to finish)`;
-}
-
-function distinct(bundles: readonly BundleSnapshot[]): BundleSnapshot[] {
-  return bundles.filter((b, i) => bundles.findIndex((other) => other.realPath === b.realPath) === i);
+  return complete ? 'done' : 'incomplete';
 }
