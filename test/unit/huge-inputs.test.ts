@@ -95,6 +95,11 @@ describe('huge and hostile certificate inputs: bounded memory, a clear error', f
     refused(nested, /cannot be parsed .*the file is corrupt, truncated or not a certificate/);
   });
 
+  it('an OID with an arc beyond 2^53 (found by the fuzz test): unknown data, not an internal error', () => {
+    const oid = Buffer.from([0x06, 0x0a, 0x2a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
+    refused(Buffer.concat([Buffer.from([0x30, oid.length]), oid]), /^input: found DER data of an unknown kind and no certificate/);
+  });
+
   describe('PKCS#12 bombs: iteration counts checked before any key is derived', () => {
     it('a MAC asking for 10^9 iterations', async () => {
       const der = await readFile(await pkcs12File(ca, dir, 'mac.p12', { password: 'secret' }));

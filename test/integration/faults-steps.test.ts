@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { runAdd } from '../../src/commands/add.js';
+import { connect } from '../../src/docker/connect.js';
+import type { ContainerResult } from '../../src/patch/types.js';
+import { docker, execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
+import { FaultClient } from '../support/fault-client.js';
+import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
+import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
+import { DEBIAN_BUNDLE, fileBytes, snapshotStore, storeDifferences } from '../support/trust-store.js';
+
+type Fault = 'kill' | 'pause' | 'remove';
+
+/** The paths a rollback warning says are left, as trustpatch names them. */
+export function namedLeftovers(warnings: readonly string[]): string[] {
+  const line = warnings.find((w) => w.includes('the trust store still differs from before: '));
+  const list = line?.match(/still differs from before: (.*) \(run trustpatch add again/)?.[1];
+  return list === undefined ? [] : list.split(', ');
+}
+
+const selector = (names: string[]) => ({ names, labels: [], filters: [], all: false });
+const failed = (result: ContainerResult | undefined) => (result?.status === 'failed' ? result : assert.fail(`expected failed: ${JSON.stringify(result)}`));
+
+/**
+ * Kill, pause or remove a container between two steps of its patch, deterministically (at the
+ * first engine call of a step), then compare its trust store with the snapshot taken before:
+ * the bundle byte for byte always, every entry of /etc/ssl and the anchor directory when the
+ * report says the rollback is done, and exactly the entries the report names otherwise.
+ */
+describe('faults between two steps: killed, paused, removed', function () {
+  this.timeout(600_000);
+  let ca: TestCa;
+  let server: LocalHttpsServer;
+  const started: string[] = [];
+
+  before(async () => {
+    ca = await makeCa('Steps Fault Root');
+    server = await startHttpsServer(await makeServerCert(ca));
+  });
+  after(async () => {
+    await removeContainers(started);
+    await server?.close();
+    if (ca) await removeCa(ca);
+  });
+
+  const act = (fault: Fault, id: string) => async () => {
+    await docker(fault === 'kill' ? ['kill', id] : fault === 'pause' ? ['pause', id] : ['rm', '-f', id]);
+  };
+
+  const cases: { fault: Fault; step: string; rollback: string; reason: RegExp }[] = [
+    { fault: 'kill', step: 'checking before', rollback: 'not-needed', reason: /^the container stopped \(exited\) during the patch/ },
+    { fault: 'kill', step: 'seeding bundle', rollback: 'not-needed', reason: /^the container stopped \(exited\) during the patch$/ },
+    { fault: 'kill', step: 'writing certificate', rollback: 'done', reason: /^the container stopped \(exited\) during the patch$/ },
+    { fault: 'kill', step: 'updating trust store', rollback: 'incomplete', reason: /^the container stopped \(exited\) during the patch \(.*is not running/ },
+    { fault: 'kill', step: 'checking after', rollback: 'incomplete', reason: /^the container stopped \(exited\) during the patch/ },
+    { fault: 'pause', step: 'seeding bundle', rollback: 'not-needed', reason: /^the container was paused during the patch$/ },
+    { fault: 'pause', step: 'writing certificate', rollback: 'done', reason: /^the container was paused during the patch$/ },
+    { fault: 'pause', step: 'updating trust store', rollback: 'incomplete', reason: /^the container was paused during the patch \(.*paused/ },
+    { fault: 'pause', step: 'checking after', rollback: 'incomplete', reason: /^the container was paused during the patch/ },
+  ];
+
+  for (const { fault, step, rollback, reason } of cases) {
+    it(`${fault} at "${step}": ${rollback === 'incomplete' ? 'bundle byte-identical, the report names exactly what is left' : 'trust store exactly as before'}`, async () => {
+      const id = await startContainer(testImage('debian-curl'));
+      started.push(id);
+      const before = await snapshotStore(id);
+      const bundle = await fileBytes(id, DEBIAN_BUNDLE);
+      const client = new FaultClient(connect()).atStep(step, act(fault, id));
+      const report = await runAdd({ certificate: ca.certPath, selector: selector([id]), client, checkUrls: [server.url], onProgress: client.onProgress, timeoutMs: 120_000 });
+      assert.deepEqual(client.errors, []);
+      assert.deepEqual(client.fired, [`at step "${step}"`]);
+      const result = failed(report.results[0]);
+      assert.match(result.reason, reason);
+      assert.equal(result.rollback, rollback, result.warnings.join('\n'));
+      assert.ok((await fileBytes(id, DEBIAN_BUNDLE))!.equals(bundle!), 'the bundle is byte-identical to the snapshot');
+      const left = storeDifferences(before, await snapshotStore(id));
+      if (rollback === 'incomplete') {
+        assert.ok(left.includes(`/usr/local/share/ca-certificates/${report.installed[0]!.name}.crt`), left.join(' '));
+        assert.deepEqual(namedLeftovers(result.warnings), left, 'the report names exactly what differs');
+      } else {
+        assert.deepEqual(left, [], 'every entry of the trust store is as before');
+      }
+      if (fault === 'pause') {
+        await docker(['unpause', id]);
+        assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 60, 'still untrusted, as before');
+      }
+    });
+  }
+
+  for (const step of ['writing certificate', 'updating trust store']) {
+    it(`removed at "${step}": reported as removed, the other container of the run is patched`, async () => {
+      const victim = await startContainer(testImage('debian-curl'));
+      const healthy = await startContainer(testImage('debian-curl'));
+      started.push(victim, healthy);
+      const victimName = (await docker(['inspect', '--format', '{{.Name}}', victim])).stdout.trim().replace(/^\//, '');
+      const client = new FaultClient(connect()).atStep(step, act('remove', victim), victimName);
+      const report = await runAdd({ certificate: ca.certPath, selector: selector([victim, healthy]), client, checkUrls: [server.url], onProgress: client.onProgress, concurrency: 2, timeoutMs: 120_000 });
+      assert.deepEqual(client.errors, []);
+      const byId = new Map(report.results.map((r) => [r.id, r]));
+      const removed = failed(byId.get(victim));
+      assert.match(removed.reason, /^the container was removed during the patch/);
+      assert.equal(removed.rollback, 'container-removed');
+      assert.equal((await docker(['inspect', victim], { allowFailure: true })).code, 1, 'the container is gone');
+      assert.equal(byId.get(healthy)?.status, 'patched');
+      assert.equal((await execIn(healthy, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 0);
+    });
+  }
+});
