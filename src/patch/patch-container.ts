@@ -88,8 +88,9 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   const plan = makePlan(survey, certificates, options.install);
   const fingerprints = certificates.map((c) => c.certificate.fingerprint);
   let trusted = allPresent(survey.bundles, fingerprints) && (await anchorsPresent(client, info.id, plan));
-  if (trusted && previous?.unfinished !== undefined) {
-    draft.warnings.push(`an earlier run did not finish (${previous.unfinished}): patching again in full`);
+  if (previous?.unfinished !== undefined) {
+    // What it left may look trusted (a seeded bundle) without being complete: patch in full.
+    draft.warnings.push(`an earlier run did not finish (${previous.unfinished})${trusted ? ': patching again in full' : ''}`);
     trusted = false;
   }
   if (!trusted) await guardPlan(client, info.id, plan, survey.bundles);

@@ -59,7 +59,7 @@ describe('faults between two steps: killed, paused, removed', function () {
   ];
 
   for (const { fault, step, rollback, reason } of cases) {
-    it(`${fault} at "${step}": ${rollback === 'incomplete' ? 'bundle byte-identical, the report names exactly what is left' : 'trust store exactly as before'}`, async () => {
+    it(`${fault} at "${step}": ${rollback === 'incomplete' ? 'bundle byte-identical, the report names exactly what is left, a rerun finishes' : 'trust store exactly as before'}`, async () => {
       const id = await startContainer(testImage('debian-curl'));
       started.push(id);
       const before = await snapshotStore(id);
@@ -79,10 +79,18 @@ describe('faults between two steps: killed, paused, removed', function () {
       } else {
         assert.deepEqual(left, [], 'every entry of the trust store is as before');
       }
-      if (fault === 'pause') {
-        await docker(['unpause', id]);
+      await docker(fault === 'pause' ? ['unpause', id] : ['start', id]);
+      if (rollback !== 'incomplete') {
         assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 60, 'still untrusted, as before');
+        return;
       }
+      // What the report tells the user to do: run again once the container runs; the host
+      // remembered the unfinished run, so the rerun patches in full instead of trusting the half state.
+      const rerun = await runAdd({ certificate: ca.certPath, selector: selector([id]), checkUrls: [server.url], timeoutMs: 120_000 });
+      const finished = rerun.results[0]!;
+      assert.equal(finished.status, 'patched', JSON.stringify(finished));
+      assert.match(finished.warnings.join('\n'), /an earlier run did not finish \(the container (stopped|was paused)/);
+      assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 0);
     });
   }
 
