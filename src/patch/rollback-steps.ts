@@ -48,9 +48,14 @@ export async function bundlesAsBefore(client: ContainerClient, id: string, bundl
  */
 export async function storeAsBefore(client: ContainerClient, id: string, changes: Changes, before: StoreListing): Promise<StepProblem> {
   let after = await listStore(client, id, before.dirs);
-  const created = [...after.entries].filter(([path, kind]) => kind === 'directory' && !before.entries.has(path) && ![...after.entries.keys()].some((other) => other.startsWith(`${path}/`)));
-  if (created.length > 0 && changes.rm !== undefined) {
-    await remove(client, id, changes, created.map(([path]) => path), true).catch(() => undefined);
+  // Files and links that appeared during the patch are its own: Debian's update-ca-certificates
+  // leaves the links of a removed local CA behind unless run with --fresh, which would rebuild
+  // every link. Then directories the engine created for them, once empty.
+  const added = [...after.entries].filter(([path, kind]) => kind !== 'directory' && !before.entries.has(path)).map(([path]) => path);
+  const emptied = [...after.entries].filter(([path, kind]) => kind === 'directory' && !before.entries.has(path) && ![...after.entries].some(([other, k]) => other.startsWith(`${path}/`) && !added.includes(other) && k !== 'directory'));
+  if ((added.length > 0 || emptied.length > 0) && changes.rm !== undefined) {
+    if (added.length > 0) await remove(client, id, changes, added).catch(() => undefined);
+    if (emptied.length > 0) await remove(client, id, changes, emptied.map(([path]) => path), true).catch(() => undefined);
     after = await listStore(client, id, before.dirs);
   }
   const left = listingDifferences(before, after);
