@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { trustpatch } from '../support/cli.js';
+import { docker, execIn, removeContainers, SESSION_ID, SESSION_LABEL, testImage } from '../support/containers.js';
+import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
+import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
+import { DEBIAN_BUNDLE, fileBytes, snapshotStore, storeDifferences } from '../support/trust-store.js';
+
+const run = promisify(execFile);
+
+/**
+ * A full disk inside the container: a small tmpfs on the host, bind-mounted over a trust store
+ * directory and filled to the brim, so that the engine's write fails half-way with ENOSPC
+ * (a bind mount: the engine writes into it; into a `--mount type=tmpfs` it writes beneath the
+ * mount, where nothing sees the file). The container must end exactly as before.
+ */
+describe('faults: the disk inside the container is full', function () {
+  this.timeout(600_000);
+  let ca: TestCa;
+  let server: LocalHttpsServer;
+  let dir: string;
+  const mounts: string[] = [];
+  const started: string[] = [];
+
+  before(async () => {
+    ca = await makeCa('Disk Full Root');
+    server = await startHttpsServer(await makeServerCert(ca));
+    dir = await mkdtemp(join(tmpdir(), 'trustpatch-full-'));
+  });
+  after(async () => {
+    await removeContainers(started);
+    for (const mount of mounts) await run('umount', [mount]).catch(() => undefined);
+    if (dir) await rm(dir, { recursive: true, force: true });
+    await server?.close();
+    if (ca) await removeCa(ca);
+  });
+
+  /** A debian-curl container with a `size` tmpfs from the host over `target`. */
+  async function withSmallDisk(target: string, size: string): Promise<string> {
+    const source = join(dir, `disk-${mounts.length}`);
+    await mkdir(source);
+    await run('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', source]);
+    mounts.push(source);
+    const args = ['run', '-d', '--label', `${SESSION_LABEL}=${SESSION_ID}`, '--network', 'host', '-v', `${source}:${target}`, testImage('debian-curl'), 'sleep', '2147483647'];
+    const id = (await docker(args)).stdout.trim();
+    started.push(id);
+    return id;
+  }
+
+  async function fill(id: string, where: string): Promise<void> {
+    const filled = await execIn(id, ['dd', 'if=/dev/zero', `of=${where}/.filler`, 'bs=4096']);
+    assert.match(filled.stderr, /No space left on device/, 'the disk is full to the brim');
+  }
+
+  async function patchAndCompare(id: string): Promise<void> {
+    const before = await snapshotStore(id);
+    const bundle = await fileBytes(id, DEBIAN_BUNDLE);
+    const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url, '--json']);
+    assert.equal(result.code, 1, result.stderr);
+    const row = JSON.parse(result.stdout).containers[0];
+    assert.equal(row.status, 'failed');
+    assert.match(row.error, /no space left on device/);
+    assert.equal(row.rollback, 'done', row.warnings.join('\n'));
+    assert.ok((await fileBytes(id, DEBIAN_BUNDLE))!.equals(bundle!), 'the bundle is byte-identical to the snapshot');
+    assert.deepEqual(storeDifferences(before, await snapshotStore(id)), [], 'every entry of the trust store is as before');
+    assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 60);
+  }
+
+  it('the anchor directory is full: the anchor write fails, the seeded bundle is restored', async () => {
+    const id = await withSmallDisk('/usr/local/share/ca-certificates', '64k');
+    await fill(id, '/usr/local/share/ca-certificates');
+    await patchAndCompare(id);
+  });
+
+  it('the bundle directory is full: the bundle write fails half-way, the bundle is restored byte for byte', async () => {
+    const id = await withSmallDisk('/etc/ssl/certs', '1m');
+    // The mount hides the image's /etc/ssl/certs: build it again inside, as the package does.
+    const built = await execIn(id, ['update-ca-certificates', '--fresh']);
+    assert.equal(built.code, 0, built.stderr);
+    await fill(id, '/etc/ssl/certs');
+    await patchAndCompare(id);
+  });
+});
