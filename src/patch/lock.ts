@@ -26,7 +26,7 @@ export interface LockOptions {
 }
 
 export interface HeldLock {
-  /** The unfinished record of a run that left this container half-patched, if one was found. */
+  /** A run that left this container half-patched (it said so, or died holding the lock), if one was found. */
   previous: LockHolder | undefined;
   release(): Promise<void>;
   /** Keeps the lock directory with an `unfinished` record, so that the next run patches in full. */
@@ -75,7 +75,8 @@ export async function lockContainer(engine: string, containerId: string, options
     const found = await readHolder(path);
     if (found === 'free') continue;
     if (isStale(found, self, isAlive)) {
-      if (found.holder?.unfinished !== undefined) previous = found.holder;
+      // A holder that did not release its lock did not finish either, whatever stopped it.
+      if (found.holder !== undefined) previous = { ...found.holder, unfinished: found.holder.unfinished ?? `pid ${found.holder.pid} on ${found.holder.hostname} stopped without releasing its lock` };
       await breakLock(path, found.file);
       continue;
     }

@@ -41,9 +41,10 @@ describe('host-side container lock', () => {
     await Promise.all([a.release(), b.release(), c.release()]);
   });
 
-  it('breaks the lock of a holder on this host whose process is gone', async () => {
+  it('breaks the lock of a holder on this host whose process is gone, and treats its run as unfinished', async () => {
     await lockContainer('unix:///e', 'c1', options({ self: { pid: 101, hostname: 'h' } }));
     const held = await lockContainer('unix:///e', 'c1', options({ waitMs: 0, self: { pid: 102, hostname: 'h' }, isAlive: (pid) => pid !== 101 }));
+    assert.equal(held.previous?.unfinished, 'pid 101 on h stopped without releasing its lock');
     await held.release();
   });
 
