@@ -15,9 +15,9 @@ type Action = () => Promise<void>;
  * A ContainerClient around a real one that injects a fault at a chosen point, by sequence and
  * never by timing: right before the first engine call once a patch step has begun (`atStep`,
  * wired to runAdd's onProgress; the step's own first call follows its announcement without
- * a pause, so it is that container's call even when several run at once), right before a matching call (`before`), or while a
- * matching call is in flight (`during`: the action runs concurrently with the call, for faults
- * such as an engine dying under a long exec). Each fault fires once.
+ * a pause, so it is that container's call even when several run at once), right before a
+ * matching call (`before`), while a matching call is in flight (`during`: for an engine dying
+ * under a long exec), or once a matching call has failed (`afterFailure`). Each fires once.
  */
 export class FaultClient implements ContainerClient {
   readonly calls: Call[] = [];
@@ -25,7 +25,7 @@ export class FaultClient implements ContainerClient {
   /** Errors of the actions themselves (a test asserts there are none). */
   readonly errors: unknown[] = [];
   private armed: { name: string; action: Action } | undefined;
-  private readonly rules: { name: string; match: (call: Call) => boolean; action: Action; during: boolean }[] = [];
+  private readonly rules: { name: string; match: (call: Call) => boolean; action: Action; when: 'before' | 'during' | 'after-failure' }[] = [];
   private readonly steps = new Map<string, Action>();
 
   constructor(private readonly inner: ContainerClient) {}
@@ -41,12 +41,18 @@ export class FaultClient implements ContainerClient {
   }
 
   before(name: string, match: (call: Call) => boolean, action: Action): this {
-    this.rules.push({ name, match, action, during: false });
+    this.rules.push({ name, match, action, when: 'before' });
     return this;
   }
 
   during(name: string, match: (call: Call) => boolean, action: Action): this {
-    this.rules.push({ name, match, action, during: true });
+    this.rules.push({ name, match, action, when: 'during' });
+    return this;
+  }
+
+  /** Runs `action` once the first matching call has failed, before its caller sees the failure. */
+  afterFailure(name: string, match: (call: Call) => boolean, action: Action): this {
+    this.rules.push({ name, match, action, when: 'after-failure' });
     return this;
   }
 
@@ -97,14 +103,27 @@ export class FaultClient implements ContainerClient {
     }
     const index = this.rules.findIndex((rule) => rule.match(call));
     if (index < 0) return work();
-    const [rule] = this.rules.splice(index, 1);
-    this.fired.push(rule!.name);
-    if (!rule!.during) {
-      await this.run(rule!.action);
+    const rule = this.rules[index]!;
+    if (rule.when === 'before') {
+      this.rules.splice(index, 1);
+      this.fired.push(rule.name);
+      await this.run(rule.action);
       return work();
     }
+    if (rule.when === 'after-failure') {
+      try {
+        return await work();
+      } catch (error) {
+        this.rules.splice(this.rules.indexOf(rule), 1);
+        this.fired.push(rule.name);
+        await this.run(rule.action);
+        throw error;
+      }
+    }
+    this.rules.splice(index, 1);
+    this.fired.push(rule.name);
     // Both run; the call's own outcome is what the caller sees, once the action is done too.
-    const [outcome] = await Promise.allSettled([work(), this.run(rule!.action)]);
+    const [outcome] = await Promise.allSettled([work(), this.run(rule.action)]);
     if (outcome.status === 'rejected') throw outcome.reason;
     return outcome.value;
   }
