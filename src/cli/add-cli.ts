@@ -2,9 +2,8 @@ import { exitCodeFor, runAdd } from '../commands/add.js';
 import type { InstallMode } from '../patch/types.js';
 import { ADD_STATUSES, countStatuses } from '../report/counts.js';
 import { addDocument } from '../report/json.js';
-import { connect } from '../docker/connect.js';
 import { writeLine, type Io } from './io.js';
-import { runSettings, selectorFrom, type RunArgs, type SelectorArgs } from './options.js';
+import { engineChoice, runSettings, selectorFrom, type RunArgs, type SelectorArgs } from './options.js';
 import { startProgress } from './progress.js';
 import { addTable, certificateLine, progressSummary, summaryLine, warningLines } from './render.js';
 import { painter, statusColor } from './style.js';
@@ -19,7 +18,6 @@ export interface AddArgs extends SelectorArgs, RunArgs {
 export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promise<number> {
   const started = Date.now();
   const settings = runSettings(args, io.env);
-  const client = connect({ host: args.host });
   let progress = startProgress(io, 0, { quiet: true, verb: '' });
   try {
     const report = await runAdd({
@@ -31,7 +29,7 @@ export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promi
       timeoutMs: settings.timeoutMs,
       concurrency: settings.concurrency,
       proxy: args.proxy,
-      client,
+      ...engineChoice(args, io.env),
       signal,
       onSelected: (count) => {
         progress = startProgress(io, count, { quiet: args.quiet, verb: 'patching' });
@@ -44,14 +42,14 @@ export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promi
     const elapsed = Date.now() - started;
     for (const warning of report.warnings) writeLine(io.stderr, `warning: ${warning}`);
     if (args.json) {
-      const document = addDocument({ engine: client.endpoint, installed: report.installed, warnings: report.warnings, results: report.results, durationMs: elapsed, exitCode, interrupted: report.interrupted });
+      const document = addDocument({ engines: report.engines, installed: report.installed, warnings: report.warnings, results: report.results, durationMs: elapsed, exitCode, interrupted: report.interrupted });
       writeLine(io.stdout, JSON.stringify(document, null, 2));
       for (const line of warningLines(report.results)) writeLine(io.stderr, line);
       return exitCode;
     }
     const paint = painter(io);
     for (const item of report.installed) writeLine(io.stdout, certificateLine(item));
-    writeLine(io.stdout, addTable(report.results, (status, text) => paint(statusColor(status), text)));
+    writeLine(io.stdout, addTable(report.results, (status, text) => paint(statusColor(status), text), { engine: report.engines.length > 1 }));
     for (const line of warningLines(report.results)) writeLine(io.stdout, line);
     if (report.interrupted) writeLine(io.stdout, 'interrupted: containers not started are listed as skipped');
     writeLine(io.stdout, summaryLine(countStatuses(report.results, ADD_STATUSES), elapsed, ['patched', 'already-trusted', 'skipped', 'failed']));

@@ -1,16 +1,16 @@
 import { loadCertificates } from '../cert/load.js';
 import { certificateName, checkName } from '../cert/name.js';
 import type { Certificate } from '../cert/certificate.js';
-import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
-import { connect } from '../docker/connect.js';
+import type { ContainerInfo } from '../docker/container-client.js';
 import { DeadlineClient } from '../docker/deadline-client.js';
 import { patchContainer } from '../patch/patch-container.js';
 import type { CertificateToInstall, ContainerResult, InstallMode, ProgressListener } from '../patch/types.js';
-import { selectContainers } from '../select/select-containers.js';
+import { selectOnEngines, type EngineTarget } from '../select/select-containers.js';
 import type { Selector } from '../select/selector.js';
+import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
 import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
 
-export interface AddOptions {
+export interface AddOptions extends EngineOptions {
   certificate: string;
   selector: Selector;
   name?: string;
@@ -20,9 +20,6 @@ export interface AddOptions {
   timeoutMs?: number;
   concurrency?: number;
   proxy?: string;
-  host?: string;
-  /** Injected for tests; otherwise made from `host` / DOCKER_HOST. */
-  client?: ContainerClient;
   /** Aborting it starts no new container; those in flight finish or roll back. */
   signal?: AbortSignal;
   /** Called once the selection is known, with the number of containers. */
@@ -35,7 +32,9 @@ export interface AddReport {
   certificates: Certificate[];
   installed: CertificateToInstall[];
   warnings: string[];
-  results: ContainerResult[];
+  /** The address of every engine used, in order. */
+  engines: string[];
+  results: OnEngine<ContainerResult>[];
   interrupted: boolean;
 }
 
@@ -48,19 +47,22 @@ export const DEFAULT_TIMEOUT_SECONDS = 300;
 export async function runAdd(options: AddOptions): Promise<AddReport> {
   const loaded = await loadCertificates(options.certificate);
   const installed = namesFor(loaded.certificates, options.name);
-  const client = options.client ?? connect({ host: options.host });
-  await client.ping();
-  const targets = await selectContainers(client, options.selector);
+  const clients = await openEngines(options);
+  const targets = await selectOnEngines(clients, options.selector);
   options.onSelected?.(targets.length);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
   const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy };
-  const results = await runFleet<ContainerResult>(
+  const results = await runFleet<OnEngine<ContainerResult>, EngineTarget>(
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
-    (info) => patchContainer({ client: new DeadlineClient(client, timeoutMs), certificates: installed, options: patchOptions, onProgress: options.onProgress }, info),
-    notStarted,
+    async ({ client, info }) => ({
+      ...(await patchContainer({ client: new DeadlineClient(client, timeoutMs), certificates: installed, options: patchOptions, onProgress: options.onProgress }, info)),
+      engine: client.endpoint,
+    }),
+    ({ client, info }) => ({ ...notStarted(info), engine: client.endpoint }),
   );
-  return { certificates: loaded.certificates, installed, warnings: loaded.warnings, results, interrupted: options.signal?.aborted === true };
+  const engines = clients.map((client) => client.endpoint);
+  return { certificates: loaded.certificates, installed, warnings: loaded.warnings, engines, results, interrupted: options.signal?.aborted === true };
 }
 
 /**

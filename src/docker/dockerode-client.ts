@@ -1,6 +1,7 @@
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { EngineError } from '../errors.js';
+import { negotiateApiVersion, type EngineVersion } from './api-version.js';
 import {
   NotFoundError,
   type ArchiveEntry,
@@ -16,17 +17,50 @@ import { packFiles, streamToBuffer, unpackEntries } from './tar.js';
 
 /** ContainerClient over dockerode: absorbs the engine's quirks and returns plain objects. */
 export class DockerodeClient implements ContainerClient {
+  /** Set by ping(): what the engine is and the API version spoken with it. */
+  engine: EngineVersion | undefined;
+
   constructor(
     private readonly docker: Dockerode,
     readonly endpoint: string,
+    private readonly pingTimeoutMs = 30_000,
   ) {}
 
+  /**
+   * Checks that a Docker-compatible engine answers (`GET /_ping` says OK) and agrees on an API
+   * version (`GET /version`); every later request is pinned to that version.
+   */
   async ping(): Promise<void> {
+    const signal = () => AbortSignal.timeout(this.pingTimeoutMs);
+    let answer: unknown;
     try {
-      await this.docker.ping();
+      answer = await this.untyped.ping({ abortSignal: signal() });
     } catch (error) {
-      throw new EngineError(`no Docker engine answers at ${this.endpoint} (${describe(error)}); start Docker, or set DOCKER_HOST to a reachable engine.`, { cause: error });
+      throw this.unreachable(error);
     }
+    const text = Buffer.isBuffer(answer) ? answer.toString('utf8') : String(answer);
+    if (text.trim() !== 'OK') throw new EngineError(`${this.endpoint} answered GET /_ping with ${JSON.stringify(text.slice(0, 60))}, not a Docker engine's "OK"; is it the engine's address?`);
+    let version: unknown;
+    try {
+      version = await this.untyped.version({ abortSignal: signal() });
+    } catch (error) {
+      throw this.unreachable(error);
+    }
+    this.engine = negotiateApiVersion(version, this.endpoint);
+    this.untyped.modem.version = `v${this.engine.useApiVersion}`;
+  }
+
+  /** dockerode takes an abort signal here and docker-modem a version, though the typings omit them. */
+  private get untyped(): UntypedDockerode {
+    return this.docker as unknown as UntypedDockerode;
+  }
+
+  private unreachable(error: unknown): EngineError {
+    const code = statusCode(error);
+    if (code !== undefined) return new EngineError(`${this.endpoint} answered HTTP ${code} where a Docker engine answers 200 (${describe(error)}); is it the engine's address?`, { cause: error });
+    const hint = this.endpoint.startsWith('ssh://') ? SSH_HINT : 'start the engine, or pick a reachable one with --host, --context or DOCKER_HOST.';
+    const why = (error as Error)?.name === 'TimeoutError' || (error as Error)?.name === 'AbortError' ? `no answer within ${this.pingTimeoutMs / 1000}s` : describe(error);
+    return new EngineError(`no Docker engine answers at ${this.endpoint} (${why}); ${hint}`, { cause: error });
   }
 
   async list(filters: ListFilters = {}, all = true): Promise<ContainerSummary[]> {
@@ -115,6 +149,14 @@ export class DockerodeClient implements ContainerClient {
     await this.docker.getContainer(id).putArchive(tar, { path: '/' });
   }
 }
+
+interface UntypedDockerode {
+  ping(options: { abortSignal: AbortSignal }): Promise<unknown>;
+  version(options: { abortSignal: AbortSignal }): Promise<unknown>;
+  modem: { version?: string };
+}
+
+const SSH_HINT = 'an ssh:// engine needs the host key in ~/.ssh/known_hosts, a key in ssh-agent (SSH_AUTH_SOCK) or ~/.ssh/id_*, and `docker` on the remote PATH.';
 
 /** Resolves true when `work` did not finish within `ms` (after calling `onTimeout`). */
 async function withTimeout(work: Promise<void>, ms: number | undefined, onTimeout: () => void): Promise<boolean> {
