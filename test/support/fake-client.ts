@@ -38,9 +38,10 @@ export class FakeContainer {
 
 /** A ContainerClient over FakeContainers, for unit tests that need no engine. */
 export class FakeClient implements ContainerClient {
-  readonly endpoint = 'fake://';
   readonly containers = new Map<string, FakeContainer>();
   reachable = true;
+
+  constructor(readonly endpoint = 'fake://') {}
 
   add(container: FakeContainer): FakeContainer {
     this.containers.set(container.info.id, container);
