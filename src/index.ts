@@ -1,6 +1,8 @@
 /** trustpatch as a library: the same functions the CLI calls. */
 export { runAdd, exitCodeFor, type AddOptions, type AddReport } from './commands/add.js';
-export { loadCertificates, parseCertificates, type LoadedCertificates } from './cert/load.js';
+export { loadCertificates, parseCertificates, type LoadedCertificates, type LoadOptions } from './cert/load.js';
+export { runInspect, type InspectOptions, type InspectReport, type InspectedCertificate } from './commands/inspect.js';
+export { runFetchCa, type FetchCaOptions, type FetchCaReport } from './commands/fetch-ca.js';
 export { certificateFromDer, type Certificate } from './cert/certificate.js';
 export { connect, connectEngines } from './docker/connect.js';
 export { resolveEngines, type EngineChoice } from './docker/resolve-engines.js';
@@ -8,3 +10,7 @@ export type { EngineAddress } from './docker/engine-address.js';
 export type { ContainerClient, ContainerInfo, ExecResult } from './docker/container-client.js';
 export type { ContainerResult, ContainerStatus, PatchOptions } from './patch/types.js';
 export { UserError, EngineError, UsageError } from './errors.js';
+export { runRegistryAdd, registryAddExitCode, type RegistryAddOptions, type RegistryAddReport } from './commands/registry-add.js';
+export { runRegistryLint, registryLintExitCode } from './commands/registry-lint.js';
+export { runClientCert, type ClientCertOptions, type ClientCertReport } from './commands/registry-client-cert.js';
+export type { Finding, FindingKind } from './registry/findings.js';

@@ -17,6 +17,8 @@ export interface Certificate {
   notBefore: Date;
   notAfter: Date;
   isCA: boolean;
+  /** Names itself as issuer (and its key identifiers agree): it should verify with its own key. */
+  selfIssued: boolean;
   selfSigned: boolean;
   keyType: string;
   keySize: number | undefined;
@@ -28,6 +30,7 @@ export function certificateFromDer(der: Buffer): Certificate {
   const x509 = new X509Certificate(der);
   const key = x509.publicKey;
   const details = key.asymmetricKeyDetails ?? {};
+  const selfIssued = x509.subject === x509.issuer && x509.checkIssued(x509);
   return {
     der,
     pem: pemEncode('CERTIFICATE', der),
@@ -39,9 +42,10 @@ export function certificateFromDer(der: Buffer): Certificate {
     notBefore: new Date(x509.validFrom),
     notAfter: new Date(x509.validTo),
     isCA: x509.ca,
-    selfSigned: x509.subject === x509.issuer && x509.checkIssued(x509) && x509.verify(key),
+    selfIssued,
+    selfSigned: selfIssued && x509.verify(key),
     keyType: describeKeyType(key.asymmetricKeyType, details.namedCurve),
-    keySize: details.modulusLength ?? curveBits(details.namedCurve),
+    keySize: details.modulusLength ?? curveBits(key.asymmetricKeyType, details.namedCurve),
     x509,
   };
 }
@@ -60,12 +64,24 @@ function attribute(distinguishedName: string, name: string): string | undefined 
   return line?.slice(name.length + 1);
 }
 
+/** OpenSSL's curve names, as NIST names them (what users see in their vendor's documents). */
+const CURVES: Record<string, { name: string; bits: number }> = {
+  prime256v1: { name: 'P-256', bits: 256 },
+  secp384r1: { name: 'P-384', bits: 384 },
+  secp521r1: { name: 'P-521', bits: 521 },
+  secp256k1: { name: 'secp256k1', bits: 256 },
+};
+
 function describeKeyType(type: string | undefined, curve: string | undefined): string {
-  if (type === 'ec') return `EC ${curve ?? ''}`.trim();
+  if (type === 'ec') return `EC ${curve === undefined ? '' : (CURVES[curve]?.name ?? curve)}`.trim();
+  if (type === 'ed25519') return 'Ed25519';
+  if (type === 'ed448') return 'Ed448';
+  if (type === 'rsa-pss') return 'RSA-PSS';
   return (type ?? 'unknown').toUpperCase();
 }
 
-function curveBits(curve: string | undefined): number | undefined {
-  const bits: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521 };
-  return curve === undefined ? undefined : bits[curve];
+function curveBits(type: string | undefined, curve: string | undefined): number | undefined {
+  if (type === 'ed25519') return 256;
+  if (type === 'ed448') return 456;
+  return curve === undefined ? undefined : CURVES[curve]?.bits;
 }

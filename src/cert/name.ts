@@ -17,8 +17,19 @@ export function certificateName(certificate: Certificate): string {
 /** A user-given `--name`: refused unless it is a plain file name. */
 export function checkName(name: string): string {
   const bare = name.replace(/\.(crt|pem)$/, '');
-  if (!SAFE_NAME.test(bare) || bare.startsWith('.') || bare.length > 64) {
-    throw new UserError(`--name ${JSON.stringify(name)}: use only letters, digits, '.', '_' and '-' (at most 64, not starting with '.').`);
+  if (!SAFE_NAME.test(bare) || bare.startsWith('.') || bare.includes('..') || bare.length > 64) {
+    throw new UserError(`--name ${JSON.stringify(name)}: use only letters, digits, '.', '_' and '-' (at most 64, no '..', not starting with '.').`);
   }
   return bare;
+}
+
+/**
+ * The file name (without `.crt`) each certificate of an input gets: derived from the
+ * certificate, or `--name` (numbered when the input holds several, one certificate per file).
+ */
+export function installNames<C extends Certificate>(certificates: readonly C[], name?: string): { certificate: C; name: string }[] {
+  if (name === undefined) return certificates.map((certificate) => ({ certificate, name: certificateName(certificate) }));
+  const bare = checkName(name);
+  if (certificates.length === 1) return [{ certificate: certificates[0]!, name: bare }];
+  return certificates.map((certificate, index) => ({ certificate, name: `${bare}-${index + 1}` }));
 }

@@ -6,7 +6,8 @@ export interface PemBlock {
   der: Buffer;
 }
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+const BLOCK = /-----BEGIN ([A-Z0-9 #]+)-----([\s\S]*?)-----END \1-----/g;
+const BEGIN = /-----BEGIN ([A-Z0-9 #]+)-----/;
 
 /** Every PEM block in a text, in order; text around the blocks is ignored. */
 export function pemBlocks(text: string): PemBlock[] {
@@ -16,6 +17,16 @@ export function pemBlocks(text: string): PemBlock[] {
     blocks.push({ label: match[1]!, der: Buffer.from(body, 'base64') });
   }
   return blocks;
+}
+
+/** True when the text has PEM armour at all: then it is read as PEM, never as DER. */
+export function looksLikePem(text: string): boolean {
+  return text.includes('-----BEGIN ');
+}
+
+/** The label of the first BEGIN line that no END line closes (a truncated file), if any. */
+export function unterminatedLabel(text: string): string | undefined {
+  return text.replace(BLOCK, '').match(BEGIN)?.[1];
 }
 
 export function pemEncode(label: string, der: Buffer): string {

@@ -1,14 +1,16 @@
+import { resolvePassword } from '../cert/password.js';
 import { exitCodeFor, runAdd } from '../commands/add.js';
 import type { InstallMode } from '../patch/types.js';
 import { ADD_STATUSES, countStatuses } from '../report/counts.js';
 import { addDocument } from '../report/json.js';
+import type { IntakeArgs } from './intake-options.js';
 import { writeLine, type Io } from './io.js';
 import { engineChoice, runSettings, selectorFrom, type RunArgs, type SelectorArgs } from './options.js';
 import { startProgress } from './progress.js';
 import { addTable, certificateLine, progressSummary, summaryLine, warningLines } from './render.js';
 import { painter, statusColor } from './style.js';
 
-export interface AddArgs extends SelectorArgs, RunArgs {
+export interface AddArgs extends SelectorArgs, RunArgs, IntakeArgs {
   certificate: string;
   name?: string;
   install: InstallMode;
@@ -18,12 +20,15 @@ export interface AddArgs extends SelectorArgs, RunArgs {
 export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promise<number> {
   const started = Date.now();
   const settings = runSettings(args, io.env);
+  const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
   let progress = startProgress(io, 0, { quiet: true, verb: '' });
   try {
     const report = await runAdd({
       certificate: args.certificate,
       selector: selectorFrom(args),
       name: args.name,
+      password,
+      allowExpired: args.allowExpired,
       checkUrls: settings.checkUrls,
       install: args.install,
       timeoutMs: settings.timeoutMs,

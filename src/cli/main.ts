@@ -1,9 +1,11 @@
 import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { intakeOptions } from './intake-options.js';
 import { defaultIo, type Io } from './io.js';
 import { runOptions, selectorOptions } from './options.js';
 import { reportError } from './report-error.js';
+import { registryCommands } from './registry-commands.js';
 
 /**
  * Declares the commands and their flags, and nothing else: each handler lazy-loads the module
@@ -31,8 +33,8 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
       'add <certificate> [containers..]',
       'install a CA certificate into running containers',
       (y) =>
-        runOptions(selectorOptions(y))
-          .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file, or - for standard input' })
+        intakeOptions(runOptions(selectorOptions(y)))
+          .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input' })
           .option('name', { type: 'string', describe: 'file name for the certificate in the container [default: CN plus a short fingerprint]' })
           .option('install', { choices: ['auto', 'never', 'always'] as const, default: 'auto' as const, describe: 'install the trust store package: auto = only when the update command is missing' }),
       async (args) => {
@@ -49,6 +51,39 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
         setExit(await checkCli(args, io, signal));
       },
     )
+    .command(
+      'inspect <certificate>',
+      'show what add would install from a certificate file, and what is wrong with it',
+      (y) =>
+        intakeOptions(y)
+          .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input' })
+          .option('name', { type: 'string', describe: 'the --name you would give add, to see the file names it gives' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' }),
+      async (args) => {
+        const { inspectCli } = await import('./inspect-cli.js');
+        setExit(await inspectCli(args, io));
+      },
+    )
+    .command(
+      'fetch-ca <url>',
+      'read the CA that an intercepting proxy presents for an https URL, and save it (it is not trusted)',
+      (y) =>
+        y
+          .positional('url', { type: 'string', demandOption: true, describe: 'an https:// URL that the proxy intercepts' })
+          .option('proxy', { type: 'string', describe: 'HTTP proxy to tunnel through with CONNECT [default: HTTPS_PROXY, minus NO_PROXY]' })
+          .option('output', { alias: 'o', type: 'string', describe: 'write the CA here as PEM [default: standard output]' })
+          .option('force', { type: 'boolean', default: false, describe: 'replace the -o file if it exists' })
+          .option('timeout', { type: 'number', default: 30, describe: 'seconds allowed for the connection' }),
+      async (args) => {
+        const { fetchCaCli } = await import('./fetch-ca-cli.js');
+        setExit(await fetchCaCli(args, io));
+      },
+    )
+    .command('registry', 'make a Docker engine trust a private registry (certs.d): add, lint, client-cert', (y) => registryCommands(y, io, setExit))
+    // yargs turns a lone `-` positional into '' (yargs/yargs-parser#381): give it back its meaning, standard input.
+    .middleware((args) => {
+      if (args.certificate === '' && argv.includes('-')) args.certificate = '-';
+    })
     // Not `array: true`: that would swallow the positionals after it. yargs collects repeats.
     .option('host', { alias: 'H', type: 'string', global: true, describe: 'engine address: unix:///PATH, tcp://HOST:PORT or ssh://USER@HOST; repeat it to patch several engines in one run [default: DOCKER_HOST, else the current Docker context]' })
     .option('context', { alias: 'c', type: 'string', global: true, describe: 'Docker context name (see `docker context ls`); repeatable, and combines with --host [default: DOCKER_CONTEXT, else the current context]' })

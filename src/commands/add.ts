@@ -1,5 +1,5 @@
 import { loadCertificates } from '../cert/load.js';
-import { certificateName, checkName } from '../cert/name.js';
+import { installNames } from '../cert/name.js';
 import type { Certificate } from '../cert/certificate.js';
 import type { ContainerInfo } from '../docker/container-client.js';
 import { DeadlineClient } from '../docker/deadline-client.js';
@@ -14,6 +14,10 @@ export interface AddOptions extends EngineOptions {
   certificate: string;
   selector: Selector;
   name?: string;
+  /** PKCS#12 password (see src/cert/password.ts for where the CLI takes it from). */
+  password?: string;
+  /** Install expired or not-yet-valid certificates instead of refusing them. */
+  allowExpired?: boolean;
   checkUrls?: readonly string[];
   install?: InstallMode;
   /** Total time for one container, rollback excluded. */
@@ -45,8 +49,8 @@ export const DEFAULT_TIMEOUT_SECONDS = 300;
  * selection) so that bad input changes nothing, then patches the containers concurrently.
  */
 export async function runAdd(options: AddOptions): Promise<AddReport> {
-  const loaded = await loadCertificates(options.certificate);
-  const installed = namesFor(loaded.certificates, options.name);
+  const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired, validate: true });
+  const installed: CertificateToInstall[] = installNames(loaded.certificates, options.name);
   const clients = await openEngines(options);
   const targets = await selectOnEngines(clients, options.selector);
   options.onSelected?.(targets.length);
@@ -77,11 +81,4 @@ export function exitCodeFor(results: readonly ContainerResult[], interrupted = f
 
 export function notStarted(info: ContainerInfo): ContainerResult {
   return { id: info.id, name: info.name, image: info.image, family: null, method: null, check: { before: [], after: [] }, warnings: [], durationMs: 0, status: 'skipped', reason: 'interrupted before it started' };
-}
-
-function namesFor(certificates: readonly Certificate[], name: string | undefined): CertificateToInstall[] {
-  if (name === undefined) return certificates.map((certificate) => ({ certificate, name: certificateName(certificate) }));
-  const bare = checkName(name);
-  if (certificates.length === 1) return [{ certificate: certificates[0]!, name: bare }];
-  return certificates.map((certificate, index) => ({ certificate, name: `${bare}-${index + 1}` }));
 }

@@ -1,5 +1,6 @@
 import { Agent } from 'node:https';
 import Dockerode from 'dockerode';
+import { UserError } from '../errors.js';
 import type { ContainerClient } from './container-client.js';
 import { DockerodeClient } from './dockerode-client.js';
 import { parseHost, type EngineAddress } from './engine-address.js';
@@ -13,6 +14,13 @@ import { sshOptions } from './ssh.js';
 export function connectEngines(choice: EngineChoice = {}): ContainerClient[] {
   const env = choice.env ?? process.env;
   return resolveEngines({ ...choice, env }).map((address) => connect(address, env));
+}
+
+/** The one engine of a command that works on a single engine; several are a user error. */
+export function connectOne(choice: EngineChoice, command: string): ContainerClient {
+  const clients = connectEngines(choice);
+  if (clients.length !== 1) throw new UserError(`${command} works on one engine, and ${clients.length} were given (${clients.map((c) => c.endpoint).join(', ')}); give one --host or --context.`);
+  return clients[0]!;
 }
 
 /** A client for one engine address. */

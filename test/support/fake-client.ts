@@ -16,6 +16,8 @@ export type ExecHandler = (argv: readonly string[], container: FakeContainer, op
 export class FakeContainer {
   readonly files = new Map<string, Buffer>();
   readonly links = new Map<string, string>();
+  /** Modes of files written through putFiles. */
+  readonly modes = new Map<string, number>();
   readonly execs: (readonly string[])[] = [];
   readonly writes: string[] = [];
   info: ContainerInfo;
@@ -78,8 +80,12 @@ export class FakeClient implements ContainerClient {
     if (link !== undefined) return [{ name: posix.basename(path), type: 'symlink', content: Buffer.alloc(0), linkTarget: link, mode: 0o777 }];
     const content = container.files.get(path);
     if (content !== undefined) return [{ name: posix.basename(path), type: 'file', content, mode: 0o644 }];
-    const inside = [...container.files.keys()].some((file) => file.startsWith(`${path}/`));
-    return inside ? [{ name: posix.basename(path), type: 'directory', content: Buffer.alloc(0), mode: 0o755 }] : undefined;
+    // Like the engine, a directory comes with its contents, named `<basename>/<relative path>`.
+    const inside = [...container.files].filter(([file]) => file.startsWith(`${path}/`));
+    if (inside.length === 0) return undefined;
+    const base = posix.basename(path);
+    const files = inside.map(([file, bytes]): ArchiveEntry => ({ name: `${base}/${file.slice(path.length + 1)}`, type: 'file', content: bytes, mode: container.modes.get(file) ?? 0o644 }));
+    return [{ name: `${base}/`, type: 'directory', content: Buffer.alloc(0), mode: 0o755 }, ...files];
   }
 
   async putFiles(id: string, files: readonly FileToWrite[]): Promise<void> {
@@ -87,6 +93,7 @@ export class FakeClient implements ContainerClient {
     if (container.readOnly) throw new Error('container rootfs is marked read-only');
     for (const file of files) {
       container.files.set(file.path, Buffer.from(file.content));
+      container.modes.set(file.path, file.mode ?? 0o644);
       container.writes.push(file.path);
     }
   }

@@ -38,14 +38,14 @@ export async function makeKey(path: string, spec: KeySpec = 'ec-p256'): Promise<
   await openssl(['genpkey', ...algorithm[spec], '-out', path]);
 }
 
-/** A self-signed CA: basicConstraints CA:TRUE, valid `days` from now (negative: already expired). */
+/** A self-signed CA: basicConstraints CA:TRUE, valid `days` from now (default a year: a CA that ends within 30 days draws a warning; for expired ones see cert-fixtures.ts). */
 export async function makeCa(name = 'trustpatch test CA', options: { key?: KeySpec; days?: number; dir?: string } = {}): Promise<TestCa> {
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'trustpatch-ca-')));
   const slug = name.replace(/[^A-Za-z0-9]+/g, '-');
   const keyPath = join(dir, `${slug}.key`);
   const certPath = join(dir, `${slug}.crt`);
   await makeKey(keyPath, options.key);
-  await openssl(['req', '-x509', '-new', '-key', keyPath, '-out', certPath, '-days', String(options.days ?? 30), '-subj', `/CN=${name}/O=trustpatch tests`,
+  await openssl(['req', '-x509', '-new', '-key', keyPath, '-out', certPath, '-days', String(options.days ?? 365), '-subj', `/CN=${name}/O=trustpatch tests`,
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
   return { dir, certPath, keyPath, pem: await readFile(certPath, 'utf8') };
 }

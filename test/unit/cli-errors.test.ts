@@ -45,7 +45,7 @@ describe('CLI errors: one line, the input named, the right exit status', () => {
     await writeFile(path, 'just some text, no certificate here\n');
     const result = await run(['add', path, 'app'], noEngine);
     assert.equal(result.code, 2);
-    assert.match(result.err, /notes\.txt: not a readable certificate/);
+    assert.match(result.err, /notes\.txt: found neither PEM blocks nor DER data/);
   });
 
   it('a lone private key: exit 2, says what was found', async () => {

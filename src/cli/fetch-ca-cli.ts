@@ -1,0 +1,47 @@
+import { writeFile } from 'node:fs/promises';
+import { runFetchCa, type FetchCaReport } from '../commands/fetch-ca.js';
+import { UserError } from '../errors.js';
+import { reportLines } from './certificate-details.js';
+import { writeLine, type Io } from './io.js';
+
+export interface FetchCaArgs {
+  url: string;
+  proxy?: string;
+  output?: string;
+  force: boolean;
+  timeout: number;
+}
+
+/**
+ * The terminal side of `fetch-ca`. With -o the PEM goes to the file and the report to stdout;
+ * without it the PEM alone goes to stdout (so it can be piped to `trustpatch add -`) and the
+ * report to stderr.
+ */
+export async function fetchCaCli(args: FetchCaArgs, io: Io): Promise<number> {
+  const report = await runFetchCa({ url: args.url, proxy: args.proxy, env: io.env, timeoutMs: args.timeout * 1000 });
+  const out = args.output === undefined ? io.stderr : io.stdout;
+  for (const line of describe(report)) writeLine(out, line);
+  if (args.output === undefined) {
+    io.stdout.write(report.certificate.pem);
+    return 0;
+  }
+  await writeFile(args.output, report.certificate.pem, { flag: args.force ? 'w' : 'wx', mode: 0o644 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EEXIST') throw new UserError(`-o ${args.output}: the file exists; choose another name, or pass --force to replace it.`);
+    throw new UserError(`-o ${args.output}: cannot write (${error.message}); choose another path.`);
+  });
+  writeLine(out, `wrote ${args.output}`);
+  return 0;
+}
+
+function describe(report: FetchCaReport): string[] {
+  const via = report.proxy === null ? 'directly (no proxy)' : `through ${report.proxy}`;
+  return [
+    `connected to ${report.url} ${via}; the server presented ${report.chain.length} certificate${report.chain.length === 1 ? '' : 's'}:`,
+    ...report.chain.map((item, index) => `  ${index + 1}. ${item.subject}  (issued by ${item.issuer})`),
+    `picked ${report.choice}`,
+    '',
+    ...reportLines(report.inspection),
+    '',
+    'Nothing was trusted: compare the SHA-256 fingerprint with the one your security team or proxy vendor publishes before you `trustpatch add` this file.',
+  ];
+}

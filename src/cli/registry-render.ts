@@ -1,0 +1,35 @@
+import { colonFingerprint, type Certificate } from '../cert/certificate.js';
+import type { FileAction } from '../commands/registry-add.js';
+import type { Finding } from '../registry/findings.js';
+
+/** `written    /etc/docker/certs.d/reg:5000/client.key (0600)  note` */
+export function actionLine(action: FileAction): string {
+  const status = action.status.padEnd(11);
+  let line = `${status} ${action.path} (${action.mode.toString(8).padStart(4, '0')})`;
+  if (action.note) line += `  ${action.note}`;
+  if (action.reason) line += `\n    reason: ${action.reason}`;
+  return line;
+}
+
+export function certificateSummary(label: string, cert: Certificate): string {
+  return `${label}: ${cert.commonName ?? cert.subject} (SHA-256 ${colonFingerprint(cert.fingerprint)}, until ${cert.notAfter.toISOString().slice(0, 10)})`;
+}
+
+/** Two lines per finding: the file and the problem, then the fix. */
+export function findingLines(f: Finding): string {
+  return `${f.path}: ${f.kind}: ${f.problem}\n    fix: ${f.fix}`;
+}
+
+/** Certificates in JSON: the facts, not the X509Certificate object. Keys never appear. */
+export function certificateJson(cert: Certificate): Record<string, unknown> {
+  return { subject: cert.subject, issuer: cert.issuer, fingerprint: cert.fingerprint, notBefore: cert.notBefore, notAfter: cert.notAfter, isCA: cert.isCA };
+}
+
+/** A file action in JSON, with its mode as octal text ("0600") as people read modes. */
+export function actionJson(action: FileAction): Record<string, unknown> {
+  return { ...action, mode: action.mode.toString(8).padStart(4, '0') };
+}
+
+export function json(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
