@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import { engineEnv } from './engine.js';
 
 const run = promisify(execFile);
 
@@ -28,7 +29,7 @@ export interface RunOptions {
 /** The docker CLI: tests check what trustpatch did through a channel independent of its code. */
 export async function docker(args: string[], options: { allowFailure?: boolean } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run('docker', args, { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run('docker', args, { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...engineEnv() } });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; code?: number };
@@ -39,7 +40,8 @@ export async function docker(args: string[], options: { allowFailure?: boolean }
 
 /** Starts a labelled test container and returns its id. */
 export async function startContainer(image: string, options: RunOptions = {}): Promise<string> {
-  const args = ['run', '-d', '--label', `${SESSION_LABEL}=${SESSION_ID}`];
+  // --pull never: test images are built locally; a missing one must fail, not reach a registry.
+  const args = ['run', '-d', '--pull', 'never', '--label', `${SESSION_LABEL}=${SESSION_ID}`];
   if (options.name) args.push('--name', options.name);
   if (options.user) args.push('--user', options.user);
   if (options.readOnly) args.push('--read-only');
