@@ -57,7 +57,11 @@ export class DockerodeClient implements ContainerClient {
 
   private unreachable(error: unknown): EngineError {
     const code = statusCode(error);
-    if (code !== undefined) return new EngineError(`${this.endpoint} answered HTTP ${code} where a Docker engine answers 200 (${describe(error)}); is it the engine's address?`, { cause: error });
+    if (code !== undefined) {
+      // docker-modem words it "(HTTP code 404) unexpected - BODY": keep the body, shortened.
+      const body = describe(error).replace(/^\(HTTP code \d+\)[^-]*- /, '').trim().slice(0, 80);
+      return new EngineError(`${this.endpoint} answered HTTP ${code} where a Docker engine answers 200 (${body || 'no body'}); is it the engine's address?`, { cause: error });
+    }
     const hint = this.endpoint.startsWith('ssh://') ? SSH_HINT : 'start the engine, or pick a reachable one with --host, --context or DOCKER_HOST.';
     const why = (error as Error)?.name === 'TimeoutError' || (error as Error)?.name === 'AbortError' ? `no answer within ${this.pingTimeoutMs / 1000}s` : describe(error);
     return new EngineError(`no Docker engine answers at ${this.endpoint} (${why}); ${hint}`, { cause: error });

@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { trustpatch } from '../support/cli.js';
 import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { engineSocket } from '../support/engine.js';
+import { dockerWithConfig, engineSocket } from '../support/engine.js';
 import { makeDockerCertDir, startTlsEngineProxy, type TlsEngineProxy } from '../support/engine-servers.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
-
-const run = promisify(execFile);
-
-/** The real docker CLI with its own config directory, so the machine's contexts are never touched. */
-async function dockerCli(configDir: string, args: string[]): Promise<string> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_CONFIG: configDir };
-  delete env.DOCKER_HOST;
-  delete env.DOCKER_CONTEXT;
-  return (await run('docker', args, { env })).stdout;
-}
 
 describe('reaching the engine over tcp:// with TLS, and through Docker contexts', function () {
   this.timeout(300_000);
@@ -84,9 +72,9 @@ describe('reaching the engine over tcp:// with TLS, and through Docker contexts'
   });
 
   it('follows `docker context use` as the docker CLI writes it, TLS material included, and --context over DOCKER_HOST', async () => {
-    await dockerCli(configDir, ['context', 'create', 'tp-tls', '--docker', `host=${proxy.host},ca=${join(certPath, 'ca.pem')},cert=${join(certPath, 'cert.pem')},key=${join(certPath, 'key.pem')}`]);
-    await dockerCli(configDir, ['context', 'use', 'tp-tls']);
-    const listed = await dockerCli(configDir, ['ps', '-q', '--no-trunc', '--filter', `id=${id}`]);
+    await dockerWithConfig(configDir, ['context', 'create', 'tp-tls', '--docker', `host=${proxy.host},ca=${join(certPath, 'ca.pem')},cert=${join(certPath, 'cert.pem')},key=${join(certPath, 'key.pem')}`]);
+    await dockerWithConfig(configDir, ['context', 'use', 'tp-tls']);
+    const listed = await dockerWithConfig(configDir, ['ps', '-q', '--no-trunc', '--filter', `id=${id}`]);
     assert.equal(listed.trim(), id, '`docker ps` reaches the engine through the context');
     const before = proxy.requests.length;
     const current = await trustpatch(['check', id, '--check-url', site.url, '--json'], { env: { DOCKER_CONFIG: configDir, DOCKER_HOST: '' } });

@@ -1,5 +1,5 @@
 import { docker, removeSessionContainers, SESSION_ID } from '../support/containers.js';
-import { ensureCommand, TEST_ENGINE } from '../support/engine.js';
+import { DOCKER_SOCKET, ensureCommand, TEST_ENGINE } from '../support/engine.js';
 
 /**
  * Root hooks for the integration tier: fail early and clearly without an engine, and remove
@@ -13,7 +13,8 @@ export const mochaHooks = {
   },
   async afterAll(this: Mocha.Context) {
     this.timeout(60_000);
-    const left = await removeSessionContainers();
+    // The Podman run also starts a few containers on Docker (one run over both engines).
+    const left = (await removeSessionContainers()) + (TEST_ENGINE === 'podman' ? await removeSessionContainers(`unix://${DOCKER_SOCKET}`) : 0);
     if (left > 0) console.warn(`teardown: removed ${left} container(s) left by session ${SESSION_ID}`);
   },
 };

@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
 /**
  * Which engine the integration tier runs against: TRUSTPATCH_TEST_ENGINE=docker (the default:
  * whatever DOCKER_HOST or the current context names) or podman (Podman's Docker-compatible API
@@ -32,4 +37,12 @@ export function engineSocket(): string {
   if (TEST_ENGINE === 'podman') return PODMAN_SOCKET;
   const host = process.env.DOCKER_HOST ?? '';
   return host.startsWith('unix://') ? host.slice('unix://'.length) : DOCKER_SOCKET;
+}
+
+/** The real docker CLI with its own config directory (DOCKER_CONFIG), so the machine's contexts are never touched. */
+export async function dockerWithConfig(configDir: string, args: string[]): Promise<string> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_CONFIG: configDir };
+  delete env.DOCKER_HOST;
+  delete env.DOCKER_CONTEXT;
+  return (await run('docker', args, { env })).stdout;
 }
