@@ -5,7 +5,7 @@ import type { ContainerClient } from './container-client.js';
 import { DockerodeClient } from './dockerode-client.js';
 import { parseHost, type EngineAddress } from './engine-address.js';
 import { resolveEngines, type EngineChoice } from './resolve-engines.js';
-import { sshOptions } from './ssh.js';
+import { sshAgent } from './ssh.js';
 
 /**
  * Clients for every engine a run names (see resolveEngines: --host, --context, DOCKER_HOST,
@@ -33,7 +33,7 @@ export function dockerodeOptions(address: EngineAddress, env: NodeJS.ProcessEnv)
   const parsed = parseHost(address.host, address.origin, address.tls !== undefined);
   if (parsed.kind === 'unix') return { socketPath: parsed.socketPath };
   if (parsed.kind === 'ssh') {
-    return { protocol: 'ssh', host: parsed.hostname, port: parsed.port, username: parsed.username, sshOptions: sshOptions(parsed, env) } as Dockerode.DockerOptions;
+    return { protocol: 'http', host: parsed.hostname, port: parsed.port, agent: sshAgent(parsed, env) } as Dockerode.DockerOptions;
   }
   const tls = address.tls;
   if (tls === undefined) return { protocol: 'http', host: parsed.hostname, port: parsed.port };

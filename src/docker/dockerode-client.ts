@@ -1,7 +1,8 @@
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { EngineError } from '../errors.js';
-import { negotiateApiVersion, type EngineVersion } from './api-version.js';
+import type { EngineVersion } from './api-version.js';
+import { describe, statusCode } from './engine-errors.js';
+import { pingEngine } from './ping.js';
 import {
   NotFoundError,
   type ArchiveEntry,
@@ -27,44 +28,11 @@ export class DockerodeClient implements ContainerClient {
   ) {}
 
   /**
-   * Checks that a Docker-compatible engine answers (`GET /_ping` says OK) and agrees on an API
-   * version (`GET /version`); every later request is pinned to that version.
+   * Checks that a Docker-compatible engine answers and agrees on an API version; every later
+   * request is pinned to that version (see ping.ts).
    */
   async ping(): Promise<void> {
-    const signal = () => AbortSignal.timeout(this.pingTimeoutMs);
-    let answer: unknown;
-    try {
-      answer = await this.untyped.ping({ abortSignal: signal() });
-    } catch (error) {
-      throw this.unreachable(error);
-    }
-    const text = Buffer.isBuffer(answer) ? answer.toString('utf8') : String(answer);
-    if (text.trim() !== 'OK') throw new EngineError(`${this.endpoint} answered GET /_ping with ${JSON.stringify(text.slice(0, 60))}, not a Docker engine's "OK"; is it the engine's address?`);
-    let version: unknown;
-    try {
-      version = await this.untyped.version({ abortSignal: signal() });
-    } catch (error) {
-      throw this.unreachable(error);
-    }
-    this.engine = negotiateApiVersion(version, this.endpoint);
-    this.untyped.modem.version = `v${this.engine.useApiVersion}`;
-  }
-
-  /** dockerode takes an abort signal here and docker-modem a version, though the typings omit them. */
-  private get untyped(): UntypedDockerode {
-    return this.docker as unknown as UntypedDockerode;
-  }
-
-  private unreachable(error: unknown): EngineError {
-    const code = statusCode(error);
-    if (code !== undefined) {
-      // docker-modem words it "(HTTP code 404) unexpected - BODY": keep the body, shortened.
-      const body = describe(error).replace(/^\(HTTP code \d+\)[^-]*- /, '').trim().slice(0, 80);
-      return new EngineError(`${this.endpoint} answered HTTP ${code} where a Docker engine answers 200 (${body || 'no body'}); is it the engine's address?`, { cause: error });
-    }
-    const hint = this.endpoint.startsWith('ssh://') ? SSH_HINT : 'start the engine, or pick a reachable one with --host, --context or DOCKER_HOST.';
-    const why = (error as Error)?.name === 'TimeoutError' || (error as Error)?.name === 'AbortError' ? `no answer within ${this.pingTimeoutMs / 1000}s` : describe(error);
-    return new EngineError(`no Docker engine answers at ${this.endpoint} (${why}); ${hint}`, { cause: error });
+    this.engine = await pingEngine(this.docker, this.endpoint, this.pingTimeoutMs);
   }
 
   async list(filters: ListFilters = {}, all = true): Promise<ContainerSummary[]> {
@@ -154,14 +122,6 @@ export class DockerodeClient implements ContainerClient {
   }
 }
 
-interface UntypedDockerode {
-  ping(options: { abortSignal: AbortSignal }): Promise<unknown>;
-  version(options: { abortSignal: AbortSignal }): Promise<unknown>;
-  modem: { version?: string };
-}
-
-const SSH_HINT = 'an ssh:// engine needs the host key in ~/.ssh/known_hosts, a key in ssh-agent (SSH_AUTH_SOCK) or ~/.ssh/id_*, and `docker` on the remote PATH.';
-
 /** Resolves true when `work` did not finish within `ms` (after calling `onTimeout`). */
 async function withTimeout(work: Promise<void>, ms: number | undefined, onTimeout: () => void): Promise<boolean> {
   if (ms === undefined) return work.then(() => false);
@@ -182,13 +142,4 @@ async function exitCodeOf(exec: Dockerode.Exec): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return -1;
-}
-
-export function statusCode(error: unknown): number | undefined {
-  return (error as { statusCode?: number } | undefined)?.statusCode;
-}
-
-function describe(error: unknown): string {
-  const err = error as { code?: string; json?: { message?: string }; message?: string };
-  return [err?.json?.message, err?.code, err?.message].filter(Boolean).join(' ') || String(error);
 }

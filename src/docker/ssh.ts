@@ -1,7 +1,10 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { Agent, type ClientRequestArgs } from 'node:http';
+import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import ssh2, { type ConnectConfig } from 'ssh2';
 
 /** Where an ssh:// engine lives, as parseHost returns it. */
 export interface SshTarget {
@@ -10,31 +13,64 @@ export interface SshTarget {
   username?: string;
 }
 
-/** The ssh2 client settings docker-modem passes through (it runs `docker system dial-stdio` remotely). */
-export interface SshClientOptions {
-  agent?: string;
-  privateKey?: Buffer;
-  hostVerifier: (key: Buffer) => boolean;
+/**
+ * An HTTP agent whose every connection is an ssh session running `docker system dial-stdio`
+ * on the engine's host, as the docker CLI does for ssh:// (docker/cli connhelper). docker-modem
+ * has an ssh mode too, but it builds an invalid URL (Node prints a DEP0170 warning on every
+ * run) and it cannot say why a host was refused; with this agent the modem speaks plain HTTP.
+ */
+export class SshAgent extends Agent {
+  constructor(private readonly config: ConnectConfig & { refusal: () => string | undefined }) {
+    super({ keepAlive: false });
+  }
+
+  override createConnection(_options: ClientRequestArgs, callback?: (error: Error | null, stream: Duplex) => void): undefined {
+    const done = callback ?? (() => {});
+    const connection = new ssh2.Client();
+    connection
+      .once('ready', () => {
+        connection.exec('docker system dial-stdio', (error, channel) => {
+          if (error) {
+            connection.end();
+            done(error, undefined as unknown as Duplex);
+            return;
+          }
+          channel.once('close', () => connection.end());
+          done(null, channel);
+        });
+      })
+      .once('error', (error) => done(new Error(this.config.refusal() ?? error.message), undefined as unknown as Duplex))
+      .connect(this.config);
+    return undefined;
+  }
 }
 
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
 /**
- * Authentication and host checking for ssh:// engines, close to what `ssh` does for the docker
- * CLI: the ssh-agent at SSH_AUTH_SOCK when there is one, else the first default key in ~/.ssh
- * (it must not need a passphrase); and the engine host's key must be in ~/.ssh/known_hosts
- * (docker-modem would otherwise accept any host key). ~/.ssh/config is not read.
+ * How to reach an ssh:// engine, close to what `ssh` does for the docker CLI: the ssh-agent at
+ * SSH_AUTH_SOCK when there is one, else the first default key in ~/.ssh (it must not need a
+ * passphrase); the user from the address, else the local one; and the host's key must be in
+ * ~/.ssh/known_hosts. ~/.ssh/config is not read.
  */
-export function sshOptions(target: SshTarget, env: NodeJS.ProcessEnv): SshClientOptions {
+export function sshAgent(target: SshTarget, env: NodeJS.ProcessEnv): SshAgent {
   const sshDir = join(env.HOME || homedir(), '.ssh');
   const knownHosts = readOptional(join(sshDir, 'known_hosts'))?.toString('utf8') ?? '';
-  const hostVerifier = (key: Buffer) => isKnownHost(knownHosts, target.hostname, target.port, key);
-  if (env.SSH_AUTH_SOCK) return { agent: env.SSH_AUTH_SOCK, hostVerifier };
+  let refusal: string | undefined;
+  const hostVerifier = (key: Buffer) => {
+    if (isKnownHost(knownHosts, target.hostname, target.port, key)) return true;
+    const fingerprint = `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+    refusal = `host key ${fingerprint} of ${target.port === 22 ? target.hostname : `[${target.hostname}]:${target.port}`} is not in ${join(sshDir, 'known_hosts')}`;
+    return false;
+  };
+  const username = target.username ?? (env.USER || userInfo().username);
+  const base = { host: target.hostname, port: target.port, username, hostVerifier, refusal: () => refusal, readyTimeout: 20_000 };
+  if (env.SSH_AUTH_SOCK) return new SshAgent({ ...base, agent: env.SSH_AUTH_SOCK });
   for (const name of DEFAULT_KEYS) {
     const privateKey = readOptional(join(sshDir, name));
-    if (privateKey) return { privateKey, hostVerifier };
+    if (privateKey) return new SshAgent({ ...base, privateKey });
   }
-  return { hostVerifier };
+  return new SshAgent(base);
 }
 
 /**
