@@ -21,6 +21,7 @@ export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promi
   const started = Date.now();
   const settings = runSettings(args, io.env);
   const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
+  let several = false;
   let progress = startProgress(io, 0, { quiet: true, verb: '' });
   try {
     const report = await runAdd({
@@ -36,11 +37,12 @@ export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promi
       proxy: args.proxy,
       ...engineChoice(args, io.env),
       signal,
-      onSelected: (count) => {
+      onSelected: (count, engines) => {
+        several = engines.length > 1;
         progress = startProgress(io, count, { quiet: args.quiet, verb: 'patching' });
       },
       onProgress: (event) => progress.onProgress(event),
-      onResult: (result) => progress.finished(result.name, progressSummary(result), result.status === 'failed'),
+      onResult: (result) => progress.finished(several ? `${result.name} on ${result.engine}` : result.name, progressSummary(result), result.status === 'failed'),
     });
     progress.stop();
     const exitCode = exitCodeFor(report.results, report.interrupted);

@@ -17,6 +17,7 @@ export async function checkCli(args: CheckArgs, io: Io, signal?: AbortSignal): P
   if (settings.checkUrls.length === 0) throw new UserError(`check needs a URL: give --check-url https://… (or set ${CHECK_URL_ENV}).`);
   const progress = startProgress(io, 0, { quiet: true, verb: '' });
   let live = progress;
+  let several = false;
   try {
     const { engines, results, interrupted } = await runCheckCommand({
       selector: selectorFrom(args),
@@ -26,10 +27,11 @@ export async function checkCli(args: CheckArgs, io: Io, signal?: AbortSignal): P
       concurrency: settings.concurrency,
       ...engineChoice(args, io.env),
       signal,
-      onSelected: (count) => {
+      onSelected: (count, engines) => {
+        several = engines.length > 1;
         live = startProgress(io, count, { quiet: args.quiet, verb: 'checking' });
       },
-      onResult: (r) => live.finished(r.name, r.status + (r.reason ? `: ${r.reason}` : ''), r.status !== 'trusted'),
+      onResult: (r) => live.finished(several ? `${r.name} on ${r.engine}` : r.name, r.status + (r.reason ? `: ${r.reason}` : ''), r.status !== 'trusted'),
     });
     live.stop();
     const exitCode = interrupted ? 130 : results.every((r) => r.status === 'trusted' || r.status === 'skipped') ? 0 : 1;

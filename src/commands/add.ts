@@ -27,9 +27,10 @@ export interface AddOptions extends EngineOptions {
   /** Aborting it starts no new container; those in flight finish or roll back. */
   signal?: AbortSignal;
   /** Called once the selection is known, with the number of containers. */
-  onSelected?: (count: number) => void;
+  /** Called once the selection is known: how many containers, on which engines. */
+  onSelected?: (count: number, engines: readonly string[]) => void;
   onProgress?: ProgressListener;
-  onResult?: (result: ContainerResult) => void;
+  onResult?: (result: OnEngine<ContainerResult>) => void;
 }
 
 export interface AddReport {
@@ -53,7 +54,7 @@ export async function runAdd(options: AddOptions): Promise<AddReport> {
   const installed: CertificateToInstall[] = installNames(loaded.certificates, options.name);
   const clients = await openEngines(options);
   const targets = await selectOnEngines(clients, options.selector);
-  options.onSelected?.(targets.length);
+  options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
   const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy };
   const results = await runFleet<OnEngine<ContainerResult>, EngineTarget>(

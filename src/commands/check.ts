@@ -35,15 +35,16 @@ export interface CheckOptions extends EngineOptions {
   timeoutMs?: number;
   concurrency?: number;
   signal?: AbortSignal;
-  onSelected?: (count: number) => void;
-  onResult?: (result: CheckContainerResult) => void;
+  /** Called once the selection is known: how many containers, on which engines. */
+  onSelected?: (count: number, engines: readonly string[]) => void;
+  onResult?: (result: OnEngine<CheckContainerResult>) => void;
 }
 
 /** `trustpatch check`: only the in-container HTTPS check, on the same selection as `add`; changes nothing. */
 export async function runCheckCommand(options: CheckOptions): Promise<CheckReport> {
   const clients = await openEngines(options);
   const targets = await selectOnEngines(clients, options.selector);
-  options.onSelected?.(targets.length);
+  options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
   const results = await runFleet<OnEngine<CheckContainerResult>, EngineTarget>(
     targets,
