@@ -1,14 +1,23 @@
 import type { ContainerClient } from '../docker/container-client.js';
-import { tail } from '../errors.js';
+import { findTlsClients, type TlsClient } from './clients.js';
+import { clientRun, verdictOf, type FailureCause } from './tls-clients.js';
 
 /** The outcome of one HTTPS check run inside a container. */
 export interface CheckResult {
   url: string;
+  /** True ONLY when a TLS client really verified the server's certificate chain. */
   ok: boolean;
-  /** The client that ran the check, or null when the container has none. */
+  /** The client that ran the check, or null when no usable client was there. */
   tool: string | null;
+  /**
+   * `tls`: a client verified the chain (ok). `bundle`: no client could check, but the CA's
+   * fingerprint is in every bundle clients read, a weaker claim. null: not verified.
+   */
+  verifiedBy: 'tls' | 'bundle' | null;
   /** `ok`, `curl 60: SSL certificate problem: ...`, `no TLS client in the container`. */
   detail: string;
+  /** Set when a client ran and did not pass: it rejected the certificate, or never reached the server. */
+  failure?: FailureCause;
 }
 
 export interface CheckOptions {
@@ -17,31 +26,41 @@ export interface CheckOptions {
   timeoutMs?: number;
   /** Run as this user (the container's own by default: what the application sees). */
   user?: string;
+  /** The clients to try, when already probed; found through the archive API otherwise. */
+  clients?: readonly TlsClient[];
 }
 
-/** Exit statuses with which an exec reports that the program does not exist (OCI runtime). */
-const NOT_FOUND = new Set([126, 127]);
-
-/** Runs `curl` inside the container against `url` and reports whether TLS verification passed. */
+/**
+ * Checks `url` from inside the container with the first client that can prove something:
+ * curl, else wget (only where it validates), else `openssl s_client`, else python3.
+ */
 export async function runCheck(client: ContainerClient, id: string, url: string, options: CheckOptions = {}): Promise<CheckResult> {
   const seconds = Math.max(1, Math.round((options.timeoutMs ?? 15_000) / 1000));
-  const argv = ['curl', '-sS', '-o', '/dev/null', '--max-time', String(seconds)];
-  if (options.proxy !== undefined) argv.push('--proxy', options.proxy);
-  argv.push('--', url);
-  const result = await client.exec(id, argv, { user: options.user, timeoutMs: (seconds + 5) * 1000 });
-  if (result.timedOut) return { url, ok: false, tool: 'curl', detail: 'curl timed out' };
-  if (result.exitCode === 0) return { url, ok: true, tool: 'curl', detail: 'ok' };
-  const message = tail(result.stderr || result.stdout, 1);
-  if (NOT_FOUND.has(result.exitCode) && /not found|no such file/i.test(message)) {
-    return { url, ok: false, tool: null, detail: 'no TLS client (curl) in the container' };
+  const clients = options.clients ?? (await findTlsClients(client, id));
+  const notes: string[] = [];
+  for (const candidate of clients) {
+    const run = clientRun(candidate, new URL(url), seconds, options.proxy);
+    const result = await client.exec(id, run.argv, { user: options.user, env: run.env, stdin: run.stdin, timeoutMs: (seconds + 5) * 1000 });
+    const verdict = verdictOf(candidate, result);
+    if (verdict.kind === 'pass') return { url, ok: true, tool: candidate.tool, verifiedBy: 'tls', detail: 'ok' };
+    if (verdict.kind === 'fail') return { url, ok: false, tool: candidate.tool, verifiedBy: null, detail: verdict.detail, failure: verdict.cause };
+    notes.push(verdict.detail);
   }
-  return { url, ok: false, tool: 'curl', detail: `curl ${result.exitCode}: ${message.replace(/^curl: \(\d+\) /, '')}` };
+  const why = notes.length > 0 ? `; ${notes.join('; ')}` : '';
+  return { url, ok: false, tool: null, verifiedBy: null, detail: `no TLS client that validates certificates in the container (tried curl, wget, openssl, python3${why})` };
 }
 
-/** `ok` or `failed (curl 60)`, as the report shows it. */
+/** The weaker result for a container without a usable TLS client, once the bundles are verified. */
+export function bundleVerified(check: CheckResult): CheckResult {
+  return { url: check.url, ok: false, tool: null, verifiedBy: 'bundle', detail: `bundle verified: the CA is in every bundle, but ${check.detail.replace(/^no/, 'there is no')}` };
+}
+
+/** `ok`, `bundle verified`, `unavailable` or `failed (curl 60)`, as the report shows it. */
 export function checkSummary(result: CheckResult | undefined): string {
   if (result === undefined) return '-';
   if (result.ok) return 'ok';
+  if (result.verifiedBy === 'bundle') return 'bundle verified';
   if (result.tool === null) return 'unavailable';
+  if (result.failure === 'unreachable') return `unreachable (${result.detail.split(':')[0]})`;
   return `failed (${result.detail.split(':')[0]})`;
 }

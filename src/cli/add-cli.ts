@@ -7,13 +7,14 @@ import type { IntakeArgs } from './intake-options.js';
 import { writeLine, type Io } from './io.js';
 import { engineChoice, runSettings, selectorFrom, type RunArgs, type SelectorArgs } from './options.js';
 import { startProgress } from './progress.js';
-import { addTable, certificateLine, progressSummary, summaryLine, warningLines } from './render.js';
+import { addTable, certificateLine, planLines, progressSummary, summaryLine, warningLines } from './render.js';
 import { painter, statusColor } from './style.js';
 
 export interface AddArgs extends SelectorArgs, RunArgs, IntakeArgs {
   certificate: string;
   name?: string;
   install: InstallMode;
+  dryRun: boolean;
 }
 
 /** The terminal side of `add`: progress while it runs, then a table and a summary, or one JSON document. */
@@ -35,6 +36,7 @@ export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promi
       timeoutMs: settings.timeoutMs,
       concurrency: settings.concurrency,
       proxy: args.proxy,
+      dryRun: args.dryRun,
       ...engineChoice(args, io.env),
       signal,
       onSelected: (count, engines) => {
@@ -58,8 +60,9 @@ export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promi
     for (const item of report.installed) writeLine(io.stdout, certificateLine(item));
     writeLine(io.stdout, addTable(report.results, (status, text) => paint(statusColor(status), text), { engine: report.engines.length > 1 }));
     for (const line of warningLines(report.results)) writeLine(io.stdout, line);
+    for (const line of planLines(report.results)) writeLine(io.stdout, line);
     if (report.interrupted) writeLine(io.stdout, 'interrupted: containers not started are listed as skipped');
-    writeLine(io.stdout, summaryLine(countStatuses(report.results, ADD_STATUSES), elapsed, ['patched', 'already-trusted', 'skipped', 'failed']));
+    writeLine(io.stdout, summaryLine(countStatuses(report.results, ADD_STATUSES), elapsed, args.dryRun ? ['planned', 'already-trusted', 'skipped', 'failed'] : ['patched', 'already-trusted', 'skipped', 'failed']));
     return exitCode;
   } finally {
     progress.stop();

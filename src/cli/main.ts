@@ -36,7 +36,8 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
         intakeOptions(runOptions(selectorOptions(y)))
           .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input' })
           .option('name', { type: 'string', describe: 'file name for the certificate in the container [default: CN plus a short fingerprint]' })
-          .option('install', { choices: ['auto', 'never', 'always'] as const, default: 'auto' as const, describe: 'install the trust store package: auto = only when the update command is missing' }),
+          .option('install', { choices: ['auto', 'never', 'always'] as const, default: 'auto' as const, describe: 'install the trust store package: auto = only when the update command is missing' })
+          .option('dry-run', { type: 'boolean', default: false, describe: 'detect and print, per container, the family, files, commands and check it would use; change nothing' }),
       async (args) => {
         const { addCli } = await import('./add-cli.js');
         setExit(await addCli(args, io, signal));

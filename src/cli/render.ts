@@ -49,6 +49,19 @@ export function warningLines(results: readonly { name: string; warnings?: string
   return results.flatMap((r) => (r.warnings ?? []).map((w) => `warning: ${r.name}: ${w}`));
 }
 
+/** A dry run's plan per container, one line per file, command and check (minimal; to be restyled). */
+export function planLines(results: readonly ContainerResult[]): string[] {
+  return results.flatMap((r) => {
+    if (r.status !== 'planned') return [];
+    const { plan } = r;
+    return [
+      ...plan.files.map((file) => `${r.name}: would write ${file}`),
+      ...plan.commands.map((argv) => `${r.name}: would run ${argv.join(' ')}`),
+      `${r.name}: would check with ${plan.check ?? 'no TLS client: bundle verification only'}`,
+    ];
+  });
+}
+
 function statusWord(status: string): string {
   return status === 'already-trusted' ? 'already trusted' : status;
 }

@@ -24,6 +24,8 @@ export interface AddOptions extends EngineOptions {
   timeoutMs?: number;
   concurrency?: number;
   proxy?: string;
+  /** Detect and plan per container; change nothing. */
+  dryRun?: boolean;
   /** Aborting it starts no new container; those in flight finish or roll back. */
   signal?: AbortSignal;
   /** Called once the selection is known, with the number of containers. */
@@ -56,7 +58,7 @@ export async function runAdd(options: AddOptions): Promise<AddReport> {
   const targets = await selectOnEngines(clients, options.selector);
   options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
-  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy };
+  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun };
   const results = await runFleet<OnEngine<ContainerResult>, EngineTarget>(
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },

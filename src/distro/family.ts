@@ -1,21 +1,33 @@
 /**
  * A distribution family is data (STYLE.md, rule 3): where a CA goes, what rebuilds the bundles,
- * how to get that command when it is missing, and which bundles clients read.
+ * how to get that command when it is missing, and which bundles clients read. Programs are
+ * named by absolute path (/usr/sbin is often not on PATH for exec: mkcert#188); where a
+ * program lives in different places across releases, every place is listed, in order.
  */
 export interface Family {
   id: string;
   /** What it matches in os-release ID / ID_LIKE. */
   osIds: readonly string[];
-  /** Directory for one PEM file per CA, kept by later updates. Undefined: none exists. */
+  /** Files whose presence marks the family when there is no os-release at all. */
+  markers: readonly string[];
+  /** Directory for one PEM file per CA, kept by later updates. Undefined: the family has none. */
   anchorDir: string | undefined;
   anchorExtension: '.crt' | '.pem';
-  /** argv of the update command, by absolute path (/usr/sbin is often not on PATH: mkcert#188). */
-  updateCommand: readonly string[] | undefined;
-  /** Commands (argv arrays, run in order) that install `package`. */
-  installCommands: readonly (readonly string[])[];
-  /** Environment for the install commands. */
-  installEnv: readonly string[];
-  package: string | undefined;
+  /** Alternatives for the update command (argv); the first whose program exists is used. */
+  updateCommands: readonly (readonly string[])[];
+  /** Alternatives for installing `packages`; the first whose package manager exists is used. */
+  installers: readonly Installer[];
+  /** What the installers install: the package that brings the update command. */
+  packages: readonly string[];
   /** Bundle files that clients read; the first is the main one. */
   bundles: readonly string[];
+  /** Where the layout above is documented. */
+  source: string;
+}
+
+/** One way to install packages: the package manager's absolute path and the commands, in order. */
+export interface Installer {
+  manager: string;
+  commands: readonly (readonly string[])[];
+  env: readonly string[];
 }

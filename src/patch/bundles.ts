@@ -21,9 +21,10 @@ export async function snapshotBundles(client: ContainerClient, id: string, paths
   );
 }
 
-/** True when every fingerprint is in every bundle. */
+/** True when there is a bundle and every fingerprint is in every bundle that exists. */
 export function allPresent(bundles: readonly BundleSnapshot[], fingerprints: readonly string[]): boolean {
-  return bundles.every((bundle) => fingerprints.every((fp) => bundle.fingerprints.includes(fp)));
+  const existing = bundles.filter((bundle) => bundle.content !== undefined);
+  return existing.length > 0 && existing.every((bundle) => fingerprints.every((fp) => bundle.fingerprints.includes(fp)));
 }
 
 /**
@@ -32,13 +33,15 @@ export function allPresent(bundles: readonly BundleSnapshot[], fingerprints: rea
  * any certificate it had before (an update can shrink a bundle: rancher/k3os#518).
  */
 export function verifyBundles(before: readonly BundleSnapshot[], after: readonly BundleSnapshot[], wanted: readonly string[]): string | undefined {
+  if (after.every((bundle) => bundle.content === undefined)) return `no bundle exists after the patch (looked at ${after.map((b) => b.path).join(', ')})`;
   for (const [index, bundle] of after.entries()) {
     const old = before[index]!;
+    if (bundle.content === undefined && old.content === undefined) continue;
     if (bundle.content === undefined) return `${bundle.path} is missing after the update`;
     const missing = wanted.filter((fp) => !bundle.fingerprints.includes(fp));
-    if (missing.length > 0) return `${bundle.path} does not contain the certificate after the update`;
+    if (missing.length > 0) return `${bundle.path} does not contain the certificate after the patch`;
     const lost = old.fingerprints.filter((fp) => !bundle.fingerprints.includes(fp));
-    if (lost.length > 0) return `${bundle.path} lost ${lost.length} certificate(s) in the update (${old.fingerprints.length} before, ${bundle.fingerprints.length} after)`;
+    if (lost.length > 0) return `${bundle.path} lost ${lost.length} certificate(s) in the patch (${old.fingerprints.length} before, ${bundle.fingerprints.length} after)`;
     for (const fp of wanted) {
       const count = bundle.fingerprints.filter((other) => other === fp).length;
       const countBefore = old.fingerprints.filter((other) => other === fp).length;

@@ -1,12 +1,16 @@
-import { runCheck, type CheckResult } from '../check/https-check.js';
+import { bundleVerified, runCheck, type CheckResult } from '../check/https-check.js';
+import type { TlsClient } from '../check/clients.js';
+import { findTlsClients } from '../check/clients.js';
 import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
-import { pathExists, readContainerFile } from '../docker/files.js';
-import { familyFor, readOsRelease } from '../distro/detect.js';
-import type { Family } from '../distro/family.js';
-import { errorMessage, tail } from '../errors.js';
+import { readContainerFile } from '../docker/files.js';
+import { errorMessage } from '../errors.js';
 import { allPresent, snapshotBundles, verifyBundles } from './bundles.js';
-import { rollBack, type Changes } from './rollback.js';
-import type { CertificateToInstall, ContainerResult, PatchOptions, ProgressListener } from './types.js';
+import { makePlan, planSummary, type Plan } from './plan.js';
+import { noChanges, rollBack, type Changes } from './rollback.js';
+import { seedBundles } from './seed.js';
+import { surveyContainer } from './survey.js';
+import type { CertificateToInstall, ContainerResult, PatchMethod, PatchOptions, PlanSummary, ProgressListener } from './types.js';
+import { runUpdatePath } from './update-path.js';
 
 export interface PatchContext {
   client: ContainerClient;
@@ -15,95 +19,99 @@ export interface PatchContext {
   onProgress?: ProgressListener;
 }
 
-type Outcome = { status: 'patched' | 'already-trusted' } | { status: 'skipped'; reason: string };
+interface Draft {
+  family: string | null;
+  method: PatchMethod | null;
+  check: { before: CheckResult[]; after: CheckResult[] };
+  warnings: string[];
+}
+
+type Outcome = { status: 'patched' | 'already-trusted' } | { status: 'skipped'; reason: string } | { status: 'planned'; plan: PlanSummary };
 
 /** Patches one container and says what happened; a container's own trouble never throws. */
 export async function patchContainer(context: PatchContext, info: ContainerInfo): Promise<ContainerResult> {
   const started = Date.now();
-  const result = { id: info.id, name: info.name, image: info.image, family: null as string | null, method: null as string | null, check: { before: [] as CheckResult[], after: [] as CheckResult[] }, warnings: [] as string[] };
-  const changes: Changes = { anchors: [], bundles: [], updateCommand: undefined };
+  const draft: Draft = { family: null, method: null, check: { before: [], after: [] }, warnings: [] };
+  const base = () => ({ id: info.id, name: info.name, image: info.image, ...draft, durationMs: Date.now() - started });
+  const changes = noChanges();
   try {
-    const outcome = await patchSteps(context, info, result, changes);
-    return { ...result, ...outcome, durationMs: Date.now() - started };
+    const outcome = await patchSteps(context, info, draft, changes);
+    return { ...base(), ...outcome };
   } catch (error) {
     context.onProgress?.({ container: info.name, step: 'rolling back' });
-    const rollback = await rollBack(context.client, info.id, changes, result.warnings);
-    return { ...result, status: 'failed', reason: errorMessage(error), rollback, durationMs: Date.now() - started };
+    const rollback = await rollBack(context.client, info.id, changes, draft.warnings);
+    return { ...base(), status: 'failed', reason: reasonFor(error), rollback };
   }
 }
 
-async function patchSteps(context: PatchContext, info: ContainerInfo, result: { family: string | null; method: string | null; check: { before: CheckResult[]; after: CheckResult[] }; warnings: string[] }, changes: Changes): Promise<Outcome> {
-  const { client } = context;
+async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Draft, changes: Changes): Promise<Outcome> {
+  const { client, certificates, options } = context;
   const step = (name: string) => context.onProgress?.({ container: info.name, step: name });
   if (!info.running) return { status: 'skipped', reason: `container is ${info.paused ? 'paused' : info.restarting ? 'restarting' : info.state}` };
+  if (info.platform !== '' && !/^linux\b/i.test(info.platform)) return { status: 'skipped', reason: `container platform is ${info.platform}: only Linux trust stores can be patched` };
   step('detecting');
-  const release = await readOsRelease(client, info.id);
-  const family = release && familyFor(release);
-  if (!family) throw new Error(`unsupported distribution (${release?.prettyName ?? 'no /etc/os-release'})`);
-  result.family = family.id;
+  const survey = await surveyContainer(client, info.id);
+  draft.family = survey.detection.family.id;
+  Object.assign(changes, { bundles: survey.bundles, rm: survey.tools.rm });
+  const plan = makePlan(survey, certificates, options.install);
+  const fingerprints = certificates.map((c) => c.certificate.fingerprint);
+  const trusted = allPresent(survey.bundles, fingerprints) && (await anchorsPresent(client, info.id, plan));
+  if (options.dryRun) return trusted ? { status: 'already-trusted' } : { status: 'planned', plan: planSummary(plan) };
   step('checking before');
-  result.check.before = await checkAll(context, info);
-  changes.bundles = await snapshotBundles(client, info.id, family.bundles);
-  const fingerprints = context.certificates.map((c) => c.certificate.fingerprint);
-  if (allPresent(changes.bundles, fingerprints) && (await anchorsPresent(context, info.id, family))) {
-    result.check.after = result.check.before;
+  draft.check.before = await checkAll(context, info, survey.tools.clients);
+  if (trusted) {
+    draft.check.after = draft.check.before.map((c) => (c.tool === null ? bundleVerified(c) : c));
     return { status: 'already-trusted' };
   }
   // The engine refuses archive writes to a read-only rootfs; say why before trying (FIELD-NOTES.md).
-  if (info.readOnlyRootfs) throw new Error('read-only root filesystem: recreate the container from an image that trusts the CA (nothing was changed)');
-  step('writing certificate');
-  const files = context.certificates.map((c) => ({ path: `${family.anchorDir}/${c.name}${family.anchorExtension}`, content: c.certificate.pem, mode: 0o644 }));
-  await client.putFiles(info.id, files);
-  changes.anchors.push(...files.map((f) => f.path));
-  await installIfNeeded(context, info, family, result.warnings, step);
-  step('updating trust store');
-  changes.updateCommand = family.updateCommand;
-  await runOrThrow(context, info.id, family.updateCommand!);
-  result.method = 'update-command';
-  const problem = verifyBundles(changes.bundles, await snapshotBundles(client, info.id, family.bundles), fingerprints);
+  if (info.readOnlyRootfs) throw new Error('read-only root filesystem: recreate the container from an image that trusts the CA');
+  step('seeding bundle');
+  changes.seeded = await seedBundles(client, info.id, plan.seeds, survey.bundles, certificates);
+  let method = plan.method;
+  if (method === 'update-command') method = await runUpdatePath(context, info, plan, survey, changes, draft.warnings);
+  else if (plan.installNote !== undefined) draft.warnings.push(`${plan.installNote}: patched the bundle through the archive API`);
+  step('verifying bundles');
+  const problem = verifyBundles(survey.bundles, await snapshotBundles(client, info.id, survey.bundles.map((b) => b.path)), fingerprints);
   if (problem) throw new Error(problem);
   step('checking after');
-  result.check.after = await checkAll(context, info);
-  const failed = result.check.after.find((check) => !check.ok && check.tool !== null);
-  if (failed) throw new Error(`the check still fails after the patch (${failed.detail}): is this the CA that signs ${failed.url}?`);
+  const clients = plan.install !== undefined ? await findTlsClients(client, info.id) : survey.tools.clients;
+  const after = await checkAll(context, info, clients);
+  draft.check.after = after.map((c) => (c.tool === null ? bundleVerified(c) : c));
+  const rejected = after.find((check) => !check.ok && check.tool !== null && check.failure !== 'unreachable');
+  if (rejected) throw new Error(`the check still fails after the patch (${rejected.detail}): is this the CA that signs ${rejected.url}?`);
+  // A server the client never reached says nothing about trust: keep the verified patch, but
+  // say the proof is missing (the exit status is 1 for it).
+  for (const check of after.filter((c) => c.failure === 'unreachable')) draft.warnings.push(`the check could not reach ${check.url} (${check.detail}): trust is in the bundle but not proven by a TLS connection`);
+  // Without an update command the anchor is written last, once everything else held: with no
+  // rm in the container, a rollback could not delete it.
+  if (method === 'archive-only' && plan.anchors.length > 0) {
+    await client.putFiles(info.id, plan.anchors);
+    changes.anchors.push(...plan.anchors.map((a) => a.path));
+  }
+  const created = plan.seeds.find((seed) => seed.create);
+  if (method === 'archive-only' && created) draft.warnings.push(`there was no CA bundle: created ${created.realPath} holding only this CA`);
+  draft.method = method;
   return { status: 'patched' };
 }
 
-async function anchorsPresent(context: PatchContext, id: string, family: Family): Promise<boolean> {
-  for (const { certificate, name } of context.certificates) {
-    const file = await readContainerFile(context.client, id, `${family.anchorDir}/${name}${family.anchorExtension}`);
-    if (file?.content.toString('latin1') !== certificate.pem) return false;
+async function anchorsPresent(client: ContainerClient, id: string, plan: Plan): Promise<boolean> {
+  for (const anchor of plan.anchors) {
+    const file = await readContainerFile(client, id, anchor.path);
+    if (file?.content.toString('latin1') !== anchor.content) return false;
   }
   return true;
 }
 
-async function checkAll(context: PatchContext, info: ContainerInfo): Promise<CheckResult[]> {
+async function checkAll(context: PatchContext, info: ContainerInfo, clients: readonly TlsClient[]): Promise<CheckResult[]> {
   const user = info.user === '' ? '0' : info.user;
   const results: CheckResult[] = [];
-  for (const url of context.options.checkUrls) results.push(await runCheck(context.client, info.id, url, { proxy: context.options.proxy, user }));
+  for (const url of context.options.checkUrls) results.push(await runCheck(context.client, info.id, url, { proxy: context.options.proxy, user, clients }));
   return results;
 }
 
-async function installIfNeeded(context: PatchContext, info: ContainerInfo, family: Family, warnings: string[], step: (name: string) => void): Promise<void> {
-  const mode = context.options.install;
-  const present = family.updateCommand !== undefined && (await pathExists(context.client, info.id, family.updateCommand[0]!));
-  if (mode === 'never' || (mode === 'auto' && present)) {
-    if (!present) throw new Error(`${family.updateCommand?.[0] ?? 'the update command'} is missing and --install never was given`);
-    return;
-  }
-  step(`installing ${family.package}`);
-  for (const argv of family.installCommands) {
-    const run = await context.client.exec(info.id, argv, { env: [...family.installEnv], timeoutMs: context.options.timeoutMs });
-    if (run.exitCode === 0) continue;
-    const why = run.timedOut ? 'timed out' : `exited with ${run.exitCode}: ${tail(run.stderr || run.stdout, 2)}`;
-    if (!present) throw new Error(`installing ${family.package} failed: \`${argv.join(' ')}\` ${why}`);
-    warnings.push(`installing ${family.package} failed (\`${argv.join(' ')}\` ${why}); used the update command already there`);
-    return;
-  }
-}
-
-async function runOrThrow(context: PatchContext, id: string, argv: readonly string[]): Promise<void> {
-  const run = await context.client.exec(id, argv, { timeoutMs: context.options.timeoutMs });
-  if (run.timedOut) throw new Error(`\`${argv.join(' ')}\` timed out after ${context.options.timeoutMs} ms`);
-  if (run.exitCode !== 0) throw new Error(`\`${argv.join(' ')}\` exited with ${run.exitCode}: ${tail(run.stderr || run.stdout)}`);
+/** A container that stops or pauses half-way makes exec fail with the engine's 409: say so. */
+function reasonFor(error: unknown): string {
+  const message = errorMessage(error);
+  if (/is not running|is paused|is restarting|no such container|container .* not found/i.test(message)) return `the container stopped during the patch (${message.replace(/^\(HTTP code \d+\) /, '')})`;
+  return message;
 }

@@ -4,10 +4,22 @@ import { snapshotBundles, type BundleSnapshot } from './bundles.js';
 
 /** What a patch changed so far, and therefore what undoing it means. */
 export interface Changes {
+  /** Anchor files written. */
   anchors: string[];
+  /** The bundles as they were before anything was written. */
   bundles: BundleSnapshot[];
+  /** Real paths of bundles written by the seed step. */
+  seeded: string[];
   /** Set once the update command ran: it is run again after the anchors are gone. */
   updateCommand: readonly string[] | undefined;
+  /** Packages installed: left installed, and said so. */
+  installed: string[];
+  /** Absolute path of rm, when the container has one: the archive API cannot delete. */
+  rm: string | undefined;
+}
+
+export function noChanges(rm?: string): Changes {
+  return { anchors: [], bundles: [], seeded: [], updateCommand: undefined, installed: [], rm };
 }
 
 /** `not-needed`: nothing had been changed; `done`: every bundle is byte-identical to before. */
@@ -15,27 +27,48 @@ export type RollbackOutcome = 'not-needed' | 'done' | 'incomplete';
 
 /**
  * Puts a container back as it was before a failed patch: removes the anchor files, reruns the
- * update so its links go too, then writes back any bundle whose bytes still differ.
+ * update so its links go too, then writes back every bundle whose bytes differ. Each step is
+ * tried on its own, so a container that stopped half-way still gets its bundles back (the
+ * archive API works on stopped containers; exec does not).
  */
 export async function rollBack(client: ContainerClient, id: string, changes: Changes, warnings: string[]): Promise<RollbackOutcome> {
-  if (changes.anchors.length === 0 && changes.updateCommand === undefined) return 'not-needed';
-  try {
-    if (changes.anchors.length > 0) {
-      const removed = await client.exec(id, ['rm', '-f', '--', ...changes.anchors]);
-      if (removed.exitCode !== 0) warnings.push(`could not remove ${changes.anchors.join(', ')}: ${removed.stderr.trim() || `rm exited with ${removed.exitCode}`}`);
+  if (changes.anchors.length === 0 && changes.seeded.length === 0 && changes.updateCommand === undefined && changes.installed.length === 0) return 'not-needed';
+  const attempt = async (what: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      warnings.push(`rollback: ${what} failed: ${errorMessage(error)}`);
     }
-    if (changes.updateCommand !== undefined) await client.exec(id, changes.updateCommand);
-    const now = await snapshotBundles(client, id, changes.bundles.map((b) => b.path));
-    const restore = changes.bundles.filter((b, i) => b.content !== undefined && !b.content.equals(now[i]!.content ?? Buffer.alloc(0)));
+  };
+  if (changes.anchors.length > 0) await attempt(`removing ${changes.anchors.join(', ')}`, () => remove(client, id, changes, changes.anchors, warnings));
+  if (changes.updateCommand !== undefined) await attempt(`\`${changes.updateCommand.join(' ')}\``, async () => void (await client.exec(id, changes.updateCommand!)));
+  const paths = changes.bundles.map((b) => b.path);
+  await attempt('restoring the bundles', async () => {
+    const now = await snapshotBundles(client, id, paths);
+    const restore = distinct(changes.bundles.filter((b, i) => b.content !== undefined && !b.content.equals(now[i]!.content ?? Buffer.alloc(0))));
     if (restore.length > 0) await client.putFiles(id, restore.map((b) => ({ path: b.realPath, content: b.content!, mode: 0o644 })));
-    const created = changes.bundles.filter((b, i) => b.content === undefined && now[i]!.content !== undefined).map((b) => b.realPath);
-    if (created.length > 0) await client.exec(id, ['rm', '-f', '--', ...created]);
-    const final = await snapshotBundles(client, id, changes.bundles.map((b) => b.path));
-    const same = changes.bundles.every((b, i) => (b.content === undefined ? final[i]!.content === undefined : b.content.equals(final[i]!.content ?? Buffer.alloc(0))));
-    if (!same) warnings.push('rollback: a bundle still differs from its state before the patch');
-    return same ? 'done' : 'incomplete';
-  } catch (error) {
-    warnings.push(`rollback failed: ${errorMessage(error)}`);
-    return 'incomplete';
+    const created = distinct(changes.bundles.filter((b, i) => b.content === undefined && now[i]!.content !== undefined)).map((b) => now[paths.indexOf(b.path)]!.realPath);
+    if (created.length > 0) await remove(client, id, changes, created, warnings);
+  });
+  if (changes.installed.length > 0) warnings.push(`rollback: ${changes.installed.join(' ')} stays installed`);
+  let same = false;
+  await attempt('comparing the bundles', async () => {
+    const final = await snapshotBundles(client, id, paths);
+    same = changes.bundles.every((b, i) => (b.content === undefined ? final[i]!.content === undefined : b.content.equals(final[i]!.content ?? Buffer.alloc(0))));
+  });
+  if (!same) warnings.push('rollback: a bundle still differs from its state before the patch');
+  return same ? 'done' : 'incomplete';
+}
+
+async function remove(client: ContainerClient, id: string, changes: Changes, paths: readonly string[], warnings: string[]): Promise<void> {
+  if (changes.rm === undefined) {
+    warnings.push(`rollback: left ${paths.join(', ')} in place: the container has no rm and the archive API cannot delete files`);
+    return;
   }
+  const removed = await client.exec(id, [changes.rm, '-f', '--', ...paths]);
+  if (removed.exitCode !== 0) warnings.push(`rollback: could not remove ${paths.join(', ')}: ${removed.stderr.trim() || `rm exited with ${removed.exitCode}`}`);
+}
+
+function distinct(bundles: readonly BundleSnapshot[]): BundleSnapshot[] {
+  return bundles.filter((b, i) => bundles.findIndex((other) => other.realPath === b.realPath) === i);
 }

@@ -16,6 +16,22 @@ export interface PatchOptions {
   /** Per container, for each command run inside it. */
   timeoutMs: number;
   proxy?: string;
+  /** Detect and plan only: nothing is written or run in the container. */
+  dryRun?: boolean;
+}
+
+/** How trust was changed: the family's update command, or bundles written through the archive API. */
+export type PatchMethod = 'update-command' | 'archive-only';
+
+/** What a dry run would do in one container. */
+export interface PlanSummary {
+  family: string;
+  /** Files it would write: bundles it would append to (real paths) and anchor files. */
+  files: string[];
+  /** Commands it would run, in order (argv). */
+  commands: string[][];
+  /** The TLS client the check would use, or null when only the bundle can be verified. */
+  check: string | null;
 }
 
 /** What happened to one container (STYLE.md, rule 4): report, JSON and exit status derive from it. */
@@ -24,8 +40,8 @@ interface ResultBase {
   name: string;
   image: string;
   family: string | null;
-  /** How trust was changed: `update-command`, `archive-only`, or null when nothing was done. */
-  method: string | null;
+  /** How trust was changed, or null when nothing was done. */
+  method: PatchMethod | null;
   check: { before: CheckResult[]; after: CheckResult[] };
   durationMs: number;
   warnings: string[];
@@ -35,7 +51,8 @@ export type ContainerResult =
   | (ResultBase & { status: 'patched' })
   | (ResultBase & { status: 'already-trusted' })
   | (ResultBase & { status: 'skipped'; reason: string })
-  | (ResultBase & { status: 'failed'; reason: string; rollback: RollbackOutcome });
+  | (ResultBase & { status: 'failed'; reason: string; rollback: RollbackOutcome })
+  | (ResultBase & { status: 'planned'; plan: PlanSummary });
 
 export type ContainerStatus = ContainerResult['status'];
 

@@ -1,6 +1,6 @@
 import type { Certificate } from '../cert/certificate.js';
 import type { CheckContainerResult } from '../commands/check.js';
-import type { CertificateToInstall, ContainerResult } from '../patch/types.js';
+import type { CertificateToInstall, ContainerResult, PlanSummary } from '../patch/types.js';
 import { VERSION } from '../version.js';
 import { summarizeChecks, type CheckSummary } from './check-summary.js';
 import { ADD_STATUSES, CHECK_STATUSES, countStatuses } from './counts.js';
@@ -20,6 +20,8 @@ export interface JsonContainer {
   error: string | null;
   rollback: string | null;
   warnings: string[];
+  /** A dry run's plan (family, files, commands, check); null otherwise. */
+  plan: PlanSummary | null;
   durationMs: number;
 }
 
@@ -44,6 +46,7 @@ export function addDocument(input: { engines: readonly string[]; installed: read
       error: 'reason' in r ? r.reason : null,
       rollback: 'rollback' in r ? r.rollback : null,
       warnings: r.warnings,
+      plan: r.status === 'planned' ? r.plan : null,
       durationMs: r.durationMs,
     })),
     summary: { ...countStatuses(input.results, ADD_STATUSES), durationMs: input.durationMs, exitCode: input.exitCode, interrupted: input.interrupted },

@@ -67,7 +67,8 @@ export class FakeClient implements ContainerClient {
     container.execs.push(argv);
     const handled = container.handler(argv, container, options);
     if (handled) return { argv, exitCode: 0, stdout: '', stderr: '', timedOut: false, ...handled };
-    if (argv[0] === 'rm') {
+    // rm works like the real one when the container has it (the archive API cannot delete).
+    if (posix.basename(argv[0]!) === 'rm' && (container.files.has(argv[0]!) || argv[0] === 'rm')) {
       for (const path of argv.slice(argv.indexOf('--') + 1)) container.files.delete(path);
       return { argv, exitCode: 0, stdout: '', stderr: '', timedOut: false };
     }

@@ -11,6 +11,8 @@ export function fakeDebian(id: string, distroPems: readonly string[], options: {
   const container = new FakeContainer(id, `name-${id}`);
   container.write('/etc/os-release', 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nID=debian\n');
   container.write('/usr/sbin/update-ca-certificates', '#!/bin/sh\n');
+  container.write('/bin/sh', 'ELF').write('/bin/rm', 'ELF');
+  if (options.curl) container.write('/usr/bin/curl', 'ELF');
   container.write(BUNDLE, distroPems.join(''));
   container.handler = (argv, self) => {
     if (argv[0] === '/usr/sbin/update-ca-certificates') {
@@ -18,7 +20,7 @@ export function fakeDebian(id: string, distroPems: readonly string[], options: {
       self.write(BUNDLE, [...distroPems, ...local].join(''));
       return { exitCode: 0, stdout: 'Updating certificates in /etc/ssl/certs...\n' };
     }
-    if (argv[0] === 'curl' && options.curl) {
+    if (argv[0] === '/usr/bin/curl' && options.curl) {
       return options.curl(self.read(BUNDLE) ?? '') ? { exitCode: 0 } : { exitCode: 60, stderr: 'curl: (60) SSL certificate problem: unable to get local issuer certificate\n' };
     }
     return undefined;

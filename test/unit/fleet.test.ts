@@ -80,10 +80,10 @@ describe('running a fleet', () => {
 
   it('exit status: 1 for a failure or a failed after-check, 130 when interrupted, else 0', () => {
     const base = { id: 'x', name: 'x', image: 'i', family: 'debian', method: null, warnings: [], durationMs: 1 };
-    const ok: ContainerResult = { ...base, status: 'patched', check: { before: [], after: [{ url: 'u', ok: true, tool: 'curl', detail: 'ok' }] } };
-    const unproven: ContainerResult = { ...base, status: 'patched', check: { before: [], after: [{ url: 'u', ok: false, tool: 'curl', detail: 'curl 7: connection refused' }] } };
+    const ok: ContainerResult = { ...base, status: 'patched', check: { before: [], after: [{ url: 'u', ok: true, tool: 'curl', verifiedBy: 'tls', detail: 'ok' }] } };
+    const unproven: ContainerResult = { ...base, status: 'patched', check: { before: [], after: [{ url: 'u', ok: false, tool: 'curl', verifiedBy: null, detail: 'curl 7: connection refused' }] } };
     const failed: ContainerResult = { ...base, status: 'failed', reason: 'r', rollback: 'done', check: { before: [], after: [] } };
-    const noClient: ContainerResult = { ...base, status: 'patched', check: { before: [], after: [{ url: 'u', ok: false, tool: null, detail: 'no TLS client' }] } };
+    const noClient: ContainerResult = { ...base, status: 'patched', check: { before: [], after: [{ url: 'u', ok: false, tool: null, verifiedBy: 'bundle', detail: 'bundle verified: no TLS client' }] } };
     assert.equal(exitCodeFor([ok, noClient]), 0);
     assert.equal(exitCodeFor([ok, unproven]), 1);
     assert.equal(exitCodeFor([ok, failed]), 1);

@@ -72,7 +72,7 @@ describe('patching one container (fake engine)', () => {
     const { container, context } = setup(['https://127.0.0.1:8443/']);
     const original = container.files.get(BUNDLE)!;
     const update = container.handler;
-    container.handler = (argv, self, opts) => (argv[0] === 'curl' ? { exitCode: 60, stderr: 'curl: (60) SSL certificate problem\n' } : update(argv, self, opts));
+    container.handler = (argv, self, opts) => (argv[0] === '/usr/bin/curl' ? { exitCode: 60, stderr: 'curl: (60) SSL certificate problem\n' } : update(argv, self, opts));
     const result = await patchContainer(context, container.info);
     assert.equal(result.status, 'failed');
     assert.match(result.status === 'failed' ? result.reason : '', /still fails/);
@@ -100,27 +100,32 @@ describe('patching one container (fake engine)', () => {
   it('installs ca-certificates with apt-get when the update command is missing', async () => {
     const { container, context } = setup();
     container.files.delete('/usr/sbin/update-ca-certificates');
+    container.write('/usr/bin/apt-get', 'ELF');
     const update = container.handler;
     container.handler = (argv, self, opts) => {
-      if (argv[0] === 'apt-get') {
+      if (argv[0] === '/usr/bin/apt-get') {
         assert.ok(opts.env?.includes('DEBIAN_FRONTEND=noninteractive'));
+        assert.equal(opts.timeoutMs, 1000, 'the install runs with the timeout');
         if (argv[1] === 'install') self.write('/usr/sbin/update-ca-certificates', '#!/bin/sh\n');
         return { exitCode: 0 };
       }
       return update(argv, self, opts);
     };
     const result = await patchContainer(context, container.info);
-    assert.equal(result.status, 'patched');
-    assert.deepEqual(container.execs.filter((a) => a[0] === 'apt-get').map((a) => a[1]), ['update', 'install']);
+    assert.equal(result.status, 'patched', JSON.stringify(result));
+    assert.equal(result.method, 'update-command');
+    assert.deepEqual(container.execs.filter((a) => a[0] === '/usr/bin/apt-get').map((a) => a[1]), ['update', 'install']);
   });
 
-  it('fails without changes left behind when install is refused and the command is missing', async () => {
-    const { container, context } = setup();
+  it('with --install never and no update command, patches the bundle through the archive API and keeps the anchor', async () => {
+    const { container, context, anchor } = setup();
     container.files.delete('/usr/sbin/update-ca-certificates');
-    const original = container.files.get(BUNDLE)!;
     const result = await patchContainer({ ...context, options: { ...context.options, install: 'never' } }, container.info);
-    assert.equal(result.status, 'failed');
-    assert.ok(container.files.get(BUNDLE)!.equals(original));
-    assert.equal([...container.files.keys()].some((path) => path.startsWith(ANCHORS)), false);
+    assert.equal(result.status, 'patched', JSON.stringify(result));
+    assert.equal(result.method, 'archive-only');
+    assert.equal(container.read(BUNDLE)!.split(corp.pem).length - 1, 1);
+    assert.ok(container.read(BUNDLE)!.startsWith(distro.map((ca) => ca.pem).join('')), 'the distribution certificates are kept, in order');
+    assert.equal(container.read(anchor), corp.pem);
+    assert.deepEqual(container.execs, []);
   });
 });
