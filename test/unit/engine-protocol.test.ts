@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { negotiateApiVersion } from '../../src/docker/api-version.js';
+import { parsePathStat } from '../../src/docker/path-stat.js';
 import { isKnownHost } from '../../src/docker/ssh.js';
 
 describe('API version negotiation', () => {
@@ -71,3 +72,15 @@ function u32(n: number): Buffer {
   b.writeUInt32BE(n);
   return b;
 }
+
+describe('path stats from either engine', () => {
+  const header = (stat: object) => Buffer.from(JSON.stringify(stat)).toString('base64');
+
+  it('gives a regular file no link target, though Podman 4.3 reports its own path as one', () => {
+    // As podman 4.3.1 answered HEAD /containers/{id}/archive?path=/etc/ssl/certs/ca-certificates.crt here.
+    const podman = parsePathStat(header({ name: 'ca-certificates.crt', size: 216591, mode: 420, mtime: '2026-11-22T23:00:00Z', linkTarget: '/etc/ssl/certs/ca-certificates.crt' }));
+    assert.deepEqual(podman, { name: 'ca-certificates.crt', size: 216591, type: 'file', linkTarget: undefined });
+    const link = parsePathStat(header({ name: 'os-release', size: 21, mode: 2 ** 27 + 0o777, linkTarget: '/usr/lib/os-release' }));
+    assert.deepEqual(link, { name: 'os-release', size: 21, type: 'symlink', linkTarget: '/usr/lib/os-release' });
+  });
+});
