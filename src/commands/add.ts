@@ -3,6 +3,7 @@ import { installNames } from '../cert/name.js';
 import type { Certificate } from '../cert/certificate.js';
 import type { ContainerInfo } from '../docker/container-client.js';
 import { DeadlineClient } from '../docker/deadline-client.js';
+import type { Detection } from '../distro/detect.js';
 import { patchContainer } from '../patch/patch-container.js';
 import type { CertificateToInstall, ContainerResult, InstallMode, ProgressListener } from '../patch/types.js';
 import { selectOnEngines, type EngineTarget } from '../select/select-containers.js';
@@ -59,11 +60,12 @@ export async function runAdd(options: AddOptions): Promise<AddReport> {
   options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
   const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun };
+  const detections = new Map<string, Promise<Detection>>();
   const results = await runFleet<OnEngine<ContainerResult>, EngineTarget>(
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
     async ({ client, info }) => ({
-      ...(await patchContainer({ client: new DeadlineClient(client, timeoutMs), certificates: installed, options: patchOptions, onProgress: options.onProgress }, info)),
+      ...(await patchContainer({ client: new DeadlineClient(client, timeoutMs), certificates: installed, options: patchOptions, onProgress: options.onProgress, detections }, info)),
       engine: client.endpoint,
     }),
     ({ client, info }) => ({ ...notStarted(info), engine: client.endpoint }),

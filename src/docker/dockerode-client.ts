@@ -71,6 +71,7 @@ export class DockerodeClient implements ContainerClient {
       readOnlyRootfs: data.HostConfig.ReadonlyRootfs === true,
       env: data.Config.Env ?? [],
       platform: (data as { Platform?: string }).Platform ?? 'linux',
+      imageId: data.Image,
     };
   }
 

@@ -2,6 +2,7 @@ import { bundleVerified, runCheck, type CheckResult } from '../check/https-check
 import type { TlsClient } from '../check/clients.js';
 import { findTlsClients } from '../check/clients.js';
 import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
+import type { Detection } from '../distro/detect.js';
 import { readContainerFile } from '../docker/files.js';
 import { errorMessage } from '../errors.js';
 import { allPresent, snapshotBundles, verifyBundles } from './bundles.js';
@@ -17,6 +18,8 @@ export interface PatchContext {
   certificates: readonly CertificateToInstall[];
   options: PatchOptions;
   onProgress?: ProgressListener;
+  /** Shared by the containers of one run: see SurveyOptions.detections. */
+  detections?: Map<string, Promise<Detection>>;
 }
 
 interface Draft {
@@ -50,7 +53,7 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   if (!info.running) return { status: 'skipped', reason: `container is ${info.paused ? 'paused' : info.restarting ? 'restarting' : info.state}` };
   if (info.platform !== '' && !/^linux\b/i.test(info.platform)) return { status: 'skipped', reason: `container platform is ${info.platform}: only Linux trust stores can be patched` };
   step('detecting');
-  const survey = await surveyContainer(client, info.id);
+  const survey = await surveyContainer(client, info, { install: options.install, checks: options.checkUrls.length > 0, detections: context.detections });
   draft.family = survey.detection.family.id;
   Object.assign(changes, { bundles: survey.bundles, rm: survey.tools.rm });
   const plan = makePlan(survey, certificates, options.install);
@@ -65,11 +68,16 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   }
   // The engine refuses archive writes to a read-only rootfs; say why before trying (FIELD-NOTES.md).
   if (info.readOnlyRootfs) throw new Error('read-only root filesystem: recreate the container from an image that trusts the CA');
-  step('seeding bundle');
-  changes.seeded = await seedBundles(client, info.id, plan.seeds, survey.bundles, certificates);
+  const seed = async () => {
+    step('seeding bundle');
+    changes.seeded = await seedBundles(client, info.id, plan.seeds, survey.bundles, certificates);
+  };
+  if (plan.seedFirst) await seed();
   let method = plan.method;
   if (method === 'update-command') method = await runUpdatePath(context, info, plan, survey, changes, draft.warnings);
   else if (plan.installNote !== undefined) draft.warnings.push(`${plan.installNote}: patched the bundle through the archive API`);
+  // The update command turned out unusable (e.g. exec format error): the seed is the patch now.
+  if (method === 'archive-only' && !plan.seedFirst) await seed();
   step('verifying bundles');
   const problem = verifyBundles(survey.bundles, await snapshotBundles(client, info.id, survey.bundles.map((b) => b.path)), fingerprints);
   if (problem) throw new Error(problem);

@@ -26,7 +26,7 @@ export class FakeContainer {
   handler: ExecHandler = () => undefined;
 
   constructor(id: string, name: string, overrides: Partial<ContainerInfo> = {}) {
-    this.info = { id, name, image: 'fake:1', state: 'running', labels: {}, running: true, paused: false, restarting: false, user: '', readOnlyRootfs: false, env: [], platform: 'linux', ...overrides };
+    this.info = { id, name, image: 'fake:1', state: 'running', labels: {}, running: true, paused: false, restarting: false, user: '', readOnlyRootfs: false, env: [], platform: 'linux', imageId: `sha256:image-of-${id}`, ...overrides };
   }
 
   write(path: string, content: string | Buffer): this {
