@@ -60,8 +60,11 @@ export async function execIn(id: string, argv: string[], user = '0'): Promise<{ 
   return docker(['exec', '--user', user, id, ...argv], { allowFailure: true });
 }
 
+/** Force-removes containers, a few per call: one `docker rm` of hundreds of ids was seen to hang dockerd 20.10. */
 export async function removeContainers(ids: string[], host?: string): Promise<void> {
-  if (ids.length > 0) await docker(['rm', '-f', '-v', ...ids], { allowFailure: true, host });
+  for (let start = 0; start < ids.length; start += 10) {
+    await docker(['rm', '-f', '-v', ...ids.slice(start, start + 10)], { allowFailure: true, host });
+  }
 }
 
 export async function removeSessionContainers(host?: string): Promise<number> {
