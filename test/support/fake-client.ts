@@ -8,6 +8,7 @@ import {
   type ExecOptions,
   type ExecResult,
   type FileToWrite,
+  type ProcessRow,
 } from '../../src/docker/container-client.js';
 
 export type ExecHandler = (argv: readonly string[], container: FakeContainer, options: ExecOptions) => Partial<ExecResult> | undefined;
@@ -22,6 +23,9 @@ export class FakeContainer {
   readonly writes: string[] = [];
   info: ContainerInfo;
   readOnly = false;
+  /** What `docker top` lists. */
+  processes: ProcessRow[] = [];
+  restarts = 0;
   handler: ExecHandler = () => undefined;
 
   constructor(id: string, name: string, overrides: Partial<ContainerInfo> = {}) {
@@ -96,6 +100,14 @@ export class FakeClient implements ContainerClient {
       container.modes.set(file.path, file.mode ?? 0o644);
       container.writes.push(file.path);
     }
+  }
+
+  async top(id: string): Promise<ProcessRow[]> {
+    return this.get(id).processes;
+  }
+
+  async restart(id: string): Promise<void> {
+    this.get(id).restarts += 1;
   }
 
   private get(nameOrId: string): FakeContainer {
