@@ -8,8 +8,11 @@ import type { Selector } from '../select/selector.js';
 import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
 import { DEFAULT_TIMEOUT_SECONDS } from './add.js';
 
-/** `trusted`: every check passed; `untrusted`: a TLS client rejected a URL; `unknown`: no TLS client. */
-export type CheckStatus = 'trusted' | 'untrusted' | 'unknown' | 'skipped' | 'failed';
+/**
+ * `trusted`: every check passed; `untrusted`: a TLS client rejected a certificate;
+ * `unreachable`: a client could not reach a URL at all; `unknown`: no TLS client.
+ */
+export type CheckStatus = 'trusted' | 'untrusted' | 'unreachable' | 'unknown' | 'skipped' | 'failed';
 
 export interface CheckContainerResult {
   id: string;
@@ -57,9 +60,16 @@ async function checkOne(client: ContainerClient, info: ContainerInfo, options: C
   try {
     const checks: CheckResult[] = [];
     for (const url of options.checkUrls) checks.push(await runCheck(client, info.id, url, { proxy: options.proxy, user: info.user || '0' }));
-    const status: CheckStatus = checks.every((c) => c.ok) ? 'trusted' : checks.some((c) => !c.ok && c.tool !== null) ? 'untrusted' : 'unknown';
+    const status = statusOf(checks);
     return { ...base, status, checks, durationMs: Date.now() - started };
   } catch (error) {
     return { ...base, status: 'failed', checks: [], reason: errorMessage(error), durationMs: Date.now() - started };
   }
+}
+
+function statusOf(checks: readonly CheckResult[]): CheckStatus {
+  if (checks.every((c) => c.ok)) return 'trusted';
+  if (checks.some((c) => c.failure === 'untrusted')) return 'untrusted';
+  if (checks.some((c) => c.failure === 'unreachable')) return 'unreachable';
+  return 'unknown';
 }

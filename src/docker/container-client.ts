@@ -49,6 +49,15 @@ export interface ArchiveEntry {
   mode: number;
 }
 
+/** What the engine says of a path without sending its content (HEAD on the archive endpoint). */
+export interface PathStat {
+  name: string;
+  size: number;
+  type: 'file' | 'directory' | 'symlink' | 'other';
+  /** For a link: where it points, as stored. */
+  linkTarget?: string;
+}
+
 /** A file to write into a container: `path` is absolute. */
 export interface FileToWrite {
   path: string;
@@ -74,6 +83,8 @@ export interface ContainerClient {
   /** Throws NotFoundError when no container has that name or id. */
   inspect(nameOrId: string): Promise<ContainerInfo>;
   exec(id: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** The path's own metadata (a link is not followed); undefined when missing. Cheap: no content. */
+  stat(id: string, path: string): Promise<PathStat | undefined>;
   /** The entries of `path` (one for a file or link; a directory with its contents); undefined when missing. */
   getArchive(id: string, path: string): Promise<ArchiveEntry[] | undefined>;
   /** Writes files as root:root, creating missing parent directories (0755). */

@@ -1,4 +1,4 @@
-import type { ArchiveEntry, ContainerClient, ContainerInfo, ContainerSummary, ExecOptions, ExecResult, FileToWrite, ListFilters, ProcessRow } from './container-client.js';
+import type { ArchiveEntry, ContainerClient, ContainerInfo, ContainerSummary, ExecOptions, ExecResult, FileToWrite, ListFilters, PathStat, ProcessRow } from './container-client.js';
 
 /** A container's time budget (`--timeout`) ran out. */
 export class TimeoutError extends Error {
@@ -45,6 +45,10 @@ export class DeadlineClient implements ContainerClient {
     const result = await this.race((left) => this.inner.exec(id, argv, { ...options, timeoutMs: Math.min(options.timeoutMs ?? left, left) }));
     if (result.timedOut && Date.now() >= this.deadline) throw this.expire();
     return result;
+  }
+
+  stat(id: string, path: string): Promise<PathStat | undefined> {
+    return this.race(() => this.inner.stat(id, path));
   }
 
   getArchive(id: string, path: string): Promise<ArchiveEntry[] | undefined> {

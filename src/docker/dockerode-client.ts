@@ -11,8 +11,11 @@ import {
   type ExecResult,
   type FileToWrite,
   type ListFilters,
+  type PathStat,
   type ProcessRow,
 } from './container-client.js';
+import type { IncomingMessage } from 'node:http';
+import { parsePathStat } from './path-stat.js';
 import { packFiles, streamToBuffer, unpackEntries } from './tar.js';
 
 /** ContainerClient over dockerode: absorbs the engine's quirks and returns plain objects. */
@@ -97,6 +100,18 @@ export class DockerodeClient implements ContainerClient {
     const [out, err] = await collected;
     const exitCode = timedOut ? -1 : await exitCodeOf(exec);
     return { argv, exitCode, stdout: out.toString('utf8'), stderr: err.toString('utf8'), timedOut };
+  }
+
+  async stat(id: string, path: string): Promise<PathStat | undefined> {
+    try {
+      const response = (await this.docker.getContainer(id).infoArchive({ path })) as IncomingMessage;
+      response.resume();
+      return parsePathStat(response.headers['x-docker-container-path-stat']);
+    } catch (error) {
+      if (statusCode(error) === 404 && !/no such container:/i.test(describe(error))) return undefined;
+      if (statusCode(error) === 404) throw new NotFoundError(`container ${id}`);
+      throw error;
+    }
   }
 
   async getArchive(id: string, path: string): Promise<ArchiveEntry[] | undefined> {

@@ -77,8 +77,11 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   const clients = plan.install !== undefined ? await findTlsClients(client, info.id) : survey.tools.clients;
   const after = await checkAll(context, info, clients);
   draft.check.after = after.map((c) => (c.tool === null ? bundleVerified(c) : c));
-  const failed = after.find((check) => !check.ok && check.tool !== null);
-  if (failed) throw new Error(`the check still fails after the patch (${failed.detail}): is this the CA that signs ${failed.url}?`);
+  const rejected = after.find((check) => !check.ok && check.tool !== null && check.failure !== 'unreachable');
+  if (rejected) throw new Error(`the check still fails after the patch (${rejected.detail}): is this the CA that signs ${rejected.url}?`);
+  // A server the client never reached says nothing about trust: keep the verified patch, but
+  // say the proof is missing (the exit status is 1 for it).
+  for (const check of after.filter((c) => c.failure === 'unreachable')) draft.warnings.push(`the check could not reach ${check.url} (${check.detail}): trust is in the bundle but not proven by a TLS connection`);
   // Without an update command the anchor is written last, once everything else held: with no
   // rm in the container, a rollback could not delete it.
   if (method === 'archive-only' && plan.anchors.length > 0) {

@@ -8,6 +8,7 @@ import {
   type ExecOptions,
   type ExecResult,
   type FileToWrite,
+  type PathStat,
   type ProcessRow,
 } from '../../src/docker/container-client.js';
 
@@ -76,6 +77,12 @@ export class FakeClient implements ContainerClient {
       return { argv, exitCode: 0, stdout: '', stderr: '', timedOut: false };
     }
     return { argv, exitCode: 127, stdout: '', stderr: `exec: "${argv[0]}": executable file not found in $PATH`, timedOut: false };
+  }
+
+  async stat(id: string, path: string): Promise<PathStat | undefined> {
+    const entry = (await this.getArchive(id, path))?.[0];
+    if (entry === undefined) return undefined;
+    return { name: posix.basename(path), size: entry.content.length, type: entry.type, linkTarget: entry.linkTarget };
   }
 
   async getArchive(id: string, path: string): Promise<ArchiveEntry[] | undefined> {
