@@ -46,9 +46,14 @@ const CLOCK_TICKS = 100;
  */
 export async function scanProcesses(client: ContainerClient, id: string, shell: string | undefined): Promise<ScannedProcess[] | undefined> {
   if (shell === undefined) return undefined;
-  const run = await client.exec(id, [shell, '-c', SCRIPT], { timeoutMs: 20_000 });
+  const run = await client.exec(id, [shell, '-c', SCRIPT], { timeoutMs: 20_000, user: '0' });
   if (run.exitCode !== 0 && run.stdout.trim() === '') return undefined;
   return parseScan(run.stdout);
+}
+
+/** True for the exec that scans /proc (read-only): tests that count what ran leave it out. */
+export function isProcessScan(argv: readonly string[]): boolean {
+  return argv[1] === '-c' && argv[2] === SCRIPT;
 }
 
 export function parseScan(output: string): ScannedProcess[] {
