@@ -9,6 +9,7 @@ import type { CertificateToInstall, ContainerResult, InstallMode, ProgressListen
 import { selectContainers } from '../select/select-containers.js';
 import type { Selector } from '../select/selector.js';
 import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
+import type { StoreKind } from '../stores/types.js';
 
 export interface AddOptions {
   certificate: string;
@@ -26,6 +27,10 @@ export interface AddOptions {
   proxy?: string;
   /** Detect and plan per container; change nothing. */
   dryRun?: boolean;
+  /** `--stores`; default: system plus every application store found. */
+  stores?: readonly StoreKind[];
+  /** `--restart`: restart each patched container afterwards. */
+  restart?: boolean;
   host?: string;
   /** Injected for tests; otherwise made from `host` / DOCKER_HOST. */
   client?: ContainerClient;
@@ -59,7 +64,7 @@ export async function runAdd(options: AddOptions): Promise<AddReport> {
   const targets = await selectContainers(client, options.selector);
   options.onSelected?.(targets.length);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
-  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun };
+  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun, stores: options.stores, restart: options.restart };
   const results = await runFleet<ContainerResult>(
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },

@@ -3,6 +3,7 @@ import { readContainerFile } from '../docker/files.js';
 import { errorMessage } from '../errors.js';
 import type { SavedFile } from '../stores/app-stores.js';
 import { snapshotBundles, type BundleSnapshot } from './bundles.js';
+import { orphanLinks } from '../undo/links.js';
 
 /** What a patch changed so far, and therefore what undoing it means. */
 export interface Changes {
@@ -46,6 +47,11 @@ export async function rollBack(client: ContainerClient, id: string, changes: Cha
   };
   if (changes.anchors.length > 0) await attempt(`removing ${changes.anchors.join(', ')}`, () => remove(client, id, changes, changes.anchors, warnings));
   if (changes.updateCommand !== undefined) await attempt(`\`${changes.updateCommand.join(' ')}\``, async () => void (await client.exec(id, changes.updateCommand!)));
+  // The update leaves links to the deleted anchors behind (src/undo/links.ts): they go too.
+  if (changes.updateCommand !== undefined && changes.rm !== undefined) await attempt('removing links to the anchors', async () => {
+    const orphans = await orphanLinks(client, id, changes.anchors);
+    if (orphans.length > 0) await client.exec(id, [changes.rm!, '-f', '--', ...orphans]);
+  });
   const paths = changes.bundles.map((b) => b.path);
   await attempt('restoring the bundles', async () => {
     const now = await snapshotBundles(client, id, paths);
