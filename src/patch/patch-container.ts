@@ -127,7 +127,7 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   if (record.problem !== undefined) draft.warnings.push(`${record.problem}: replaced with a new record`);
   await recordPatch(client, info.id, record.manifest, entries);
   const caFile = certificates.length === 1 && plan.anchors[0] !== undefined && changes.anchors.includes(plan.anchors[0].path) ? plan.anchors[0].path : (survey.bundles.find((b) => b.content !== undefined)?.realPath ?? plan.family.bundles[0]!);
-  await aftercare(client, info, { shell: survey.tools.shell, caFile, restart: options.restart === true, since: started }, draft);
+  await aftercare(client, info, { shell: survey.tools.shell, caFile, restart: options.restart === true, since: started, anchor: certificates.length === 1 && changes.updateCommand !== undefined ? plan.anchors[0]?.path : undefined }, draft);
   return { status: 'patched' };
 }
 

@@ -9,6 +9,7 @@ import { surveyAppStores } from '../stores/app-stores.js';
 import type { StoreKind } from '../stores/types.js';
 import type { ManifestEntry } from './manifest.js';
 import { readManifest } from './store.js';
+import { hashLinked } from '../undo/links.js';
 
 /** Whether one store holds one certificate. */
 export interface StorePresence {
@@ -69,7 +70,9 @@ export async function statusOf(client: ContainerClient, info: ContainerInfo, kin
       const complete = bundles.length > 0 && stores.every((s) => s.present || (!s.recorded && s.store !== 'bundle'));
       result.certificates.push({ fingerprint: entry.fingerprint, subject: entry.subject, name: entry.name, addedAt: entry.addedAt, complete, stores });
     }
-    result.restartNeeded = await restartNotes(client, info.id, survey.tools.shell, { caFile: caFileFor(record.manifest.entries, bundles[0]?.realPath), since: latest(record.manifest.entries) });
+    const anchors = record.manifest.entries.map((e) => e.anchor);
+    const linked = anchors.length > 0 && anchors.every((a) => a !== null) && (await Promise.all(anchors.map((a) => hashLinked(client, info.id, a!)))).every(Boolean);
+    result.restartNeeded = await restartNotes(client, info.id, survey.tools.shell, { caFile: caFileFor(record.manifest.entries, bundles[0]?.realPath), since: latest(record.manifest.entries), hashLinked: linked });
     return done({ status: result.certificates.every((c) => c.complete) ? 'complete' : 'incomplete' });
   } catch (error) {
     return done({ status: 'failed', reason: errorMessage(error) });

@@ -35,3 +35,22 @@ export async function orphanLinks(client: ContainerClient, id: string, removedAn
   }
   return orphans;
 }
+
+/**
+ * True when an OpenSSL hash link (`1a2b3c4d.0`) in /etc/ssl/certs leads to `anchor`: then
+ * OpenSSL-based programs that look CAs up in that directory find the CA when they need it,
+ * even if they started before it was added (the directory is read on demand, the bundle once).
+ */
+export async function hashLinked(client: ContainerClient, id: string, anchor: string): Promise<boolean> {
+  const entries = (await client.getArchive(id, LINK_DIRS[0]!)) ?? [];
+  const targets = new Map(entries.filter((e) => e.type === 'symlink' && e.linkTarget !== undefined).map((e) => [posix.join(LINK_DIRS[0]!, e.name.split('/').slice(1).join('/')), posix.resolve(LINK_DIRS[0]!, e.linkTarget!)]));
+  for (const [path] of targets) {
+    if (!/^[0-9a-f]{8}\.\d+$/.test(posix.basename(path))) continue;
+    let current: string | undefined = path;
+    for (let hop = 0; hop < 4 && current !== undefined; hop += 1) {
+      if (current === anchor) return true;
+      current = targets.get(current);
+    }
+  }
+  return false;
+}
