@@ -73,7 +73,11 @@ export class FakeClient implements ContainerClient {
     if (handled) return { argv, exitCode: 0, stdout: '', stderr: '', timedOut: false, ...handled };
     // rm works like the real one when the container has it (the archive API cannot delete).
     if (posix.basename(argv[0]!) === 'rm' && (container.files.has(argv[0]!) || argv[0] === 'rm')) {
-      for (const path of argv.slice(argv.indexOf('--') + 1)) container.files.delete(path);
+      for (const path of argv.slice(argv.indexOf('--') + 1)) {
+        container.files.delete(path);
+        container.links.delete(path);
+        if (argv.includes('-r')) for (const file of [...container.files.keys()]) if (file.startsWith(`${path}/`)) container.files.delete(file);
+      }
       return { argv, exitCode: 0, stdout: '', stderr: '', timedOut: false };
     }
     return { argv, exitCode: 127, stdout: '', stderr: `exec: "${argv[0]}": executable file not found in $PATH`, timedOut: false };
