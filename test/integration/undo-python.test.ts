@@ -3,6 +3,7 @@ import { execIn, removeContainers, startContainer, testImage } from '../support/
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
 import { copyOut } from '../support/trust-checks.js';
+import { trustpatch } from '../support/cli.js';
 import { runJson, type AddDoc, type RemoveDoc, type StatusDoc } from '../support/undo-cli.js';
 
 // A virtualenv whose certifi copies read their own cacert.pem, as upstream certifi and pip do
@@ -74,6 +75,11 @@ describe("Python certifi stores: a virtualenv's certifi and pip's vendored copy,
     const status = await runJson<StatusDoc>(['status', id]);
     assert.equal(status.doc.containers[0]!.status, 'complete', status.output);
     assert.deepEqual(status.doc.containers[0]!.certificates[0]!.stores.filter((s) => s.store === 'certifi').map((s) => [s.path, s.present]).sort(), [[certifiFile, true], [pipFile, true]].sort());
+
+    const dockerfile = await trustpatch(['dockerfile', ca.certPath, id]);
+    assert.equal(dockerfile.code, 0, dockerfile.stderr);
+    assert.match(dockerfile.stdout, new RegExp(`# trustpatch ${fp}.*>> ${certifiFile.replace(/\./g, '\\.')}$`, 'm'), 'the Dockerfile appends to the store found');
+    assert.ok(!dockerfile.stdout.includes(systemPip), "and not to Debian's patched copy");
 
     const removed = await runJson<RemoveDoc>(['remove', ca.certPath, id]);
     assert.equal(removed.code, 0, removed.output);
