@@ -4,7 +4,9 @@ export { loadCertificates, parseCertificates, type LoadedCertificates, type Load
 export { runInspect, type InspectOptions, type InspectReport, type InspectedCertificate } from './commands/inspect.js';
 export { runFetchCa, type FetchCaOptions, type FetchCaReport } from './commands/fetch-ca.js';
 export { certificateFromDer, type Certificate } from './cert/certificate.js';
-export { connect, type ConnectOptions } from './docker/connect.js';
+export { connect, connectEngines } from './docker/connect.js';
+export { resolveEngines, type EngineChoice } from './docker/resolve-engines.js';
+export type { EngineAddress } from './docker/engine-address.js';
 export type { ContainerClient, ContainerInfo, ExecResult } from './docker/container-client.js';
 export type { ContainerResult, ContainerStatus, PatchOptions } from './patch/types.js';
 export { UserError, EngineError, UsageError } from './errors.js';

@@ -36,15 +36,23 @@ export interface CheckOptions {
  */
 export async function runCheck(client: ContainerClient, id: string, url: string, options: CheckOptions = {}): Promise<CheckResult> {
   const seconds = Math.max(1, Math.round((options.timeoutMs ?? 15_000) / 1000));
-  const clients = options.clients ?? (await findTlsClients(client, id));
   const notes: string[] = [];
-  for (const candidate of clients) {
-    const run = clientRun(candidate, new URL(url), seconds, options.proxy);
-    const result = await client.exec(id, run.argv, { user: options.user, env: run.env, stdin: run.stdin, timeoutMs: (seconds + 5) * 1000 });
-    const verdict = verdictOf(candidate, result);
-    if (verdict.kind === 'pass') return { url, ok: true, tool: candidate.tool, verifiedBy: 'tls', detail: 'ok' };
-    if (verdict.kind === 'fail') return { url, ok: false, tool: candidate.tool, verifiedBy: null, detail: verdict.detail, failure: verdict.cause };
-    notes.push(verdict.detail);
+  const tried: TlsClient['tool'][] = [];
+  let candidates: readonly TlsClient[] = options.clients ?? (await findTlsClients(client, id));
+  // The given clients may be only the most preferred one: when none of them proves anything,
+  // look for the others before giving up.
+  for (let round = 0; round < 2; round += 1) {
+    for (const candidate of candidates) {
+      tried.push(candidate.tool);
+      const run = clientRun(candidate, new URL(url), seconds, options.proxy);
+      const result = await client.exec(id, run.argv, { user: options.user, env: run.env, stdin: run.stdin, timeoutMs: (seconds + 5) * 1000 });
+      const verdict = verdictOf(candidate, result);
+      if (verdict.kind === 'pass') return { url, ok: true, tool: candidate.tool, verifiedBy: 'tls', detail: 'ok' };
+      if (verdict.kind === 'fail') return { url, ok: false, tool: candidate.tool, verifiedBy: null, detail: verdict.detail, failure: verdict.cause };
+      notes.push(verdict.detail);
+    }
+    if (options.clients === undefined) break;
+    candidates = await findTlsClients(client, id, { skip: tried });
   }
   const why = notes.length > 0 ? `; ${notes.join('; ')}` : '';
   return { url, ok: false, tool: null, verifiedBy: null, detail: `no TLS client that validates certificates in the container (tried curl, wget, openssl, python3${why})` };

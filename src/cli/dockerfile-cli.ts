@@ -2,6 +2,7 @@ import { resolvePassword } from '../cert/password.js';
 import { runDockerfile } from '../commands/dockerfile.js';
 import { parseStores } from '../stores/types.js';
 import { writeLine, type Io } from './io.js';
+import { engineChoice } from './options.js';
 
 export interface DockerfileArgs {
   certificate: string;
@@ -12,7 +13,8 @@ export interface DockerfileArgs {
   writeCerts?: string;
   passwordFile?: string;
   passwordEnv?: string;
-  host?: string;
+  host?: string | string[];
+  context?: string | string[];
 }
 
 /** Prints the Dockerfile lines on stdout (ready to paste); warnings on stderr. */
@@ -26,7 +28,7 @@ export async function dockerfileCli(args: DockerfileArgs, io: Io): Promise<numbe
     password,
     stores: args.stores.length > 0 ? parseStores(args.stores) : undefined,
     writeCerts: args.writeCerts,
-    host: args.host,
+    ...engineChoice({ host: args.host, context: args.context, check: false, checkUrl: [], concurrency: 1, timeout: 1, json: false, quiet: true }, io.env),
   });
   for (const warning of report.warnings) writeLine(io.stderr, `warning: ${warning}`);
   for (const path of report.written) writeLine(io.stderr, `wrote ${path}`);

@@ -126,7 +126,9 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
     .middleware((args) => {
       if (args.certificate === '' && argv.includes('-')) args.certificate = '-';
     })
-    .option('host', { alias: 'H', type: 'string', global: true, describe: 'engine address, e.g. unix:///var/run/docker.sock or tcp://127.0.0.1:2375 [default: DOCKER_HOST]' })
+    // Not `array: true`: that would swallow the positionals after it. yargs collects repeats.
+    .option('host', { alias: 'H', type: 'string', global: true, describe: 'engine address: unix:///PATH, tcp://HOST:PORT or ssh://USER@HOST; repeat it to patch several engines in one run [default: DOCKER_HOST, else the current Docker context]' })
+    .option('context', { alias: 'c', type: 'string', global: true, describe: 'Docker context name (see `docker context ls`); repeatable, and combines with --host [default: DOCKER_CONTEXT, else the current context]' })
     .demandCommand(1, 'name a command')
     .strict()
     .help()

@@ -1,11 +1,10 @@
 import { resolvePassword } from '../cert/password.js';
 import { removeExitCode, runRemove } from '../commands/remove.js';
-import { connect } from '../docker/connect.js';
 import { countStatuses } from '../report/counts.js';
 import { removeDocument } from '../report/json-undo.js';
 import { REMOVE_STATUSES } from '../undo/types.js';
 import { writeLine, type Io } from './io.js';
-import { runSettings, selectorFrom, type SelectorArgs } from './options.js';
+import { engineChoice, runSettings, selectorFrom, type SelectorArgs } from './options.js';
 import { startProgress } from './progress.js';
 import { summaryLine, warningLines } from './render.js';
 import { removeLines, removeTable } from './render-undo.js';
@@ -17,7 +16,8 @@ export interface RemoveArgs extends SelectorArgs {
   timeout: number;
   json: boolean;
   quiet: boolean;
-  host?: string;
+  host?: string | string[];
+  context?: string | string[];
   passwordFile?: string;
   passwordEnv?: string;
   dryRun: boolean;
@@ -28,7 +28,6 @@ export async function removeCli(args: RemoveArgs, io: Io, signal?: AbortSignal):
   const started = Date.now();
   const settings = runSettings({ ...args, check: false, checkUrl: [] }, io.env);
   const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
-  const client = connect({ host: args.host });
   let progress = startProgress(io, 0, { quiet: true, verb: '' });
   try {
     const report = await runRemove({
@@ -38,7 +37,7 @@ export async function removeCli(args: RemoveArgs, io: Io, signal?: AbortSignal):
       timeoutMs: settings.timeoutMs,
       concurrency: settings.concurrency,
       dryRun: args.dryRun,
-      client,
+      ...engineChoice({ ...args, check: false, checkUrl: [] }, io.env),
       signal,
       onSelected: (count) => {
         progress = startProgress(io, count, { quiet: args.quiet, verb: 'removing' });
@@ -50,7 +49,7 @@ export async function removeCli(args: RemoveArgs, io: Io, signal?: AbortSignal):
     const exitCode = removeExitCode(report.results, report.interrupted);
     const elapsed = Date.now() - started;
     if (args.json) {
-      writeLine(io.stdout, JSON.stringify(removeDocument({ engine: client.endpoint, target: report.target, results: report.results, durationMs: elapsed, exitCode, interrupted: report.interrupted }), null, 2));
+      writeLine(io.stdout, JSON.stringify(removeDocument({ engines: report.engines, target: report.target, results: report.results, durationMs: elapsed, exitCode, interrupted: report.interrupted }), null, 2));
       for (const line of warningLines(report.results)) writeLine(io.stderr, line);
       return exitCode;
     }

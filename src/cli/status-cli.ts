@@ -1,10 +1,9 @@
 import { runStatus, statusExitCode } from '../commands/status.js';
-import { connect } from '../docker/connect.js';
 import { countStatuses } from '../report/counts.js';
 import { STATUS_STATUSES, statusDocument } from '../report/json-undo.js';
 import { parseStores } from '../stores/types.js';
 import { writeLine, type Io } from './io.js';
-import { runSettings, selectorFrom, type SelectorArgs } from './options.js';
+import { engineChoice, runSettings, selectorFrom, type SelectorArgs } from './options.js';
 import { startProgress } from './progress.js';
 import { summaryLine } from './render.js';
 import { statusLines, statusTable } from './render-undo.js';
@@ -16,7 +15,8 @@ export interface StatusArgs extends SelectorArgs {
   timeout: number;
   json: boolean;
   quiet: boolean;
-  host?: string;
+  host?: string | string[];
+  context?: string | string[];
 }
 
 /** `trustpatch status`: one row per container, then the stores that lack a certificate and the processes that need a restart. */
@@ -24,15 +24,14 @@ export async function statusCli(args: StatusArgs, io: Io, signal?: AbortSignal):
   const started = Date.now();
   const settings = runSettings({ ...args, check: false, checkUrl: [] }, io.env);
   const stores = parseStores(args.stores);
-  const client = connect({ host: args.host });
   let progress = startProgress(io, 0, { quiet: true, verb: '' });
   try {
-    const { results, interrupted } = await runStatus({
+    const { engines, results, interrupted } = await runStatus({
       selector: selectorFrom(args),
       stores,
       timeoutMs: settings.timeoutMs,
       concurrency: settings.concurrency,
-      client,
+      ...engineChoice({ ...args, check: false, checkUrl: [] }, io.env),
       signal,
       onSelected: (count) => {
         progress = startProgress(io, count, { quiet: args.quiet, verb: 'looking' });
@@ -43,7 +42,7 @@ export async function statusCli(args: StatusArgs, io: Io, signal?: AbortSignal):
     const exitCode = statusExitCode(results, interrupted);
     const elapsed = Date.now() - started;
     if (args.json) {
-      writeLine(io.stdout, JSON.stringify(statusDocument({ engine: client.endpoint, results, durationMs: elapsed, exitCode, interrupted }), null, 2));
+      writeLine(io.stdout, JSON.stringify(statusDocument({ engines, results, durationMs: elapsed, exitCode, interrupted }), null, 2));
       return exitCode;
     }
     const paint = painter(io);

@@ -1,10 +1,10 @@
 import { runCheck, type CheckResult } from '../check/https-check.js';
 import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
-import { connect } from '../docker/connect.js';
 import { DeadlineClient } from '../docker/deadline-client.js';
 import { errorMessage } from '../errors.js';
-import { selectContainers } from '../select/select-containers.js';
+import { selectOnEngines, type EngineTarget } from '../select/select-containers.js';
 import type { Selector } from '../select/selector.js';
+import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
 import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
 import { DEFAULT_TIMEOUT_SECONDS } from './add.js';
 
@@ -24,33 +24,38 @@ export interface CheckContainerResult {
   durationMs: number;
 }
 
-export interface CheckOptions {
+export interface CheckReport {
+  /** The address of every engine used, in order. */
+  engines: string[];
+  results: OnEngine<CheckContainerResult>[];
+  interrupted: boolean;
+}
+
+export interface CheckOptions extends EngineOptions {
   selector: Selector;
   checkUrls: readonly string[];
   proxy?: string;
   timeoutMs?: number;
   concurrency?: number;
-  host?: string;
-  client?: ContainerClient;
   signal?: AbortSignal;
-  onSelected?: (count: number) => void;
-  onResult?: (result: CheckContainerResult) => void;
+  /** Called once the selection is known: how many containers, on which engines. */
+  onSelected?: (count: number, engines: readonly string[]) => void;
+  onResult?: (result: OnEngine<CheckContainerResult>) => void;
 }
 
 /** `trustpatch check`: only the in-container HTTPS check, on the same selection as `add`; changes nothing. */
-export async function runCheckCommand(options: CheckOptions): Promise<{ results: CheckContainerResult[]; interrupted: boolean }> {
-  const client = options.client ?? connect({ host: options.host });
-  await client.ping();
-  const targets = await selectContainers(client, options.selector);
-  options.onSelected?.(targets.length);
+export async function runCheckCommand(options: CheckOptions): Promise<CheckReport> {
+  const clients = await openEngines(options);
+  const targets = await selectOnEngines(clients, options.selector);
+  options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
-  const results = await runFleet<CheckContainerResult>(
+  const results = await runFleet<OnEngine<CheckContainerResult>, EngineTarget>(
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
-    (info) => checkOne(new DeadlineClient(client, timeoutMs, 0), info, options),
-    (info) => ({ id: info.id, name: info.name, image: info.image, status: 'skipped', checks: [], reason: 'interrupted before it started', durationMs: 0 }),
+    async ({ client, info }) => ({ ...(await checkOne(new DeadlineClient(client, timeoutMs, 0), info, options)), engine: client.endpoint }),
+    ({ client, info }) => ({ id: info.id, name: info.name, image: info.image, engine: client.endpoint, status: 'skipped', checks: [], reason: 'interrupted before it started', durationMs: 0 }),
   );
-  return { results, interrupted: options.signal?.aborted === true };
+  return { engines: clients.map((client) => client.endpoint), results, interrupted: options.signal?.aborted === true };
 }
 
 async function checkOne(client: ContainerClient, info: ContainerInfo, options: CheckOptions): Promise<CheckContainerResult> {

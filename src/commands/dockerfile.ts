@@ -2,9 +2,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadCertificates } from '../cert/load.js';
 import { installNames } from '../cert/name.js';
-import { findProgram } from '../check/clients.js';
-import type { ContainerClient } from '../docker/container-client.js';
-import { connect } from '../docker/connect.js';
+import { findShell } from '../runtimes/scan.js';
+import { openEngines, type EngineOptions } from './engines.js';
 import { detectFamily } from '../distro/detect.js';
 import type { Family } from '../distro/family.js';
 import { families, generic } from '../distro/families.js';
@@ -15,7 +14,7 @@ import { surveyAppStores, writableCertifi, writableJava } from '../stores/app-st
 import { STORE_KINDS, type StoreKind } from '../stores/types.js';
 import { selectContainers } from '../select/select-containers.js';
 
-export interface DockerfileOptions {
+export interface DockerfileOptions extends EngineOptions {
   certificate: string;
   name?: string;
   password?: string;
@@ -26,8 +25,6 @@ export interface DockerfileOptions {
   stores?: readonly StoreKind[];
   /** Write each certificate as `<name>.crt` (PEM) here, for the COPY lines. */
   writeCerts?: string;
-  host?: string;
-  client?: ContainerClient;
 }
 
 export interface DockerfileReport {
@@ -55,13 +52,13 @@ function forFamily(id: string, stores: readonly StoreKind[] | undefined): Omit<D
 }
 
 async function forContainer(options: DockerfileOptions): Promise<Omit<DockerfileInput, 'certificates'>> {
-  const client = options.client ?? connect({ host: options.host });
-  await client.ping();
+  const [client] = await openEngines(options);
+  if (client === undefined) throw new UserError('no engine to look the container up on.');
   const [info] = await selectContainers(client, { names: [options.container!], labels: [], filters: [], all: false });
   if (!info!.running) throw new UserError(`container ${JSON.stringify(options.container)} is ${info!.state}: start it, or give --family NAME.`);
   const { family } = await detectFamily(client, info!.id);
   const apps = await surveyAppStores(client, info!.id, options.stores ?? STORE_KINDS, new Set(family.bundles));
-  const shell = (await findProgram(client, info!.id, 'sh')) ?? undefined;
+  const shell = await findShell(client, info!.id);
   const processes = (await scanProcesses(client, info!.id, shell)) ?? [];
   const node = processes.some((p) => /(^|\/)(node|nodejs)$/.test(p.exe ?? p.command.split(' ')[0] ?? ''));
   return { family, certifi: writableCertifi(apps).map((s) => s.realPath), java: writableJava(apps).map((s) => ({ keystore: s.realPath, keytool: s.keytool! })), node, user: info!.user };

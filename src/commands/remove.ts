@@ -1,16 +1,16 @@
-import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
-import { connect } from '../docker/connect.js';
+import type { ContainerInfo } from '../docker/container-client.js';
 import { DeadlineClient } from '../docker/deadline-client.js';
 import type { ProgressListener } from '../patch/types.js';
-import { selectContainers } from '../select/select-containers.js';
+import { selectOnEngines, type EngineTarget } from '../select/select-containers.js';
 import type { Selector } from '../select/selector.js';
 import { removeFromContainer } from '../undo/remove-container.js';
 import { resolveTarget, type RemoveTarget } from '../undo/target.js';
 import type { RemoveResult } from '../undo/types.js';
 import { DEFAULT_TIMEOUT_SECONDS } from './add.js';
 import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
+import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
 
-export interface RemoveOptions {
+export interface RemoveOptions extends EngineOptions {
   /** A certificate file (or `-`), a SHA-256 fingerprint or unique prefix (8+ hex digits), or the name add gave it. */
   certificate: string;
   selector: Selector;
@@ -18,17 +18,16 @@ export interface RemoveOptions {
   timeoutMs?: number;
   concurrency?: number;
   dryRun?: boolean;
-  host?: string;
-  client?: ContainerClient;
   signal?: AbortSignal;
-  onSelected?: (count: number) => void;
+  onSelected?: (count: number, engines: readonly string[]) => void;
   onProgress?: ProgressListener;
-  onResult?: (result: RemoveResult) => void;
+  onResult?: (result: OnEngine<RemoveResult>) => void;
 }
 
 export interface RemoveReport {
   target: RemoveTarget;
-  results: RemoveResult[];
+  engines: string[];
+  results: OnEngine<RemoveResult>[];
   interrupted: boolean;
 }
 
@@ -38,18 +37,17 @@ export interface RemoveReport {
  */
 export async function runRemove(options: RemoveOptions): Promise<RemoveReport> {
   const target = await resolveTarget(options.certificate, { password: options.password });
-  const client = options.client ?? connect({ host: options.host });
-  await client.ping();
-  const targets = await selectContainers(client, options.selector);
-  options.onSelected?.(targets.length);
+  const clients = await openEngines(options);
+  const targets = await selectOnEngines(clients, options.selector);
+  options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
-  const results = await runFleet<RemoveResult>(
+  const results = await runFleet<OnEngine<RemoveResult>, EngineTarget>(
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
-    (info) => removeFromContainer({ client: new DeadlineClient(client, timeoutMs), target, dryRun: options.dryRun, onProgress: options.onProgress }, info),
-    notStarted,
+    async ({ client, info }) => ({ ...(await removeFromContainer({ client: new DeadlineClient(client, timeoutMs), target, dryRun: options.dryRun, onProgress: options.onProgress }, info)), engine: client.endpoint }),
+    ({ client, info }) => ({ ...notStarted(info), engine: client.endpoint }),
   );
-  return { target, results, interrupted: options.signal?.aborted === true };
+  return { target, engines: clients.map((client) => client.endpoint), results, interrupted: options.signal?.aborted === true };
 }
 
 /** As for add: 130 when interrupted, 1 when a container failed, else 0. */

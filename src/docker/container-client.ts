@@ -38,6 +38,8 @@ export interface ContainerInfo extends ContainerSummary {
   readOnlyRootfs: boolean;
   env: string[];
   platform: string;
+  /** The image's content id: containers of one image share their os-release. */
+  imageId: string;
 }
 
 /** An entry read from a container's filesystem through the archive API. */

@@ -1,6 +1,8 @@
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { EngineError } from '../errors.js';
+import type { EngineVersion } from './api-version.js';
+import { describe, statusCode } from './engine-errors.js';
+import { pingEngine } from './ping.js';
 import {
   NotFoundError,
   type ArchiveEntry,
@@ -20,17 +22,21 @@ import { packFiles, streamToBuffer, unpackEntries } from './tar.js';
 
 /** ContainerClient over dockerode: absorbs the engine's quirks and returns plain objects. */
 export class DockerodeClient implements ContainerClient {
+  /** Set by ping(): what the engine is and the API version spoken with it. */
+  engine: EngineVersion | undefined;
+
   constructor(
     private readonly docker: Dockerode,
     readonly endpoint: string,
+    private readonly pingTimeoutMs = 30_000,
   ) {}
 
+  /**
+   * Checks that a Docker-compatible engine answers and agrees on an API version; every later
+   * request is pinned to that version (see ping.ts).
+   */
   async ping(): Promise<void> {
-    try {
-      await this.docker.ping();
-    } catch (error) {
-      throw new EngineError(`no Docker engine answers at ${this.endpoint} (${describe(error)}); start Docker, or set DOCKER_HOST to a reachable engine.`, { cause: error });
-    }
+    this.engine = await pingEngine(this.docker, this.endpoint, this.pingTimeoutMs);
   }
 
   async list(filters: ListFilters = {}, all = true): Promise<ContainerSummary[]> {
@@ -66,6 +72,7 @@ export class DockerodeClient implements ContainerClient {
       readOnlyRootfs: data.HostConfig.ReadonlyRootfs === true,
       env: data.Config.Env ?? [],
       platform: (data as { Platform?: string }).Platform ?? 'linux',
+      imageId: data.Image,
     };
   }
 
@@ -163,13 +170,4 @@ async function exitCodeOf(exec: Dockerode.Exec): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return -1;
-}
-
-export function statusCode(error: unknown): number | undefined {
-  return (error as { statusCode?: number } | undefined)?.statusCode;
-}
-
-function describe(error: unknown): string {
-  const err = error as { code?: string; json?: { message?: string }; message?: string };
-  return [err?.json?.message, err?.code, err?.message].filter(Boolean).join(' ') || String(error);
 }

@@ -14,5 +14,7 @@ export function parsePathStat(header: string | string[] | undefined): PathStat |
   // FileMode can exceed 2^31: test bits arithmetically, not with JavaScript's 32-bit operators.
   const bit = (n: number) => Math.floor(stat.mode / 2 ** n) % 2 === 1;
   const type = bit(DIR) ? 'directory' : bit(SYMLINK) ? 'symlink' : OTHER_TYPES.some(bit) ? 'other' : 'file';
-  return { name: stat.name, size: stat.size, type, linkTarget: stat.linkTarget || undefined };
+  // Podman's compat API (4.3) fills linkTarget for regular files too, with their own path: only
+  // a link has a target.
+  return { name: stat.name, size: stat.size, type, linkTarget: type === 'symlink' ? stat.linkTarget || undefined : undefined };
 }

@@ -2,6 +2,7 @@ import { bundleVerified, runCheck, type CheckResult } from '../check/https-check
 import type { TlsClient } from '../check/clients.js';
 import { findTlsClients } from '../check/clients.js';
 import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
+import type { Detection } from '../distro/detect.js';
 import { readContainerFile } from '../docker/files.js';
 import { errorMessage } from '../errors.js';
 import { allPresent, snapshotBundles, verifyBundles } from './bundles.js';
@@ -19,6 +20,7 @@ import { STORE_KINDS } from '../stores/types.js';
 import type { SeedTexts } from './seed.js';
 import { systemPaths, withAppPlan } from './app-plan.js';
 import { aftercare } from './aftercare.js';
+import { findShell } from '../runtimes/scan.js';
 import type { RestartNote } from '../runtimes/restart-needed.js';
 
 export interface PatchContext {
@@ -26,6 +28,8 @@ export interface PatchContext {
   certificates: readonly CertificateToInstall[];
   options: PatchOptions;
   onProgress?: ProgressListener;
+  /** Shared by the containers of one run: see SurveyOptions.detections. */
+  detections?: Map<string, Promise<Detection>>;
 }
 
 interface Draft {
@@ -63,7 +67,7 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   if (!info.running) return { status: 'skipped', reason: `container is ${info.paused ? 'paused' : info.restarting ? 'restarting' : info.state}` };
   if (info.platform !== '' && !/^linux\b/i.test(info.platform)) return { status: 'skipped', reason: `container platform is ${info.platform}: only Linux trust stores can be patched` };
   step('detecting');
-  const survey = await surveyContainer(client, info.id);
+  const survey = await surveyContainer(client, info, { install: options.install, checks: options.checkUrls.length > 0, detections: context.detections });
   draft.family = survey.detection.family.id;
   Object.assign(changes, { bundles: survey.bundles, rm: survey.tools.rm });
   const plan = makePlan(survey, certificates, options.install);
@@ -86,11 +90,16 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   const seedTexts: SeedTexts = new Map();
   let method: PatchMethod | null = null;
   if (!systemTrusted) {
-    step('seeding bundle');
-    changes.seeded = await seedBundles(client, info.id, plan.seeds, survey.bundles, certificates, seedTexts);
+    const seed = async () => {
+      step('seeding bundle');
+      changes.seeded = await seedBundles(client, info.id, plan.seeds, survey.bundles, certificates, seedTexts);
+    };
+    if (plan.seedFirst) await seed();
     method = plan.method;
     if (method === 'update-command') method = await runUpdatePath(context, info, plan, survey, changes, draft.warnings);
     else if (plan.installNote !== undefined) draft.warnings.push(`${plan.installNote}: patched the bundle through the archive API`);
+    // The update command turned out unusable (e.g. exec format error): the seed is the patch now.
+    if (method === 'archive-only' && !plan.seedFirst) await seed();
     step('verifying bundles');
     const problem = verifyBundles(survey.bundles, await snapshotBundles(client, info.id, survey.bundles.map((b) => b.path)), fingerprints);
     if (problem) throw new Error(problem);
@@ -127,7 +136,7 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   if (record.problem !== undefined) draft.warnings.push(`${record.problem}: replaced with a new record`);
   await recordPatch(client, info.id, record.manifest, entries);
   const caFile = certificates.length === 1 && plan.anchors[0] !== undefined && changes.anchors.includes(plan.anchors[0].path) ? plan.anchors[0].path : (survey.bundles.find((b) => b.content !== undefined)?.realPath ?? plan.family.bundles[0]!);
-  await aftercare(client, info, { shell: survey.tools.shell, caFile, restart: options.restart === true, since: started, anchor: certificates.length === 1 && changes.updateCommand !== undefined ? plan.anchors[0]?.path : undefined }, draft);
+  await aftercare(client, info, { shell: await findShell(client, info.id), caFile, restart: options.restart === true, since: started, anchor: certificates.length === 1 && changes.updateCommand !== undefined ? plan.anchors[0]?.path : undefined }, draft);
   return { status: 'patched' };
 }
 

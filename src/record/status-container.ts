@@ -5,6 +5,7 @@ import { errorMessage } from '../errors.js';
 import { systemPaths } from '../patch/app-plan.js';
 import { surveyContainer } from '../patch/survey.js';
 import { restartNotes, type RestartNote } from '../runtimes/restart-needed.js';
+import { findShell } from '../runtimes/scan.js';
 import { surveyAppStores } from '../stores/app-stores.js';
 import type { StoreKind } from '../stores/types.js';
 import type { ManifestEntry } from './manifest.js';
@@ -51,7 +52,7 @@ export async function statusOf(client: ContainerClient, info: ContainerInfo, kin
   const done = (extra: Partial<StatusContainerResult>) => ({ ...result, ...extra, durationMs: Date.now() - started });
   if (!info.running) return done({ status: 'skipped', reason: `container is ${info.paused ? 'paused' : info.restarting ? 'restarting' : info.state}` });
   try {
-    const survey = await surveyContainer(client, info.id);
+    const survey = await surveyContainer(client, info, { checks: false });
     result.family = survey.detection.family.id;
     const record = await readManifest(client, info.id);
     if (record.problem !== undefined) result.warnings.push(record.problem);
@@ -72,7 +73,7 @@ export async function statusOf(client: ContainerClient, info: ContainerInfo, kin
     }
     const anchors = record.manifest.entries.map((e) => e.anchor);
     const linked = anchors.length > 0 && anchors.every((a) => a !== null) && (await Promise.all(anchors.map((a) => hashLinked(client, info.id, a!)))).every(Boolean);
-    result.restartNeeded = await restartNotes(client, info.id, survey.tools.shell, { caFile: caFileFor(record.manifest.entries, bundles[0]?.realPath), since: latest(record.manifest.entries), hashLinked: linked });
+    result.restartNeeded = await restartNotes(client, info.id, await findShell(client, info.id), { caFile: caFileFor(record.manifest.entries, bundles[0]?.realPath), since: latest(record.manifest.entries), hashLinked: linked });
     return done({ status: result.certificates.every((c) => c.complete) ? 'complete' : 'incomplete' });
   } catch (error) {
     return done({ status: 'failed', reason: errorMessage(error) });

@@ -8,18 +8,19 @@ import { SCHEMA_VERSION } from './json.js';
 export const STATUS_STATUSES = ['complete', 'incomplete', 'clean', 'skipped', 'failed'] as const;
 
 /** The single document `remove --json` prints on stdout (same versioning as add's). */
-export function removeDocument(input: { engine: string; target: RemoveTarget; results: readonly RemoveResult[]; durationMs: number; exitCode: number; interrupted: boolean }) {
+export function removeDocument(input: { engines: readonly string[]; target: RemoveTarget; results: readonly (RemoveResult & { engine: string })[]; durationMs: number; exitCode: number; interrupted: boolean }) {
   const { target } = input;
   return {
     schemaVersion: SCHEMA_VERSION,
     command: 'remove' as const,
     trustpatchVersion: VERSION,
+    engines: [...input.engines],
     target: { kind: target.kind, value: target.label, fingerprints: target.kind === 'certificates' ? target.fingerprints : target.kind === 'fingerprint' ? [target.prefix] : [] },
     containers: input.results.map((r) => ({
       id: r.id,
       name: r.name,
       image: r.image,
-      engine: input.engine,
+      engine: r.engine,
       family: r.family,
       status: r.status,
       removed: r.removed,
@@ -37,16 +38,17 @@ export function removeDocument(input: { engine: string; target: RemoveTarget; re
 }
 
 /** The single document `status --json` prints on stdout. */
-export function statusDocument(input: { engine: string; results: readonly StatusContainerResult[]; durationMs: number; exitCode: number; interrupted: boolean }) {
+export function statusDocument(input: { engines: readonly string[]; results: readonly (StatusContainerResult & { engine: string })[]; durationMs: number; exitCode: number; interrupted: boolean }) {
   return {
     schemaVersion: SCHEMA_VERSION,
     command: 'status' as const,
     trustpatchVersion: VERSION,
+    engines: [...input.engines],
     containers: input.results.map((r) => ({
       id: r.id,
       name: r.name,
       image: r.image,
-      engine: input.engine,
+      engine: r.engine,
       family: r.family,
       status: r.status,
       certificates: r.certificates,

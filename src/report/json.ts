@@ -33,18 +33,19 @@ export interface JsonContainer {
 }
 
 /** The single document `add --json` prints on stdout. */
-export function addDocument(input: { engine: string; installed: readonly CertificateToInstall[]; warnings: readonly string[]; results: readonly ContainerResult[]; durationMs: number; exitCode: number; interrupted: boolean }) {
+export function addDocument(input: { engines: readonly string[]; installed: readonly CertificateToInstall[]; warnings: readonly string[]; results: readonly (ContainerResult & { engine: string })[]; durationMs: number; exitCode: number; interrupted: boolean }) {
   return {
     schemaVersion: SCHEMA_VERSION,
     command: 'add' as const,
     trustpatchVersion: VERSION,
+    engines: [...input.engines],
     certificates: input.installed.map(({ certificate, name }) => certificateJson(certificate, name)),
     warnings: [...input.warnings],
     containers: input.results.map((r): JsonContainer => ({
       id: r.id,
       name: r.name,
       image: r.image,
-      engine: input.engine,
+      engine: r.engine,
       family: r.family,
       method: r.method,
       status: r.status,
@@ -63,12 +64,13 @@ export function addDocument(input: { engine: string; installed: readonly Certifi
 }
 
 /** The single document `check --json` prints on stdout. */
-export function checkDocument(input: { engine: string; results: readonly CheckContainerResult[]; durationMs: number; exitCode: number; interrupted: boolean }) {
+export function checkDocument(input: { engines: readonly string[]; results: readonly (CheckContainerResult & { engine: string })[]; durationMs: number; exitCode: number; interrupted: boolean }) {
   return {
     schemaVersion: SCHEMA_VERSION,
     command: 'check' as const,
     trustpatchVersion: VERSION,
-    containers: input.results.map((r) => ({ id: r.id, name: r.name, image: r.image, engine: input.engine, status: r.status, check: summarizeChecks(r.checks), error: r.reason ?? null, durationMs: r.durationMs })),
+    engines: [...input.engines],
+    containers: input.results.map((r) => ({ id: r.id, name: r.name, image: r.image, engine: r.engine, status: r.status, check: summarizeChecks(r.checks), error: r.reason ?? null, durationMs: r.durationMs })),
     summary: { ...countStatuses(input.results, CHECK_STATUSES), durationMs: input.durationMs, exitCode: input.exitCode, interrupted: input.interrupted },
   };
 }

@@ -1,4 +1,10 @@
 import type { ContainerClient } from '../docker/container-client.js';
+import { firstPresent } from '../distro/probe.js';
+
+/** The shell the /proc scan runs with, found through the archive API. */
+export function findShell(client: ContainerClient, id: string): Promise<string | undefined> {
+  return firstPresent(client, id, ['/bin/sh', '/usr/bin/sh'], (path) => path);
+}
 
 /** Environment variables that decide where a runtime looks for CAs. */
 export const TRUST_ENV = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS', 'NODE_USE_SYSTEM_CA', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'JAVA_TOOL_OPTIONS', 'REQUESTS_CA_BUNDLE'];

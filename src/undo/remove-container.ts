@@ -43,7 +43,7 @@ async function removeSteps(context: RemoveContext, info: ContainerInfo, draft: D
   const step = (name: string) => context.onProgress?.({ container: info.name, step: name });
   if (!info.running) return { status: 'skipped', reason: `container is ${info.paused ? 'paused' : info.restarting ? 'restarting' : info.state}` };
   step('detecting');
-  const survey = await surveyContainer(client, info.id);
+  const survey = await surveyContainer(client, info, { checks: false });
   draft.family = survey.detection.family.id;
   changes.bundles = survey.bundles;
   const record = await readManifest(client, info.id);

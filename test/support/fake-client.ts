@@ -30,7 +30,7 @@ export class FakeContainer {
   handler: ExecHandler = () => undefined;
 
   constructor(id: string, name: string, overrides: Partial<ContainerInfo> = {}) {
-    this.info = { id, name, image: 'fake:1', state: 'running', labels: {}, running: true, paused: false, restarting: false, user: '', readOnlyRootfs: false, env: [], platform: 'linux', ...overrides };
+    this.info = { id, name, image: 'fake:1', state: 'running', labels: {}, running: true, paused: false, restarting: false, user: '', readOnlyRootfs: false, env: [], platform: 'linux', imageId: `sha256:image-of-${id}`, ...overrides };
   }
 
   write(path: string, content: string | Buffer): this {
@@ -45,9 +45,10 @@ export class FakeContainer {
 
 /** A ContainerClient over FakeContainers, for unit tests that need no engine. */
 export class FakeClient implements ContainerClient {
-  readonly endpoint = 'fake://';
   readonly containers = new Map<string, FakeContainer>();
   reachable = true;
+
+  constructor(readonly endpoint = 'fake://') {}
 
   add(container: FakeContainer): FakeContainer {
     this.containers.set(container.info.id, container);
