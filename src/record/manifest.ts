@@ -15,6 +15,8 @@ export interface AppendRecord {
   path: string;
   /** Exactly what was appended: a newline if the file lacked one, a marker line (certifi), the PEM. */
   text: string;
+  /** True when trustpatch created the file (there was no bundle at all): removal deletes it. */
+  created?: boolean;
 }
 
 export interface CertifiRecord extends AppendRecord {

@@ -1,4 +1,5 @@
 import type { ContainerClient } from '../docker/container-client.js';
+import type { BundleSnapshot } from '../patch/bundles.js';
 import type { Changes } from '../patch/rollback.js';
 import type { SeedTexts } from '../patch/seed.js';
 import type { CertificateToInstall, PatchMethod } from '../patch/types.js';
@@ -14,6 +15,10 @@ export interface PatchRecordInput {
   /** Anchor path per fingerprint, for the anchors that were written. */
   anchors: ReadonlyMap<string, string>;
   seedTexts: SeedTexts;
+  /** Bundles created by the patch (there was none). */
+  created: readonly string[];
+  /** The system bundles as they were before the patch. */
+  before: readonly BundleSnapshot[];
   app: AppPatch | undefined;
   changes: Changes;
   installCommands: readonly (readonly string[])[];
@@ -26,7 +31,13 @@ export function patchEntries(input: PatchRecordInput): ManifestEntry[] {
   const system = [...input.installCommands, ...(input.changes.updateCommand ? [input.changes.updateCommand] : [])].map((argv) => [...argv]);
   return input.certificates.flatMap(({ certificate, name }): ManifestEntry[] => {
     const fp = certificate.fingerprint;
-    const bundles = [...input.seedTexts].flatMap(([path, texts]) => (texts.has(fp) ? [{ path, text: texts.get(fp)! }] : []));
+    // Every bundle that lacked it and now holds it: with the bytes the seed appended, or (the
+    // update command wrote it from the anchor) the PEM, which a removal without that command cuts.
+    const lacked = input.method === null ? [] : [...new Set(input.before.filter((b) => b.content !== undefined && !b.fingerprints.includes(fp)).map((b) => b.realPath))];
+    const bundles = [...new Set([...input.seedTexts.keys(), ...lacked])].flatMap((path) => {
+      const text = input.seedTexts.get(path)?.get(fp) ?? (lacked.includes(path) ? certificate.pem : undefined);
+      return text === undefined ? [] : [{ path, text, ...(input.created.includes(path) ? { created: true } : {}) }];
+    });
     const certifi = input.app?.certifi.get(fp) ?? [];
     const java = input.app?.java.get(fp) ?? [];
     const anchor = input.anchors.get(fp) ?? null;

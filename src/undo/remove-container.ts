@@ -63,7 +63,7 @@ async function removeSteps(context: RemoveContext, info: ContainerInfo, draft: D
     await removeCertifi(client, info.id, entry, changes, done, draft.left);
     await removeJava(client, info.id, entry, changes, done, draft.left);
     // An update command rebuilds the bundles from the anchors that are left; without one, cut the text.
-    if (entry.method !== 'update-command' || update === undefined) await stripBundles(client, info.id, entry, done, draft.left);
+    if (entry.method !== 'update-command' || update === undefined) await stripBundles(client, info.id, entry, survey.tools.rm, changes, done, draft.left);
   }
   if (update !== undefined) {
     step('updating trust store');
@@ -95,6 +95,7 @@ async function verifyRemoval(client: ContainerClient, id: string, changes: Remov
   for (const [index, bundle] of changes.bundles.entries()) {
     const now = after[index]!;
     if (bundle.content === undefined || draft.counts.some((c) => c.path === bundle.realPath)) continue;
+    if (now.content === undefined && changes.deletedBundles.includes(bundle.realPath)) continue;
     if (now.content === undefined) throw new Error(`${bundle.path} is missing after the removal`);
     const lost = bundle.fingerprints.filter((fp) => !removed.has(fp) && !now.fingerprints.includes(fp));
     if (lost.length > 0) throw new Error(`${bundle.path} lost ${lost.length} other certificate(s) in the removal (${bundle.fingerprints.length} before, ${now.fingerprints.length} after)`);

@@ -64,7 +64,7 @@ export async function removeJava(client: ContainerClient, id: string, entry: Man
 }
 
 /** Cuts the seeded text out of each bundle (archive-only patches: no update command rebuilds them). */
-export async function stripBundles(client: ContainerClient, id: string, entry: ManifestEntry, done: RemovedCertificate, left: string[]): Promise<void> {
+export async function stripBundles(client: ContainerClient, id: string, entry: ManifestEntry, rm: string | undefined, changes: RemoveChanges, done: RemovedCertificate, left: string[]): Promise<void> {
   for (const record of entry.bundles) {
     const file = await readContainerFile(client, id, record.path);
     const stripped = file === undefined ? undefined : stripAppended(file.content.toString('latin1'), record.text);
@@ -72,7 +72,12 @@ export async function stripBundles(client: ContainerClient, id: string, entry: M
       left.push(`${record.path} no longer holds the text trustpatch appended: nothing to cut`);
       continue;
     }
-    await client.putFiles(id, [{ path: file.realPath, content: Buffer.from(stripped, 'latin1'), mode: 0o644 }]);
+    // A bundle trustpatch created (there was none) goes again once it holds nothing else.
+    if (record.created === true && stripped.trim() === '' && rm !== undefined) {
+      const run = await client.exec(id, [rm, '-f', '--', file.realPath]);
+      if (run.exitCode !== 0) throw new Error(`could not remove ${file.realPath}: ${tail(run.stderr || run.stdout, 1)}`);
+      changes.deletedBundles.push(file.realPath);
+    } else await client.putFiles(id, [{ path: file.realPath, content: Buffer.from(stripped, 'latin1'), mode: 0o644 }]);
     done.bundles.push(record.path);
   }
 }

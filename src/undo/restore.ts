@@ -14,10 +14,12 @@ export interface RemoveChanges {
   updateCommand: readonly string[] | undefined;
   /** certifi files and keystores as they were. */
   saved: SavedFile[];
+  /** Bundles trustpatch had created and deleted again (real paths). */
+  deletedBundles: string[];
 }
 
 export function noRemoveChanges(): RemoveChanges {
-  return { bundles: [], anchors: [], updateCommand: undefined, saved: [] };
+  return { bundles: [], anchors: [], updateCommand: undefined, saved: [], deletedBundles: [] };
 }
 
 /**

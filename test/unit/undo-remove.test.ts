@@ -7,6 +7,8 @@ import { statusOf } from '../../src/record/status-container.js';
 import { removeFromContainer } from '../../src/undo/remove-container.js';
 import { FakeClient, type FakeContainer } from '../support/fake-client.js';
 import { ANCHORS, BUNDLE, fakeDebian } from '../support/fake-debian.js';
+import { fakeDistro } from '../support/fake-distro.js';
+import { generic } from '../../src/distro/families.js';
 import { makeCa, removeCa, type TestCa } from '../support/pki.js';
 
 const VENV_CERTIFI = '/opt/venv/lib/python3.11/site-packages/certifi/cacert.pem';
@@ -34,7 +36,8 @@ describe('remove and status (fake engine)', () => {
     const { client, container, context, fp, anchor } = setup();
     const before = container.read(BUNDLE);
     assert.equal((await patchContainer(context, container.info)).status, 'patched');
-    assert.ok(container.read(MANIFEST_PATH)?.includes(fp));
+    const record = JSON.parse(container.read(MANIFEST_PATH)!) as { entries: { fingerprint: string; bundles: { path: string }[] }[] };
+    assert.deepEqual(record.entries.map((e) => [e.fingerprint, e.bundles.map((b) => b.path)]), [[fp, [BUNDLE]]], 'the record names the bundle the update put it in');
     const complete = await statusOf(client, container.info, ['system']);
     assert.equal(complete.status, 'complete', JSON.stringify(complete));
 
@@ -93,6 +96,19 @@ describe('remove and status (fake engine)', () => {
     const removed = await removeFromContainer({ client, target: { kind: 'fingerprint', label: fp, prefix: fp } }, container.info);
     assert.deepEqual(removed.removed[0]!.certifi, [VENV_CERTIFI]);
     assert.equal(container.read(VENV_CERTIFI), distro.pem);
+  });
+
+  it('a bundle trustpatch created (BusyBox, none at all) is deleted again by remove', async () => {
+    const client = new FakeClient();
+    const container = client.add(fakeDistro('bb', generic, { bundle: false }));
+    const { certificates } = parseCertificates(Buffer.from(corp.pem), 'corp.pem');
+    const context: PatchContext = { client, certificates: certificates.map((certificate) => ({ certificate, name: 'corp' })), options: { checkUrls: [], install: 'auto', timeoutMs: 1000 } };
+    const added = await patchContainer(context, container.info);
+    assert.equal(added.status, 'patched', JSON.stringify(added));
+    assert.equal(container.read(BUNDLE), corp.pem, 'created, holding only the CA');
+    const removed = await removeFromContainer({ client, target: { kind: 'name', label: 'corp', name: 'corp' } }, container.info);
+    assert.equal(removed.status, 'removed', JSON.stringify(removed));
+    assert.equal(container.read(BUNDLE), undefined, 'the bundle it created is gone again');
   });
 });
 
