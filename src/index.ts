@@ -14,3 +14,8 @@ export { runRegistryAdd, registryAddExitCode, type RegistryAddOptions, type Regi
 export { runRegistryLint, registryLintExitCode } from './commands/registry-lint.js';
 export { runClientCert, type ClientCertOptions, type ClientCertReport } from './commands/registry-client-cert.js';
 export type { Finding, FindingKind } from './registry/findings.js';
+export { runRemove, removeExitCode, type RemoveOptions, type RemoveReport } from './commands/remove.js';
+export { runStatus, statusExitCode, type StatusOptions, type StatusContainerResult } from './commands/status.js';
+export { runDockerfile, type DockerfileOptions, type DockerfileReport } from './commands/dockerfile.js';
+export type { RemoveResult } from './undo/types.js';
+export { MANIFEST_PATH, type Manifest, type ManifestEntry } from './record/manifest.js';

@@ -9,12 +9,16 @@ import { engineChoice, runSettings, selectorFrom, type RunArgs, type SelectorArg
 import { startProgress } from './progress.js';
 import { addTable, certificateLine, planLines, progressSummary, summaryLine, warningLines } from './render.js';
 import { painter, statusColor } from './style.js';
+import { parseStores } from '../stores/types.js';
+import { aftercareLines } from './render-undo.js';
 
 export interface AddArgs extends SelectorArgs, RunArgs, IntakeArgs {
   certificate: string;
   name?: string;
   install: InstallMode;
   dryRun: boolean;
+  stores: string[];
+  restart: boolean;
 }
 
 /** The terminal side of `add`: progress while it runs, then a table and a summary, or one JSON document. */
@@ -37,6 +41,8 @@ export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promi
       concurrency: settings.concurrency,
       proxy: args.proxy,
       dryRun: args.dryRun,
+      stores: args.stores.length > 0 ? parseStores(args.stores) : undefined,
+      restart: args.restart,
       ...engineChoice(args, io.env),
       signal,
       onSelected: (count, engines) => {
@@ -61,6 +67,7 @@ export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promi
     writeLine(io.stdout, addTable(report.results, (status, text) => paint(statusColor(status), text), { engine: report.engines.length > 1 }));
     for (const line of warningLines(report.results)) writeLine(io.stdout, line);
     for (const line of planLines(report.results)) writeLine(io.stdout, line);
+    for (const line of aftercareLines(report.results, args.certificate)) writeLine(io.stdout, line);
     if (report.interrupted) writeLine(io.stdout, 'interrupted: containers not started are listed as skipped');
     writeLine(io.stdout, summaryLine(countStatuses(report.results, ADD_STATUSES), elapsed, args.dryRun ? ['planned', 'already-trusted', 'skipped', 'failed'] : ['patched', 'already-trusted', 'skipped', 'failed']));
     return exitCode;

@@ -10,6 +10,7 @@ import { selectOnEngines, type EngineTarget } from '../select/select-containers.
 import type { Selector } from '../select/selector.js';
 import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
 import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
+import type { StoreKind } from '../stores/types.js';
 
 export interface AddOptions extends EngineOptions {
   certificate: string;
@@ -27,6 +28,10 @@ export interface AddOptions extends EngineOptions {
   proxy?: string;
   /** Detect and plan per container; change nothing. */
   dryRun?: boolean;
+  /** `--stores`; default: system plus every application store found. */
+  stores?: readonly StoreKind[];
+  /** `--restart`: restart each patched container afterwards. */
+  restart?: boolean;
   /** Aborting it starts no new container; those in flight finish or roll back. */
   signal?: AbortSignal;
   /** Called once the selection is known, with the number of containers. */
@@ -59,7 +64,7 @@ export async function runAdd(options: AddOptions): Promise<AddReport> {
   const targets = await selectOnEngines(clients, options.selector);
   options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
-  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun };
+  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun, stores: options.stores, restart: options.restart };
   const detections = new Map<string, Promise<Detection>>();
   const results = await runFleet<OnEngine<ContainerResult>, EngineTarget>(
     targets,

@@ -69,6 +69,14 @@ export interface FileToWrite {
 
 export type ListFilters = Record<string, string[]>;
 
+/** One process as the engine lists it (`docker top`): host pid, user and command line. */
+export interface ProcessRow {
+  /** The pid on the engine's host, not inside the container's pid namespace. */
+  hostPid: string;
+  user: string;
+  command: string;
+}
+
 export interface ContainerClient {
   /** A short description of the engine, e.g. `unix:///var/run/docker.sock`. */
   readonly endpoint: string;
@@ -83,6 +91,10 @@ export interface ContainerClient {
   getArchive(id: string, path: string): Promise<ArchiveEntry[] | undefined>;
   /** Writes files as root:root, creating missing parent directories (0755). */
   putFiles(id: string, files: readonly FileToWrite[]): Promise<void>;
+  /** The container's processes as the engine sees them; needs nothing inside the container. */
+  top(id: string): Promise<ProcessRow[]>;
+  /** Restarts the container (its filesystem, runtime changes included, is kept). */
+  restart(id: string, timeoutSeconds?: number): Promise<void>;
 }
 
 export class NotFoundError extends Error {

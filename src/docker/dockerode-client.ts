@@ -14,6 +14,7 @@ import {
   type FileToWrite,
   type ListFilters,
   type PathStat,
+  type ProcessRow,
 } from './container-client.js';
 import type { IncomingMessage } from 'node:http';
 import { parsePathStat } from './path-stat.js';
@@ -135,6 +136,17 @@ export class DockerodeClient implements ContainerClient {
   async putFiles(id: string, files: readonly FileToWrite[]): Promise<void> {
     const tar = await packFiles(files);
     await this.docker.getContainer(id).putArchive(tar, { path: '/' });
+  }
+
+  async top(id: string): Promise<ProcessRow[]> {
+    const listing = (await this.docker.getContainer(id).top({ ps_args: '-eo pid,user,args' })) as { Titles?: string[]; Processes?: string[][] };
+    const titles = listing.Titles ?? [];
+    const column = (name: string) => titles.indexOf(name);
+    return (listing.Processes ?? []).map((row) => ({ hostPid: row[column('PID')] ?? '', user: row[column('USER')] ?? '', command: row[column('COMMAND')] ?? row[row.length - 1] ?? '' }));
+  }
+
+  async restart(id: string, timeoutSeconds = 10): Promise<void> {
+    await this.docker.getContainer(id).restart({ t: timeoutSeconds });
   }
 }
 

@@ -11,7 +11,17 @@ import { noChanges, rollBack, type Changes } from './rollback.js';
 import { seedBundles } from './seed.js';
 import { surveyContainer } from './survey.js';
 import type { CertificateToInstall, ContainerResult, PatchMethod, PatchOptions, PlanSummary, ProgressListener } from './types.js';
+import type { StoreOutcome } from '../stores/types.js';
 import { runUpdatePath } from './update-path.js';
+import { readManifest } from '../record/store.js';
+import { patchEntries, recordPatch } from '../record/record-patch.js';
+import { appStoresHold, checkCertifiStores, confirmLinkedJava, patchAppStores, surveyAppStores } from '../stores/app-stores.js';
+import { STORE_KINDS } from '../stores/types.js';
+import type { SeedTexts } from './seed.js';
+import { systemPaths, withAppPlan } from './app-plan.js';
+import { aftercare } from './aftercare.js';
+import { findShell } from '../runtimes/scan.js';
+import type { RestartNote } from '../runtimes/restart-needed.js';
 
 export interface PatchContext {
   client: ContainerClient;
@@ -27,6 +37,9 @@ interface Draft {
   method: PatchMethod | null;
   check: { before: CheckResult[]; after: CheckResult[] };
   warnings: string[];
+  stores?: StoreOutcome[];
+  restartNeeded?: RestartNote[];
+  restarted?: boolean;
 }
 
 type Outcome = { status: 'patched' | 'already-trusted' } | { status: 'skipped'; reason: string } | { status: 'planned'; plan: PlanSummary };
@@ -49,6 +62,7 @@ export async function patchContainer(context: PatchContext, info: ContainerInfo)
 
 async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Draft, changes: Changes): Promise<Outcome> {
   const { client, certificates, options } = context;
+  const started = new Date();
   const step = (name: string) => context.onProgress?.({ container: info.name, step: name });
   if (!info.running) return { status: 'skipped', reason: `container is ${info.paused ? 'paused' : info.restarting ? 'restarting' : info.state}` };
   if (info.platform !== '' && !/^linux\b/i.test(info.platform)) return { status: 'skipped', reason: `container platform is ${info.platform}: only Linux trust stores can be patched` };
@@ -58,8 +72,13 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   Object.assign(changes, { bundles: survey.bundles, rm: survey.tools.rm });
   const plan = makePlan(survey, certificates, options.install);
   const fingerprints = certificates.map((c) => c.certificate.fingerprint);
-  const trusted = allPresent(survey.bundles, fingerprints) && (await anchorsPresent(client, info.id, plan));
-  if (options.dryRun) return trusted ? { status: 'already-trusted' } : { status: 'planned', plan: planSummary(plan) };
+  const kinds = options.stores ?? STORE_KINDS;
+  const apps = await surveyAppStores(client, info.id, kinds, systemPaths(survey));
+  // A search that could not run is worth a warning only when the stores were asked for by name.
+  if (options.stores !== undefined) draft.warnings.push(...apps.notes);
+  const systemTrusted = !kinds.includes('system') || (allPresent(survey.bundles, fingerprints) && (await anchorsPresent(client, info.id, plan)));
+  const trusted = systemTrusted && appStoresHold(apps, fingerprints);
+  if (options.dryRun) return trusted ? { status: 'already-trusted' } : { status: 'planned', plan: withAppPlan(systemTrusted ? undefined : planSummary(plan), plan.family.id, apps, certificates) };
   step('checking before');
   draft.check.before = await checkAll(context, info, survey.tools.clients);
   if (trusted) {
@@ -68,20 +87,30 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   }
   // The engine refuses archive writes to a read-only rootfs; say why before trying (FIELD-NOTES.md).
   if (info.readOnlyRootfs) throw new Error('read-only root filesystem: recreate the container from an image that trusts the CA');
-  const seed = async () => {
-    step('seeding bundle');
-    changes.seeded = await seedBundles(client, info.id, plan.seeds, survey.bundles, certificates);
-  };
-  if (plan.seedFirst) await seed();
-  let method = plan.method;
-  if (method === 'update-command') method = await runUpdatePath(context, info, plan, survey, changes, draft.warnings);
-  else if (plan.installNote !== undefined) draft.warnings.push(`${plan.installNote}: patched the bundle through the archive API`);
-  // The update command turned out unusable (e.g. exec format error): the seed is the patch now.
-  if (method === 'archive-only' && !plan.seedFirst) await seed();
-  step('verifying bundles');
-  const problem = verifyBundles(survey.bundles, await snapshotBundles(client, info.id, survey.bundles.map((b) => b.path)), fingerprints);
-  if (problem) throw new Error(problem);
+  const seedTexts: SeedTexts = new Map();
+  let method: PatchMethod | null = null;
+  if (!systemTrusted) {
+    const seed = async () => {
+      step('seeding bundle');
+      changes.seeded = await seedBundles(client, info.id, plan.seeds, survey.bundles, certificates, seedTexts);
+    };
+    if (plan.seedFirst) await seed();
+    method = plan.method;
+    if (method === 'update-command') method = await runUpdatePath(context, info, plan, survey, changes, draft.warnings);
+    else if (plan.installNote !== undefined) draft.warnings.push(`${plan.installNote}: patched the bundle through the archive API`);
+    // The update command turned out unusable (e.g. exec format error): the seed is the patch now.
+    if (method === 'archive-only' && !plan.seedFirst) await seed();
+    step('verifying bundles');
+    const problem = verifyBundles(survey.bundles, await snapshotBundles(client, info.id, survey.bundles.map((b) => b.path)), fingerprints);
+    if (problem) throw new Error(problem);
+  }
+  step('application stores');
+  const app = await patchAppStores(client, info.id, apps, certificates, changes.appFiles);
+  if (changes.updateCommand !== undefined) await confirmLinkedJava(client, info.id, apps, app.outcomes, fingerprints);
+  draft.stores = app.outcomes;
   step('checking after');
+  const appProblem = await checkCertifiStores(client, info.id, apps, options.checkUrls, { proxy: options.proxy, user: info.user === '' ? '0' : info.user });
+  if (appProblem) throw new Error(`the check with a Python's certifi store still fails after the patch (${appProblem})`);
   const clients = plan.install !== undefined ? await findTlsClients(client, info.id) : survey.tools.clients;
   const after = await checkAll(context, info, clients);
   draft.check.after = after.map((c) => (c.tool === null ? bundleVerified(c) : c));
@@ -99,6 +128,15 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   const created = plan.seeds.find((seed) => seed.create);
   if (method === 'archive-only' && created) draft.warnings.push(`there was no CA bundle: created ${created.realPath} holding only this CA`);
   draft.method = method;
+  step('recording');
+  const anchors = new Map(certificates.flatMap((c, i) => (changes.anchors.includes(plan.anchors[i]?.path ?? '') ? [[c.certificate.fingerprint, plan.anchors[i]!.path] as const] : [])));
+  const installCommands = changes.installed.length > 0 ? (plan.install?.commands ?? []) : [];
+  const entries = patchEntries({ certificates, family: plan.family.id, method, anchors, seedTexts, created: plan.seeds.filter((seed) => seed.create).map((seed) => seed.realPath), before: survey.bundles, app, changes, installCommands });
+  const record = await readManifest(client, info.id);
+  if (record.problem !== undefined) draft.warnings.push(`${record.problem}: replaced with a new record`);
+  await recordPatch(client, info.id, record.manifest, entries);
+  const caFile = certificates.length === 1 && plan.anchors[0] !== undefined && changes.anchors.includes(plan.anchors[0].path) ? plan.anchors[0].path : (survey.bundles.find((b) => b.content !== undefined)?.realPath ?? plan.family.bundles[0]!);
+  await aftercare(client, info, { shell: await findShell(client, info.id), caFile, restart: options.restart === true, since: started, anchor: certificates.length === 1 && changes.updateCommand !== undefined ? plan.anchors[0]?.path : undefined }, draft);
   return { status: 'patched' };
 }
 

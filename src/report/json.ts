@@ -2,6 +2,8 @@ import type { Certificate } from '../cert/certificate.js';
 import type { CheckContainerResult } from '../commands/check.js';
 import type { CertificateToInstall, ContainerResult, PlanSummary } from '../patch/types.js';
 import { VERSION } from '../version.js';
+import type { RestartNote } from '../runtimes/restart-needed.js';
+import type { StoreOutcome } from '../stores/types.js';
 import { summarizeChecks, type CheckSummary } from './check-summary.js';
 import { ADD_STATUSES, CHECK_STATUSES, countStatuses } from './counts.js';
 
@@ -22,6 +24,11 @@ export interface JsonContainer {
   warnings: string[];
   /** A dry run's plan (family, files, commands, check); null otherwise. */
   plan: PlanSummary | null;
+  /** Application stores (certifi, Java) and what was done to each. */
+  stores: StoreOutcome[];
+  /** Running processes that do not see the CA until restarted. */
+  restartNeeded: RestartNote[];
+  restarted: boolean;
   durationMs: number;
 }
 
@@ -47,6 +54,9 @@ export function addDocument(input: { engines: readonly string[]; installed: read
       rollback: 'rollback' in r ? r.rollback : null,
       warnings: r.warnings,
       plan: r.status === 'planned' ? r.plan : null,
+      stores: r.stores ?? [],
+      restartNeeded: r.restartNeeded ?? [],
+      restarted: r.restarted === true,
       durationMs: r.durationMs,
     })),
     summary: { ...countStatuses(input.results, ADD_STATUSES), durationMs: input.durationMs, exitCode: input.exitCode, interrupted: input.interrupted },

@@ -9,6 +9,7 @@ import {
   type ExecResult,
   type FileToWrite,
   type PathStat,
+  type ProcessRow,
 } from '../../src/docker/container-client.js';
 
 export type ExecHandler = (argv: readonly string[], container: FakeContainer, options: ExecOptions) => Partial<ExecResult> | undefined;
@@ -23,6 +24,9 @@ export class FakeContainer {
   readonly writes: string[] = [];
   info: ContainerInfo;
   readOnly = false;
+  /** What `docker top` lists. */
+  processes: ProcessRow[] = [];
+  restarts = 0;
   handler: ExecHandler = () => undefined;
 
   constructor(id: string, name: string, overrides: Partial<ContainerInfo> = {}) {
@@ -70,7 +74,11 @@ export class FakeClient implements ContainerClient {
     if (handled) return { argv, exitCode: 0, stdout: '', stderr: '', timedOut: false, ...handled };
     // rm works like the real one when the container has it (the archive API cannot delete).
     if (posix.basename(argv[0]!) === 'rm' && (container.files.has(argv[0]!) || argv[0] === 'rm')) {
-      for (const path of argv.slice(argv.indexOf('--') + 1)) container.files.delete(path);
+      for (const path of argv.slice(argv.indexOf('--') + 1)) {
+        container.files.delete(path);
+        container.links.delete(path);
+        if (argv.includes('-r')) for (const file of [...container.files.keys()]) if (file.startsWith(`${path}/`)) container.files.delete(file);
+      }
       return { argv, exitCode: 0, stdout: '', stderr: '', timedOut: false };
     }
     return { argv, exitCode: 127, stdout: '', stderr: `exec: "${argv[0]}": executable file not found in $PATH`, timedOut: false };
@@ -104,6 +112,14 @@ export class FakeClient implements ContainerClient {
       container.modes.set(file.path, file.mode ?? 0o644);
       container.writes.push(file.path);
     }
+  }
+
+  async top(id: string): Promise<ProcessRow[]> {
+    return this.get(id).processes;
+  }
+
+  async restart(id: string): Promise<void> {
+    this.get(id).restarts += 1;
   }
 
   private get(nameOrId: string): FakeContainer {
