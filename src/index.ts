@@ -4,7 +4,9 @@ export { loadCertificates, parseCertificates, type LoadedCertificates, type Load
 export { runInspect, type InspectOptions, type InspectReport, type InspectedCertificate } from './commands/inspect.js';
 export { runFetchCa, type FetchCaOptions, type FetchCaReport } from './commands/fetch-ca.js';
 export { certificateFromDer, type Certificate } from './cert/certificate.js';
-export { connect, type ConnectOptions } from './docker/connect.js';
+export { connect, connectEngines } from './docker/connect.js';
+export { resolveEngines, type EngineChoice } from './docker/resolve-engines.js';
+export type { EngineAddress } from './docker/engine-address.js';
 export type { ContainerClient, ContainerInfo, ExecResult } from './docker/container-client.js';
 export type { ContainerResult, ContainerStatus, PatchOptions } from './patch/types.js';
 export { UserError, EngineError, UsageError } from './errors.js';
@@ -12,3 +14,8 @@ export { runRegistryAdd, registryAddExitCode, type RegistryAddOptions, type Regi
 export { runRegistryLint, registryLintExitCode } from './commands/registry-lint.js';
 export { runClientCert, type ClientCertOptions, type ClientCertReport } from './commands/registry-client-cert.js';
 export type { Finding, FindingKind } from './registry/findings.js';
+export { runRemove, removeExitCode, type RemoveOptions, type RemoveReport } from './commands/remove.js';
+export { runStatus, statusExitCode, type StatusOptions, type StatusContainerResult } from './commands/status.js';
+export { runDockerfile, type DockerfileOptions, type DockerfileReport } from './commands/dockerfile.js';
+export type { RemoveResult } from './undo/types.js';
+export { MANIFEST_PATH, type Manifest, type ManifestEntry } from './record/manifest.js';

@@ -14,15 +14,29 @@ export interface TlsClient {
 /** Where programs live; probed through the archive API, not by running them. */
 export const PROGRAM_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/usr/local/sbin', '/usr/sbin', '/sbin'];
 
-/** The first existing path of a program in PROGRAM_DIRS, or undefined. */
+/**
+ * The first existing path of a program in PROGRAM_DIRS, or undefined. One stat at a time,
+ * stopping at the first hit: a fleet's probes would otherwise flood the engine with requests.
+ */
 export async function findProgram(client: ContainerClient, id: string, name: string): Promise<string | undefined> {
-  const found = await Promise.all(PROGRAM_DIRS.map((dir) => pathExists(client, id, `${dir}/${name}`)));
-  const index = found.indexOf(true);
-  return index === -1 ? undefined : `${PROGRAM_DIRS[index]}/${name}`;
+  for (const dir of PROGRAM_DIRS) {
+    if (await pathExists(client, id, `${dir}/${name}`)) return `${dir}/${name}`;
+  }
+  return undefined;
 }
 
-/** The TLS clients present in the container, in order of preference. */
-export async function findTlsClients(client: ContainerClient, id: string): Promise<TlsClient[]> {
-  const paths = await Promise.all(TLS_TOOLS.map((tool) => findProgram(client, id, tool)));
-  return TLS_TOOLS.flatMap((tool, index) => (paths[index] === undefined ? [] : [{ tool, path: paths[index]! }]));
+/**
+ * The TLS clients present in the container, in order of preference; with `first`, only the
+ * most preferred one (the check probes the others only if that one proves nothing).
+ */
+export async function findTlsClients(client: ContainerClient, id: string, options: { first?: boolean; skip?: readonly TlsTool[] } = {}): Promise<TlsClient[]> {
+  const found: TlsClient[] = [];
+  for (const tool of TLS_TOOLS) {
+    if (options.skip?.includes(tool)) continue;
+    const path = await findProgram(client, id, tool);
+    if (path === undefined) continue;
+    found.push({ tool, path });
+    if (options.first) break;
+  }
+  return found;
 }

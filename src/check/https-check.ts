@@ -1,6 +1,6 @@
 import type { ContainerClient } from '../docker/container-client.js';
 import { findTlsClients, type TlsClient } from './clients.js';
-import { clientRun, verdictOf } from './tls-clients.js';
+import { clientRun, verdictOf, type FailureCause } from './tls-clients.js';
 
 /** The outcome of one HTTPS check run inside a container. */
 export interface CheckResult {
@@ -16,6 +16,8 @@ export interface CheckResult {
   verifiedBy: 'tls' | 'bundle' | null;
   /** `ok`, `curl 60: SSL certificate problem: ...`, `no TLS client in the container`. */
   detail: string;
+  /** Set when a client ran and did not pass: it rejected the certificate, or never reached the server. */
+  failure?: FailureCause;
 }
 
 export interface CheckOptions {
@@ -34,15 +36,23 @@ export interface CheckOptions {
  */
 export async function runCheck(client: ContainerClient, id: string, url: string, options: CheckOptions = {}): Promise<CheckResult> {
   const seconds = Math.max(1, Math.round((options.timeoutMs ?? 15_000) / 1000));
-  const clients = options.clients ?? (await findTlsClients(client, id));
   const notes: string[] = [];
-  for (const candidate of clients) {
-    const run = clientRun(candidate, new URL(url), seconds, options.proxy);
-    const result = await client.exec(id, run.argv, { user: options.user, env: run.env, stdin: run.stdin, timeoutMs: (seconds + 5) * 1000 });
-    const verdict = verdictOf(candidate, result);
-    if (verdict.kind === 'pass') return { url, ok: true, tool: candidate.tool, verifiedBy: 'tls', detail: 'ok' };
-    if (verdict.kind === 'fail') return { url, ok: false, tool: candidate.tool, verifiedBy: null, detail: verdict.detail };
-    notes.push(verdict.detail);
+  const tried: TlsClient['tool'][] = [];
+  let candidates: readonly TlsClient[] = options.clients ?? (await findTlsClients(client, id));
+  // The given clients may be only the most preferred one: when none of them proves anything,
+  // look for the others before giving up.
+  for (let round = 0; round < 2; round += 1) {
+    for (const candidate of candidates) {
+      tried.push(candidate.tool);
+      const run = clientRun(candidate, new URL(url), seconds, options.proxy);
+      const result = await client.exec(id, run.argv, { user: options.user, env: run.env, stdin: run.stdin, timeoutMs: (seconds + 5) * 1000 });
+      const verdict = verdictOf(candidate, result);
+      if (verdict.kind === 'pass') return { url, ok: true, tool: candidate.tool, verifiedBy: 'tls', detail: 'ok' };
+      if (verdict.kind === 'fail') return { url, ok: false, tool: candidate.tool, verifiedBy: null, detail: verdict.detail, failure: verdict.cause };
+      notes.push(verdict.detail);
+    }
+    if (options.clients === undefined) break;
+    candidates = await findTlsClients(client, id, { skip: tried });
   }
   const why = notes.length > 0 ? `; ${notes.join('; ')}` : '';
   return { url, ok: false, tool: null, verifiedBy: null, detail: `no TLS client that validates certificates in the container (tried curl, wget, openssl, python3${why})` };
@@ -59,5 +69,6 @@ export function checkSummary(result: CheckResult | undefined): string {
   if (result.ok) return 'ok';
   if (result.verifiedBy === 'bundle') return 'bundle verified';
   if (result.tool === null) return 'unavailable';
+  if (result.failure === 'unreachable') return `unreachable (${result.detail.split(':')[0]})`;
   return `failed (${result.detail.split(':')[0]})`;
 }

@@ -10,8 +10,26 @@ export interface ClientRun {
   stdin?: string;
 }
 
-/** `pass`: TLS verified; `fail`: the client really checked and it failed; `unusable`: proves nothing. */
-export type Verdict = { kind: 'pass' } | { kind: 'fail'; detail: string } | { kind: 'unusable'; detail: string };
+/**
+ * `pass`: TLS verified; `fail`: the client ran and did not get through, either because it
+ * rejected the certificate (`untrusted`) or because it never reached a TLS handshake with the
+ * server (`unreachable`: refused, unresolvable, timed out); `unusable`: proves nothing.
+ */
+export type Verdict = { kind: 'pass' } | { kind: 'fail'; detail: string; cause: FailureCause } | { kind: 'unusable'; detail: string };
+
+export type FailureCause = 'untrusted' | 'unreachable';
+
+// curl's exit codes for "no TLS conversation happened" (curl(1), EXIT CODES): could not resolve
+// proxy/host, could not connect, timeout, empty reply, send/receive failure.
+const CURL_UNREACHABLE = new Set([5, 6, 7, 28, 52, 55, 56]);
+const UNREACHABLE_TEXT = /connection refused|could not resolve|bad address|name or service not known|network is unreachable|no route to host|timed out|timeout|connect:errno|unable to resolve|temporary failure in name resolution|URLError: <urlopen error \[Errno (111|113|-2|-3)\]/i;
+
+/** Why a client that ran did not pass: a certificate it rejected, or a server it never reached. */
+export function failureCause(tool: string, exitCode: number, output: string): FailureCause {
+  if (tool === 'curl') return CURL_UNREACHABLE.has(exitCode) ? 'unreachable' : 'untrusted';
+  if (/certificate|verif|self.signed|issuer|CERTIFICATE_VERIFY_FAILED/i.test(output)) return 'untrusted';
+  return UNREACHABLE_TEXT.test(output) ? 'unreachable' : 'untrusted';
+}
 
 // urllib verifies the chain and the host name with the default context; an HTTP error status
 // still means the TLS handshake was verified.
@@ -53,7 +71,7 @@ export function clientRun(client: TlsClient, url: URL, seconds: number, proxy?: 
 export function verdictOf(client: TlsClient, result: ExecResult): Verdict {
   const output = `${result.stderr}\n${result.stdout}`;
   if (execProblem(result) !== undefined) return { kind: 'unusable', detail: `${client.tool} cannot run (${tail(output, 1)})` };
-  if (result.timedOut) return { kind: 'fail', detail: `${client.tool} timed out` };
+  if (result.timedOut) return { kind: 'fail', detail: `${client.tool} timed out`, cause: 'unreachable' };
   if (result.exitCode >= 128) return { kind: 'unusable', detail: `${client.tool} crashed (exit ${result.exitCode})` };
   if (client.tool === 'wget') {
     // BusyBox built without validation says so and succeeds anyway (FIELD-NOTES.md); GNU wget
@@ -64,9 +82,9 @@ export function verdictOf(client: TlsClient, result: ExecResult): Verdict {
   if (client.tool === 'openssl') {
     if (result.exitCode === 0 && /Verification: OK|Verify return code: 0 /.test(output)) return { kind: 'pass' };
     const reason = /verify error:num=\d+:([^\n]+)/.exec(output)?.[1] ?? tail(output, 1);
-    return { kind: 'fail', detail: `openssl ${result.exitCode}: ${reason}` };
+    return { kind: 'fail', detail: `openssl ${result.exitCode}: ${reason}`, cause: failureCause('openssl', result.exitCode, output) };
   }
   if (result.exitCode === 0) return { kind: 'pass' };
   const message = tail(output, 1).replace(/^curl: \(\d+\) /, '');
-  return { kind: 'fail', detail: `${client.tool} ${result.exitCode}: ${message}` };
+  return { kind: 'fail', detail: `${client.tool} ${result.exitCode}: ${message}`, cause: failureCause(client.tool, result.exitCode, output) };
 }

@@ -1,10 +1,9 @@
 import { runCheckCommand } from '../commands/check.js';
-import { connect } from '../docker/connect.js';
 import { UserError } from '../errors.js';
 import { CHECK_STATUSES, countStatuses } from '../report/counts.js';
 import { checkDocument } from '../report/json.js';
 import { writeLine, type Io } from './io.js';
-import { CHECK_URL_ENV, runSettings, selectorFrom, type RunArgs, type SelectorArgs } from './options.js';
+import { CHECK_URL_ENV, engineChoice, runSettings, selectorFrom, type RunArgs, type SelectorArgs } from './options.js';
 import { printable } from './printable.js';
 import { startProgress } from './progress.js';
 import { checkTable, summaryLine } from './render.js';
@@ -17,32 +16,33 @@ export async function checkCli(args: CheckArgs, io: Io, signal?: AbortSignal): P
   const started = Date.now();
   const settings = runSettings(args, io.env);
   if (settings.checkUrls.length === 0) throw new UserError(`check needs a URL: give --check-url https://… (or set ${CHECK_URL_ENV}).`);
-  const client = connect({ host: args.host });
   const progress = startProgress(io, 0, { quiet: true, verb: '' });
   let live = progress;
+  let several = false;
   try {
-    const { results, interrupted } = await runCheckCommand({
+    const { engines, results, interrupted } = await runCheckCommand({
       selector: selectorFrom(args),
       checkUrls: settings.checkUrls,
       proxy: args.proxy,
       timeoutMs: settings.timeoutMs,
       concurrency: settings.concurrency,
-      client,
+      ...engineChoice(args, io.env),
       signal,
-      onSelected: (count) => {
+      onSelected: (count, engines) => {
+        several = engines.length > 1;
         live = startProgress(io, count, { quiet: args.quiet, verb: 'checking' });
       },
-      onResult: (r) => live.finished(r.name, r.status + (r.reason ? `: ${printable(r.reason)}` : ''), r.status !== 'trusted'),
+      onResult: (r) => live.finished(several ? `${r.name} on ${r.engine}` : r.name, r.status + (r.reason ? `: ${printable(r.reason)}` : ''), r.status !== 'trusted'),
     });
     live.stop();
     const exitCode = interrupted ? 130 : results.every((r) => r.status === 'trusted' || r.status === 'skipped') ? 0 : 1;
     const elapsed = Date.now() - started;
     if (args.json) {
-      writeLine(io.stdout, JSON.stringify(checkDocument({ engine: client.endpoint, results, durationMs: elapsed, exitCode, interrupted }), null, 2));
+      writeLine(io.stdout, JSON.stringify(checkDocument({ engines, results, durationMs: elapsed, exitCode, interrupted }), null, 2));
       return exitCode;
     }
     const paint = painter(io);
-    writeLine(io.stdout, checkTable(results, (status, text) => paint(statusColor(status), text)));
+    writeLine(io.stdout, checkTable(results, (status, text) => paint(statusColor(status), text), { engine: engines.length > 1 }));
     writeLine(io.stdout, summaryLine(countStatuses(results, CHECK_STATUSES), elapsed, CHECK_STATUSES));
     return exitCode;
   } finally {

@@ -6,6 +6,8 @@ import { defaultIo, type Io } from './io.js';
 import { runOptions, selectorOptions } from './options.js';
 import { reportError } from './report-error.js';
 import { registryCommands } from './registry-commands.js';
+import { fleetOptions, storesOption } from './undo-options.js';
+import { DEFAULT_PASSWORD_ENV } from '../cert/password.js';
 
 /**
  * Declares the commands and their flags, and nothing else: each handler lazy-loads the module
@@ -33,11 +35,12 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
       'add <certificate> [containers..]',
       'install a CA certificate into running containers',
       (y) =>
-        intakeOptions(runOptions(selectorOptions(y)))
+        storesOption(intakeOptions(runOptions(selectorOptions(y))))
           .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input' })
           .option('name', { type: 'string', describe: 'file name for the certificate in the container [default: CN plus a short fingerprint]' })
           .option('install', { choices: ['auto', 'never', 'always'] as const, default: 'auto' as const, describe: 'install the trust store package: auto = only when the update command is missing' })
-          .option('dry-run', { type: 'boolean', default: false, describe: 'detect and print, per container, the family, files, commands and check it would use; change nothing' }),
+          .option('dry-run', { type: 'boolean', default: false, describe: 'detect and print, per container, the family, files, commands and check it would use; change nothing' })
+          .option('restart', { type: 'boolean', default: false, describe: 'restart each patched container, so running processes (Node.js, Go, Java) read the new trust; changes survive a restart, not a recreate' }),
       async (args) => {
         const { addCli } = await import('./add-cli.js');
         setExit(await addCli(args, io, signal));
@@ -50,6 +53,44 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
       async (args) => {
         const { checkCli } = await import('./check-cli.js');
         setExit(await checkCli(args, io, signal));
+      },
+    )
+    .command(
+      'remove <certificate> [containers..]',
+      'take out exactly what add put in (by certificate file, fingerprint or name)',
+      (y) =>
+        fleetOptions(selectorOptions(y))
+          .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file, SHA-256 fingerprint (or a unique prefix of 8+ hex digits), or the name add gave it' })
+          .option('password-file', { type: 'string', describe: 'file holding the PKCS#12 password, when the certificate file is one' })
+          .option('password-env', { type: 'string', default: DEFAULT_PASSWORD_ENV, describe: 'environment variable holding the PKCS#12 password' })
+          .option('dry-run', { type: 'boolean', default: false, describe: 'print what would be removed; change nothing' }),
+      async (args) => {
+        const { removeCli } = await import('./remove-cli.js');
+        setExit(await removeCli(args, io, signal));
+      },
+    )
+    .command(
+      'status [containers..]',
+      'which trustpatch certificates are in which store, and which processes need a restart',
+      (y) => storesOption(fleetOptions(selectorOptions(y))),
+      async (args) => {
+        const { statusCli } = await import('./status-cli.js');
+        setExit(await statusCli(args, io, signal));
+      },
+    )
+    .command(
+      'dockerfile <certificate> [container]',
+      'print the Dockerfile lines that make the change permanent (runtime patches are lost on recreate)',
+      (y) =>
+        storesOption(intakeOptions(y))
+          .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input' })
+          .positional('container', { type: 'string', describe: 'a running container whose family and stores are detected' })
+          .option('family', { type: 'string', describe: 'the distribution family instead of a container: debian, alpine, rhel, suse, arch, photon, generic' })
+          .option('name', { type: 'string', describe: 'file name of the certificate, as given to add' })
+          .option('write-certs', { type: 'string', describe: 'also write each certificate as NAME.crt (PEM) into this directory, for the COPY lines' }),
+      async (args) => {
+        const { dockerfileCli } = await import('./dockerfile-cli.js');
+        setExit(await dockerfileCli(args, io));
       },
     )
     .command(
@@ -85,7 +126,9 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
     .middleware((args) => {
       if (args.certificate === '' && argv.includes('-')) args.certificate = '-';
     })
-    .option('host', { alias: 'H', type: 'string', global: true, describe: 'engine address, e.g. unix:///var/run/docker.sock or tcp://127.0.0.1:2375 [default: DOCKER_HOST]' })
+    // Not `array: true`: that would swallow the positionals after it. yargs collects repeats.
+    .option('host', { alias: 'H', type: 'string', global: true, describe: 'engine address: unix:///PATH, tcp://HOST:PORT or ssh://USER@HOST; repeat it to patch several engines in one run [default: DOCKER_HOST, else the current Docker context]' })
+    .option('context', { alias: 'c', type: 'string', global: true, describe: 'Docker context name (see `docker context ls`); repeatable, and combines with --host [default: DOCKER_CONTEXT, else the current context]' })
     .demandCommand(1, 'name a command')
     .strict()
     .help()

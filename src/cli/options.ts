@@ -45,7 +45,19 @@ export interface RunArgs {
   timeout: number;
   json: boolean;
   quiet: boolean;
-  host?: string;
+  /** A string when given once, an array when repeated (yargs collects duplicates). */
+  host?: string | string[];
+  context?: string | string[];
+}
+
+/** Every value of a flag that may be given once or several times. */
+export function allOf(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** The engine flags as runAdd / runCheckCommand take them. */
+export function engineChoice(args: RunArgs, env: NodeJS.ProcessEnv): { hosts: string[]; contexts: string[]; env: NodeJS.ProcessEnv } {
+  return { hosts: allOf(args.host), contexts: allOf(args.context), env };
 }
 
 export function selectorFrom(args: SelectorArgs): Selector {

@@ -13,7 +13,8 @@ export interface RegistryAddArgs {
   force: boolean;
   dryRun: boolean;
   json: boolean;
-  host?: string;
+  host?: string | string[];
+  context?: string | string[];
 }
 
 /** The terminal side of `registry add`: what was read, each file's outcome, notes and warnings. */
@@ -27,6 +28,7 @@ export async function registryAddCli(args: RegistryAddArgs, io: Io): Promise<num
     certsDir: args.certsDir,
     container: args.container,
     host: args.host,
+    context: args.context,
     force: args.force,
     dryRun: args.dryRun,
   });

@@ -1,16 +1,18 @@
 import { loadCertificates } from '../cert/load.js';
 import { installNames } from '../cert/name.js';
 import type { Certificate } from '../cert/certificate.js';
-import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
-import { connect } from '../docker/connect.js';
+import type { ContainerInfo } from '../docker/container-client.js';
 import { DeadlineClient } from '../docker/deadline-client.js';
+import type { Detection } from '../distro/detect.js';
 import { patchContainer } from '../patch/patch-container.js';
 import type { CertificateToInstall, ContainerResult, InstallMode, ProgressListener } from '../patch/types.js';
-import { selectContainers } from '../select/select-containers.js';
+import { selectOnEngines, type EngineTarget } from '../select/select-containers.js';
 import type { Selector } from '../select/selector.js';
+import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
 import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
+import type { StoreKind } from '../stores/types.js';
 
-export interface AddOptions {
+export interface AddOptions extends EngineOptions {
   certificate: string;
   selector: Selector;
   name?: string;
@@ -26,22 +28,26 @@ export interface AddOptions {
   proxy?: string;
   /** Detect and plan per container; change nothing. */
   dryRun?: boolean;
-  host?: string;
-  /** Injected for tests; otherwise made from `host` / DOCKER_HOST. */
-  client?: ContainerClient;
+  /** `--stores`; default: system plus every application store found. */
+  stores?: readonly StoreKind[];
+  /** `--restart`: restart each patched container afterwards. */
+  restart?: boolean;
   /** Aborting it starts no new container; those in flight finish or roll back. */
   signal?: AbortSignal;
   /** Called once the selection is known, with the number of containers. */
-  onSelected?: (count: number) => void;
+  /** Called once the selection is known: how many containers, on which engines. */
+  onSelected?: (count: number, engines: readonly string[]) => void;
   onProgress?: ProgressListener;
-  onResult?: (result: ContainerResult) => void;
+  onResult?: (result: OnEngine<ContainerResult>) => void;
 }
 
 export interface AddReport {
   certificates: Certificate[];
   installed: CertificateToInstall[];
   warnings: string[];
-  results: ContainerResult[];
+  /** The address of every engine used, in order. */
+  engines: string[];
+  results: OnEngine<ContainerResult>[];
   interrupted: boolean;
 }
 
@@ -54,19 +60,23 @@ export const DEFAULT_TIMEOUT_SECONDS = 300;
 export async function runAdd(options: AddOptions): Promise<AddReport> {
   const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired, validate: true });
   const installed: CertificateToInstall[] = installNames(loaded.certificates, options.name);
-  const client = options.client ?? connect({ host: options.host });
-  await client.ping();
-  const targets = await selectContainers(client, options.selector);
-  options.onSelected?.(targets.length);
+  const clients = await openEngines(options);
+  const targets = await selectOnEngines(clients, options.selector);
+  options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
-  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun };
-  const results = await runFleet<ContainerResult>(
+  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun, stores: options.stores, restart: options.restart };
+  const detections = new Map<string, Promise<Detection>>();
+  const results = await runFleet<OnEngine<ContainerResult>, EngineTarget>(
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
-    (info) => patchContainer({ client: new DeadlineClient(client, timeoutMs), certificates: installed, options: patchOptions, onProgress: options.onProgress }, info),
-    notStarted,
+    async ({ client, info }) => ({
+      ...(await patchContainer({ client: new DeadlineClient(client, timeoutMs), certificates: installed, options: patchOptions, onProgress: options.onProgress, detections }, info)),
+      engine: client.endpoint,
+    }),
+    ({ client, info }) => ({ ...notStarted(info), engine: client.endpoint }),
   );
-  return { certificates: loaded.certificates, installed, warnings: loaded.warnings, results, interrupted: options.signal?.aborted === true };
+  const engines = clients.map((client) => client.endpoint);
+  return { certificates: loaded.certificates, installed, warnings: loaded.warnings, engines, results, interrupted: options.signal?.aborted === true };
 }
 
 /**

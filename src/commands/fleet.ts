@@ -1,4 +1,3 @@
-import type { ContainerInfo } from '../docker/container-client.js';
 import { mapLimit } from '../util/pool.js';
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -16,17 +15,17 @@ export interface FleetResultBase {
  * container starts (those in flight finish or roll back) and each container that never started
  * gets `notStarted(info)`, so the report still lists every selected container.
  */
-export async function runFleet<R extends FleetResultBase>(
-  targets: readonly ContainerInfo[],
+export async function runFleet<R extends FleetResultBase, T>(
+  targets: readonly T[],
   options: { concurrency: number; signal?: AbortSignal; onResult?: (result: R) => void },
-  work: (info: ContainerInfo) => Promise<R>,
-  notStarted: (info: ContainerInfo) => R,
+  work: (target: T) => Promise<R>,
+  notStarted: (target: T) => R,
 ): Promise<R[]> {
   const results = await mapLimit(
     targets,
     options.concurrency,
-    async (info) => {
-      const result = await work(info);
+    async (target) => {
+      const result = await work(target);
       options.onResult?.(result);
       return result;
     },

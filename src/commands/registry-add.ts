@@ -1,5 +1,5 @@
 import { NotFoundError, type ContainerClient } from '../docker/container-client.js';
-import { connect } from '../docker/connect.js';
+import { connectOne } from '../docker/connect.js';
 import { UserError, errorMessage } from '../errors.js';
 import type { Certificate } from '../cert/certificate.js';
 import { readCa, readClientPair } from '../registry/add-inputs.js';
@@ -18,7 +18,9 @@ export interface RegistryAddOptions {
   certsDir?: string;
   /** Write into this container (a Docker-in-Docker engine) instead of this machine. */
   container?: string;
-  host?: string;
+  /** `--host` / `--context` (given once each at most: this works on one engine). */
+  host?: string | string[];
+  context?: string | string[];
   dryRun?: boolean;
   force?: boolean;
   /** Injected for tests; otherwise made from `host` / DOCKER_HOST when `container` is set. */
@@ -100,7 +102,7 @@ export function registryAddExitCode(report: RegistryAddReport): number {
 
 async function resolveTarget(options: RegistryAddOptions): Promise<CertsDirTarget> {
   if (options.container === undefined) return localTarget();
-  const client = options.client ?? connect({ host: options.host });
+  const client = options.client ?? connectOne({ hosts: [options.host ?? []].flat(), contexts: [options.context ?? []].flat() }, 'registry add --container');
   await client.ping();
   try {
     return containerTarget(client, await client.inspect(options.container));

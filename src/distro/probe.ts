@@ -9,7 +9,6 @@ export interface Tools {
   update: readonly string[] | undefined;
   /** The family's installer whose package manager exists, or undefined. */
   installer: Installer | undefined;
-  shell: string | undefined;
   /** For rollback: the archive API can write files but not delete them. */
   rm: string | undefined;
   clients: TlsClient[];
@@ -27,13 +26,16 @@ export async function probeUpdate(client: ContainerClient, id: string, family: F
   return firstPresent(client, id, family.updateCommands, (argv) => argv[0]!);
 }
 
-export async function probeTools(client: ContainerClient, id: string, family: Family): Promise<Tools> {
-  const [update, installer, shell, rm, clients] = await Promise.all([
+/**
+ * The programs the patch may use. The package manager is looked for only when the update
+ * command is missing, and only the preferred TLS client (the check finds the others if needed).
+ */
+export async function probeTools(client: ContainerClient, id: string, family: Family, options: { installAlways?: boolean; tlsClients?: boolean } = {}): Promise<Tools> {
+  const [update, rm, clients] = await Promise.all([
     probeUpdate(client, id, family),
-    firstPresent(client, id, family.installers, (installer) => installer.manager),
-    firstPresent(client, id, ['/bin/sh', '/usr/bin/sh'], (path) => path),
     findProgram(client, id, 'rm'),
-    findTlsClients(client, id),
+    options.tlsClients === false ? Promise.resolve([]) : findTlsClients(client, id, { first: true }),
   ]);
-  return { update, installer, shell, rm, clients };
+  const installer = update === undefined || options.installAlways ? await firstPresent(client, id, family.installers, (i) => i.manager) : undefined;
+  return { update, installer, rm, clients };
 }

@@ -1,33 +1,60 @@
+import { Agent } from 'node:https';
 import Dockerode from 'dockerode';
+import { UserError } from '../errors.js';
 import type { ContainerClient } from './container-client.js';
 import { DockerodeClient } from './dockerode-client.js';
+import { parseHost, type EngineAddress } from './engine-address.js';
+import { resolveEngines, type EngineChoice } from './resolve-engines.js';
+import { sshAgent } from './ssh.js';
 
-export interface ConnectOptions {
-  /** An engine address like `unix:///run/podman/podman.sock` or `tcp://127.0.0.1:2375`. */
-  host?: string;
-  env?: NodeJS.ProcessEnv;
+/**
+ * Clients for every engine a run names (see resolveEngines: --host, --context, DOCKER_HOST,
+ * the current Docker context). Nothing is contacted yet: `ping()` each before use.
+ */
+export function connectEngines(choice: EngineChoice = {}): ContainerClient[] {
+  const env = choice.env ?? process.env;
+  return resolveEngines({ ...choice, env }).map((address) => connect(address, env));
+}
+
+/** The one engine of a command that works on a single engine; several are a user error. */
+export function connectOne(choice: EngineChoice, command: string): ContainerClient {
+  const clients = connectEngines(choice);
+  if (clients.length !== 1) throw new UserError(`${command} works on one engine, and ${clients.length} were given (${clients.map((c) => c.endpoint).join(', ')}); give one --host or --context.`);
+  return clients[0]!;
+}
+
+/** A client for one engine address. */
+export function connect(address: EngineAddress, env: NodeJS.ProcessEnv = process.env): ContainerClient {
+  return new DockerodeClient(withoutDockerEnv(() => new Dockerode(dockerodeOptions(address, env))), address.host);
+}
+
+/** The options docker-modem needs to reach `address`, TLS and ssh included. */
+export function dockerodeOptions(address: EngineAddress, env: NodeJS.ProcessEnv): Dockerode.DockerOptions {
+  const parsed = parseHost(address.host, address.origin, address.tls !== undefined);
+  if (parsed.kind === 'unix') return { socketPath: parsed.socketPath };
+  if (parsed.kind === 'ssh') {
+    return { protocol: 'http', host: parsed.hostname, port: parsed.port, agent: sshAgent(parsed, env) } as Dockerode.DockerOptions;
+  }
+  const tls = address.tls;
+  if (tls === undefined) return { protocol: 'http', host: parsed.hostname, port: parsed.port };
+  // An agent carries the TLS settings: docker-modem has no switch for skipping verification,
+  // and it passes `agent` through to https.request. The engine's name is checked as usual.
+  const agent = new Agent({ ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.verify, keepAlive: false });
+  return { protocol: 'https', host: parsed.hostname, port: parsed.port, agent } as Dockerode.DockerOptions;
 }
 
 /**
- * A client for the engine the docker CLI would use: `host`, else DOCKER_HOST (docker-modem
- * reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH), else /var/run/docker.sock.
+ * docker-modem merges DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH from process.env into
+ * every client it makes (and reads the certificate files then). The address was already
+ * resolved from those, so they are hidden while the client is built: otherwise an explicit
+ * `--host unix://…` would be overridden by a tcp:// DOCKER_HOST.
  */
-export function connect(options: ConnectOptions = {}): ContainerClient {
-  const env = options.env ?? process.env;
-  const host = options.host ?? env.DOCKER_HOST;
-  if (host === undefined || host === '') {
-    return new DockerodeClient(new Dockerode({ socketPath: '/var/run/docker.sock' }), 'unix:///var/run/docker.sock');
-  }
-  if (host.startsWith('unix://')) {
-    return new DockerodeClient(new Dockerode({ socketPath: host.slice('unix://'.length) }), host);
-  }
-  // docker-modem parses tcp:// (with DOCKER_TLS_VERIFY / DOCKER_CERT_PATH) and ssh:// from DOCKER_HOST.
-  const previous = process.env.DOCKER_HOST;
-  process.env.DOCKER_HOST = host;
+function withoutDockerEnv<T>(build: () => T): T {
+  const saved = process.env.DOCKER_HOST;
+  delete process.env.DOCKER_HOST;
   try {
-    return new DockerodeClient(new Dockerode(), host);
+    return build();
   } finally {
-    if (previous === undefined) delete process.env.DOCKER_HOST;
-    else process.env.DOCKER_HOST = previous;
+    if (saved !== undefined) process.env.DOCKER_HOST = saved;
   }
 }

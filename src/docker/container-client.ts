@@ -38,6 +38,8 @@ export interface ContainerInfo extends ContainerSummary {
   readOnlyRootfs: boolean;
   env: string[];
   platform: string;
+  /** The image's content id: containers of one image share their os-release. */
+  imageId: string;
 }
 
 /** An entry read from a container's filesystem through the archive API. */
@@ -49,11 +51,13 @@ export interface ArchiveEntry {
   mode: number;
 }
 
-/** What the engine says about one path, without reading it: links are reported, not followed. */
+/** What the engine says of a path without sending its content (HEAD on the archive endpoint). */
 export interface PathStat {
+  name: string;
+  size: number;
   type: 'file' | 'directory' | 'symlink' | 'other';
-  /** For a link, its target (Docker resolves it fully inside the container; others may give the link text). */
-  linkTarget: string;
+  /** For a link: where it points, as stored. */
+  linkTarget?: string;
 }
 
 /** A file to write into a container: `path` is absolute. */
@@ -65,6 +69,14 @@ export interface FileToWrite {
 
 export type ListFilters = Record<string, string[]>;
 
+/** One process as the engine lists it (`docker top`): host pid, user and command line. */
+export interface ProcessRow {
+  /** The pid on the engine's host, not inside the container's pid namespace. */
+  hostPid: string;
+  user: string;
+  command: string;
+}
+
 export interface ContainerClient {
   /** A short description of the engine, e.g. `unix:///var/run/docker.sock`. */
   readonly endpoint: string;
@@ -73,12 +85,16 @@ export interface ContainerClient {
   /** Throws NotFoundError when no container has that name or id. */
   inspect(nameOrId: string): Promise<ContainerInfo>;
   exec(id: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** The path's own metadata (a link is not followed); undefined when missing. Cheap: no content. */
+  stat(id: string, path: string): Promise<PathStat | undefined>;
   /** The entries of `path` (one for a file or link; a directory with its contents); undefined when missing. */
   getArchive(id: string, path: string): Promise<ArchiveEntry[] | undefined>;
-  /** What `path` is (its parent links followed, itself not); undefined when missing. Works on stopped containers. */
-  statPath(id: string, path: string): Promise<PathStat | undefined>;
   /** Writes files as root:root, creating missing parent directories (0755). */
   putFiles(id: string, files: readonly FileToWrite[]): Promise<void>;
+  /** The container's processes as the engine sees them; needs nothing inside the container. */
+  top(id: string): Promise<ProcessRow[]>;
+  /** Restarts the container (its filesystem, runtime changes included, is kept). */
+  restart(id: string, timeoutSeconds?: number): Promise<void>;
 }
 
 export class NotFoundError extends Error {

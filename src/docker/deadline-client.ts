@@ -1,4 +1,4 @@
-import type { ArchiveEntry, ContainerClient, ContainerInfo, ContainerSummary, ExecOptions, ExecResult, FileToWrite, ListFilters, PathStat } from './container-client.js';
+import type { ArchiveEntry, ContainerClient, ContainerInfo, ContainerSummary, ExecOptions, ExecResult, FileToWrite, ListFilters, PathStat, ProcessRow } from './container-client.js';
 
 /** A container's time budget (`--timeout`) ran out. */
 export class TimeoutError extends Error {
@@ -47,16 +47,24 @@ export class DeadlineClient implements ContainerClient {
     return result;
   }
 
+  stat(id: string, path: string): Promise<PathStat | undefined> {
+    return this.race(() => this.inner.stat(id, path));
+  }
+
   getArchive(id: string, path: string): Promise<ArchiveEntry[] | undefined> {
     return this.race(() => this.inner.getArchive(id, path));
   }
 
-  statPath(id: string, path: string): Promise<PathStat | undefined> {
-    return this.race(() => this.inner.statPath(id, path));
-  }
-
   putFiles(id: string, files: readonly FileToWrite[]): Promise<void> {
     return this.race(() => this.inner.putFiles(id, files));
+  }
+
+  top(id: string): Promise<ProcessRow[]> {
+    return this.race(() => this.inner.top(id));
+  }
+
+  restart(id: string, timeoutSeconds?: number): Promise<void> {
+    return this.race(() => this.inner.restart(id, timeoutSeconds));
   }
 
   private async race<T>(work: (leftMs: number) => Promise<T>): Promise<T> {

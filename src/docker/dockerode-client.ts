@@ -1,6 +1,8 @@
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { EngineError } from '../errors.js';
+import type { EngineVersion } from './api-version.js';
+import { describe, statusCode } from './engine-errors.js';
+import { pingEngine } from './ping.js';
 import {
   NotFoundError,
   type ArchiveEntry,
@@ -12,22 +14,29 @@ import {
   type FileToWrite,
   type ListFilters,
   type PathStat,
+  type ProcessRow,
 } from './container-client.js';
+import type { IncomingMessage } from 'node:http';
+import { parsePathStat } from './path-stat.js';
 import { packFiles, streamToBuffer, unpackEntries } from './tar.js';
 
 /** ContainerClient over dockerode: absorbs the engine's quirks and returns plain objects. */
 export class DockerodeClient implements ContainerClient {
+  /** Set by ping(): what the engine is and the API version spoken with it. */
+  engine: EngineVersion | undefined;
+
   constructor(
     private readonly docker: Dockerode,
     readonly endpoint: string,
+    private readonly pingTimeoutMs = 30_000,
   ) {}
 
+  /**
+   * Checks that a Docker-compatible engine answers and agrees on an API version; every later
+   * request is pinned to that version (see ping.ts).
+   */
   async ping(): Promise<void> {
-    try {
-      await this.docker.ping();
-    } catch (error) {
-      throw new EngineError(`no Docker engine answers at ${this.endpoint} (${describe(error)}); start Docker, or set DOCKER_HOST to a reachable engine.`, { cause: error });
-    }
+    this.engine = await pingEngine(this.docker, this.endpoint, this.pingTimeoutMs);
   }
 
   async list(filters: ListFilters = {}, all = true): Promise<ContainerSummary[]> {
@@ -63,6 +72,7 @@ export class DockerodeClient implements ContainerClient {
       readOnlyRootfs: data.HostConfig.ReadonlyRootfs === true,
       env: data.Config.Env ?? [],
       platform: (data as { Platform?: string }).Platform ?? 'linux',
+      imageId: data.Image,
     };
   }
 
@@ -103,6 +113,18 @@ export class DockerodeClient implements ContainerClient {
     return { argv, exitCode, stdout: out.toString('utf8'), stderr: err.toString('utf8'), timedOut };
   }
 
+  async stat(id: string, path: string): Promise<PathStat | undefined> {
+    try {
+      const response = (await this.docker.getContainer(id).infoArchive({ path })) as IncomingMessage;
+      response.resume();
+      return parsePathStat(response.headers['x-docker-container-path-stat']);
+    } catch (error) {
+      if (statusCode(error) === 404 && !/no such container:/i.test(describe(error))) return undefined;
+      if (statusCode(error) === 404) throw new NotFoundError(`container ${id}`);
+      throw error;
+    }
+  }
+
   async getArchive(id: string, path: string): Promise<ArchiveEntry[] | undefined> {
     try {
       const tar = (await this.docker.getContainer(id).getArchive({ path })) as Readable;
@@ -115,31 +137,20 @@ export class DockerodeClient implements ContainerClient {
     }
   }
 
-  /**
-   * HEAD /containers/{id}/archive: the engine stats the path (parents resolved, the last part
-   * not) and answers in the X-Docker-Container-Path-Stat header. A 404 has no body, so it
-   * cannot tell a missing path from a missing container: inspect tells them apart.
-   */
-  async statPath(id: string, path: string): Promise<PathStat | undefined> {
-    const container = this.docker.getContainer(id);
-    let header: string | undefined;
-    try {
-      const response = (await container.infoArchive({ path })) as Readable & { headers: Record<string, string | undefined> };
-      response.resume();
-      header = response.headers['x-docker-container-path-stat'];
-    } catch (error) {
-      if (statusCode(error) !== 404) throw error;
-      await this.inspect(id);
-      return undefined;
-    }
-    if (header === undefined) throw new EngineError(`the engine at ${this.endpoint} did not describe ${path} (no X-Docker-Container-Path-Stat header)`);
-    const stat = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as { mode?: number; linkTarget?: string };
-    return { type: fileModeType(stat.mode ?? 0), linkTarget: stat.linkTarget ?? '' };
-  }
-
   async putFiles(id: string, files: readonly FileToWrite[]): Promise<void> {
     const tar = await packFiles(files);
     await this.docker.getContainer(id).putArchive(tar, { path: '/' });
+  }
+
+  async top(id: string): Promise<ProcessRow[]> {
+    const listing = (await this.docker.getContainer(id).top({ ps_args: '-eo pid,user,args' })) as { Titles?: string[]; Processes?: string[][] };
+    const titles = listing.Titles ?? [];
+    const column = (name: string) => titles.indexOf(name);
+    return (listing.Processes ?? []).map((row) => ({ hostPid: row[column('PID')] ?? '', user: row[column('USER')] ?? '', command: row[column('COMMAND')] ?? row[row.length - 1] ?? '' }));
+  }
+
+  async restart(id: string, timeoutSeconds = 10): Promise<void> {
+    await this.docker.getContainer(id).restart({ t: timeoutSeconds });
   }
 }
 
@@ -163,22 +174,4 @@ async function exitCodeOf(exec: Dockerode.Exec): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return -1;
-}
-
-/** Go's os.FileMode type bits (ModeDir 1<<31, ModeSymlink 1<<27), which exceed 32-bit bitwise operators. */
-function fileModeType(mode: number): PathStat['type'] {
-  const bit = (n: number) => Math.floor(mode / 2 ** n) % 2 === 1;
-  if (bit(31)) return 'directory';
-  if (bit(27)) return 'symlink';
-  // Device, named pipe, socket, character device, irregular.
-  return [26, 25, 24, 21, 19].some(bit) ? 'other' : 'file';
-}
-
-export function statusCode(error: unknown): number | undefined {
-  return (error as { statusCode?: number } | undefined)?.statusCode;
-}
-
-function describe(error: unknown): string {
-  const err = error as { code?: string; json?: { message?: string }; message?: string };
-  return [err?.json?.message, err?.code, err?.message].filter(Boolean).join(' ') || String(error);
 }

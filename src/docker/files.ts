@@ -30,7 +30,7 @@ export async function readContainerFile(client: ContainerClient, id: string, pat
   return undefined;
 }
 
-/** True when a path exists in the container (file, directory or link). */
+/** True when a path exists in the container (file, directory or link): a stat, no content sent. */
 export async function pathExists(client: ContainerClient, id: string, path: string): Promise<boolean> {
-  return (await client.getArchive(id, path)) !== undefined;
+  return (await client.stat(id, path)) !== undefined;
 }

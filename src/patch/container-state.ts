@@ -46,6 +46,13 @@ export async function failureReason(client: ContainerClient, id: string, error: 
   }
 }
 
+/** Why a container is not patched at all, or undefined. */
+export function skipReason(info: ContainerInfo): string | undefined {
+  if (!info.running) return `container is ${info.paused ? 'paused' : info.restarting ? 'restarting' : info.state}`;
+  if (info.platform !== '' && !/^linux\b/i.test(info.platform)) return `container platform is ${info.platform}: only Linux trust stores can be patched`;
+  return undefined;
+}
+
 function stateWords(info: ContainerInfo): string {
   if (info.paused) return 'was paused';
   if (info.restarting) return 'restarted';

@@ -2,17 +2,28 @@ import { bundleVerified, runCheck, type CheckResult } from '../check/https-check
 import type { TlsClient } from '../check/clients.js';
 import { findTlsClients } from '../check/clients.js';
 import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
+import type { Detection } from '../distro/detect.js';
 import { readContainerFile } from '../docker/files.js';
 import { allPresent, snapshotBundles, verifyBundles } from './bundles.js';
-import { ensureRunning, failureReason } from './container-state.js';
-import { lockContainer, LockHeldError, type HeldLock, type LockHolder } from './lock.js';
+import { ensureRunning, failureReason, skipReason } from './container-state.js';
+import { LockHeldError, takeLock, type HeldLock, type LockHolder } from './lock.js';
 import { makePlan, planSummary, type Plan } from './plan.js';
 import { noChanges, rollBack, type Changes } from './rollback.js';
 import { seedBundles } from './seed.js';
 import { listStore, storeDirs } from './store-listing.js';
 import { surveyContainer } from './survey.js';
 import type { CertificateToInstall, ContainerResult, PatchMethod, PatchOptions, PlanSummary, ProgressListener } from './types.js';
+import type { StoreOutcome } from '../stores/types.js';
 import { runUpdatePath } from './update-path.js';
+import { readManifest } from '../record/store.js';
+import { patchEntries, recordPatch } from '../record/record-patch.js';
+import { appStoresHold, checkCertifiStores, confirmLinkedJava, patchAppStores, surveyAppStores } from '../stores/app-stores.js';
+import { STORE_KINDS } from '../stores/types.js';
+import type { SeedTexts } from './seed.js';
+import { systemPaths, withAppPlan } from './app-plan.js';
+import { aftercare } from './aftercare.js';
+import { findShell } from '../runtimes/scan.js';
+import type { RestartNote } from '../runtimes/restart-needed.js';
 import { guardPlan } from './write-guard.js';
 
 export interface PatchContext {
@@ -20,6 +31,8 @@ export interface PatchContext {
   certificates: readonly CertificateToInstall[];
   options: PatchOptions;
   onProgress?: ProgressListener;
+  /** Shared by the containers of one run: see SurveyOptions.detections. */
+  detections?: Map<string, Promise<Detection>>;
 }
 
 interface Draft {
@@ -27,6 +40,9 @@ interface Draft {
   method: PatchMethod | null;
   check: { before: CheckResult[]; after: CheckResult[] };
   warnings: string[];
+  stores?: StoreOutcome[];
+  restartNeeded?: RestartNote[];
+  restarted?: boolean;
 }
 
 type Outcome = { status: 'patched' | 'already-trusted' } | { status: 'skipped'; reason: string } | { status: 'planned'; plan: PlanSummary };
@@ -61,40 +77,29 @@ export async function patchContainer(context: PatchContext, info: ContainerInfo)
   }
 }
 
-function skipReason(info: ContainerInfo): string | undefined {
-  if (!info.running) return `container is ${info.paused ? 'paused' : info.restarting ? 'restarting' : info.state}`;
-  if (info.platform !== '' && !/^linux\b/i.test(info.platform)) return `container platform is ${info.platform}: only Linux trust stores can be patched`;
-  return undefined;
-}
-
-/** Waits for another run on this host that patches the same container (half the time budget, at least 5s). */
-function takeLock(context: PatchContext, info: ContainerInfo): Promise<HeldLock> {
-  const { timeoutMs, lockDir } = context.options;
-  return lockContainer(context.client.endpoint, info.id, {
-    dir: lockDir,
-    waitMs: Math.max(5_000, Math.floor(timeoutMs / 2)),
-    holdMs: timeoutMs + 120_000,
-    onWait: (holder) => context.onProgress?.({ container: info.name, step: `waiting for another trustpatch run${holder ? ` (pid ${holder.pid} on ${holder.hostname})` : ''} to finish` }),
-  });
-}
-
 async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Draft, changes: Changes, previous: LockHolder | undefined): Promise<Outcome> {
   const { client, certificates, options } = context;
+  const started = new Date();
   const step = (name: string) => context.onProgress?.({ container: info.name, step: name });
   step('detecting');
-  const survey = await surveyContainer(client, info.id);
+  const survey = await surveyContainer(client, info, { install: options.install, checks: options.checkUrls.length > 0, detections: context.detections });
   draft.family = survey.detection.family.id;
   Object.assign(changes, { bundles: survey.bundles, rm: survey.tools.rm });
   const plan = makePlan(survey, certificates, options.install);
   const fingerprints = certificates.map((c) => c.certificate.fingerprint);
-  let trusted = allPresent(survey.bundles, fingerprints) && (await anchorsPresent(client, info.id, plan));
-  if (previous?.unfinished !== undefined) {
+  const kinds = options.stores ?? STORE_KINDS;
+  const apps = await surveyAppStores(client, info.id, kinds, systemPaths(survey));
+  // A search that could not run is worth a warning only when the stores were asked for by name.
+  if (options.stores !== undefined) draft.warnings.push(...apps.notes);
+  let systemTrusted = !kinds.includes('system') || (allPresent(survey.bundles, fingerprints) && (await anchorsPresent(client, info.id, plan)));
+  if (previous?.unfinished !== undefined && kinds.includes('system')) {
     // What it left may look trusted (a seeded bundle) without being complete: patch in full.
-    draft.warnings.push(`an earlier run did not finish (${previous.unfinished})${trusted ? ': patching again in full' : ''}`);
-    trusted = false;
+    draft.warnings.push(`an earlier run did not finish (${previous.unfinished})${systemTrusted ? ': patching again in full' : ''}`);
+    systemTrusted = false;
   }
-  if (!trusted) await guardPlan(client, info.id, plan, survey.bundles);
-  if (options.dryRun) return trusted ? { status: 'already-trusted' } : { status: 'planned', plan: planSummary(plan) };
+  const trusted = systemTrusted && appStoresHold(apps, fingerprints);
+  if (!systemTrusted) await guardPlan(client, info.id, plan, survey.bundles);
+  if (options.dryRun) return trusted ? { status: 'already-trusted' } : { status: 'planned', plan: withAppPlan(systemTrusted ? undefined : planSummary(plan), plan.family.id, apps, certificates) };
   step('checking before');
   draft.check.before = await checkAll(context, info, survey.tools.clients);
   if (trusted) {
@@ -103,25 +108,44 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   }
   // The engine refuses archive writes to a read-only rootfs; say why before trying (FIELD-NOTES.md).
   if (info.readOnlyRootfs) throw new Error('read-only root filesystem: recreate the container from an image that trusts the CA');
-  step('seeding bundle');
-  await ensureRunning(client, info.id);
-  const written = [...survey.bundles.filter((b) => b.content !== undefined).map((b) => b.realPath), ...plan.seeds.map((s) => s.realPath)];
-  changes.store = await listStore(client, info.id, storeDirs(plan.family.anchorDir, written));
-  // Recorded before writing: a write that fails half-way (a full disk) is undone too.
-  changes.seeded = plan.seeds.map((seed) => seed.realPath);
-  await seedBundles(client, info.id, plan.seeds, survey.bundles, certificates);
-  let method = plan.method;
-  if (method === 'update-command') method = await runUpdatePath(context, info, plan, survey, changes, draft.warnings);
-  else if (plan.installNote !== undefined) draft.warnings.push(`${plan.installNote}: patched the bundle through the archive API`);
-  step('verifying bundles');
-  const problem = verifyBundles(survey.bundles, await snapshotBundles(client, info.id, survey.bundles.map((b) => b.path)), fingerprints);
-  if (problem) throw new Error(problem);
+  const seedTexts: SeedTexts = new Map();
+  let method: PatchMethod | null = null;
+  if (!systemTrusted) {
+    await ensureRunning(client, info.id);
+    const written = [...survey.bundles.filter((b) => b.content !== undefined).map((b) => b.realPath), ...plan.seeds.map((s) => s.realPath)];
+    changes.store = await listStore(client, info.id, storeDirs(plan.family.anchorDir, written));
+    const seed = async () => {
+      step('seeding bundle');
+      await ensureRunning(client, info.id);
+      // Recorded before writing: a write that fails half-way (a full disk) is undone too.
+      changes.seeded = plan.seeds.map((s) => s.realPath);
+      await seedBundles(client, info.id, plan.seeds, survey.bundles, certificates, seedTexts);
+    };
+    if (plan.seedFirst) await seed();
+    method = plan.method;
+    if (method === 'update-command') method = await runUpdatePath(context, info, plan, survey, changes, draft.warnings);
+    else if (plan.installNote !== undefined) draft.warnings.push(`${plan.installNote}: patched the bundle through the archive API`);
+    // The update command turned out unusable (e.g. exec format error): the seed is the patch now.
+    if (method === 'archive-only' && !plan.seedFirst) await seed();
+    step('verifying bundles');
+    const problem = verifyBundles(survey.bundles, await snapshotBundles(client, info.id, survey.bundles.map((b) => b.path)), fingerprints);
+    if (problem) throw new Error(problem);
+  }
+  step('application stores');
+  const app = await patchAppStores(client, info.id, apps, certificates, changes.appFiles);
+  if (changes.updateCommand !== undefined) await confirmLinkedJava(client, info.id, apps, app.outcomes, fingerprints);
+  draft.stores = app.outcomes;
   step('checking after');
+  const appProblem = await checkCertifiStores(client, info.id, apps, options.checkUrls, { proxy: options.proxy, user: info.user === '' ? '0' : info.user });
+  if (appProblem) throw new Error(`the check with a Python's certifi store still fails after the patch (${appProblem})`);
   const clients = plan.install !== undefined ? await findTlsClients(client, info.id) : survey.tools.clients;
   const after = await checkAll(context, info, clients);
   draft.check.after = after.map((c) => (c.tool === null ? bundleVerified(c) : c));
-  const failed = after.find((check) => !check.ok && check.tool !== null);
-  if (failed) throw new Error(`the check still fails after the patch (${failed.detail}): is this the CA that signs ${failed.url}?`);
+  const rejected = after.find((check) => !check.ok && check.tool !== null && check.failure !== 'unreachable');
+  if (rejected) throw new Error(`the check still fails after the patch (${rejected.detail}): is this the CA that signs ${rejected.url}?`);
+  // A server the client never reached says nothing about trust: keep the verified patch, but
+  // say the proof is missing (the exit status is 1 for it).
+  for (const check of after.filter((c) => c.failure === 'unreachable')) draft.warnings.push(`the check could not reach ${check.url} (${check.detail}): trust is in the bundle but not proven by a TLS connection`);
   // Without an update command the anchor is written last, once everything else held: with no
   // rm in the container, a rollback could not delete it.
   if (method === 'archive-only' && plan.anchors.length > 0) {
@@ -132,6 +156,15 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   const created = plan.seeds.find((seed) => seed.create);
   if (method === 'archive-only' && created) draft.warnings.push(`there was no CA bundle: created ${created.realPath} holding only this CA`);
   draft.method = method;
+  step('recording');
+  const anchors = new Map(certificates.flatMap((c, i) => (changes.anchors.includes(plan.anchors[i]?.path ?? '') ? [[c.certificate.fingerprint, plan.anchors[i]!.path] as const] : [])));
+  const installCommands = changes.installed.length > 0 ? (plan.install?.commands ?? []) : [];
+  const entries = patchEntries({ certificates, family: plan.family.id, method, anchors, seedTexts, created: plan.seeds.filter((seed) => seed.create).map((seed) => seed.realPath), before: survey.bundles, app, changes, installCommands });
+  const record = await readManifest(client, info.id);
+  if (record.problem !== undefined) draft.warnings.push(`${record.problem}: replaced with a new record`);
+  await recordPatch(client, info.id, record.manifest, entries);
+  const caFile = certificates.length === 1 && plan.anchors[0] !== undefined && changes.anchors.includes(plan.anchors[0].path) ? plan.anchors[0].path : (survey.bundles.find((b) => b.content !== undefined)?.realPath ?? plan.family.bundles[0]!);
+  await aftercare(client, info, { shell: await findShell(client, info.id), caFile, restart: options.restart === true, since: started, anchor: certificates.length === 1 && changes.updateCommand !== undefined ? plan.anchors[0]?.path : undefined }, draft);
   return { status: 'patched' };
 }
 

@@ -23,6 +23,12 @@ export interface SeedTarget {
 export interface Plan {
   family: Family;
   seeds: SeedTarget[];
+  /**
+   * Seed before anything else: when a package manager will run (it may need the CA to reach
+   * its repositories through the proxy) or when the seeded bundle is the whole patch. An
+   * update command alone rebuilds the bundle from the anchors, so seeding first is wasted work.
+   */
+  seedFirst: boolean;
   anchors: FileToWrite[];
   install: Installer | undefined;
   /** Why an install the mode asks for cannot happen, as one line. */
@@ -56,6 +62,7 @@ export function makePlan(survey: Survey, certificates: readonly CertificateToIns
     family,
     seeds: seedTargets(survey.bundles, family, certificates),
     anchors: family.anchorDir === undefined ? [] : certificates.map((c) => ({ path: `${family.anchorDir}/${c.name}${family.anchorExtension}`, content: c.certificate.pem, mode: 0o644 })),
+    seedFirst: install !== undefined || update === undefined,
     install,
     installNote,
     update,
@@ -84,7 +91,8 @@ function seedTargets(bundles: readonly BundleSnapshot[], family: Family, certifi
 export function planSummary(plan: Plan): PlanSummary {
   return {
     family: plan.family.id,
-    files: [...plan.seeds.map((s) => s.realPath), ...plan.anchors.map((a) => a.path)],
+    // Without a seed, the bundles are rewritten by the update command, which `commands` lists.
+    files: [...(plan.seedFirst ? plan.seeds.map((s) => s.realPath) : []), ...plan.anchors.map((a) => a.path)],
     commands: [...(plan.install?.commands ?? []), ...(plan.update ? [plan.update] : [])].map((argv) => [...argv]),
     // Whether a wget validates is known only once it has run (BusyBox's may not).
     check: plan.check === 'wget' ? 'wget (if it validates certificates)' : plan.check,

@@ -1,6 +1,7 @@
 import type { ContainerClient } from '../docker/container-client.js';
-import { pathExists } from '../docker/files.js';
+import { pathExists, readContainerFile } from '../docker/files.js';
 import { tail } from '../errors.js';
+import type { SavedFile } from '../stores/app-stores.js';
 import { snapshotBundles, type BundleSnapshot } from './bundles.js';
 import type { Changes } from './rollback.js';
 import { listingDifferences, listStore, type StoreListing } from './store-listing.js';
@@ -39,6 +40,13 @@ export async function bundlesAsBefore(client: ContainerClient, id: string, bundl
   const final = await snapshotBundles(client, id, bundles.map((b) => b.path));
   const same = bundles.every((b, i) => (b.content === undefined ? final[i]!.content === undefined : b.content.equals(final[i]!.content ?? Buffer.alloc(0))));
   return same ? undefined : 'a bundle still differs from its state before the patch';
+}
+
+/** Whether every application store (certifi file, keystore) is byte-identical to before it was written. */
+export async function appFilesAsBefore(client: ContainerClient, id: string, files: readonly SavedFile[]): Promise<StepProblem> {
+  const differ: string[] = [];
+  for (const file of files) if (!(await readContainerFile(client, id, file.path))?.content.equals(file.content)) differ.push(file.path);
+  return differ.length === 0 ? undefined : `${differ.join(', ')} still differs from before`;
 }
 
 /**

@@ -1,8 +1,10 @@
 import { NotFoundError, type ContainerClient } from '../docker/container-client.js';
 import { errorMessage } from '../errors.js';
+import type { SavedFile } from '../stores/app-stores.js';
+import { orphanLinks } from '../undo/links.js';
 import type { BundleSnapshot } from './bundles.js';
 import { EngineWait } from './engine-drop.js';
-import { anchorsGone, bundlesAsBefore, remove, rerun, restoreBundles, storeAsBefore, type StepProblem } from './rollback-steps.js';
+import { anchorsGone, appFilesAsBefore, bundlesAsBefore, remove, rerun, restoreBundles, storeAsBefore, type StepProblem } from './rollback-steps.js';
 import type { StoreListing } from './store-listing.js';
 
 /** What a patch changed so far, and therefore what undoing it means. */
@@ -19,32 +21,34 @@ export interface Changes {
   installed: string[];
   /** Absolute path of rm, when the container has one: the archive API cannot delete. */
   rm: string | undefined;
+  /** Application stores (certifi files, keystores) as they were before they were written. */
+  appFiles: SavedFile[];
   /** The trust store directories, listed just before the first write. */
   store?: StoreListing;
 }
 
 export function noChanges(rm?: string): Changes {
-  return { anchors: [], bundles: [], seeded: [], updateCommand: undefined, installed: [], rm };
+  return { anchors: [], bundles: [], seeded: [], updateCommand: undefined, installed: [], rm, appFiles: [] };
 }
 
 /**
- * `not-needed`: nothing had been changed; `done`: the container is as before (every bundle
- * byte-identical, anchors gone, the update rerun without them); `incomplete`: something is
- * left, named in the warnings; `container-removed`: the container is gone, nothing to undo.
+ * `not-needed`: nothing had been changed; `done`: the container is as before (every bundle and
+ * application store byte-identical, the trust store directories as listed before the first
+ * write); `incomplete`: something is left, named in the warnings; `container-removed`: the
+ * container is gone, nothing to undo.
  */
 export type RollbackOutcome = 'not-needed' | 'done' | 'incomplete' | 'container-removed';
 
 /**
  * Puts a container back as it was before a failed patch: removes the anchor files, reruns the
- * update so its links go too, then writes back every bundle whose bytes differ. Each step is
- * tried on its own, so a container that stopped half-way still gets its bundles back (the
- * archive API works on stopped and paused containers; exec does not), and each step waits out
- * an engine that dropped the connection (EngineWait). `done` is then judged on what is there:
- * the bundles byte for byte and the trust store directories against their listing from
- * before; whatever still differs is named in the warnings.
+ * update so its links go too, then writes back every bundle and application store whose bytes
+ * differ. Each step is tried on its own, so a container that stopped half-way still gets its
+ * bundles back (the archive API works on stopped and paused containers; exec does not), and
+ * each step waits out an engine that dropped the connection (EngineWait). `done` is then
+ * judged on what is there, not on which commands succeeded; whatever differs is named.
  */
 export async function rollBack(client: ContainerClient, id: string, changes: Changes, warnings: string[], engine = new EngineWait()): Promise<RollbackOutcome> {
-  if (changes.anchors.length === 0 && changes.seeded.length === 0 && changes.updateCommand === undefined && changes.installed.length === 0) return 'not-needed';
+  if (changes.anchors.length === 0 && changes.seeded.length === 0 && changes.updateCommand === undefined && changes.installed.length === 0 && changes.appFiles.length === 0) return 'not-needed';
   // An installed package stays, and changes the store with it: then only the bundles and anchors are judged.
   const listing = changes.installed.length === 0 ? changes.store : undefined;
   let complete = true;
@@ -61,11 +65,22 @@ export async function rollBack(client: ContainerClient, id: string, changes: Cha
       if (!gone) warnings.push(`rollback: ${what} failed: ${errorMessage(error)}`);
     }
   };
-  if (changes.anchors.length > 0) await attempt(`removing ${changes.anchors.join(', ')}`, () => remove(client, id, changes, changes.anchors), listing === undefined);
-  if (changes.updateCommand !== undefined) await attempt(`rerunning \`${changes.updateCommand.join(' ')}\``, () => rerun(client, id, changes.updateCommand!), listing === undefined);
+  const cleanup = listing === undefined;
+  if (changes.anchors.length > 0) await attempt(`removing ${changes.anchors.join(', ')}`, () => remove(client, id, changes, changes.anchors), cleanup);
+  if (changes.updateCommand !== undefined) await attempt(`rerunning \`${changes.updateCommand.join(' ')}\``, () => rerun(client, id, changes.updateCommand!), cleanup);
+  // The update leaves links to the deleted anchors behind (src/undo/links.ts): they go too.
+  if (changes.updateCommand !== undefined && changes.rm !== undefined) {
+    await attempt('removing links to the anchors', async () => {
+      const orphans = await orphanLinks(client, id, changes.anchors);
+      return orphans.length > 0 ? remove(client, id, changes, orphans) : undefined;
+    }, cleanup);
+  }
   await attempt('restoring the bundles', () => restoreBundles(client, id, changes));
   if (changes.installed.length > 0) warnings.push(`rollback: ${changes.installed.join(' ')} stays installed`);
+  // certifi files and keystores go back byte for byte, like the bundles.
+  if (changes.appFiles.length > 0) await attempt('restoring application stores', async () => void (await client.putFiles(id, changes.appFiles.map((f) => ({ path: f.path, content: f.content, mode: 0o644 })))));
   await attempt('comparing the bundles', () => bundlesAsBefore(client, id, changes.bundles));
+  if (changes.appFiles.length > 0) await attempt('comparing application stores', () => appFilesAsBefore(client, id, changes.appFiles));
   if (listing !== undefined) await attempt('comparing the trust store', () => storeAsBefore(client, id, changes, listing));
   else if (changes.anchors.length > 0) await attempt('checking the anchors are gone', () => anchorsGone(client, id, changes.anchors));
   if (gone) return 'container-removed';

@@ -1,6 +1,8 @@
 import type { CheckResult } from '../check/https-check.js';
 import type { Certificate } from '../cert/certificate.js';
 import type { RollbackOutcome } from './rollback.js';
+import type { RestartNote } from '../runtimes/restart-needed.js';
+import type { StoreKind, StoreOutcome } from '../stores/types.js';
 
 /** A certificate about to be installed, with the file name (no extension) it gets. */
 export interface CertificateToInstall {
@@ -18,6 +20,10 @@ export interface PatchOptions {
   proxy?: string;
   /** Detect and plan only: nothing is written or run in the container. */
   dryRun?: boolean;
+  /** Stores to patch (`--stores`); default: the system store and every application store found. */
+  stores?: readonly StoreKind[];
+  /** Restart the container after a successful patch (`--restart`). */
+  restart?: boolean;
   /** Where this host keeps its per-container locks (default: src/patch/lock.ts defaultLockDir). */
   lockDir?: string;
 }
@@ -47,6 +53,12 @@ interface ResultBase {
   check: { before: CheckResult[]; after: CheckResult[] };
   durationMs: number;
   warnings: string[];
+  /** Application stores (certifi, Java) found and what was done to each. */
+  stores?: StoreOutcome[];
+  /** Running processes that will not see the CA until restarted, and how to fix each. */
+  restartNeeded?: RestartNote[];
+  /** True when `--restart` restarted the container. */
+  restarted?: boolean;
 }
 
 export type ContainerResult =

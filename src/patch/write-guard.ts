@@ -40,7 +40,7 @@ async function resolveAll(client: ContainerClient, id: string, path: string): Pr
   let hops = 0;
   for (let index = 0; index < parts.length; index += 1) {
     const next = posix.join(resolved, parts[index]!);
-    const stat = await client.statPath(id, next);
+    const stat = await client.stat(id, next);
     // Missing from here on: the engine creates the rest as plain directories.
     if (stat === undefined) return { path: posix.join(next, ...parts.slice(index + 1)), link };
     if (stat.type !== 'symlink') {
@@ -50,7 +50,7 @@ async function resolveAll(client: ContainerClient, id: string, path: string): Pr
     hops += 1;
     if (hops > MAX_LINKS) throw new WriteRefusedError(`${path}: too many levels of symbolic links; refusing to write there (nothing was changed)`);
     // Docker answers with the fully resolved target; other engines may give the link's text.
-    const target = posix.resolve(posix.dirname(next), stat.linkTarget);
+    const target = posix.resolve(posix.dirname(next), stat.linkTarget ?? '');
     link ??= `${next} is a link to ${target}`;
     parts = [...target.split('/').filter(Boolean), ...parts.slice(index + 1)];
     resolved = '/';

@@ -8,4 +8,4 @@ export function countStatuses(results: readonly { status: string }[], statuses: 
 }
 
 export const ADD_STATUSES = ['patched', 'already-trusted', 'skipped', 'failed', 'planned'] as const;
-export const CHECK_STATUSES = ['trusted', 'untrusted', 'unknown', 'skipped', 'failed'] as const;
+export const CHECK_STATUSES = ['trusted', 'untrusted', 'unreachable', 'unknown', 'skipped', 'failed'] as const;

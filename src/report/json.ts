@@ -2,6 +2,8 @@ import type { Certificate } from '../cert/certificate.js';
 import type { CheckContainerResult } from '../commands/check.js';
 import type { CertificateToInstall, ContainerResult, PlanSummary } from '../patch/types.js';
 import { VERSION } from '../version.js';
+import type { RestartNote } from '../runtimes/restart-needed.js';
+import type { StoreOutcome } from '../stores/types.js';
 import { summarizeChecks, type CheckSummary } from './check-summary.js';
 import { ADD_STATUSES, CHECK_STATUSES, countStatuses } from './counts.js';
 
@@ -22,22 +24,28 @@ export interface JsonContainer {
   warnings: string[];
   /** A dry run's plan (family, files, commands, check); null otherwise. */
   plan: PlanSummary | null;
+  /** Application stores (certifi, Java) and what was done to each. */
+  stores: StoreOutcome[];
+  /** Running processes that do not see the CA until restarted. */
+  restartNeeded: RestartNote[];
+  restarted: boolean;
   durationMs: number;
 }
 
 /** The single document `add --json` prints on stdout. */
-export function addDocument(input: { engine: string; installed: readonly CertificateToInstall[]; warnings: readonly string[]; results: readonly ContainerResult[]; durationMs: number; exitCode: number; interrupted: boolean }) {
+export function addDocument(input: { engines: readonly string[]; installed: readonly CertificateToInstall[]; warnings: readonly string[]; results: readonly (ContainerResult & { engine: string })[]; durationMs: number; exitCode: number; interrupted: boolean }) {
   return {
     schemaVersion: SCHEMA_VERSION,
     command: 'add' as const,
     trustpatchVersion: VERSION,
+    engines: [...input.engines],
     certificates: input.installed.map(({ certificate, name }) => certificateJson(certificate, name)),
     warnings: [...input.warnings],
     containers: input.results.map((r): JsonContainer => ({
       id: r.id,
       name: r.name,
       image: r.image,
-      engine: input.engine,
+      engine: r.engine,
       family: r.family,
       method: r.method,
       status: r.status,
@@ -46,6 +54,9 @@ export function addDocument(input: { engine: string; installed: readonly Certifi
       rollback: 'rollback' in r ? r.rollback : null,
       warnings: r.warnings,
       plan: r.status === 'planned' ? r.plan : null,
+      stores: r.stores ?? [],
+      restartNeeded: r.restartNeeded ?? [],
+      restarted: r.restarted === true,
       durationMs: r.durationMs,
     })),
     summary: { ...countStatuses(input.results, ADD_STATUSES), durationMs: input.durationMs, exitCode: input.exitCode, interrupted: input.interrupted },
@@ -53,12 +64,13 @@ export function addDocument(input: { engine: string; installed: readonly Certifi
 }
 
 /** The single document `check --json` prints on stdout. */
-export function checkDocument(input: { engine: string; results: readonly CheckContainerResult[]; durationMs: number; exitCode: number; interrupted: boolean }) {
+export function checkDocument(input: { engines: readonly string[]; results: readonly (CheckContainerResult & { engine: string })[]; durationMs: number; exitCode: number; interrupted: boolean }) {
   return {
     schemaVersion: SCHEMA_VERSION,
     command: 'check' as const,
     trustpatchVersion: VERSION,
-    containers: input.results.map((r) => ({ id: r.id, name: r.name, image: r.image, engine: input.engine, status: r.status, check: summarizeChecks(r.checks), error: r.reason ?? null, durationMs: r.durationMs })),
+    engines: [...input.engines],
+    containers: input.results.map((r) => ({ id: r.id, name: r.name, image: r.image, engine: r.engine, status: r.status, check: summarizeChecks(r.checks), error: r.reason ?? null, durationMs: r.durationMs })),
     summary: { ...countStatuses(input.results, CHECK_STATUSES), durationMs: input.durationMs, exitCode: input.exitCode, interrupted: input.interrupted },
   };
 }

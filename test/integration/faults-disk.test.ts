@@ -56,14 +56,14 @@ describe('faults: the disk inside the container is full', function () {
     assert.match(filled.stderr, /No space left on device/, 'the disk is full to the brim');
   }
 
-  async function patchAndCompare(id: string): Promise<void> {
+  async function patchAndCompare(id: string, extra: string[] = []): Promise<void> {
     const before = await snapshotStore(id);
     const bundle = await fileBytes(id, DEBIAN_BUNDLE);
-    const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url, '--json']);
+    const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url, '--json', ...extra]);
     assert.equal(result.code, 1, result.stderr);
     const row = JSON.parse(result.stdout).containers[0];
     assert.equal(row.status, 'failed');
-    assert.match(row.error, /no space left on device/);
+    assert.match(row.error, /no space left on device/i);
     assert.equal(row.rollback, 'done', row.warnings.join('\n'));
     assert.ok((await fileBytes(id, DEBIAN_BUNDLE))!.equals(bundle!), 'the bundle is byte-identical to the snapshot');
     assert.deepEqual(storeDifferences(before, await snapshotStore(id)), [], 'every entry of the trust store is as before');
@@ -76,12 +76,22 @@ describe('faults: the disk inside the container is full', function () {
     await patchAndCompare(id);
   });
 
-  it('the bundle directory is full: the bundle write fails half-way, the bundle is restored byte for byte', async () => {
+  /** A container whose /etc/ssl/certs is a full 1 MB disk, built again inside as the package does (the mount hides the image's). */
+  async function fullBundleDisk(): Promise<string> {
     const id = await withSmallDisk('/etc/ssl/certs', '1m');
-    // The mount hides the image's /etc/ssl/certs: build it again inside, as the package does.
     const built = await execIn(id, ['update-ca-certificates', '--fresh']);
     assert.equal(built.code, 0, built.stderr);
     await fill(id, '/etc/ssl/certs');
-    await patchAndCompare(id);
+    return id;
+  }
+
+  it("the bundle directory is full, trustpatch writes the bundle (no update command): the write fails half-way, the bundle is restored byte for byte", async () => {
+    const id = await fullBundleDisk();
+    assert.equal((await execIn(id, ['mv', '/usr/sbin/update-ca-certificates', '/root/update-ca-certificates'])).code, 0);
+    await patchAndCompare(id, ['--install', 'never']);
+  });
+
+  it('the bundle directory is full, the update command writes the bundle: it fails, rolled back exactly', async () => {
+    await patchAndCompare(await fullBundleDisk());
   });
 });

@@ -55,7 +55,7 @@ describe('faults: the engine connection drops in the middle of a run', function 
   };
 
   async function rerunFinishes(id: string, warning?: RegExp): Promise<void> {
-    const rerun = await runAdd({ certificate: ca.certPath, selector: selector(id), host: engine.host });
+    const rerun = await runAdd({ certificate: ca.certPath, selector: selector(id), hosts: [engine.host] });
     const result = rerun.results[0]!;
     assert.equal(result.status, 'patched', JSON.stringify(result));
     if (warning) assert.match(result.warnings.join('\n'), warning);
@@ -67,7 +67,7 @@ describe('faults: the engine connection drops in the middle of a run', function 
   it('the engine is back while the rollback retries: rolled back exactly, then a rerun patches', async () => {
     const id = await container();
     const before = await snapshotStore(id, DEBIAN_STORE, engine.host);
-    const client = new FaultClient(connect({ host: engine.host }))
+    const client = new FaultClient(connect({ host: engine.host, origin: 'the throwaway engine' }))
       .during('engine killed under the update', isUpdate, killWhenUpdating(id))
       .afterFailure('engine started again once the rollback found it gone', isRm, () => engine.launch());
     const report = await runAdd({ certificate: ca.certPath, selector: selector(id), client });
@@ -83,7 +83,7 @@ describe('faults: the engine connection drops in the middle of a run', function 
   it('the engine stays away past the rollback: the report says incomplete, and a rerun once it is back finishes the job', async () => {
     const id = await container();
     const before = await snapshotStore(id, DEBIAN_STORE, engine.host);
-    const client = new FaultClient(connect({ host: engine.host })).during('engine killed under the update', isUpdate, killWhenUpdating(id));
+    const client = new FaultClient(connect({ host: engine.host, origin: 'the throwaway engine' })).during('engine killed under the update', isUpdate, killWhenUpdating(id));
     const report = await runAdd({ certificate: ca.certPath, selector: selector(id), client });
     assert.deepEqual(client.errors, []);
     const result = failed(report.results[0]);

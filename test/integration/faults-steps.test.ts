@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { runAdd } from '../../src/commands/add.js';
-import { connect } from '../../src/docker/connect.js';
+import { connectEngines } from '../../src/docker/connect.js';
 import type { ContainerResult } from '../../src/patch/types.js';
 import { docker, execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
 import { FaultClient } from '../support/fault-client.js';
@@ -64,7 +64,7 @@ describe('faults between two steps: killed, paused, removed', function () {
       started.push(id);
       const before = await snapshotStore(id);
       const bundle = await fileBytes(id, DEBIAN_BUNDLE);
-      const client = new FaultClient(connect()).atStep(step, act(fault, id));
+      const client = new FaultClient(connectEngines()[0]!).atStep(step, act(fault, id));
       const report = await runAdd({ certificate: ca.certPath, selector: selector([id]), client, checkUrls: [server.url], onProgress: client.onProgress, timeoutMs: 120_000 });
       assert.deepEqual(client.errors, []);
       assert.deepEqual(client.fired, [`at step "${step}"`]);
@@ -100,7 +100,7 @@ describe('faults between two steps: killed, paused, removed', function () {
       const healthy = await startContainer(testImage('debian-curl'));
       started.push(victim, healthy);
       const victimName = (await docker(['inspect', '--format', '{{.Name}}', victim])).stdout.trim().replace(/^\//, '');
-      const client = new FaultClient(connect()).atStep(step, act('remove', victim), victimName);
+      const client = new FaultClient(connectEngines()[0]!).atStep(step, act('remove', victim), victimName);
       const report = await runAdd({ certificate: ca.certPath, selector: selector([victim, healthy]), client, checkUrls: [server.url], onProgress: client.onProgress, concurrency: 2, timeoutMs: 120_000 });
       assert.deepEqual(client.errors, []);
       const byId = new Map(report.results.map((r) => [r.id, r]));

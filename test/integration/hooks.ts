@@ -1,4 +1,5 @@
 import { docker, removeSessionContainers, SESSION_ID } from '../support/containers.js';
+import { DOCKER_SOCKET, ensureCommand, TEST_ENGINE } from '../support/engine.js';
 
 /**
  * Root hooks for the integration tier: fail early and clearly without an engine, and remove
@@ -8,11 +9,12 @@ export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(30_000);
     const ping = await docker(['version', '--format', '{{.Server.Version}}'], { allowFailure: true });
-    if (ping.code !== 0) throw new Error(`no Docker engine answers (${ping.stderr.trim()}); run \`bash scripts/ensure-engine.sh\` first`);
+    if (ping.code !== 0) throw new Error(`no ${TEST_ENGINE} engine answers (${ping.stderr.trim()}); run \`${ensureCommand()}\` first`);
   },
   async afterAll(this: Mocha.Context) {
     this.timeout(60_000);
-    const left = await removeSessionContainers();
+    // The Podman run also starts a few containers on Docker (one run over both engines).
+    const left = (await removeSessionContainers()) + (TEST_ENGINE === 'podman' ? await removeSessionContainers(`unix://${DOCKER_SOCKET}`) : 0);
     if (left > 0) console.warn(`teardown: removed ${left} container(s) left by session ${SESSION_ID}`);
   },
 };

@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { engineEnv } from './engine.js';
 
 export const BIN = fileURLToPath(new URL('../../../bin/trustpatch', import.meta.url));
 
@@ -11,7 +12,7 @@ export interface CliResult {
 
 /** The environment for a run: never inherit a default check URL that could leave the machine. */
 function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env, ...extra };
+  const env = { ...process.env, ...engineEnv(), ...extra };
   if (extra.TRUSTPATCH_CHECK_URL === undefined) delete env.TRUSTPATCH_CHECK_URL;
   return env;
 }

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import { engineEnv } from './engine.js';
 
 const run = promisify(execFile);
 
@@ -23,12 +24,15 @@ export interface RunOptions {
   /** Host networking, so the container reaches servers the test starts on 127.0.0.1. */
   hostNetwork?: boolean;
   command?: string[];
+  /** Another engine than the one under test (e.g. Docker during the Podman run). */
+  host?: string;
 }
 
 /** The docker CLI: tests check what trustpatch did through a channel independent of its code. */
-export async function docker(args: string[], options: { allowFailure?: boolean } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+export async function docker(args: string[], options: { allowFailure?: boolean; host?: string } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run('docker', args, { maxBuffer: 64 * 1024 * 1024 });
+    const env = { ...process.env, ...engineEnv(), ...(options.host ? { DOCKER_HOST: options.host } : {}) };
+    const { stdout, stderr } = await run('docker', args, { maxBuffer: 64 * 1024 * 1024, env });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; code?: number };
@@ -39,7 +43,8 @@ export async function docker(args: string[], options: { allowFailure?: boolean }
 
 /** Starts a labelled test container and returns its id. */
 export async function startContainer(image: string, options: RunOptions = {}): Promise<string> {
-  const args = ['run', '-d', '--label', `${SESSION_LABEL}=${SESSION_ID}`];
+  // --pull never: test images are built locally; a missing one must fail, not reach a registry.
+  const args = ['run', '-d', '--pull', 'never', '--label', `${SESSION_LABEL}=${SESSION_ID}`];
   if (options.name) args.push('--name', options.name);
   if (options.user) args.push('--user', options.user);
   if (options.readOnly) args.push('--read-only');
@@ -47,7 +52,7 @@ export async function startContainer(image: string, options: RunOptions = {}): P
   for (const [key, value] of Object.entries(options.labels ?? {})) args.push('--label', `${key}=${value}`);
   for (const entry of options.env ?? []) args.push('--env', entry);
   args.push(image, ...(options.command ?? ['sleep', '2147483647']));
-  return (await docker(args)).stdout.trim();
+  return (await docker(args, { host: options.host })).stdout.trim();
 }
 
 /** `docker exec` as root: the exit code and output, never throwing for a non-zero exit. */
@@ -55,13 +60,16 @@ export async function execIn(id: string, argv: string[], user = '0'): Promise<{ 
   return docker(['exec', '--user', user, id, ...argv], { allowFailure: true });
 }
 
-export async function removeContainers(ids: string[]): Promise<void> {
-  if (ids.length > 0) await docker(['rm', '-f', '-v', ...ids], { allowFailure: true });
+/** Force-removes containers, a few per call: one `docker rm` of hundreds of ids was seen to hang dockerd 20.10. */
+export async function removeContainers(ids: string[], host?: string): Promise<void> {
+  for (let start = 0; start < ids.length; start += 10) {
+    await docker(['rm', '-f', '-v', ...ids.slice(start, start + 10)], { allowFailure: true, host });
+  }
 }
 
-export async function removeSessionContainers(): Promise<number> {
-  const { stdout } = await docker(['ps', '-aq', '--filter', `label=${SESSION_LABEL}=${SESSION_ID}`], { allowFailure: true });
+export async function removeSessionContainers(host?: string): Promise<number> {
+  const { stdout } = await docker(['ps', '-aq', '--filter', `label=${SESSION_LABEL}=${SESSION_ID}`], { allowFailure: true, host });
   const ids = stdout.split('\n').filter(Boolean);
-  await removeContainers(ids);
+  await removeContainers(ids, host);
   return ids.length;
 }

@@ -10,6 +10,7 @@ import {
   type ExecResult,
   type FileToWrite,
   type PathStat,
+  type ProcessRow,
 } from '../../src/docker/container-client.js';
 
 export type ExecHandler = (argv: readonly string[], container: FakeContainer, options: ExecOptions) => Partial<ExecResult> | undefined;
@@ -24,10 +25,13 @@ export class FakeContainer {
   readonly writes: string[] = [];
   info: ContainerInfo;
   readOnly = false;
+  /** What `docker top` lists. */
+  processes: ProcessRow[] = [];
+  restarts = 0;
   handler: ExecHandler = () => undefined;
 
   constructor(id: string, name: string, overrides: Partial<ContainerInfo> = {}) {
-    this.info = { id, name, image: 'fake:1', state: 'running', labels: {}, running: true, paused: false, restarting: false, user: '', readOnlyRootfs: false, env: [], platform: 'linux', ...overrides };
+    this.info = { id, name, image: 'fake:1', state: 'running', labels: {}, running: true, paused: false, restarting: false, user: '', readOnlyRootfs: false, env: [], platform: 'linux', imageId: `sha256:image-of-${id}`, ...overrides };
   }
 
   write(path: string, content: string | Buffer): this {
@@ -54,10 +58,11 @@ export class FakeContainer {
 
 /** A ContainerClient over FakeContainers, for unit tests that need no engine. */
 export class FakeClient implements ContainerClient {
-  /** Unique per client: trustpatch's host-side locks are keyed by engine and container id. */
-  readonly endpoint = `fake://${randomBytes(4).toString('hex')}`;
   readonly containers = new Map<string, FakeContainer>();
   reachable = true;
+
+  /** Unique per client by default: trustpatch's host-side locks are keyed by engine and container id. */
+  constructor(readonly endpoint = `fake://${randomBytes(4).toString('hex')}`) {}
 
   add(container: FakeContainer): FakeContainer {
     this.containers.set(container.info.id, container);
@@ -83,10 +88,20 @@ export class FakeClient implements ContainerClient {
     if (handled) return { argv, exitCode: 0, stdout: '', stderr: '', timedOut: false, ...handled };
     // rm works like the real one when the container has it (the archive API cannot delete).
     if (posix.basename(argv[0]!) === 'rm' && (container.files.has(argv[0]!) || argv[0] === 'rm')) {
-      for (const path of argv.slice(argv.indexOf('--') + 1)) container.files.delete(path);
+      for (const path of argv.slice(argv.indexOf('--') + 1)) {
+        container.files.delete(path);
+        container.links.delete(path);
+        if (argv.includes('-r')) for (const file of [...container.files.keys()]) if (file.startsWith(`${path}/`)) container.files.delete(file);
+      }
       return { argv, exitCode: 0, stdout: '', stderr: '', timedOut: false };
     }
     return { argv, exitCode: 127, stdout: '', stderr: `exec: "${argv[0]}": executable file not found in $PATH`, timedOut: false };
+  }
+
+  async stat(id: string, path: string): Promise<PathStat | undefined> {
+    const entry = (await this.getArchive(id, path))?.[0];
+    if (entry === undefined) return undefined;
+    return { name: posix.basename(path), size: entry.content.length, type: entry.type, linkTarget: entry.linkTarget };
   }
 
   async getArchive(id: string, requested: string): Promise<ArchiveEntry[] | undefined> {
@@ -98,21 +113,12 @@ export class FakeClient implements ContainerClient {
     if (content !== undefined) return [{ name: posix.basename(path), type: 'file', content, mode: 0o644 }];
     // Like the engine, a directory comes with its contents, named `<basename>/<relative path>`.
     const inside = [...container.files].filter(([file]) => file.startsWith(`${path}/`));
-    if (inside.length === 0) return undefined;
+    const links = [...container.links].filter(([file]) => file.startsWith(`${path}/`));
+    if (inside.length === 0 && links.length === 0) return undefined;
     const base = posix.basename(path);
     const files = inside.map(([file, bytes]): ArchiveEntry => ({ name: `${base}/${file.slice(path.length + 1)}`, type: 'file', content: bytes, mode: container.modes.get(file) ?? 0o644 }));
-    return [{ name: `${base}/`, type: 'directory', content: Buffer.alloc(0), mode: 0o755 }, ...files];
-  }
-
-  /** Like the engine: parent links are followed, the last part is reported as it is. */
-  async statPath(id: string, path: string): Promise<PathStat | undefined> {
-    const container = this.get(id);
-    const resolved = container.resolveParents(path);
-    const link = container.links.get(resolved);
-    if (link !== undefined) return { type: 'symlink', linkTarget: posix.resolve(posix.dirname(resolved), link) };
-    if (container.files.has(resolved)) return { type: 'file', linkTarget: '' };
-    if (resolved === '/' || [...container.files.keys(), ...container.links.keys()].some((file) => file.startsWith(`${resolved}/`))) return { type: 'directory', linkTarget: '' };
-    return undefined;
+    const linked = links.map(([file, target]): ArchiveEntry => ({ name: `${base}/${file.slice(path.length + 1)}`, type: 'symlink', content: Buffer.alloc(0), linkTarget: target, mode: 0o777 }));
+    return [{ name: `${base}/`, type: 'directory', content: Buffer.alloc(0), mode: 0o755 }, ...files, ...linked];
   }
 
   async putFiles(id: string, files: readonly FileToWrite[]): Promise<void> {
@@ -126,6 +132,14 @@ export class FakeClient implements ContainerClient {
       container.modes.set(path, file.mode ?? 0o644);
       container.writes.push(path);
     }
+  }
+
+  async top(id: string): Promise<ProcessRow[]> {
+    return this.get(id).processes;
+  }
+
+  async restart(id: string): Promise<void> {
+    this.get(id).restarts += 1;
   }
 
   private get(nameOrId: string): FakeContainer {

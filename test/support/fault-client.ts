@@ -1,7 +1,7 @@
-import type { ArchiveEntry, ContainerClient, ContainerInfo, ContainerSummary, ExecOptions, ExecResult, FileToWrite, ListFilters, PathStat } from '../../src/docker/container-client.js';
+import type { ArchiveEntry, ContainerClient, ContainerInfo, ContainerSummary, ExecOptions, ExecResult, FileToWrite, ListFilters, PathStat, ProcessRow } from '../../src/docker/container-client.js';
 import type { ProgressEvent } from '../../src/patch/types.js';
 
-export type CallKind = 'ping' | 'list' | 'inspect' | 'exec' | 'getArchive' | 'statPath' | 'putFiles';
+export type CallKind = 'ping' | 'list' | 'inspect' | 'exec' | 'getArchive' | 'stat' | 'putFiles' | 'top' | 'restart';
 
 export interface Call {
   kind: CallKind;
@@ -85,8 +85,16 @@ export class FaultClient implements ContainerClient {
     return this.call({ kind: 'getArchive', path }, () => this.inner.getArchive(id, path));
   }
 
-  statPath(id: string, path: string): Promise<PathStat | undefined> {
-    return this.call({ kind: 'statPath', path }, () => this.inner.statPath(id, path));
+  stat(id: string, path: string): Promise<PathStat | undefined> {
+    return this.call({ kind: 'stat', path }, () => this.inner.stat(id, path));
+  }
+
+  top(id: string): Promise<ProcessRow[]> {
+    return this.call({ kind: 'top' }, () => this.inner.top(id));
+  }
+
+  restart(id: string, timeoutSeconds?: number): Promise<void> {
+    return this.call({ kind: 'restart' }, () => this.inner.restart(id, timeoutSeconds));
   }
 
   putFiles(id: string, files: readonly FileToWrite[]): Promise<void> {

@@ -17,7 +17,7 @@ function recordingClient(calls: string[]): ContainerClient {
     calls.push(name);
     throw new Error(`${name} must not be called`);
   };
-  return { endpoint: 'fake', ping: record('ping'), list: record('list'), inspect: record('inspect'), exec: record('exec'), getArchive: record('getArchive'), statPath: record('statPath'), putFiles: record('putFiles') };
+  return { endpoint: 'fake', ping: record('ping'), list: record('list'), inspect: record('inspect'), exec: record('exec'), getArchive: record('getArchive'), stat: record('stat'), putFiles: record('putFiles'), top: record('top'), restart: record('restart') };
 }
 
 describe('certificate intake: validation before anything changes', function () {

@@ -28,17 +28,21 @@ describe('family records: the exact plan per distribution', () => {
     const client = new FakeClient();
     const container = client.add(fakeDistro('c1', family, { distroPems: [], ...options }));
     extra(container.files);
-    return planSummary(makePlan(await surveyContainer(client, 'c1'), certificates, mode));
+    return planSummary(makePlan(await surveyContainer(client, { id: 'c1', imageId: '' }, { install: mode }), certificates, mode));
   }
 
   it('Debian/Ubuntu: /usr/local/share/ca-certificates/*.crt, update-ca-certificates; apt-get when missing', async () => {
     // update-ca-certificates(8): "all certificates with a .crt extension found below /usr/local/share/ca-certificates".
+    // With the update command there and nothing to install, the update rebuilds the bundle from
+    // the anchors: trustpatch writes only the anchor.
     assert.deepEqual(await plan(debian, { osRelease: 'ID=ubuntu\nID_LIKE=debian\n', clients: { '/usr/bin/curl': () => true } }), {
       family: 'debian',
-      files: ['/etc/ssl/certs/ca-certificates.crt', '/usr/local/share/ca-certificates/Plan_Root.crt'],
+      files: ['/usr/local/share/ca-certificates/Plan_Root.crt'],
       commands: [['/usr/sbin/update-ca-certificates']],
       check: 'curl',
     });
+    // Before an install, the bundle is seeded first (created here: there was none).
+    assert.deepEqual((await plan(debian, { osRelease: 'ID=debian\n', update: false, bundle: false })).files, ['/etc/ssl/certs/ca-certificates.crt', '/usr/local/share/ca-certificates/Plan_Root.crt']);
     assert.deepEqual((await plan(debian, { osRelease: 'ID=debian\n', update: false, bundle: false })).commands, [
       ['/usr/bin/apt-get', 'update', '-qq'],
       ['/usr/bin/apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'ca-certificates'],
@@ -61,10 +65,12 @@ describe('family records: the exact plan per distribution', () => {
     const links = { '/etc/pki/tls/certs/ca-bundle.crt': '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem' };
     assert.deepEqual(await plan(rhel, { osRelease: 'ID="rocky"\nID_LIKE="rhel centos fedora"\n', links }), {
       family: 'rhel',
-      files: ['/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', '/etc/pki/ca-trust/source/anchors/Plan_Root.crt'],
+      files: ['/etc/pki/ca-trust/source/anchors/Plan_Root.crt'],
       commands: [['/usr/bin/update-ca-trust', 'extract']],
       check: null,
     });
+    // Before dnf runs, the bundle is seeded at its real path (the legacy name is a link to it).
+    assert.deepEqual((await plan(rhel, { osRelease: 'ID=fedora\n', update: false, links })).files, ['/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', '/etc/pki/ca-trust/source/anchors/Plan_Root.crt']);
     assert.deepEqual((await plan(rhel, { osRelease: 'ID=fedora\n', update: false, links })).commands, [['/usr/bin/dnf', '-y', 'install', 'ca-certificates'], ['/usr/bin/update-ca-trust', 'extract']]);
     const ubiMinimal = await plan(rhel, { osRelease: 'ID="rhel"\n', update: false, packageManager: false, links }, 'auto', (files) => files.set('/usr/bin/microdnf', Buffer.from('ELF')));
     assert.deepEqual(ubiMinimal.commands, [['/usr/bin/microdnf', 'install', '-y', 'ca-certificates'], ['/usr/bin/update-ca-trust', 'extract']]);
@@ -87,13 +93,14 @@ describe('family records: the exact plan per distribution', () => {
     const bundleAt = '/etc/ca-certificates/extracted/tls-ca-bundle.pem';
     assert.deepEqual(await plan(arch, { osRelease: 'ID=arch\n', links, bundleAt }), {
       family: 'arch',
-      files: [bundleAt, '/etc/ca-certificates/trust-source/anchors/Plan_Root.crt'],
+      files: ['/etc/ca-certificates/trust-source/anchors/Plan_Root.crt'],
       commands: [['/usr/bin/update-ca-trust']],
       check: null,
     });
     const older = await plan(arch, { osRelease: 'ID=arch\n', update: false, links, bundleAt }, 'never', (files) => files.set('/usr/bin/trust', Buffer.from('ELF')));
     assert.deepEqual(older.commands, [['/usr/bin/trust', 'extract-compat']]);
     const none = await plan(arch, { osRelease: 'ID=arch\n', update: false, links, bundleAt });
+    assert.deepEqual(none.files, [bundleAt, '/etc/ca-certificates/trust-source/anchors/Plan_Root.crt'], 'seeded at the real path before pacman runs');
     assert.deepEqual(none.commands, [['/usr/bin/pacman', '-Sy', '--noconfirm', '--needed', 'ca-certificates'], ['/usr/bin/update-ca-trust']]);
   });
 

@@ -1,0 +1,37 @@
+import { resolvePassword } from '../cert/password.js';
+import { runDockerfile } from '../commands/dockerfile.js';
+import { parseStores } from '../stores/types.js';
+import { writeLine, type Io } from './io.js';
+import { engineChoice } from './options.js';
+
+export interface DockerfileArgs {
+  certificate: string;
+  container?: string;
+  family?: string;
+  name?: string;
+  stores: string[];
+  writeCerts?: string;
+  passwordFile?: string;
+  passwordEnv?: string;
+  host?: string | string[];
+  context?: string | string[];
+}
+
+/** Prints the Dockerfile lines on stdout (ready to paste); warnings on stderr. */
+export async function dockerfileCli(args: DockerfileArgs, io: Io): Promise<number> {
+  const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
+  const report = await runDockerfile({
+    certificate: args.certificate,
+    container: args.container,
+    family: args.family,
+    name: args.name,
+    password,
+    stores: args.stores.length > 0 ? parseStores(args.stores) : undefined,
+    writeCerts: args.writeCerts,
+    ...engineChoice({ host: args.host, context: args.context, check: false, checkUrl: [], concurrency: 1, timeout: 1, json: false, quiet: true }, io.env),
+  });
+  for (const warning of report.warnings) writeLine(io.stderr, `warning: ${warning}`);
+  for (const path of report.written) writeLine(io.stderr, `wrote ${path}`);
+  for (const line of report.lines) writeLine(io.stdout, line);
+  return 0;
+}

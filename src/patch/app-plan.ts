@@ -1,0 +1,19 @@
+import type { AppSurvey } from '../stores/app-stores.js';
+import { writableCertifi, writableJava } from '../stores/app-stores.js';
+import { importArgv } from '../stores/java.js';
+import type { Survey } from './plan.js';
+import type { CertificateToInstall, PlanSummary } from './types.js';
+
+/** Real paths of the system bundles that exist: a certifi or keystore leading there follows the system store. */
+export function systemPaths(survey: Survey): Set<string> {
+  return new Set(survey.bundles.filter((b) => b.content !== undefined).map((b) => b.realPath));
+}
+
+/** A dry run's plan with the application stores it would write (certifi files, keytool imports). */
+export function withAppPlan(system: PlanSummary | undefined, family: string, apps: AppSurvey, certificates: readonly CertificateToInstall[]): PlanSummary {
+  const plan: PlanSummary = system ? { ...system, files: [...system.files], commands: [...system.commands] } : { family, files: [], commands: [], check: null };
+  const lacks = (held: readonly string[]) => certificates.filter((c) => !held.includes(c.certificate.fingerprint));
+  for (const store of writableCertifi(apps)) if (lacks(store.fingerprints).length > 0) plan.files.push(store.realPath);
+  for (const store of writableJava(apps)) for (const c of lacks(store.fingerprints!)) plan.commands.push(importArgv(store, c.certificate.fingerprint));
+  return plan;
+}

@@ -1,0 +1,62 @@
+import type { StatusContainerResult } from '../commands/status.js';
+import type { RemoveTarget } from '../undo/target.js';
+import { REMOVE_STATUSES, type RemoveResult } from '../undo/types.js';
+import { VERSION } from '../version.js';
+import { countStatuses } from './counts.js';
+import { SCHEMA_VERSION } from './json.js';
+
+export const STATUS_STATUSES = ['complete', 'incomplete', 'clean', 'skipped', 'failed'] as const;
+
+/** The single document `remove --json` prints on stdout (same versioning as add's). */
+export function removeDocument(input: { engines: readonly string[]; target: RemoveTarget; results: readonly (RemoveResult & { engine: string })[]; durationMs: number; exitCode: number; interrupted: boolean }) {
+  const { target } = input;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    command: 'remove' as const,
+    trustpatchVersion: VERSION,
+    engines: [...input.engines],
+    target: { kind: target.kind, value: target.label, fingerprints: target.kind === 'certificates' ? target.fingerprints : target.kind === 'fingerprint' ? [target.prefix] : [] },
+    containers: input.results.map((r) => ({
+      id: r.id,
+      name: r.name,
+      image: r.image,
+      engine: r.engine,
+      family: r.family,
+      status: r.status,
+      removed: r.removed,
+      counts: r.counts,
+      left: r.left,
+      record: r.record,
+      error: 'reason' in r ? r.reason : null,
+      rollback: 'rollback' in r ? r.rollback : null,
+      warnings: r.warnings,
+      plan: r.status === 'planned' ? r.plan : null,
+      durationMs: r.durationMs,
+    })),
+    summary: { ...countStatuses(input.results, REMOVE_STATUSES), durationMs: input.durationMs, exitCode: input.exitCode, interrupted: input.interrupted },
+  };
+}
+
+/** The single document `status --json` prints on stdout. */
+export function statusDocument(input: { engines: readonly string[]; results: readonly (StatusContainerResult & { engine: string })[]; durationMs: number; exitCode: number; interrupted: boolean }) {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    command: 'status' as const,
+    trustpatchVersion: VERSION,
+    engines: [...input.engines],
+    containers: input.results.map((r) => ({
+      id: r.id,
+      name: r.name,
+      image: r.image,
+      engine: r.engine,
+      family: r.family,
+      status: r.status,
+      certificates: r.certificates,
+      restartNeeded: r.restartNeeded,
+      error: r.reason ?? null,
+      warnings: r.warnings,
+      durationMs: r.durationMs,
+    })),
+    summary: { ...countStatuses(input.results, STATUS_STATUSES), durationMs: input.durationMs, exitCode: input.exitCode, interrupted: input.interrupted },
+  };
+}

@@ -1,0 +1,105 @@
+import { posix } from 'node:path';
+import { findProgram } from '../check/clients.js';
+import type { ContainerClient } from '../docker/container-client.js';
+import { probeGo } from './go-binary.js';
+import { usesOpenSslStore } from './node-store.js';
+import { scanProcesses, type ScannedProcess } from './scan.js';
+
+export type Runtime = 'node' | 'go' | 'java';
+
+/** A running process that does not see a trust change until it is restarted (or reconfigured). */
+export interface RestartNote {
+  /** The pid inside the container, or the engine's host pid when /proc could not be read (`hostPid`). */
+  pid: number | string;
+  runtime: Runtime | 'unknown';
+  command: string;
+  /** What the user should do, exactly: the variable or flag to add, and the restart. */
+  advice: string;
+}
+
+export interface TrustPaths {
+  /** A PEM file holding the CA for NODE_EXTRA_CA_CERTS: the anchor, else the main bundle. */
+  caFile: string;
+  /** When the CA went in; processes started later have read the new trust. Undefined: now. */
+  since?: Date;
+  /** An OpenSSL hash link in /etc/ssl/certs leads to the CA (the update command made one). */
+  hashLinked?: boolean;
+}
+
+/**
+ * Processes that will not see the CA until restarted: Node.js (its own store;
+ * NODE_EXTRA_CA_CERTS is read at start only), Go (reads the system bundle once per process)
+ * and JVMs (read their keystore at start). Read from the container's /proc through one shell;
+ * without a shell only the engine's `top` is known, and Node/Java are recognized by command.
+ */
+export async function restartNotes(client: ContainerClient, id: string, shell: string | undefined, paths: TrustPaths): Promise<RestartNote[]> {
+  const scanned = await scanProcesses(client, id, shell).catch(() => undefined);
+  if (scanned === undefined) return topNotes(client, id, paths);
+  const head = await findProgram(client, id, 'head');
+  const goCache = new Map<string, Promise<boolean | undefined>>();
+  const nodeCache = new Map<string, Promise<boolean | undefined>>();
+  const notes: RestartNote[] = [];
+  for (const process of scanned) {
+    const runtime = knownRuntime(process.exe ?? process.command.split(' ')[0] ?? '');
+    let kind: Runtime | undefined = runtime;
+    if (kind === undefined && process.exe !== undefined && !process.exe.endsWith(' (deleted)')) {
+      if (!goCache.has(process.exe)) goCache.set(process.exe, probeGo(client, id, head, process.exe).catch(() => undefined));
+      if ((await goCache.get(process.exe)) === true) kind = 'go';
+    }
+    if (kind === undefined) continue;
+    const openssl = kind === 'node' ? await usesOpenSslStore(client, id, process, nodeCache) : undefined;
+    const advice = openssl === true ? opensslNodeAdvice(process, paths) : adviceFor(kind, process, paths);
+    if (advice !== undefined) notes.push({ pid: process.pid, runtime: kind, command: process.command, advice });
+  }
+  return notes;
+}
+
+/**
+ * A Node.js on OpenSSL's store (Debian's) looks CAs up in /etc/ssl/certs when it needs them:
+ * with a hash link to the CA it sees it without a restart; the bundle it read only at start.
+ */
+function opensslNodeAdvice(process: ScannedProcess, paths: TrustPaths): string | undefined {
+  if (paths.hashLinked === true || startedAfter(process, paths)) return undefined;
+  return 'restart needed: this Node.js uses the system store (OpenSSL default), whose bundle it read at start, and no hash link in /etc/ssl/certs leads to the CA';
+}
+
+function knownRuntime(program: string): Runtime | undefined {
+  const base = posix.basename(program);
+  if (base === 'node' || base === 'nodejs') return 'node';
+  if (base === 'java') return 'java';
+  return undefined;
+}
+
+function adviceFor(kind: Runtime, process: ScannedProcess, paths: TrustPaths): string | undefined {
+  const after = startedAfter(process, paths);
+  if (kind === 'node') {
+    const extra = process.env?.NODE_EXTRA_CA_CERTS;
+    const useSystem = process.env?.NODE_USE_SYSTEM_CA === '1' || /--use-system-ca/.test(`${process.env?.NODE_OPTIONS ?? ''} ${process.command}`);
+    if (after && (extra === paths.caFile || useSystem)) return undefined;
+    if (process.env === undefined) return `restart needed; Node.js reads CAs only at start and not from the system store: start it with NODE_EXTRA_CA_CERTS=${paths.caFile} (its environment could not be read)`;
+    if (extra === paths.caFile || useSystem) return `restart needed: Node.js read ${useSystem ? 'the system store' : `NODE_EXTRA_CA_CERTS=${extra}`} when it started, before the CA was added`;
+    if (extra !== undefined) return `restart needed, with NODE_EXTRA_CA_CERTS=${paths.caFile} instead of ${extra} (or append the CA to ${extra}): Node.js reads it only at start`;
+    return `restart needed, with NODE_EXTRA_CA_CERTS=${paths.caFile} in its environment: Node.js does not read the system store, and reads that variable only at start`;
+  }
+  if (after) return undefined;
+  if (kind === 'go') return `restart needed: Go reads the system bundle once per process${process.env?.SSL_CERT_FILE ? ` (it uses SSL_CERT_FILE=${process.env.SSL_CERT_FILE})` : ''}`;
+  return 'restart needed: a running JVM read its keystore when it started';
+}
+
+/**
+ * Without a shell: the engine's process list (host pids). Node.js and Java are recognized by
+ * command name; any other program may be a Go binary, which cannot be told without reading it.
+ */
+async function topNotes(client: ContainerClient, id: string, paths: TrustPaths): Promise<RestartNote[]> {
+  const rows = await client.top(id).catch(() => []);
+  return rows.map((row): RestartNote => {
+    const runtime = knownRuntime(row.command.split(' ')[0] ?? '');
+    const process: ScannedProcess = { pid: 0, uid: undefined, exe: undefined, command: row.command, env: undefined, startedAt: undefined };
+    if (runtime !== undefined) return { pid: `host ${row.hostPid}`, runtime, command: row.command, advice: adviceFor(runtime, process, { ...paths, since: undefined })! };
+    return { pid: `host ${row.hostPid}`, runtime: 'unknown', command: row.command, advice: 'unknown: the container has no shell to read /proc; if this is a Go program, it needs a restart to see the CA' };
+  });
+}
+
+function startedAfter(process: ScannedProcess, paths: TrustPaths): boolean {
+  return paths.since !== undefined && process.startedAt !== undefined && process.startedAt.getTime() > paths.since.getTime();
+}
