@@ -46,14 +46,14 @@ describe('faults between two steps: killed, paused, removed', function () {
     await docker(fault === 'kill' ? ['kill', id] : fault === 'pause' ? ['pause', id] : ['rm', '-f', id]);
   };
 
+  // debian-curl has its update command: nothing is written before the anchor ("writing
+  // certificate"), the update rebuilds the bundle, and the record is written once all is verified.
   const cases: { fault: Fault; step: string; rollback: string; reason: RegExp }[] = [
     { fault: 'kill', step: 'checking before', rollback: 'not-needed', reason: /^the container stopped \(exited\) during the patch/ },
-    { fault: 'kill', step: 'seeding bundle', rollback: 'not-needed', reason: /^the container stopped \(exited\) during the patch$/ },
-    { fault: 'kill', step: 'writing certificate', rollback: 'done', reason: /^the container stopped \(exited\) during the patch$/ },
+    { fault: 'kill', step: 'writing certificate', rollback: 'not-needed', reason: /^the container stopped \(exited\) during the patch$/ },
     { fault: 'kill', step: 'updating trust store', rollback: 'incomplete', reason: /^the container stopped \(exited\) during the patch \(.*is not running/ },
     { fault: 'kill', step: 'checking after', rollback: 'incomplete', reason: /^the container stopped \(exited\) during the patch/ },
-    { fault: 'pause', step: 'seeding bundle', rollback: 'not-needed', reason: /^the container was paused during the patch$/ },
-    { fault: 'pause', step: 'writing certificate', rollback: 'done', reason: /^the container was paused during the patch$/ },
+    { fault: 'pause', step: 'writing certificate', rollback: 'not-needed', reason: /^the container was paused during the patch$/ },
     { fault: 'pause', step: 'updating trust store', rollback: 'incomplete', reason: /^the container was paused during the patch \(.*paused/ },
     { fault: 'pause', step: 'checking after', rollback: 'incomplete', reason: /^the container was paused during the patch/ },
   ];
@@ -94,8 +94,41 @@ describe('faults between two steps: killed, paused, removed', function () {
     });
   }
 
-  for (const step of ['writing certificate', 'updating trust store']) {
-    it(`removed at "${step}": reported as removed, the other container of the run is patched`, async () => {
+  for (const fault of ['kill', 'pause'] as const) {
+    it(`${fault} at "verifying bundles" without an update command (the seeded bundle is the patch): restored exactly`, async () => {
+      const id = await startContainer(testImage('debian-curl'));
+      started.push(id);
+      assert.equal((await execIn(id, ['mv', '/usr/sbin/update-ca-certificates', '/root/update-ca-certificates'])).code, 0);
+      const before = await snapshotStore(id);
+      const bundle = await fileBytes(id, DEBIAN_BUNDLE);
+      const client = new FaultClient(connectEngines()[0]!).atStep('verifying bundles', act(fault, id));
+      const report = await runAdd({ certificate: ca.certPath, selector: selector([id]), client, install: 'never', checkUrls: [server.url], onProgress: client.onProgress, timeoutMs: 120_000 });
+      assert.deepEqual(client.fired, ['at step "verifying bundles"']);
+      const result = failed(report.results[0]);
+      assert.match(result.reason, /^the container (stopped \(exited\)|was paused) during the patch/);
+      assert.equal(result.rollback, 'done', result.warnings.join('\n'));
+      assert.ok((await fileBytes(id, DEBIAN_BUNDLE))!.equals(bundle!), 'the bundle is byte-identical to the snapshot');
+      assert.deepEqual(storeDifferences(before, await snapshotStore(id)), []);
+    });
+
+    it(`${fault} at "recording", after the patch was verified: reported patched, and it is`, async () => {
+      const id = await startContainer(testImage('debian-curl'));
+      started.push(id);
+      const client = new FaultClient(connectEngines()[0]!).atStep('recording', act(fault, id));
+      const report = await runAdd({ certificate: ca.certPath, selector: selector([id]), client, checkUrls: [server.url], onProgress: client.onProgress, timeoutMs: 120_000 });
+      assert.deepEqual(client.fired, ['at step "recording"']);
+      const result = report.results[0]!;
+      assert.equal(result.status, 'patched', JSON.stringify(result));
+      assert.deepEqual(result.check.after.map((c) => c.ok), [true], 'verified before the fault');
+      const bundle = (await fileBytes(id, DEBIAN_BUNDLE))!.toString('latin1');
+      assert.equal(bundle.split(ca.pem.trim()).length - 1, 1, 'the CA is in the bundle, once');
+      await docker(fault === 'pause' ? ['unpause', id] : ['start', id]);
+      assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 0);
+    });
+  }
+
+  for (const [step, rollback] of [['writing certificate', 'not-needed'], ['updating trust store', 'container-removed']] as const) {
+    it(`removed at "${step}": reported as removed (rollback ${rollback}), the other container of the run is patched`, async () => {
       const victim = await startContainer(testImage('debian-curl'));
       const healthy = await startContainer(testImage('debian-curl'));
       started.push(victim, healthy);
@@ -106,7 +139,7 @@ describe('faults between two steps: killed, paused, removed', function () {
       const byId = new Map(report.results.map((r) => [r.id, r]));
       const removed = failed(byId.get(victim));
       assert.match(removed.reason, /^the container was removed during the patch/);
-      assert.equal(removed.rollback, 'container-removed');
+      assert.equal(removed.rollback, rollback);
       assert.equal((await docker(['inspect', victim], { allowFailure: true })).code, 1, 'the container is gone');
       assert.equal(byId.get(healthy)?.status, 'patched');
       assert.equal((await execIn(healthy, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 0);
