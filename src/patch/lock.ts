@@ -2,8 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ContainerInfo } from '../docker/container-client.js';
-import type { PatchContext } from './patch-container.js';
 
 /** Who holds a container's lock; an `unfinished` record outlives its run on purpose. */
 export interface LockHolder {
@@ -150,15 +148,4 @@ function alive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/** Waits for another run on this host that patches the same container (half the time budget, at least 5s). */
-export function takeLock(context: PatchContext, info: ContainerInfo): Promise<HeldLock> {
-  const { timeoutMs, lockDir } = context.options;
-  return lockContainer(context.client.endpoint, info.id, {
-    dir: lockDir,
-    waitMs: Math.max(5_000, Math.floor(timeoutMs / 2)),
-    holdMs: timeoutMs + 120_000,
-    onWait: (holder) => context.onProgress?.({ container: info.name, step: `waiting for another trustpatch run${holder ? ` (pid ${holder.pid} on ${holder.hostname})` : ''} to finish` }),
-  });
 }
