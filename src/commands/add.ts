@@ -28,6 +28,8 @@ export interface AddOptions extends EngineOptions {
   proxy?: string;
   /** Detect and plan per container; change nothing. */
   dryRun?: boolean;
+  /** Where this host keeps its per-container locks (default: $TMPDIR/trustpatch-locks). */
+  lockDir?: string;
   /** `--stores`; default: system plus every application store found. */
   stores?: readonly StoreKind[];
   /** `--restart`: restart each patched container afterwards. */
@@ -64,7 +66,7 @@ export async function runAdd(options: AddOptions): Promise<AddReport> {
   const targets = await selectOnEngines(clients, options.selector);
   options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
-  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun, stores: options.stores, restart: options.restart };
+  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun, stores: options.stores, restart: options.restart, lockDir: options.lockDir };
   const detections = new Map<string, Promise<Detection>>();
   const results = await runFleet<OnEngine<ContainerResult>, EngineTarget>(
     targets,

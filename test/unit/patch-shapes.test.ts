@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseCertificates } from '../../src/cert/load.js';
 import { runAdd } from '../../src/commands/add.js';
 import { alpine, debian, generic } from '../../src/distro/families.js';
@@ -110,7 +113,9 @@ describe('container shapes (fake engine)', () => {
       throw new Error('(HTTP code 409) container is not running');
     };
     const healthy = client.add(fakeDistro('c2', debian, { osRelease: 'ID=debian\n', distroPems: [distro.pem] }));
-    const report = await runAdd({ certificate: corp.certPath, selector: { names: ['c1', 'c2'], labels: [], filters: [], all: false }, name: 'Corp', client });
+    // The stopped container's run is left `unfinished` in the lock directory on purpose: a private one.
+    const lockDir = await mkdtemp(join(tmpdir(), 'trustpatch-locks-test-'));
+    const report = await runAdd({ certificate: corp.certPath, selector: { names: ['c1', 'c2'], labels: [], filters: [], all: false }, name: 'Corp', client, lockDir }).finally(() => rm(lockDir, { recursive: true, force: true }));
     const [first, second] = report.results;
     assert.equal(first!.status, 'failed');
     assert.match(failedReason(first!), /^the container stopped \(exited\) during the patch/);

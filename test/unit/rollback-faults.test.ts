@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseCertificates } from '../../src/cert/load.js';
 import { certificateName } from '../../src/cert/name.js';
 import type { ExecOptions, FileToWrite } from '../../src/docker/container-client.js';
@@ -49,18 +52,24 @@ const failed = (result: ContainerResult) => (result.status === 'failed' ? result
 describe('rollback under faults (fake engine)', () => {
   let distro: TestCa;
   let corp: TestCa;
+  // An incomplete rollback leaves an `unfinished` lock record behind on purpose: keep it out of the real lock directory.
+  let lockDir: string;
   before(async () => {
     distro = await makeCa('Rollback Distro Root');
     corp = await makeCa('Rollback Corp Root');
+    lockDir = await mkdtemp(join(tmpdir(), 'trustpatch-locks-test-'));
   });
-  after(async () => Promise.all([distro, corp].map(removeCa)));
+  after(async () => {
+    await Promise.all([distro, corp].map(removeCa));
+    await rm(lockDir, { recursive: true, force: true });
+  });
 
   function setup() {
     const client = new StrictClient();
     const container = client.add(fakeDebian('c1', [distro.pem]));
     const { certificates } = parseCertificates(Buffer.from(corp.pem), 'corp.pem');
     const installed = certificates.map((certificate) => ({ certificate, name: certificateName(certificate) }));
-    const context: PatchContext = { client, certificates: installed, options: { checkUrls: [], install: 'auto', timeoutMs: 5_000 } };
+    const context: PatchContext = { client, certificates: installed, options: { checkUrls: [], install: 'auto', timeoutMs: 5_000, lockDir } };
     return { client, container, context, anchor: `${ANCHORS}/${installed[0]!.name}.crt`, original: container.files.get(BUNDLE)! };
   }
 
