@@ -31,12 +31,14 @@ export function failureCause(tool: string, exitCode: number, output: string): Fa
   return UNREACHABLE_TEXT.test(output) ? 'unreachable' : 'untrusted';
 }
 
-// urllib verifies the chain and the host name with the default context; an HTTP error status
-// still means the TLS handshake was verified.
-const PYTHON_CHECK = [
+// urllib verifies the chain and the host name with the default context (or one that trusts only
+// the CA file given as a third argument: what requests does with certifi.where()); an HTTP error
+// status still means the TLS handshake was verified. Arguments: URL SECONDS [CAFILE].
+export const PYTHON_TLS_CHECK = [
   'import sys, ssl, urllib.request, urllib.error',
+  'cafile = sys.argv[3] if len(sys.argv) > 3 else None',
   'try:',
-  '    urllib.request.urlopen(sys.argv[1], timeout=float(sys.argv[2]), context=ssl.create_default_context()).close()',
+  '    urllib.request.urlopen(sys.argv[1], timeout=float(sys.argv[2]), context=ssl.create_default_context(cafile=cafile)).close()',
   'except urllib.error.HTTPError:',
   '    pass',
   'except Exception as error:',
@@ -63,7 +65,7 @@ export function clientRun(client: TlsClient, url: URL, seconds: number, proxy?: 
       return { argv, stdin: '' };
     }
     case 'python3':
-      return { argv: [client.path, '-c', PYTHON_CHECK, url.href, String(seconds)], env: proxyEnv };
+      return { argv: [client.path, '-c', PYTHON_TLS_CHECK, url.href, String(seconds)], env: proxyEnv };
   }
 }
 

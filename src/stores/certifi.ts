@@ -1,4 +1,5 @@
 import { bundleFingerprints } from '../cert/pem.js';
+import { PYTHON_TLS_CHECK } from '../check/tls-clients.js';
 import type { ContainerClient } from '../docker/container-client.js';
 import { pathExists, readContainerFile } from '../docker/files.js';
 import { tail } from '../errors.js';
@@ -60,23 +61,11 @@ export function certifiAppend(current: string, fingerprint: string, pem: string)
   return `${current === '' || current.endsWith('\n') ? '' : '\n'}${certifiMarker(fingerprint)}\n${pem}`;
 }
 
-// urllib with a context that trusts exactly that file: what requests does with certifi.where().
-const CHECK = [
-  'import ssl, sys, urllib.error, urllib.request',
-  'try:',
-  '    urllib.request.urlopen(sys.argv[2], timeout=float(sys.argv[3]), context=ssl.create_default_context(cafile=sys.argv[1])).close()',
-  'except urllib.error.HTTPError:',
-  '    pass',
-  'except Exception as error:',
-  '    print(type(error).__name__ + ": " + str(error), file=sys.stderr)',
-  '    sys.exit(1)',
-].join('\n');
-
 /** Checks `url` with the store's own Python and only that file as CAs; undefined when it passed, else why not. */
 export async function checkWithCertifi(client: ContainerClient, id: string, store: CertifiStore, url: string, options: { proxy?: string; user?: string } = {}): Promise<string | undefined> {
   const { proxy, user } = options;
   if (store.python === undefined) return 'no Python to check with';
   const env = proxy === undefined ? undefined : [`https_proxy=${proxy}`, `HTTPS_PROXY=${proxy}`];
-  const run = await client.exec(id, [store.python, '-c', CHECK, store.realPath, url, '15'], { env, timeoutMs: 25_000, user });
+  const run = await client.exec(id, [store.python, '-c', PYTHON_TLS_CHECK, url, '15', store.realPath], { env, timeoutMs: 25_000, user });
   return run.exitCode === 0 ? undefined : `${store.python} with ${store.realPath}: ${tail(run.stderr || run.stdout, 1)}`;
 }
