@@ -14,7 +14,10 @@ function quoted(argv: string[]): string {
 /** Runs a command in a pseudo-terminal of the given width with util-linux `script`; returns what it drew. */
 async function inTerminal(argv: string[], options: { columns?: number; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   const command = `stty cols ${options.columns ?? 120} rows 40; exec ${quoted(argv)}`;
-  const result = await run('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, TERM: 'xterm-256color', ...options.env }, maxBuffer: 4 * 1024 * 1024 }).catch((error: { stdout: string }) => error);
+  // A person's terminal: ora (through is-interactive) turns its spinner off whenever CI is set.
+  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', ...options.env };
+  delete env.CI;
+  const result = await run('script', ['-qfec', command, '/dev/null'], { env, maxBuffer: 4 * 1024 * 1024 }).catch((error: { stdout: string }) => error);
   return result.stdout;
 }
 
