@@ -1,5 +1,6 @@
 /** trustpatch as a library: the same functions the CLI calls. */
 export { runAdd, exitCodeFor, type AddOptions, type AddReport } from './commands/add.js';
+export { runCheckCommand, type CheckOptions, type CheckReport, type CheckContainerResult, type CheckStatus } from './commands/check.js';
 export { loadCertificates, parseCertificates, type LoadedCertificates, type LoadOptions } from './cert/load.js';
 export { runInspect, type InspectOptions, type InspectReport, type InspectedCertificate } from './commands/inspect.js';
 export { runFetchCa, type FetchCaOptions, type FetchCaReport } from './commands/fetch-ca.js';
