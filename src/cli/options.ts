@@ -37,10 +37,8 @@ export interface SelectorArgs {
   all: boolean;
 }
 
-export interface RunArgs {
-  checkUrl: string[];
-  check: boolean;
-  proxy?: string;
+/** The flags every fleet command takes: how many at once, how long, how to report, which engines. */
+export interface FleetArgs {
   concurrency: number;
   timeout: number;
   json: boolean;
@@ -48,6 +46,12 @@ export interface RunArgs {
   /** A string when given once, an array when repeated (yargs collects duplicates). */
   host?: string | string[];
   context?: string | string[];
+}
+
+export interface RunArgs extends FleetArgs {
+  checkUrl: string[];
+  check: boolean;
+  proxy?: string;
 }
 
 /** Every value of a flag that may be given once or several times. */

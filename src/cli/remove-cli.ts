@@ -4,20 +4,14 @@ import { countStatuses } from '../report/counts.js';
 import { removeDocument } from '../report/json-undo.js';
 import { REMOVE_STATUSES } from '../undo/types.js';
 import { writeLine, type Io } from './io.js';
-import { engineChoice, runSettings, selectorFrom, type SelectorArgs } from './options.js';
+import { engineChoice, runSettings, selectorFrom, type FleetArgs, type SelectorArgs } from './options.js';
 import { startProgress } from './progress.js';
 import { summaryLine, warningLines } from './render.js';
 import { removeLines, removeTable } from './render-undo.js';
 import { painter, statusColor } from './style.js';
 
-export interface RemoveArgs extends SelectorArgs {
+export interface RemoveArgs extends SelectorArgs, FleetArgs {
   certificate: string;
-  concurrency: number;
-  timeout: number;
-  json: boolean;
-  quiet: boolean;
-  host?: string | string[];
-  context?: string | string[];
   passwordFile?: string;
   passwordEnv?: string;
   dryRun: boolean;

@@ -3,20 +3,14 @@ import { countStatuses } from '../report/counts.js';
 import { STATUS_STATUSES, statusDocument } from '../report/json-undo.js';
 import { parseStores } from '../stores/types.js';
 import { writeLine, type Io } from './io.js';
-import { engineChoice, runSettings, selectorFrom, type SelectorArgs } from './options.js';
+import { engineChoice, runSettings, selectorFrom, type FleetArgs, type SelectorArgs } from './options.js';
 import { startProgress } from './progress.js';
 import { summaryLine } from './render.js';
 import { statusLines, statusTable } from './render-undo.js';
 import { painter, statusColor } from './style.js';
 
-export interface StatusArgs extends SelectorArgs {
+export interface StatusArgs extends SelectorArgs, FleetArgs {
   stores: string[];
-  concurrency: number;
-  timeout: number;
-  json: boolean;
-  quiet: boolean;
-  host?: string | string[];
-  context?: string | string[];
 }
 
 /** `trustpatch status`: one row per container, then the stores that lack a certificate and the processes that need a restart. */
