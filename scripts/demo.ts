@@ -24,7 +24,8 @@ async function demo(): Promise<number> {
     const args = ['add', ca.certPath, `trustpatch-demo-${process.pid}`, '--check-url', server.url];
     say(`trustpatch ${args.join(' ')}`);
     const result = await trustpatch(args);
-    process.stdout.write(result.stdout + result.stderr);
+    // Progress (stderr) came first when it ran; the table and summary (stdout) after it.
+    process.stdout.write(result.stderr + result.stdout);
 
     say('curl inside the container after:');
     const after = await execIn(id, ['curl', '-sS', server.url]);
