@@ -36,7 +36,6 @@ export interface AddOptions extends EngineOptions {
   restart?: boolean;
   /** Aborting it starts no new container; those in flight finish or roll back. */
   signal?: AbortSignal;
-  /** Called once the selection is known, with the number of containers. */
   /** Called once the selection is known: how many containers, on which engines. */
   onSelected?: (count: number, engines: readonly string[]) => void;
   onProgress?: ProgressListener;
@@ -67,12 +66,14 @@ export async function runAdd(options: AddOptions): Promise<AddReport> {
   options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
   const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun, stores: options.stores, restart: options.restart, lockDir: options.lockDir };
+  // Per image, shared by the run's containers: the family, and which executables are Go programs.
   const detections = new Map<string, Promise<Detection>>();
+  const goBinaries = new Map<string, Promise<boolean | undefined>>();
   const results = await runFleet<OnEngine<ContainerResult>, EngineTarget>(
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
     async ({ client, info }) => ({
-      ...(await patchContainer({ client: new DeadlineClient(client, timeoutMs), certificates: installed, options: patchOptions, onProgress: options.onProgress, detections }, info)),
+      ...(await patchContainer({ client: new DeadlineClient(client, timeoutMs), certificates: installed, options: patchOptions, onProgress: options.onProgress, detections, goBinaries }, info)),
       engine: client.endpoint,
     }),
     ({ client, info }) => ({ ...notStarted(info), engine: client.endpoint }),

@@ -2,6 +2,7 @@ import type { ContainerClient, ContainerInfo } from '../docker/container-client.
 import { errorMessage } from '../errors.js';
 import { restartNotes, type RestartNote } from '../runtimes/restart-needed.js';
 import { hashLinked } from '../undo/links.js';
+import type { StoreRead } from './store-listing.js';
 
 export interface Aftercare {
   restartNeeded?: RestartNote[];
@@ -14,15 +15,28 @@ export interface Aftercare {
  * and with `--restart` a restart through the engine, after which they are looked at again.
  * Its own trouble is a warning: the patch itself stands.
  */
-export async function aftercare(client: ContainerClient, info: ContainerInfo, options: { shell: string | undefined; caFile: string; restart: boolean; since: Date; anchor: string | undefined }, draft: Aftercare): Promise<void> {
+export interface AftercareOptions {
+  shell: string | undefined;
+  caFile: string;
+  restart: boolean;
+  since: Date;
+  anchor: string | undefined;
+  /** The bundles' directories as read after the update: where its links are looked up. */
+  store?: StoreRead;
+  /** Shared by the containers of one run: see restartNotes. */
+  goBinaries?: Map<string, Promise<boolean | undefined>>;
+}
+
+export async function aftercare(client: ContainerClient, info: ContainerInfo, options: AftercareOptions, draft: Aftercare): Promise<void> {
   try {
-    const linked = options.anchor !== undefined && (await hashLinked(client, info.id, options.anchor));
+    const linked = options.anchor !== undefined && (await hashLinked(client, info.id, options.anchor, options.store));
+    const scan = { shell: options.shell, imageId: info.imageId, goBinaries: options.goBinaries };
     if (options.restart) {
       await client.restart(info.id);
       draft.restarted = true;
-      draft.restartNeeded = await restartNotes(client, info.id, options.shell, { caFile: options.caFile, since: options.since, hashLinked: linked });
+      draft.restartNeeded = await restartNotes(client, info.id, scan, { caFile: options.caFile, since: options.since, hashLinked: linked });
     } else {
-      draft.restartNeeded = await restartNotes(client, info.id, options.shell, { caFile: options.caFile, hashLinked: linked });
+      draft.restartNeeded = await restartNotes(client, info.id, scan, { caFile: options.caFile, hashLinked: linked });
     }
   } catch (error) {
     draft.warnings.push(`${options.restart && draft.restarted !== true ? 'restarting the container' : 'looking for processes that need a restart'} failed: ${errorMessage(error)}`);

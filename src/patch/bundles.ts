@@ -1,6 +1,7 @@
 import { bundleFingerprints } from '../cert/pem.js';
 import type { ContainerClient } from '../docker/container-client.js';
 import { readContainerFile } from '../docker/files.js';
+import { fileIn, type StoreRead } from './store-listing.js';
 
 /** One bundle file as it was read: the basis for verifying and for rolling back. */
 export interface BundleSnapshot {
@@ -11,10 +12,15 @@ export interface BundleSnapshot {
   fingerprints: string[];
 }
 
-export async function snapshotBundles(client: ContainerClient, id: string, paths: readonly string[]): Promise<BundleSnapshot[]> {
+/**
+ * Reads the bundles, links followed. With `read`, each comes from those directories as already
+ * read, and only a bundle the read cannot tell about costs a request of its own.
+ */
+export async function snapshotBundles(client: ContainerClient, id: string, paths: readonly string[], read?: StoreRead): Promise<BundleSnapshot[]> {
   return Promise.all(
     paths.map(async (path) => {
-      const file = await readContainerFile(client, id, path);
+      const known = read === undefined ? 'unknown' : fileIn(read, path);
+      const file = known === 'unknown' ? await readContainerFile(client, id, path) : known;
       const content = file?.content;
       return { path, realPath: file?.realPath ?? path, content, fingerprints: content ? bundleFingerprints(content.toString('latin1')) : [] };
     }),

@@ -8,11 +8,12 @@ import { allPresent, snapshotBundles, verifyBundles } from './bundles.js';
 import { ensureRunning, failureReason, skipReason } from './container-state.js';
 import { takeLock } from './container-lock.js';
 import { LockHeldError, type HeldLock, type LockHolder } from './lock.js';
-import { makePlan, planSummary, type Plan } from './plan.js';
+import { makePlan, planSummary, type Plan, type Survey } from './plan.js';
 import { noChanges, rollBack, type Changes } from './rollback.js';
 import { seedBundles } from './seed.js';
-import { listStore, storeDirs } from './store-listing.js';
+import { fileIn, listingOf, listStore, mergeListings, readStore, storeDirs, uncoveredDirs } from './store-listing.js';
 import { surveyContainer } from './survey.js';
+import type { StoreRead } from './store-listing.js';
 import type { CertificateToInstall, ContainerResult, PatchMethod, PatchOptions, PlanSummary, ProgressListener } from './types.js';
 import type { StoreOutcome } from '../stores/types.js';
 import { runUpdatePath } from './update-path.js';
@@ -34,6 +35,8 @@ export interface PatchContext {
   onProgress?: ProgressListener;
   /** Shared by the containers of one run: see SurveyOptions.detections. */
   detections?: Map<string, Promise<Detection>>;
+  /** Shared by the containers of one run: see RestartOptions.goBinaries. */
+  goBinaries?: Map<string, Promise<boolean | undefined>>;
 }
 
 interface Draft {
@@ -89,10 +92,11 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   const plan = makePlan(survey, certificates, options.install);
   const fingerprints = certificates.map((c) => c.certificate.fingerprint);
   const kinds = options.stores ?? STORE_KINDS;
-  const apps = await surveyAppStores(client, info.id, kinds, systemPaths(survey));
+  // Stores asked for by name are searched for everywhere; by default only where a Python or Java is.
+  const apps = await surveyAppStores(client, info.id, kinds, systemPaths(survey), { onlyWithRuntime: options.stores === undefined ? info.env : undefined });
   // A search that could not run is worth a warning only when the stores were asked for by name.
   if (options.stores !== undefined) draft.warnings.push(...apps.notes);
-  let systemTrusted = !kinds.includes('system') || (allPresent(survey.bundles, fingerprints) && (await anchorsPresent(client, info.id, plan)));
+  let systemTrusted = !kinds.includes('system') || (allPresent(survey.bundles, fingerprints) && (await anchorsPresent(client, info.id, plan, survey)));
   if (previous?.unfinished !== undefined && kinds.includes('system')) {
     // What it left may look trusted (a seeded bundle) without being complete: patch in full.
     draft.warnings.push(`an earlier run did not finish (${previous.unfinished})${systemTrusted ? ': patching again in full' : ''}`);
@@ -111,10 +115,13 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   if (info.readOnlyRootfs) throw new Error('read-only root filesystem: recreate the container from an image that trusts the CA');
   const seedTexts: SeedTexts = new Map();
   let method: PatchMethod | null = null;
+  let storeAfter: StoreRead | undefined;
   if (!systemTrusted) {
     await ensureRunning(client, info.id);
+    // The survey read the store; a bundle that links out of those directories is listed now.
     const written = [...survey.bundles.filter((b) => b.content !== undefined).map((b) => b.realPath), ...plan.seeds.map((s) => s.realPath)];
-    changes.store = await listStore(client, info.id, storeDirs(plan.family.anchorDir, written));
+    const more = uncoveredDirs(survey.store.dirs, storeDirs(plan.family.anchorDir, written));
+    changes.store = more.length === 0 ? listingOf(survey.store) : mergeListings(listingOf(survey.store), await listStore(client, info.id, more));
     const seed = async () => {
       step('seeding bundle');
       await ensureRunning(client, info.id);
@@ -129,7 +136,9 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
     // The update command turned out unusable (e.g. exec format error): the seed is the patch now.
     if (method === 'archive-only' && !plan.seedFirst) await seed();
     step('verifying bundles');
-    const problem = verifyBundles(survey.bundles, await snapshotBundles(client, info.id, survey.bundles.map((b) => b.path)), fingerprints);
+    // The bundles' directories, read once: the bundles to verify and the links the update made.
+    storeAfter = await readStore(client, info.id, storeDirs(undefined, survey.bundles.map((b) => b.path)));
+    const problem = verifyBundles(survey.bundles, await snapshotBundles(client, info.id, survey.bundles.map((b) => b.path), storeAfter), fingerprints);
     if (problem) throw new Error(problem);
   }
   step('application stores');
@@ -165,13 +174,14 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   if (record.problem !== undefined) draft.warnings.push(`${record.problem}: replaced with a new record`);
   await recordPatch(client, info.id, record.manifest, entries);
   const caFile = certificates.length === 1 && plan.anchors[0] !== undefined && changes.anchors.includes(plan.anchors[0].path) ? plan.anchors[0].path : (survey.bundles.find((b) => b.content !== undefined)?.realPath ?? plan.family.bundles[0]!);
-  await aftercare(client, info, { shell: await findShell(client, info.id), caFile, restart: options.restart === true, since: started, anchor: certificates.length === 1 && changes.updateCommand !== undefined ? plan.anchors[0]?.path : undefined }, draft);
+  await aftercare(client, info, { shell: await findShell(client, info.id), caFile, restart: options.restart === true, since: started, anchor: certificates.length === 1 && changes.updateCommand !== undefined ? plan.anchors[0]?.path : undefined, store: storeAfter, goBinaries: context.goBinaries }, draft);
   return { status: 'patched' };
 }
 
-async function anchorsPresent(client: ContainerClient, id: string, plan: Plan): Promise<boolean> {
+async function anchorsPresent(client: ContainerClient, id: string, plan: Plan, survey: Survey): Promise<boolean> {
   for (const anchor of plan.anchors) {
-    const file = await readContainerFile(client, id, anchor.path);
+    const known = fileIn(survey.store, anchor.path);
+    const file = known === 'unknown' ? await readContainerFile(client, id, anchor.path) : known;
     if (file?.content.toString('latin1') !== anchor.content) return false;
   }
   return true;

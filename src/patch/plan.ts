@@ -3,6 +3,7 @@ import type { Detection } from '../distro/detect.js';
 import type { Family, Installer } from '../distro/family.js';
 import type { Tools } from '../distro/probe.js';
 import type { BundleSnapshot } from './bundles.js';
+import type { StoreRead } from './store-listing.js';
 import type { CertificateToInstall, InstallMode, PatchMethod, PlanSummary } from './types.js';
 
 /** What was found in a container before anything is changed. */
@@ -11,6 +12,8 @@ export interface Survey {
   tools: Tools;
   /** The family's bundles (the generic family: every known bundle path), as read. */
   bundles: BundleSnapshot[];
+  /** The anchor directory and the bundles' directories as read before anything changed. */
+  store: StoreRead;
 }
 
 /** A bundle file to append the CA to, at the path it really lives at. */

@@ -3,6 +3,7 @@ import { detectFamily, type Detection } from '../distro/detect.js';
 import { probeTools } from '../distro/probe.js';
 import { snapshotBundles } from './bundles.js';
 import type { Survey } from './plan.js';
+import { readStore, storeDirs } from './store-listing.js';
 import type { InstallMode } from './types.js';
 
 export interface SurveyOptions {
@@ -16,14 +17,19 @@ export interface SurveyOptions {
   detections?: Map<string, Promise<Detection>>;
 }
 
-/** Detects the family, probes the tools and reads the bundles: reads only, changes nothing. */
+/**
+ * Detects the family, probes the tools and reads the trust store: the anchor directory and the
+ * bundles' directories, whole (the bundles, the anchors and the listing a rollback compares
+ * with, in one request a directory). Reads only, changes nothing.
+ */
 export async function surveyContainer(client: ContainerClient, info: Pick<ContainerInfo, 'id' | 'imageId'>, options: SurveyOptions = {}): Promise<Survey> {
   const detection = await detect(client, info, options.detections);
-  const [tools, bundles] = await Promise.all([
-    probeTools(client, info.id, detection.family, { installAlways: options.install === 'always', tlsClients: options.checks !== false }),
-    snapshotBundles(client, info.id, detection.family.bundles),
+  const { family } = detection;
+  const [tools, store] = await Promise.all([
+    probeTools(client, info.id, family, { installAlways: options.install === 'always', tlsClients: options.checks !== false }),
+    readStore(client, info.id, storeDirs(family.anchorDir, family.bundles)),
   ]);
-  return { detection, tools, bundles };
+  return { detection, tools, bundles: await snapshotBundles(client, info.id, family.bundles, store), store };
 }
 
 function detect(client: ContainerClient, info: Pick<ContainerInfo, 'id' | 'imageId'>, cache: Map<string, Promise<Detection>> | undefined): Promise<Detection> {

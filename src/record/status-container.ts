@@ -72,8 +72,8 @@ export async function statusOf(client: ContainerClient, info: ContainerInfo, kin
       result.certificates.push({ fingerprint: entry.fingerprint, subject: entry.subject, name: entry.name, addedAt: entry.addedAt, complete, stores });
     }
     const anchors = record.manifest.entries.map((e) => e.anchor);
-    const linked = anchors.length > 0 && anchors.every((a) => a !== null) && (await Promise.all(anchors.map((a) => hashLinked(client, info.id, a!)))).every(Boolean);
-    result.restartNeeded = await restartNotes(client, info.id, await findShell(client, info.id), { caFile: caFileFor(record.manifest.entries, bundles[0]?.realPath), since: latest(record.manifest.entries), hashLinked: linked });
+    const linked = anchors.length > 0 && anchors.every((a) => a !== null) && (await Promise.all(anchors.map((a) => hashLinked(client, info.id, a!, survey.store)))).every(Boolean);
+    result.restartNeeded = await restartNotes(client, info.id, { shell: await findShell(client, info.id) }, { caFile: caFileFor(record.manifest.entries, bundles[0]?.realPath), since: latest(record.manifest.entries), hashLinked: linked });
     return done({ status: result.certificates.every((c) => c.complete) ? 'complete' : 'incomplete' });
   } catch (error) {
     return done({ status: 'failed', reason: errorMessage(error) });

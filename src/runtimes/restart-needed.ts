@@ -26,25 +26,47 @@ export interface TrustPaths {
   hashLinked?: boolean;
 }
 
+/** How the processes are read. */
+export interface ScanOptions {
+  /** The shell that reads /proc; without one only the engine's `top` is known. */
+  shell: string | undefined;
+  /** The container's image: with `goBinaries`, its executables are probed once a run. */
+  imageId?: string;
+  /**
+   * Whether an executable is a Go program, by image and path, shared by the containers of one
+   * run: a fleet of one image runs the same binaries, so each is read once, not once a container.
+   */
+  goBinaries?: Map<string, Promise<boolean | undefined>>;
+}
+
 /**
  * Processes that will not see the CA until restarted: Node.js (its own store;
  * NODE_EXTRA_CA_CERTS is read at start only), Go (reads the system bundle once per process)
  * and JVMs (read their keystore at start). Read from the container's /proc through one shell;
  * without a shell only the engine's `top` is known, and Node/Java are recognized by command.
  */
-export async function restartNotes(client: ContainerClient, id: string, shell: string | undefined, paths: TrustPaths): Promise<RestartNote[]> {
-  const scanned = await scanProcesses(client, id, shell).catch(() => undefined);
+export async function restartNotes(client: ContainerClient, id: string, scan: ScanOptions, paths: TrustPaths): Promise<RestartNote[]> {
+  const scanned = await scanProcesses(client, id, scan.shell).catch(() => undefined);
   if (scanned === undefined) return topNotes(client, id, paths);
-  const head = await findProgram(client, id, 'head');
-  const goCache = new Map<string, Promise<boolean | undefined>>();
+  let head: Promise<string | undefined> | undefined;
+  const shared = scan.goBinaries !== undefined && scan.imageId !== undefined && scan.imageId !== '';
+  const goCache = shared ? scan.goBinaries! : new Map<string, Promise<boolean | undefined>>();
   const nodeCache = new Map<string, Promise<boolean | undefined>>();
   const notes: RestartNote[] = [];
   for (const process of scanned) {
     const runtime = knownRuntime(process.exe ?? process.command.split(' ')[0] ?? '');
     let kind: Runtime | undefined = runtime;
     if (kind === undefined && process.exe !== undefined && !process.exe.endsWith(' (deleted)')) {
-      if (!goCache.has(process.exe)) goCache.set(process.exe, probeGo(client, id, head, process.exe).catch(() => undefined));
-      if ((await goCache.get(process.exe)) === true) kind = 'go';
+      const key = shared ? `${scan.imageId} ${process.exe}` : process.exe;
+      if (!goCache.has(key)) {
+        head ??= findProgram(client, id, 'head');
+        const exe = process.exe;
+        const probe = head.then((found) => probeGo(client, id, found, exe)).catch(() => undefined);
+        goCache.set(key, probe);
+        // Only a real answer serves the other containers: a probe that could not run is tried again.
+        if (shared) void probe.then((answer) => answer === undefined && goCache.get(key) === probe && goCache.delete(key));
+      }
+      if ((await goCache.get(key)) === true) kind = 'go';
     }
     if (kind === undefined) continue;
     const openssl = kind === 'node' ? await usesOpenSslStore(client, id, process, nodeCache) : undefined;

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { ContainerClient } from '../docker/container-client.js';
+import { readStore, type StoreRead } from '../patch/store-listing.js';
 
 /** Where update commands put a link per CA (`NAME.pem`) and OpenSSL's hash links (`1a2b3c4d.0`). */
 export const LINK_DIRS = ['/etc/ssl/certs'];
@@ -41,9 +42,15 @@ export async function orphanLinks(client: ContainerClient, id: string, removedAn
  * OpenSSL-based programs that look CAs up in that directory find the CA when they need it,
  * even if they started before it was added (the directory is read on demand, the bundle once).
  */
-export async function hashLinked(client: ContainerClient, id: string, anchor: string): Promise<boolean> {
-  const entries = (await client.getArchive(id, LINK_DIRS[0]!)) ?? [];
-  const targets = new Map(entries.filter((e) => e.type === 'symlink' && e.linkTarget !== undefined).map((e) => [posix.join(LINK_DIRS[0]!, e.name.split('/').slice(1).join('/')), posix.resolve(LINK_DIRS[0]!, e.linkTarget!)]));
+export async function hashLinked(client: ContainerClient, id: string, anchor: string, read?: StoreRead): Promise<boolean> {
+  const dir = LINK_DIRS[0]!;
+  // A read of the directory (or of one above it) made after the update serves; else it is read now.
+  const covered = read !== undefined && read.dirs.some((d) => d === dir || dir.startsWith(`${d}/`));
+  const store = covered ? read : await readStore(client, id, [dir]);
+  const targets = new Map<string, string>();
+  for (const [path, entry] of store.entries) {
+    if (posix.dirname(path) === dir && entry.type === 'symlink' && entry.linkTarget !== undefined) targets.set(path, posix.resolve(dir, entry.linkTarget));
+  }
   for (const [path] of targets) {
     if (!/^[0-9a-f]{8}\.\d+$/.test(posix.basename(path))) continue;
     let current: string | undefined = path;

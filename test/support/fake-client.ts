@@ -99,12 +99,17 @@ export class FakeClient implements ContainerClient {
   }
 
   async stat(id: string, path: string): Promise<PathStat | undefined> {
-    const entry = (await this.getArchive(id, path))?.[0];
+    const entry = this.archive(id, path)?.[0];
     if (entry === undefined) return undefined;
     return { name: posix.basename(path), size: entry.content.length, type: entry.type, linkTarget: entry.linkTarget };
   }
 
   async getArchive(id: string, requested: string): Promise<ArchiveEntry[] | undefined> {
+    return this.archive(id, requested);
+  }
+
+  /** What the archive endpoint holds at a path: read by getArchive, and by stat without the content. */
+  private archive(id: string, requested: string): ArchiveEntry[] | undefined {
     const container = this.get(id);
     const path = container.resolveParents(requested);
     const link = container.links.get(path);
