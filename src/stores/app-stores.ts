@@ -2,7 +2,7 @@ import type { ContainerClient } from '../docker/container-client.js';
 import type { CertificateToInstall } from '../patch/types.js';
 import type { CertifiRecord, JavaRecord } from '../record/manifest.js';
 import { certifiAppend, checkWithCertifi, inspectCertifi } from './certifi.js';
-import { findStoreFiles } from './find.js';
+import { findStoreFiles, findStoreRuntime } from './find.js';
 import { importArgv, inspectJava, javaAlias, listJava } from './java.js';
 import type { CertifiStore, JavaStore, StoreKind, StoreOutcome } from './types.js';
 import { tail } from '../errors.js';
@@ -22,10 +22,15 @@ export interface SavedFile {
 
 export const NO_APP_STORES: AppSurvey = { certifi: [], java: [], notes: [] };
 
-export async function surveyAppStores(client: ContainerClient, id: string, kinds: readonly StoreKind[], systemBundles: ReadonlySet<string>): Promise<AppSurvey> {
+/**
+ * With `onlyWithRuntime` (the container's environment), the filesystem is searched only where a
+ * Python or Java is found (see findStoreRuntime): what `add` does unless `--stores` names them.
+ */
+export async function surveyAppStores(client: ContainerClient, id: string, kinds: readonly StoreKind[], systemBundles: ReadonlySet<string>, options: { onlyWithRuntime?: readonly string[] } = {}): Promise<AppSurvey> {
   const wantCertifi = kinds.includes('certifi');
   const wantJava = kinds.includes('java');
   if (!wantCertifi && !wantJava) return NO_APP_STORES;
+  if (options.onlyWithRuntime !== undefined && (await findStoreRuntime(client, id, options.onlyWithRuntime)) === undefined) return NO_APP_STORES;
   const found = await findStoreFiles(client, id);
   const certifi = wantCertifi ? distinct((await Promise.all(found.certifi.map((p) => inspectCertifi(client, id, p, systemBundles)))).filter((s) => s !== undefined)) : [];
   const java = wantJava ? distinct((await Promise.all(found.java.map((p) => inspectJava(client, id, p)))).filter((s) => s !== undefined)) : [];

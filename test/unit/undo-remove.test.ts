@@ -9,6 +9,7 @@ import { FakeClient, type FakeContainer } from '../support/fake-client.js';
 import { ANCHORS, BUNDLE, fakeDebian } from '../support/fake-debian.js';
 import { fakeDistro } from '../support/fake-distro.js';
 import { generic } from '../../src/distro/families.js';
+import { findStoreRuntime } from '../../src/stores/find.js';
 import { makeCa, removeCa, type TestCa } from '../support/pki.js';
 
 const VENV_CERTIFI = '/opt/venv/lib/python3.11/site-packages/certifi/cacert.pem';
@@ -98,6 +99,35 @@ describe('remove and status (fake engine)', () => {
     assert.equal(container.read(VENV_CERTIFI), distro.pem);
   });
 
+  it('without a Python or Java on PATH or in the program directories, add does not search the filesystem unless --stores names the stores', async () => {
+    const { container, context } = setup(['https://127.0.0.1:8443/']);
+    withCertifi(container, distro.pem, { checkPasses: true, onPath: false });
+    const ran: string[] = [];
+    const fake = container.handler;
+    container.handler = (argv, self, o) => (ran.push(argv[0]!), fake(argv, self, o));
+    const quiet = await patchContainer(context, container.info);
+    assert.equal(quiet.status, 'patched', JSON.stringify(quiet));
+    assert.deepEqual([ran.includes('/usr/bin/find'), quiet.stores, container.read(VENV_CERTIFI)], [false, [], distro.pem]);
+
+    const { container: named, context: namedContext } = setup(['https://127.0.0.1:8443/']);
+    withCertifi(named, distro.pem, { checkPasses: true, onPath: false });
+    const asked = await patchContainer({ ...namedContext, options: { ...namedContext.options, stores: ['system', 'certifi'] } }, named.info);
+    assert.deepEqual(asked.stores?.map((s) => [s.kind, s.path, s.action]), [['certifi', VENV_CERTIFI, 'added']]);
+  });
+
+  it('finds the Python through the container\'s PATH, and through $JAVA_HOME/bin a Java', async () => {
+    const client = new FakeClient();
+    const container = client.add(fakeDebian('c1', [distro.pem]));
+    container.info.env = ['PATH=/opt/venv/bin:/usr/bin'];
+    assert.equal(await findStoreRuntime(client, 'c1', container.info.env), undefined);
+    container.write('/opt/venv/bin/python', 'ELF');
+    assert.equal(await findStoreRuntime(client, 'c1', container.info.env), '/opt/venv/bin/python');
+    const java = client.add(fakeDebian('c2', [distro.pem]));
+    java.write('/opt/jre/bin/java', 'ELF');
+    assert.equal(await findStoreRuntime(client, 'c2', ['JAVA_HOME=/opt/jre']), '/opt/jre/bin/java');
+    assert.equal(await findStoreRuntime(client, 'c2', ['JAVA_HOME=opt/jre']), undefined, 'a relative JAVA_HOME is not looked in');
+  });
+
   it('a bundle trustpatch created (BusyBox, none at all) is deleted again by remove', async () => {
     const client = new FakeClient();
     const container = client.add(fakeDistro('bb', generic, { bundle: false }));
@@ -113,8 +143,13 @@ describe('remove and status (fake engine)', () => {
 });
 
 /** A virtualenv whose certifi.where() is its own cacert.pem, found by find, checked by its Python. */
-function withCertifi(container: FakeContainer, content: string, options: { checkPasses: boolean }): void {
+/** A virtualenv in /opt/venv whose bin directory is on the container's PATH, as Python images set it up. */
+function withCertifi(container: FakeContainer, content: string, options: { checkPasses: boolean; onPath?: boolean }): void {
   container.write(VENV_CERTIFI, content).write('/usr/bin/find', 'ELF').write('/opt/venv/bin/python3.11', 'ELF');
+  if (options.onPath !== false) {
+    container.write('/opt/venv/bin/python3', 'ELF');
+    container.info.env = ['PATH=/opt/venv/bin:/usr/local/bin:/usr/bin:/bin'];
+  }
   const fake = container.handler;
   container.handler = (argv, self, o) => {
     if (argv[0] === '/usr/bin/find') return { exitCode: 0, stdout: `${VENV_CERTIFI}\n` };
