@@ -5,12 +5,19 @@
  *   trustpatch  bin/trustpatch add with before/after checks, N containers picked by label
  *   rerun       the same command again on the now trusted containers
  *   manual      Docker's recipe in a sequential loop: docker cp, docker exec update, docker exec curl
- *   floor       docker exec of the update command alone in every container, at the best concurrency
+ *   floor       docker exec of the update command alone in every container (the certificate
+ *               copied in first, untimed), at the best of several concurrencies
  *
- * Also the peak resident memory of the trustpatch process (GNU time). Traffic stays on
- * 127.0.0.1: the containers use host networking and the check server listens there.
+ * Every way gets containers of its own, fresh from the image, as trustpatch's are: the first
+ * update in a container costs more than a repeat (its files are copied up from the image
+ * layer), so the floor at each concurrency runs on a new set too. Also printed: the peak
+ * resident memory of the trustpatch process (GNU time), and the machine's CPU time per
+ * container for trustpatch and the floor (from /proc/stat: dockerd, runc and the commands in
+ * the containers included). Traffic stays on 127.0.0.1: the containers use host networking
+ * and the check server listens there.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { BIN } from '../test/support/cli.js';
 import { docker, removeContainers, startContainer, testImage } from '../test/support/containers.js';
@@ -22,49 +29,69 @@ const run = promisify(execFile);
 const UPDATE = '/usr/sbin/update-ca-certificates';
 const FLOOR_CONCURRENCY = [4, 8, 16];
 
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = process.hrtime.bigint();
+interface Timed<T> {
+  ms: number;
+  /** CPU time of the whole machine meanwhile. */
+  cpuMs: number;
+  value: T;
+}
+
+/** The machine's CPU time so far, in ms (user + nice + system + irq + softirq + steal). */
+function machineCpuMs(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return [0, 1, 2, 5, 6, 7].reduce((sum, i) => sum + (fields[i] ?? 0), 0) * 10;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<Timed<T>> {
+  const [started, cpu] = [process.hrtime.bigint(), machineCpuMs()];
   const value = await work();
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, value };
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: machineCpuMs() - cpu, value };
 }
 
-async function fleet(count: number, label: string): Promise<string[]> {
-  return (await mapLimit(Array.from({ length: count }, (_, i) => i), 4, () => startContainer(testImage('debian-curl'), { labels: { 'trustpatch.bench': label } }))).filter((id): id is string => id !== undefined);
+/** N fresh labelled containers for `work`, removed afterwards whatever happens. */
+async function withFleet<T>(count: number, label: string, work: (ids: string[]) => Promise<T>): Promise<T> {
+  const ids = (await mapLimit(Array.from({ length: count }, (_, i) => i), 4, () => startContainer(testImage('debian-curl'), { labels: { 'trustpatch.bench': label } }))).filter((id): id is string => id !== undefined);
+  try {
+    return await work(ids);
+  } finally {
+    await removeContainers(ids);
+  }
 }
 
-/** bin/trustpatch under GNU time: wall time, exit code and peak RSS in MB. */
-async function trustpatchRun(args: string[]): Promise<{ ms: number; code: number; peakMb: number }> {
-  const { ms, value } = await timed(() => run('/usr/bin/time', ['-f', 'peak-rss-kb=%M', BIN, ...args], { maxBuffer: 64 * 1024 * 1024 }).then((r) => ({ ...r, code: 0 }), (e: { stderr: string; code: number }) => ({ stdout: '', stderr: e.stderr, code: e.code })));
-  const kb = Number(/peak-rss-kb=(\d+)/.exec(value.stderr)?.[1] ?? 0);
-  return { ms, code: value.code, peakMb: kb / 1024 };
+/** bin/trustpatch under GNU time: exit code and peak RSS in MB. */
+async function trustpatchRun(args: string[]): Promise<Timed<{ code: number; peakMb: number }>> {
+  return timed(async () => {
+    const out = await run('/usr/bin/time', ['-f', 'peak-rss-kb=%M', BIN, ...args], { maxBuffer: 64 * 1024 * 1024 }).then((r) => ({ ...r, code: 0 }), (e: { stderr: string; code: number }) => ({ stdout: '', stderr: e.stderr, code: e.code }));
+    return { code: out.code, peakMb: Number(/peak-rss-kb=(\d+)/.exec(out.stderr)?.[1] ?? 0) / 1024 };
+  });
 }
 
 async function benchmark(count: number, certPath: string, url: string) {
   const tag = `${process.pid}-${count}`;
-  const manualSet = await fleet(count, `${tag}-manual`);
-  const patchSet = await fleet(count, `${tag}-patch`);
-  const floorSet = await fleet(count, `${tag}-floor`);
-  try {
-    const manual = await timed(async () => {
-      for (const id of manualSet) {
+  const manual = await withFleet(count, `${tag}-manual`, (ids) =>
+    timed(async () => {
+      for (const id of ids) {
         await docker(['cp', certPath, `${id}:/usr/local/share/ca-certificates/bench.crt`]);
         await docker(['exec', id, UPDATE]);
         await docker(['exec', id, 'curl', '-sS', '-o', '/dev/null', url]);
       }
-    });
-    const first = await trustpatchRun(['add', certPath, '--label', `trustpatch.bench=${tag}-patch`, '--check-url', url, '--quiet', '--concurrency', '8']);
-    const second = await trustpatchRun(['add', certPath, '--label', `trustpatch.bench=${tag}-patch`, '--check-url', url, '--quiet', '--concurrency', '8']);
-    await mapLimit(floorSet, 8, (id) => docker(['cp', certPath, `${id}:/usr/local/share/ca-certificates/bench.crt`]));
-    const floors: { concurrency: number; ms: number }[] = [];
-    for (const concurrency of FLOOR_CONCURRENCY) {
-      const { ms } = await timed(() => mapLimit(floorSet, concurrency, (id) => docker(['exec', id, UPDATE])));
-      floors.push({ concurrency, ms });
-    }
-    const floor = floors.reduce((best, f) => (f.ms < best.ms ? f : best));
-    return { count, manualMs: manual.ms, first, second, floor };
-  } finally {
-    await removeContainers([...manualSet, ...patchSet, ...floorSet]);
+    }),
+  );
+  const [first, second] = await withFleet(count, `${tag}-patch`, async () => {
+    const args = ['add', certPath, '--label', `trustpatch.bench=${tag}-patch`, '--check-url', url, '--quiet', '--concurrency', '8'];
+    return [await trustpatchRun(args), await trustpatchRun(args)] as const;
+  });
+  const floors: (Timed<unknown> & { concurrency: number })[] = [];
+  for (const concurrency of FLOOR_CONCURRENCY) {
+    floors.push(
+      await withFleet(count, `${tag}-floor${concurrency}`, async (ids) => {
+        await mapLimit(ids, 8, (id) => docker(['cp', certPath, `${id}:/usr/local/share/ca-certificates/bench.crt`]));
+        return { ...(await timed(() => mapLimit(ids, concurrency, (id) => docker(['exec', id, UPDATE])))), concurrency };
+      }),
+    );
   }
+  const floor = floors.reduce((best, f) => (f.ms < best.ms ? f : best));
+  return { count, manual, first, second, floor };
 }
 
 const counts = process.argv.slice(2).map(Number).filter((n) => n > 0);
@@ -72,7 +99,7 @@ const ca = await makeCa('trustpatch bench CA');
 const server = await startHttpsServer(await makeServerCert(ca));
 const s = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 try {
-  console.log('N    trustpatch  rerun   manual   floor (best -j)  tp/floor  manual/tp  rerun/tp  peak RSS  exit');
+  console.log('N    trustpatch  rerun   manual   floor (best -j)  tp/floor  manual/tp  rerun/tp  CPU/container tp, floor  peak RSS  exit');
   for (const count of counts.length > 0 ? counts : [10, 50, 100]) {
     const r = await benchmark(count, ca.certPath, server.url);
     console.log(
@@ -80,13 +107,14 @@ try {
         String(r.count).padEnd(4),
         s(r.first.ms).padEnd(11),
         s(r.second.ms).padEnd(7),
-        s(r.manualMs).padEnd(8),
+        s(r.manual.ms).padEnd(8),
         `${s(r.floor.ms)} (-j${r.floor.concurrency})`.padEnd(16),
         `${(r.first.ms / r.floor.ms).toFixed(2)}x`.padEnd(9),
-        `${(r.manualMs / r.first.ms).toFixed(2)}x`.padEnd(10),
+        `${(r.manual.ms / r.first.ms).toFixed(2)}x`.padEnd(10),
         `${((100 * r.second.ms) / r.first.ms).toFixed(0)}%`.padEnd(9),
-        `${r.first.peakMb.toFixed(0)} MB`.padEnd(9),
-        `${r.first.code}/${r.second.code}`,
+        `${(r.first.cpuMs / r.count).toFixed(0)} ms, ${(r.floor.cpuMs / r.count).toFixed(0)} ms`.padEnd(24),
+        `${r.first.value.peakMb.toFixed(0)} MB`.padEnd(9),
+        `${r.first.value.code}/${r.second.value.code}`,
       ].join(' '),
     );
   }
