@@ -72,3 +72,19 @@ export async function opensslFingerprint(certPath: string): Promise<string> {
 export async function removeCa(ca: TestCa): Promise<void> {
   await rm(ca.dir, { recursive: true, force: true });
 }
+
+/** The two CAs most unit tests need, made before a describe block's tests and removed after them. */
+export interface DistroAndCorp {
+  /** Stands for a CA the distribution ships. */
+  distro: TestCa;
+  /** The CA being installed. */
+  corp: TestCa;
+}
+
+/** Call inside a `describe`: the returned object holds both CAs once its tests run. */
+export function distroAndCorpCas(): DistroAndCorp {
+  const cas = {} as DistroAndCorp;
+  before(async () => Object.assign(cas, { distro: await makeCa('Distro Root'), corp: await makeCa('Corp Root') }));
+  after(async () => Promise.all([cas.distro, cas.corp].map(removeCa)));
+  return cas;
+}

@@ -7,7 +7,7 @@ import { fileIn, type StoreRead } from '../../src/patch/store-listing.js';
 import { isProcessScan } from '../../src/runtimes/scan.js';
 import { FakeClient, type FakeContainer } from '../support/fake-client.js';
 import { ANCHORS, BUNDLE, fakeDebian } from '../support/fake-debian.js';
-import { makeCa, removeCa, type TestCa } from '../support/pki.js';
+import { distroAndCorpCas } from '../support/pki.js';
 
 /** A FakeClient that keeps every path read through the archive API, in order (stats send no content: not counted). */
 class ReadCountingClient extends FakeClient {
@@ -37,23 +37,16 @@ function runningApp(container: FakeContainer, go: boolean, probes: string[]): vo
 }
 
 describe('engine work per container (fake engine)', () => {
-  let distro: TestCa;
-  let corp: TestCa;
-
-  before(async () => {
-    distro = await makeCa('Distro Root');
-    corp = await makeCa('Corp Root');
-  });
-  after(async () => Promise.all([distro, corp].map(removeCa)));
+  const cas = distroAndCorpCas();
 
   function context(client: FakeClient, checkUrls: string[] = []): PatchContext {
-    const { certificates } = parseCertificates(Buffer.from(corp.pem), 'corp.pem');
+    const { certificates } = parseCertificates(Buffer.from(cas.corp.pem), 'cas.corp.pem');
     return { client, certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })), options: { checkUrls, install: 'auto', timeoutMs: 5000 }, goBinaries: new Map() };
   }
 
   it('reads each trust store directory once before the patch and the bundle directory once after it, never a bundle on its own', async () => {
     const client = new ReadCountingClient();
-    const container = client.add(fakeDebian('c1', [distro.pem], { curl: (bundle) => bundle.includes(corp.pem) }));
+    const container = client.add(fakeDebian('c1', [cas.distro.pem], { curl: (bundle) => bundle.includes(cas.corp.pem) }));
     const ctx = context(client, ['https://127.0.0.1:8443/']);
     const first = await patchContainer(ctx, container.info);
     assert.equal(first.status, 'patched', JSON.stringify(first));
@@ -71,20 +64,20 @@ describe('engine work per container (fake engine)', () => {
 
   it('an anchor that differs from the certificate is not "already trusted", though the bundle holds it', async () => {
     const client = new FakeClient();
-    const container = client.add(fakeDebian('c1', [distro.pem]));
+    const container = client.add(fakeDebian('c1', [cas.distro.pem]));
     const ctx = context(client);
     assert.equal((await patchContainer(ctx, container.info)).status, 'patched');
     const anchor = [...container.files.keys()].find((path) => path.startsWith(`${ANCHORS}/`))!;
-    container.write(anchor, distro.pem);
+    container.write(anchor, cas.distro.pem);
     const again = await patchContainer(ctx, container.info);
     assert.equal(again.status, 'patched', JSON.stringify(again));
-    assert.equal(container.read(anchor), corp.pem);
+    assert.equal(container.read(anchor), cas.corp.pem);
   });
 
   it('probes an executable for Go once per image in a run, and again for another image', async () => {
     const client = new FakeClient();
     const probes: string[] = [];
-    const containers = ['a', 'b', 'c'].map((id) => client.add(fakeDebian(id, [distro.pem])));
+    const containers = ['a', 'b', 'c'].map((id) => client.add(fakeDebian(id, [cas.distro.pem])));
     containers[1]!.info.imageId = containers[0]!.info.imageId;
     for (const container of containers) runningApp(container, true, probes);
     const ctx = context(client);
@@ -99,7 +92,7 @@ describe('engine work per container (fake engine)', () => {
   it('a Go probe that could not run is tried again in the next container of the image', async () => {
     const client = new FakeClient();
     const probes: string[] = [];
-    const [a, b] = ['a', 'b'].map((id) => client.add(fakeDebian(id, [distro.pem])));
+    const [a, b] = ['a', 'b'].map((id) => client.add(fakeDebian(id, [cas.distro.pem])));
     b!.info.imageId = a!.info.imageId;
     runningApp(a!, true, probes);
     runningApp(b!, true, probes);

@@ -4,25 +4,20 @@ import { debian } from '../../src/distro/families.js';
 import { patchContainer, type PatchContext } from '../../src/patch/patch-container.js';
 import { FakeClient } from '../support/fake-client.js';
 import { fakeDistro } from '../support/fake-distro.js';
-import { makeCa, removeCa, type TestCa } from '../support/pki.js';
+import { distroAndCorpCas } from '../support/pki.js';
 
 const URL_IP = 'https://127.0.0.1:8443/';
 const MAIN = '/etc/ssl/certs/ca-certificates.crt';
 const ANCHOR = '/usr/local/share/ca-certificates/Corp.crt';
 
 describe('containers left alone: skipped states and --dry-run (fake engine)', () => {
-  let distro: TestCa;
-  let corp: TestCa;
-  before(async () => {
-    [distro, corp] = [await makeCa('Distro Root'), await makeCa('Corp Root')];
-  });
-  after(async () => Promise.all([distro, corp].map(removeCa)));
+  const cas = distroAndCorpCas();
 
   function context(client: FakeClient, options: Partial<PatchContext['options']> = {}): PatchContext {
-    const [certificate] = parseCertificates(Buffer.from(corp.pem), 'corp.pem').certificates;
+    const [certificate] = parseCertificates(Buffer.from(cas.corp.pem), 'cas.corp.pem').certificates;
     return { client, certificates: [{ certificate: certificate!, name: 'Corp' }], options: { checkUrls: [URL_IP], install: 'auto', timeoutMs: 1000, ...options } };
   }
-  const trusts = (bundle: string) => bundle.includes(corp.pem);
+  const trusts = (bundle: string) => bundle.includes(cas.corp.pem);
 
   it('skips a container of a non-Linux platform, and a restarting one, with the reason', async () => {
     const client = new FakeClient();
@@ -36,7 +31,7 @@ describe('containers left alone: skipped states and --dry-run (fake engine)', ()
 
   it('--dry-run prints family, files, commands and check, and changes nothing', async () => {
     const client = new FakeClient();
-    const c = client.add(fakeDistro('c1', debian, { osRelease: 'ID=debian\n', distroPems: [distro.pem], update: false, clients: { '/usr/bin/curl': trusts } }));
+    const c = client.add(fakeDistro('c1', debian, { osRelease: 'ID=debian\n', distroPems: [cas.distro.pem], update: false, clients: { '/usr/bin/curl': trusts } }));
     const result = await patchContainer(context(client, { dryRun: true }), c.info);
     assert.equal(result.status, 'planned');
     assert.deepEqual(result.status === 'planned' && result.plan, {
@@ -49,8 +44,8 @@ describe('containers left alone: skipped states and --dry-run (fake engine)', ()
   });
   it('--dry-run on a container that already trusts the CA reports already trusted and runs nothing', async () => {
     const client = new FakeClient();
-    const c = client.add(fakeDistro('c1', debian, { osRelease: 'ID=debian\n', distroPems: [distro.pem, corp.pem] }));
-    c.write(ANCHOR, corp.pem);
+    const c = client.add(fakeDistro('c1', debian, { osRelease: 'ID=debian\n', distroPems: [cas.distro.pem, cas.corp.pem] }));
+    c.write(ANCHOR, cas.corp.pem);
     const result = await patchContainer(context(client, { dryRun: true }), c.info);
     assert.equal(result.status, 'already-trusted');
     assert.deepEqual([c.writes, c.execs], [[], []]);

@@ -10,24 +10,17 @@ import { ANCHORS, BUNDLE, fakeDebian } from '../support/fake-debian.js';
 import { fakeDistro } from '../support/fake-distro.js';
 import { generic } from '../../src/distro/families.js';
 import { findStoreRuntime } from '../../src/stores/find.js';
-import { makeCa, removeCa, type TestCa } from '../support/pki.js';
+import { distroAndCorpCas } from '../support/pki.js';
 
 const VENV_CERTIFI = '/opt/venv/lib/python3.11/site-packages/certifi/cacert.pem';
 
 describe('remove and status (fake engine)', () => {
-  let distro: TestCa;
-  let corp: TestCa;
-
-  before(async () => {
-    distro = await makeCa('Distro Root');
-    corp = await makeCa('Corp Root');
-  });
-  after(async () => Promise.all([distro, corp].map(removeCa)));
+  const cas = distroAndCorpCas();
 
   function setup(checkUrls: string[] = []) {
     const client = new FakeClient();
-    const container = client.add(fakeDebian('c1', [distro.pem], { curl: (bundle) => bundle.includes(corp.pem) }));
-    const { certificates } = parseCertificates(Buffer.from(corp.pem), 'corp.pem');
+    const container = client.add(fakeDebian('c1', [cas.distro.pem], { curl: (bundle) => bundle.includes(cas.corp.pem) }));
+    const { certificates } = parseCertificates(Buffer.from(cas.corp.pem), 'cas.corp.pem');
     const installed = certificates.map((certificate) => ({ certificate, name: certificateName(certificate) }));
     const context: PatchContext = { client, certificates: installed, options: { checkUrls, install: 'auto', timeoutMs: 1000 } };
     return { client, container, context, fp: certificates[0]!.fingerprint, anchor: `${ANCHORS}/${installed[0]!.name}.crt` };
@@ -61,15 +54,15 @@ describe('remove and status (fake engine)', () => {
     container.handler = (argv, self, o) => (argv[0] === '/usr/sbin/update-ca-certificates' && !self.files.has(anchor) ? { exitCode: 1, stderr: 'E: broken\n' } : fake(argv, self, o));
     const result = await removeFromContainer({ client, target: { kind: 'name', label: 'x', name: certificateName(context.certificates[0]!.certificate) } }, container.info);
     assert.equal(result.status, 'failed');
-    assert.deepEqual([result.status === 'failed' && result.rollback, container.read(anchor), container.read(BUNDLE), container.read(MANIFEST_PATH)], ['done', corp.pem, bundle, record]);
+    assert.deepEqual([result.status === 'failed' && result.rollback, container.read(anchor), container.read(BUNDLE), container.read(MANIFEST_PATH)], ['done', cas.corp.pem, bundle, record]);
   });
 
   it('never removes a certificate it has no record of: left in place, and said so', async () => {
     const { client, container, fp } = setup();
-    container.write(`${ANCHORS}/theirs.crt`, corp.pem);
+    container.write(`${ANCHORS}/theirs.crt`, cas.corp.pem);
     await client.exec('c1', ['/usr/sbin/update-ca-certificates']);
     const bundle = container.read(BUNDLE);
-    const result = await removeFromContainer({ client, target: { kind: 'certificates', label: 'corp.pem', fingerprints: [fp], subjects: ['CN=Corp Root'] } }, container.info);
+    const result = await removeFromContainer({ client, target: { kind: 'certificates', label: 'cas.corp.pem', fingerprints: [fp], subjects: ['CN=Corp Root'] } }, container.info);
     assert.equal(result.status, 'not-present');
     assert.match(result.left.join('\n'), /holds CN=Corp Root, but trustpatch has no record of adding it: left in place/);
     assert.equal(container.read(BUNDLE), bundle);
@@ -77,7 +70,7 @@ describe('remove and status (fake engine)', () => {
 
   it('a failed patch puts a certifi file back byte for byte, like the bundles', async () => {
     const { container, context } = setup(['https://127.0.0.1:8443/']);
-    const original = `${distro.pem}`;
+    const original = `${cas.distro.pem}`;
     withCertifi(container, original, { checkPasses: false });
     const result = await patchContainer(context, container.info);
     assert.equal(result.status, 'failed', JSON.stringify(result));
@@ -89,40 +82,40 @@ describe('remove and status (fake engine)', () => {
 
   it('patches a certifi file its Python uses, records it, and remove cuts exactly that out', async () => {
     const { client, container, context, fp } = setup(['https://127.0.0.1:8443/']);
-    withCertifi(container, distro.pem, { checkPasses: true });
+    withCertifi(container, cas.distro.pem, { checkPasses: true });
     const result = await patchContainer(context, container.info);
     assert.equal(result.status, 'patched', JSON.stringify(result));
     assert.deepEqual(result.stores?.map((s) => [s.kind, s.path, s.action]), [['certifi', VENV_CERTIFI, 'added']]);
-    assert.equal(container.read(VENV_CERTIFI), `${distro.pem}# trustpatch ${fp}\n${corp.pem}`);
+    assert.equal(container.read(VENV_CERTIFI), `${cas.distro.pem}# trustpatch ${fp}\n${cas.corp.pem}`);
     const removed = await removeFromContainer({ client, target: { kind: 'fingerprint', label: fp, prefix: fp } }, container.info);
     assert.deepEqual(removed.removed[0]!.certifi, [VENV_CERTIFI]);
-    assert.equal(container.read(VENV_CERTIFI), distro.pem);
+    assert.equal(container.read(VENV_CERTIFI), cas.distro.pem);
   });
 
   it('without a Python or Java on PATH or in the program directories, add does not search the filesystem unless --stores names the stores', async () => {
     const { container, context } = setup(['https://127.0.0.1:8443/']);
-    withCertifi(container, distro.pem, { checkPasses: true, onPath: false });
+    withCertifi(container, cas.distro.pem, { checkPasses: true, onPath: false });
     const ran: string[] = [];
     const fake = container.handler;
     container.handler = (argv, self, o) => (ran.push(argv[0]!), fake(argv, self, o));
     const quiet = await patchContainer(context, container.info);
     assert.equal(quiet.status, 'patched', JSON.stringify(quiet));
-    assert.deepEqual([ran.includes('/usr/bin/find'), quiet.stores, container.read(VENV_CERTIFI)], [false, [], distro.pem]);
+    assert.deepEqual([ran.includes('/usr/bin/find'), quiet.stores, container.read(VENV_CERTIFI)], [false, [], cas.distro.pem]);
 
     const { container: named, context: namedContext } = setup(['https://127.0.0.1:8443/']);
-    withCertifi(named, distro.pem, { checkPasses: true, onPath: false });
+    withCertifi(named, cas.distro.pem, { checkPasses: true, onPath: false });
     const asked = await patchContainer({ ...namedContext, options: { ...namedContext.options, stores: ['system', 'certifi'] } }, named.info);
     assert.deepEqual(asked.stores?.map((s) => [s.kind, s.path, s.action]), [['certifi', VENV_CERTIFI, 'added']]);
   });
 
   it('finds the Python through the container\'s PATH, and through $JAVA_HOME/bin a Java', async () => {
     const client = new FakeClient();
-    const container = client.add(fakeDebian('c1', [distro.pem]));
+    const container = client.add(fakeDebian('c1', [cas.distro.pem]));
     container.info.env = ['PATH=/opt/venv/bin:/usr/bin'];
     assert.equal(await findStoreRuntime(client, 'c1', container.info.env), undefined);
     container.write('/opt/venv/bin/python', 'ELF');
     assert.equal(await findStoreRuntime(client, 'c1', container.info.env), '/opt/venv/bin/python');
-    const java = client.add(fakeDebian('c2', [distro.pem]));
+    const java = client.add(fakeDebian('c2', [cas.distro.pem]));
     java.write('/opt/jre/bin/java', 'ELF');
     assert.equal(await findStoreRuntime(client, 'c2', ['JAVA_HOME=/opt/jre']), '/opt/jre/bin/java');
     assert.equal(await findStoreRuntime(client, 'c2', ['JAVA_HOME=opt/jre']), undefined, 'a relative JAVA_HOME is not looked in');
@@ -131,11 +124,11 @@ describe('remove and status (fake engine)', () => {
   it('a bundle trustpatch created (BusyBox, none at all) is deleted again by remove', async () => {
     const client = new FakeClient();
     const container = client.add(fakeDistro('bb', generic, { bundle: false }));
-    const { certificates } = parseCertificates(Buffer.from(corp.pem), 'corp.pem');
+    const { certificates } = parseCertificates(Buffer.from(cas.corp.pem), 'cas.corp.pem');
     const context: PatchContext = { client, certificates: certificates.map((certificate) => ({ certificate, name: 'corp' })), options: { checkUrls: [], install: 'auto', timeoutMs: 1000 } };
     const added = await patchContainer(context, container.info);
     assert.equal(added.status, 'patched', JSON.stringify(added));
-    assert.equal(container.read(BUNDLE), corp.pem, 'created, holding only the CA');
+    assert.equal(container.read(BUNDLE), cas.corp.pem, 'created, holding only the CA');
     const removed = await removeFromContainer({ client, target: { kind: 'name', label: 'corp', name: 'corp' } }, container.info);
     assert.equal(removed.status, 'removed', JSON.stringify(removed));
     assert.equal(container.read(BUNDLE), undefined, 'the bundle it created is gone again');
