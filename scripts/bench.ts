@@ -27,6 +27,7 @@ import { mapLimit } from '../src/util/pool.js';
 
 const run = promisify(execFile);
 const UPDATE = '/usr/sbin/update-ca-certificates';
+const BASELINE = process.env.TRUSTPATCH_BENCH_BASELINE || undefined;
 const FLOOR_CONCURRENCY = [4, 8, 16];
 
 interface Timed<T> {
@@ -58,16 +59,17 @@ async function withFleet<T>(count: number, label: string, work: (ids: string[]) 
   }
 }
 
-/** bin/trustpatch under GNU time: exit code and peak RSS in MB. */
-async function trustpatchRun(args: string[]): Promise<Timed<{ code: number; peakMb: number }>> {
+/** bin/trustpatch (or another build's) under GNU time: exit code and peak RSS in MB. */
+async function trustpatchRun(args: string[], bin = BIN): Promise<Timed<{ code: number; peakMb: number }>> {
   return timed(async () => {
-    const out = await run('/usr/bin/time', ['-f', 'peak-rss-kb=%M', BIN, ...args], { maxBuffer: 64 * 1024 * 1024 }).then((r) => ({ ...r, code: 0 }), (e: { stderr: string; code: number }) => ({ stdout: '', stderr: e.stderr, code: e.code }));
+    const out = await run('/usr/bin/time', ['-f', 'peak-rss-kb=%M', bin, ...args], { maxBuffer: 64 * 1024 * 1024 }).then((r) => ({ ...r, code: 0 }), (e: { stderr: string; code: number }) => ({ stdout: '', stderr: e.stderr, code: e.code }));
     return { code: out.code, peakMb: Number(/peak-rss-kb=(\d+)/.exec(out.stderr)?.[1] ?? 0) / 1024 };
   });
 }
 
 async function benchmark(count: number, certPath: string, url: string) {
   const tag = `${process.pid}-${count}`;
+  const addArgs = (set: string) => ['add', certPath, '--label', `trustpatch.bench=${tag}-${set}`, '--check-url', url, '--quiet', '--concurrency', '8'];
   const manual = await withFleet(count, `${tag}-manual`, (ids) =>
     timed(async () => {
       for (const id of ids) {
@@ -77,10 +79,8 @@ async function benchmark(count: number, certPath: string, url: string) {
       }
     }),
   );
-  const [first, second] = await withFleet(count, `${tag}-patch`, async () => {
-    const args = ['add', certPath, '--label', `trustpatch.bench=${tag}-patch`, '--check-url', url, '--quiet', '--concurrency', '8'];
-    return [await trustpatchRun(args), await trustpatchRun(args)] as const;
-  });
+  const [first, second] = await withFleet(count, `${tag}-patch`, async () => [await trustpatchRun(addArgs('patch')), await trustpatchRun(addArgs('patch'))] as const);
+  const baseline = BASELINE === undefined ? undefined : await withFleet(count, `${tag}-baseline`, () => trustpatchRun(addArgs('baseline'), BASELINE));
   const floors: (Timed<unknown> & { concurrency: number })[] = [];
   for (const concurrency of FLOOR_CONCURRENCY) {
     floors.push(
@@ -91,7 +91,7 @@ async function benchmark(count: number, certPath: string, url: string) {
     );
   }
   const floor = floors.reduce((best, f) => (f.ms < best.ms ? f : best));
-  return { count, manual, first, second, floor };
+  return { count, manual, first, second, floor, baseline };
 }
 
 const counts = process.argv.slice(2).map(Number).filter((n) => n > 0);
@@ -99,7 +99,7 @@ const ca = await makeCa('trustpatch bench CA');
 const server = await startHttpsServer(await makeServerCert(ca));
 const s = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 try {
-  console.log('N    trustpatch  rerun   manual   floor (best -j)  tp/floor  manual/tp  rerun/tp  CPU/container tp, floor  peak RSS  exit');
+  console.log(`N    trustpatch  rerun   manual   floor (best -j)  tp/floor  manual/tp  rerun/tp  CPU/container tp, floor  peak RSS  exit${BASELINE ? '  baseline (CPU/container)' : ''}`);
   for (const count of counts.length > 0 ? counts : [10, 50, 100]) {
     const r = await benchmark(count, ca.certPath, server.url);
     console.log(
@@ -114,8 +114,9 @@ try {
         `${((100 * r.second.ms) / r.first.ms).toFixed(0)}%`.padEnd(9),
         `${(r.first.cpuMs / r.count).toFixed(0)} ms, ${(r.floor.cpuMs / r.count).toFixed(0)} ms`.padEnd(24),
         `${r.first.value.peakMb.toFixed(0)} MB`.padEnd(9),
-        `${r.first.value.code}/${r.second.value.code}`,
-      ].join(' '),
+        `${r.first.value.code}/${r.second.value.code}`.padEnd(5),
+        r.baseline ? `${s(r.baseline.ms)} (${(r.baseline.cpuMs / r.count).toFixed(0)} ms), exit ${r.baseline.value.code}` : '',
+      ].join(' ').trimEnd(),
     );
   }
 } finally {
