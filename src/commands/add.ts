@@ -5,6 +5,7 @@ import type { ContainerInfo } from '../docker/container-client.js';
 import { DeadlineClient } from '../docker/deadline-client.js';
 import type { Detection } from '../distro/detect.js';
 import { patchContainer } from '../patch/patch-container.js';
+import type { GoProbes } from '../runtimes/restart-needed.js';
 import type { CertificateToInstall, ContainerResult, InstallMode, ProgressListener } from '../patch/types.js';
 import { selectOnEngines, type EngineTarget } from '../select/select-containers.js';
 import type { Selector } from '../select/selector.js';
@@ -68,7 +69,7 @@ export async function runAdd(options: AddOptions): Promise<AddReport> {
   const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun, stores: options.stores, restart: options.restart, lockDir: options.lockDir };
   // Per image, shared by the run's containers: the family, and which executables are Go programs.
   const detections = new Map<string, Promise<Detection>>();
-  const goBinaries = new Map<string, Promise<boolean | undefined>>();
+  const goBinaries: GoProbes = new Map();
   const results = await runFleet<OnEngine<ContainerResult>, EngineTarget>(
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },

@@ -1,6 +1,6 @@
 import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
 import { errorMessage } from '../errors.js';
-import { restartNotes, type RestartNote } from '../runtimes/restart-needed.js';
+import { restartNotes, type GoProbes, type RestartNote } from '../runtimes/restart-needed.js';
 import { hashLinked } from '../undo/links.js';
 import type { StoreRead } from './store-listing.js';
 
@@ -23,8 +23,8 @@ export interface AftercareOptions {
   anchor: string | undefined;
   /** The bundles' directories as read after the update: where its links are looked up. */
   store?: StoreRead;
-  /** Shared by the containers of one run: see restartNotes. */
-  goBinaries?: Map<string, Promise<boolean | undefined>>;
+  /** Shared by the containers of one run: see ScanOptions.goBinaries. */
+  goBinaries?: GoProbes;
 }
 
 export async function aftercare(client: ContainerClient, info: ContainerInfo, options: AftercareOptions, draft: Aftercare): Promise<void> {

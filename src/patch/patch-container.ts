@@ -11,9 +11,8 @@ import { LockHeldError, type HeldLock, type LockHolder } from './lock.js';
 import { makePlan, planSummary, type Plan, type Survey } from './plan.js';
 import { noChanges, rollBack, type Changes } from './rollback.js';
 import { seedBundles } from './seed.js';
-import { fileIn, listingOf, listStore, mergeListings, readStore, storeDirs, uncoveredDirs } from './store-listing.js';
+import { fileIn, listingOf, listStore, mergeListings, readStore, storeDirs, uncoveredDirs, type StoreRead } from './store-listing.js';
 import { surveyContainer } from './survey.js';
-import type { StoreRead } from './store-listing.js';
 import type { CertificateToInstall, ContainerResult, PatchMethod, PatchOptions, PlanSummary, ProgressListener } from './types.js';
 import type { StoreOutcome } from '../stores/types.js';
 import { runUpdatePath } from './update-path.js';
@@ -25,7 +24,7 @@ import type { SeedTexts } from './seed.js';
 import { systemPaths, withAppPlan } from './app-plan.js';
 import { aftercare } from './aftercare.js';
 import { findShell } from '../runtimes/scan.js';
-import type { RestartNote } from '../runtimes/restart-needed.js';
+import type { GoProbes, RestartNote } from '../runtimes/restart-needed.js';
 import { guardPlan } from './write-guard.js';
 
 export interface PatchContext {
@@ -35,8 +34,8 @@ export interface PatchContext {
   onProgress?: ProgressListener;
   /** Shared by the containers of one run: see SurveyOptions.detections. */
   detections?: Map<string, Promise<Detection>>;
-  /** Shared by the containers of one run: see RestartOptions.goBinaries. */
-  goBinaries?: Map<string, Promise<boolean | undefined>>;
+  /** Shared by the containers of one run: see ScanOptions.goBinaries. */
+  goBinaries?: GoProbes;
 }
 
 interface Draft {

@@ -26,6 +26,9 @@ export interface TrustPaths {
   hashLinked?: boolean;
 }
 
+/** Whether an executable is a Go program, by image and path: see ScanOptions.goBinaries. */
+export type GoProbes = Map<string, Promise<boolean | undefined>>;
+
 /** How the processes are read. */
 export interface ScanOptions {
   /** The shell that reads /proc; without one only the engine's `top` is known. */
@@ -36,7 +39,7 @@ export interface ScanOptions {
    * Whether an executable is a Go program, by image and path, shared by the containers of one
    * run: a fleet of one image runs the same binaries, so each is read once, not once a container.
    */
-  goBinaries?: Map<string, Promise<boolean | undefined>>;
+  goBinaries?: GoProbes;
 }
 
 /**
@@ -50,7 +53,7 @@ export async function restartNotes(client: ContainerClient, id: string, scan: Sc
   if (scanned === undefined) return topNotes(client, id, paths);
   let head: Promise<string | undefined> | undefined;
   const shared = scan.goBinaries !== undefined && scan.imageId !== undefined && scan.imageId !== '';
-  const goCache = shared ? scan.goBinaries! : new Map<string, Promise<boolean | undefined>>();
+  const goCache: GoProbes = shared ? scan.goBinaries! : new Map();
   const nodeCache = new Map<string, Promise<boolean | undefined>>();
   const notes: RestartNote[] = [];
   for (const process of scanned) {
