@@ -125,7 +125,9 @@ if [[ -n "$existing" ]]; then
 else
   # setsid + nohup + redirected stdio: the engine must outlive this script and npm,
   # and must not hold the caller's terminal or pipes open.
-  setsid nohup dockerd >>"$LOG" 2>&1 </dev/null &
+  # Started from /: a daemon keeps its working directory, and the one this script runs in (a CI
+  # clone) may be deleted while the engine lives on.
+  (cd / && exec setsid nohup dockerd >>"$LOG" 2>&1 </dev/null) &
   started=$!
   say "started dockerd (pid $started), log: $LOG"
 fi

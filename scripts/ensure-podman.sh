@@ -52,7 +52,9 @@ start_service() {
   mkdir -p "$(dirname "$SOCK")" "$(dirname "$LOG")"
   # setsid + nohup + redirected stdio: the service must outlive this script and npm, and must
   # not hold the caller's terminal or pipes open. --time=0: never exit for being idle.
-  setsid nohup podman system service --time=0 "unix://$SOCK" >>"$LOG" 2>&1 </dev/null &
+  # Started from /: conmon inherits the service's working directory, and fails every container
+  # ("Failed to get working directory") once the directory this ran in (a CI clone) is deleted.
+  (cd / && exec setsid nohup podman system service --time=0 "unix://$SOCK" >>"$LOG" 2>&1 </dev/null) &
   local started=$!
   say "started podman system service (pid $started), log: $LOG"
   local deadline=$((SECONDS + WAIT_SECONDS))
