@@ -17,13 +17,13 @@
  * and the check server listens there.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { BIN } from '../test/support/cli.js';
 import { docker, removeContainers, startContainer, testImage } from '../test/support/containers.js';
 import { startHttpsServer } from '../test/support/https-server.js';
 import { makeCa, makeServerCert, removeCa } from '../test/support/pki.js';
 import { mapLimit } from '../src/util/pool.js';
+import { machineCpuMs } from './machine-cpu.js';
 
 const run = promisify(execFile);
 const UPDATE = '/usr/sbin/update-ca-certificates';
@@ -35,12 +35,6 @@ interface Timed<T> {
   /** CPU time of the whole machine meanwhile. */
   cpuMs: number;
   value: T;
-}
-
-/** The machine's CPU time so far, in ms (user + nice + system + irq + softirq + steal). */
-function machineCpuMs(): number {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  return [0, 1, 2, 5, 6, 7].reduce((sum, i) => sum + (fields[i] ?? 0), 0) * 10;
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<Timed<T>> {

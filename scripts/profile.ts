@@ -14,12 +14,12 @@
  *
  * Traffic stays on 127.0.0.1 (host networking, a local check server).
  */
-import { readFileSync } from 'node:fs';
 import { runAdd } from '../src/commands/add.js';
 import { connectEngines } from '../src/docker/connect.js';
 import type { ContainerClient } from '../src/docker/container-client.js';
 import type { StoreKind } from '../src/stores/types.js';
 import { mapLimit } from '../src/util/pool.js';
+import { machineCpuMs } from './machine-cpu.js';
 import { removeContainers, startContainer, testImage } from '../test/support/containers.js';
 import { startHttpsServer } from '../test/support/https-server.js';
 import { makeCa, makeServerCert, removeCa, type TestCa } from '../test/support/pki.js';
@@ -53,12 +53,6 @@ function traced(inner: ContainerClient, calls: Call[]): ContainerClient {
       };
     },
   });
-}
-
-/** The machine's CPU time so far, in ms (user + nice + system + irq + softirq + steal). */
-function machineCpuMs(): number {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  return [0, 1, 2, 5, 6, 7].reduce((sum, i) => sum + (fields[i] ?? 0), 0) * 10;
 }
 
 function ownCpuMs(): number {

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { ContainerClient } from '../docker/container-client.js';
-import { readStore, type StoreRead } from '../patch/store-listing.js';
+import { readStore, uncoveredDirs, type StoreRead } from '../patch/store-listing.js';
 
 /** Where update commands put a link per CA (`NAME.pem`) and OpenSSL's hash links (`1a2b3c4d.0`). */
 export const LINK_DIRS = ['/etc/ssl/certs'];
@@ -45,8 +45,7 @@ export async function orphanLinks(client: ContainerClient, id: string, removedAn
 export async function hashLinked(client: ContainerClient, id: string, anchor: string, read?: StoreRead): Promise<boolean> {
   const dir = LINK_DIRS[0]!;
   // A read of the directory (or of one above it) made after the update serves; else it is read now.
-  const covered = read !== undefined && read.dirs.some((d) => d === dir || dir.startsWith(`${d}/`));
-  const store = covered ? read : await readStore(client, id, [dir]);
+  const store = read !== undefined && uncoveredDirs(read.dirs, [dir]).length === 0 ? read : await readStore(client, id, [dir]);
   const targets = new Map<string, string>();
   for (const [path, entry] of store.entries) {
     if (posix.dirname(path) === dir && entry.type === 'symlink' && entry.linkTarget !== undefined) targets.set(path, posix.resolve(dir, entry.linkTarget));
