@@ -20,3 +20,6 @@ export { runStatus, statusExitCode, type StatusOptions, type StatusContainerResu
 export { runDockerfile, type DockerfileOptions, type DockerfileReport } from './commands/dockerfile.js';
 export type { RemoveResult } from './undo/types.js';
 export { MANIFEST_PATH, type Manifest, type ManifestEntry } from './record/manifest.js';
+export { runHostAdd, runHostRemove, runHostStatus, type HostAddOptions, type HostAddReport, type HostRemoveOptions } from './commands/host.js';
+export { hostTrust, hostTrusts, type HostTrust } from './host/host-trusts.js';
+export { LocalClient } from './host/local-client.js';

@@ -27,6 +27,7 @@ export function hostCommands(y: Argv, io: Io, setExit: (code: number) => void, a
           .option('check-url', { type: 'string', array: true, default: [] as string[], describe: 'HTTPS URL checked with the tree’s own client before and after (repeatable)' })
           .option('proxy', { type: 'string', describe: 'send the check through this proxy' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'print the family, files and commands it would use; change nothing' })
+          .epilog(UNTESTED)
           .example('sudo $0 host add corp-ca.pem', 'trust corp-ca.pem on this machine')
           .example('sudo $0 host add corp-ca.pem --root /mnt/vm', 'trust it in the tree mounted at /mnt/vm'),
       async (args) => {
