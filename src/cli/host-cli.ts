@@ -14,6 +14,8 @@ import { addTable, certificateLine, planLines, warningLines } from './render.js'
 import { removeLines, removeTable, restartLines, statusLines, statusTable } from './render-undo.js';
 import { painter, statusColor } from './style.js';
 import { UserError } from '../errors.js';
+import { osStoreFor } from '../host/os-stores.js';
+import { hostOsCli } from './host-os-cli.js';
 
 interface HostArgs {
   root?: string;
@@ -33,6 +35,8 @@ export interface HostAddArgs extends HostArgs, IntakeArgs {
 export async function hostAddCli(args: HostAddArgs, io: Io, argv: readonly string[]): Promise<number> {
   const started = Date.now();
   const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
+  const store = args.root === undefined ? osStoreFor(process.platform) : undefined;
+  if (store) return hostOsCli(store, { verb: 'add', certificate: args.certificate, name: args.name, password, allowExpired: args.allowExpired, json: args.json, commandLine: common(args, argv).commandLine }, io);
   const report = await runHostAdd({ ...common(args, argv), certificate: args.certificate, name: args.name, password, allowExpired: args.allowExpired, checkUrls: args.checkUrl, proxy: args.proxy, dryRun: args.dryRun });
   const results = [{ ...report.result, engine: endpointOf(report.root) }];
   const exitCode = exitCodeFor(results);
@@ -59,6 +63,8 @@ export interface HostRemoveArgs extends HostArgs {
 export async function hostRemoveCli(args: HostRemoveArgs, io: Io, argv: readonly string[]): Promise<number> {
   const started = Date.now();
   const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
+  const store = args.root === undefined ? osStoreFor(process.platform) : undefined;
+  if (store) return hostOsCli(store, { verb: 'remove', certificate: args.certificate, password, json: args.json, commandLine: common(args, argv).commandLine }, io);
   const report = await runHostRemove({ ...common(args, argv), certificate: args.certificate, password, dryRun: args.dryRun });
   const results = [{ ...report.result, engine: endpointOf(report.root) }];
   const exitCode = removeExitCode(results);
@@ -80,6 +86,8 @@ export interface HostStatusArgs extends HostArgs, IntakeArgs {
 /** Exit 1 also when a certificate was named and the tree does not trust it. */
 export async function hostStatusCli(args: HostStatusArgs, io: Io): Promise<number> {
   const started = Date.now();
+  const store = args.root === undefined ? osStoreFor(process.platform) : undefined;
+  if (store) return hostOsCli(store, { verb: 'status', json: args.json, commandLine: '' }, io);
   const report = await runHostStatus(common(args, []));
   const results = [{ ...report.result, engine: endpointOf(report.root) }];
   let exitCode = statusExitCode(results);
