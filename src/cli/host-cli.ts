@@ -115,7 +115,8 @@ function trustLine(file: string, root: string, trust: Awaited<ReturnType<typeof 
   const where = [...(trust.anchor ? [`anchor ${trust.anchor}`] : []), ...trust.bundles.filter((b) => b.present).map((b) => `bundle ${b.path}`)];
   const missing = trust.bundles.filter((b) => !b.present).map((b) => b.path);
   if (trust.trusted) return `${root} trusts ${file} (${where.join(', ')})`;
-  return `${root} does not trust ${file}${missing.length > 0 ? ` (not in ${missing.join(', ')})` : ''}${trust.anchor === undefined ? '; no anchor holds it' : ''}`;
+  const why = [...(trust.bundles.length === 0 ? ['there is no CA bundle'] : missing.length > 0 ? [`not in ${missing.join(', ')}`] : []), ...(trust.anchorDir !== undefined && trust.anchor === undefined ? [`no anchor in ${trust.anchorDir} holds it`] : [])];
+  return `${root} does not trust ${file}: ${why.join('; ')}`;
 }
 
 function common(args: HostArgs, argv: readonly string[]) {

@@ -8,6 +8,8 @@ import { HOST_ID, LocalClient } from './local-client.js';
 export interface HostTrust {
   trusted: boolean;
   family: string;
+  /** The family's anchor directory; undefined when it has none (BusyBox, distroless). */
+  anchorDir: string | undefined;
   /** The anchor file holding the CA, when the family has an anchor directory and one does. */
   anchor: string | undefined;
   /** The bundles that exist and whether each holds the CA. */
@@ -30,7 +32,7 @@ export async function hostTrust(certificate: Pick<Certificate, 'fingerprint'>, r
   const anchor = inAnchorDir.find(([, entry]) => bundleFingerprints(entry.content.toString('latin1')).includes(fingerprint))?.[0];
   const bundles = survey.bundles.filter((b) => b.content !== undefined).map((b) => ({ path: b.path, present: b.fingerprints.includes(fingerprint) }));
   const trusted = allPresent(survey.bundles, [fingerprint]) && (family.anchorDir === undefined || anchor !== undefined);
-  return { trusted, family: family.id, anchor, bundles };
+  return { trusted, family: family.id, anchorDir: family.anchorDir, anchor, bundles };
 }
 
 /** Shorthand of hostTrust for callers that need only the answer (e.g. status on a container that mounts the host's store). */

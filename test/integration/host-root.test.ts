@@ -73,6 +73,9 @@ describe('host --root DIR on real root filesystems (never on this machine)', fun
     const before = await treeSnapshot(root);
     assert.notEqual((await inTree(root, ['curl', '-sS', server.url])).code, 0, 'curl in the tree trusts the CA before the patch');
     assert.equal(await hostTrusts({ fingerprint }, root), false);
+    const untrusted = await trustpatch(['host', 'status', ca.certPath, '--root', root]);
+    assert.equal(untrusted.code, 1);
+    assert.match(untrusted.stdout, new RegExp(`${root} does not trust ${ca.certPath}: not in /etc/ssl/certs/ca-certificates.crt; no anchor in /usr/local/share/ca-certificates holds it`));
 
     const added = await hostJson(['add', ca.certPath, '--root', root, '--check-url', server.url]);
     assert.equal(added.code, 0, added.stderr);

@@ -35,7 +35,7 @@ describe('hostTrusts: whether a tree already trusts a CA (for containers that mo
     assert.equal(await hostTrusts({ fingerprint }, tree), false, 'in the bundle only: the next update-ca-certificates drops it');
     await file('usr/local/share/ca-certificates/corp.crt', ca.pem);
     const trust = await hostTrust({ fingerprint }, tree);
-    assert.deepEqual(trust, { trusted: true, family: 'debian', anchor: '/usr/local/share/ca-certificates/corp.crt', bundles: [{ path: '/etc/ssl/certs/ca-certificates.crt', present: true }] });
+    assert.deepEqual(trust, { trusted: true, family: 'debian', anchorDir: '/usr/local/share/ca-certificates', anchor: '/usr/local/share/ca-certificates/corp.crt', bundles: [{ path: '/etc/ssl/certs/ca-certificates.crt', present: true }] });
     await file('etc/ssl/certs/ca-certificates.crt', other.pem);
     assert.equal(await hostTrusts({ fingerprint }, tree), false, 'in the anchor only');
   });
