@@ -110,6 +110,21 @@ describe('host --root DIR on real root filesystems (never on this machine)', fun
     assert.equal(removed.json.containers[0].status, 'removed');
     assert.deepEqual(snapshotDifferences(before, await treeSnapshot(root)), [], 'the tree is not as before');
     assert.notEqual((await inTree(root, ['curl', '-sS', server.url])).code, 0, 'curl in the tree still trusts the CA');
+
+    // An update command that fails half-way: the add fails and the tree is put back as it was.
+    const update = join(root, 'usr/sbin/update-ca-certificates');
+    const real = await readFile(update);
+    await writeFile(update, '#!/bin/sh\necho "simulated failure" >&2\nexit 3\n');
+    try {
+      const broken = await treeSnapshot(root);
+      const failed = await hostJson(['add', ca.certPath, '--root', root]);
+      assert.equal(failed.code, 1);
+      assert.deepEqual([failed.json.containers[0].status, failed.json.containers[0].rollback], ['failed', 'done']);
+      assert.match(failed.json.containers[0].error, /update-ca-certificates.* exited with 3: simulated failure/);
+      assert.deepEqual(snapshotDifferences(broken, await treeSnapshot(root)), [], 'the rollback did not restore the tree');
+    } finally {
+      await writeFile(update, real);
+    }
   });
 
   it('Debian without ca-certificates (debian-min): the archive-only path creates the bundle, remove takes it away again', async () => {
