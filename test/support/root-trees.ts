@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { docker, SESSION_ID, SESSION_LABEL, testImage } from './containers.js';
+import { engineEnv } from './engine.js';
 
 const run = promisify(execFile);
 
@@ -21,7 +22,7 @@ export async function exportedTree(image: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `trustpatch-root-${image}-`));
   const id = (await docker(['create', '--pull', 'never', '--label', `${SESSION_LABEL}=${SESSION_ID}`, testImage(image), 'true'])).stdout.trim();
   try {
-    await run('sh', ['-c', 'docker export "$1" | tar -x -C "$2"', 'sh', id, dir], { maxBuffer: 1024 * 1024 });
+    await run('bash', ['-o', 'pipefail', '-c', 'docker export "$1" | tar -x -C "$2"', 'bash', id, dir], { maxBuffer: 1024 * 1024, env: { ...process.env, ...engineEnv() } });
   } finally {
     await docker(['rm', '-f', id], { allowFailure: true });
   }
