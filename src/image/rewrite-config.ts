@@ -49,7 +49,8 @@ export function rewriteSavedImage(saved: Readable, config: ImageConfig, name: st
   });
   input.on('error', (error) => {
     rejectId(error);
-    output.destroy(error);
+    // The error travels through `imageId`; the load sees its input cut short.
+    output.destroy();
   });
   saved.on('error', (error) => input.destroy(error)).pipe(input);
   return { tar: output as unknown as Readable, imageId };

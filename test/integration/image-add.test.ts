@@ -10,10 +10,21 @@ import { bundleFingerprints, copyOut } from '../support/trust-checks.js';
 
 const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
-/** A run of NEW as a user would: host network (the server is on this machine's loopback), its own user. */
+/**
+ * A run of an image as a user would: host network (the server is on this machine's loopback),
+ * its own user and command. Not `docker run --rm`: through Podman 4.3's API that reports 0
+ * whatever the container's exit status; `docker wait` reports it on both engines.
+ */
 async function runFrom(image: string, args: string[] = [], env: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
-  const flags = ['run', '--rm', '--pull', 'never', '--network', 'host', '--label', `${SESSION_LABEL}=${SESSION_ID}`, ...env.flatMap((e) => ['--env', e])];
-  return docker([...flags, image, ...args], { allowFailure: true });
+  const flags = ['run', '-d', '--pull', 'never', '--network', 'host', '--label', `${SESSION_LABEL}=${SESSION_ID}`, ...env.flatMap((e) => ['--env', e])];
+  const id = (await docker([...flags, image, ...args])).stdout.trim();
+  try {
+    const code = Number((await docker(['wait', id])).stdout.trim());
+    const logs = await docker(['logs', id], { allowFailure: true });
+    return { code, stdout: logs.stdout, stderr: logs.stderr };
+  } finally {
+    await docker(['rm', '-f', id], { allowFailure: true });
+  }
 }
 
 /** The bundle of an image, read from a created (never started) container of it with docker cp. */
