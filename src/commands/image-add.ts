@@ -11,12 +11,14 @@ import { inspectNamed, openImageEngine, targetName } from '../image/image-engine
 import { NeverStartedClient } from '../image/never-started.js';
 import { createTemporary, type Temporary } from '../image/temporary.js';
 import { patchContainer } from '../patch/patch-container.js';
-import type { CertificateToInstall, ContainerResult, InstallMode, ProgressListener } from '../patch/types.js';
-import type { StoreKind } from '../stores/types.js';
-import { DEFAULT_TIMEOUT_SECONDS } from './add.js';
+import type { CertificateToInstall, ContainerResult } from '../patch/types.js';
+import { DEFAULT_TIMEOUT_SECONDS, type AddOptions } from './add.js';
 import type { EngineOptions } from './engines.js';
 
-export interface ImageAddOptions extends EngineOptions {
+/** The patch's own options are add's: the temporary container is patched as a running one. */
+type PatchFlags = 'name' | 'password' | 'allowExpired' | 'checkUrls' | 'install' | 'timeoutMs' | 'proxy' | 'stores' | 'lockDir' | 'onProgress';
+
+export interface ImageAddOptions extends EngineOptions, Pick<AddOptions, PatchFlags> {
   certificate: string;
   image: string;
   /** NEW's name; default: IMAGE's tag plus `-trustpatch` (see defaultTag). */
@@ -25,18 +27,8 @@ export interface ImageAddOptions extends EngineOptions {
   force?: boolean;
   /** The temporary container's network (`host` for a check URL on this machine's loopback). */
   network?: string;
-  name?: string;
-  password?: string;
-  allowExpired?: boolean;
-  checkUrls?: readonly string[];
-  install?: InstallMode;
-  timeoutMs?: number;
-  proxy?: string;
-  stores?: readonly StoreKind[];
-  lockDir?: string;
   /** Aborting it removes the temporary container at once; no image is written. */
   signal?: AbortSignal;
-  onProgress?: ProgressListener;
 }
 
 export interface ImageAddReport {

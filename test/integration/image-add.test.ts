@@ -119,22 +119,24 @@ describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`
     assert.deepEqual(await temporaryContainers(), []);
   });
 
-  it('SIGINT during the patch removes the temporary container and writes no image (exit 130)', async () => {
-    const tag = 'trustpatch-test/i18-interrupted:1';
-    created.push(tag);
-    const child = startTrustpatch(['image', 'add', ca.certPath, testImage('debian-curl'), '--tag', tag, '--check-url', server.url, '--network', 'host']);
-    let seen: string[] = [];
-    for (let attempt = 0; attempt < 200 && seen.length === 0; attempt += 1) {
-      seen = await temporaryContainers();
-      if (seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    assert.equal(seen.length, 1, 'the temporary container was seen while image add ran');
-    child.signal('SIGINT');
-    const done = await child.done;
-    assert.equal(done.code, 130, done.stdout + done.stderr);
-    assert.deepEqual(await temporaryContainers(), [], 'the temporary container is gone');
-    assert.equal(await imageExists(tag), false);
-  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} during the patch removes the temporary container and writes no image (exit 130)`, async () => {
+      const tag = `trustpatch-test/i18-interrupted-${signal.toLowerCase()}:1`;
+      created.push(tag);
+      const child = startTrustpatch(['image', 'add', ca.certPath, testImage('debian-curl'), '--tag', tag, '--check-url', server.url, '--network', 'host']);
+      let seen: string[] = [];
+      for (let attempt = 0; attempt < 200 && seen.length === 0; attempt += 1) {
+        seen = await temporaryContainers();
+        if (seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.equal(seen.length, 1, 'the temporary container was seen while image add ran');
+      child.signal(signal);
+      const done = await child.done;
+      assert.equal(done.code, 130, done.stdout + done.stderr);
+      assert.deepEqual(await temporaryContainers(), [], 'the temporary container is gone');
+      assert.equal(await imageExists(tag), false);
+    });
+  }
 
   it("refuses IMAGE's own tag without --force, before anything is made", async () => {
     const before = await imageConfig(testImage('debian-curl'));
