@@ -82,6 +82,10 @@ export async function runImageAdd(options: ImageAddOptions): Promise<ImageAddRep
     await makeTemporary(state);
     await patchTemporary(state);
     if (state.result?.status === 'patched' || state.result?.status === 'already-trusted') await commitNew(state);
+  } catch (error) {
+    // The abort removed the container under a step (Podman answers 500 "no such container"
+    // then): that is the interruption, reported as one, not an error.
+    if (options.signal?.aborted !== true) throw error;
   } finally {
     options.signal?.removeEventListener('abort', removeNow);
     await removeTemporary(state);

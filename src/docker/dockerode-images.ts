@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { statusCode } from './engine-errors.js';
+import { describe, statusCode } from './engine-errors.js';
 import { NotFoundError } from './container-client.js';
 import type { CommitOptions, CreateOptions, ImageClient, ImageInfo } from './image-client.js';
 import { streamToBuffer } from './tar.js';
@@ -51,8 +51,9 @@ export class DockerodeImages implements ImageClient {
     try {
       await this.docker.getContainer(id).remove({ force: true, v: true });
     } catch (error) {
-      // 404: already gone; 409: a removal is already in progress (a second Ctrl-C).
-      if (statusCode(error) !== 404 && statusCode(error) !== 409) throw error;
+      // 404: already gone (Podman 4.3 may say 500 "no such container"); 409: a removal is already in progress.
+      const gone = statusCode(error) === 404 || statusCode(error) === 409 || /no such container/i.test(describe(error));
+      if (!gone) throw error;
     }
   }
 

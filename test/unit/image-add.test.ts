@@ -117,6 +117,20 @@ describe('image add (fake engine): the steps and the cleanup', () => {
     assert.deepEqual([engine.created.length, engine.commits.length], [0, 0]);
   });
 
+  it('interrupted while the container starts: the container is removed at once, the error it causes is the interruption', async () => {
+    const engine = new FakeImageEngine(() => true);
+    const interrupt = new AbortController();
+    engine.startContainer = async (id: string) => {
+      interrupt.abort();
+      await new Promise((resolve) => setImmediate(resolve));
+      // What Podman answers for a container the abort removed meanwhile.
+      if (!engine.containers.has(id)) throw new Error('(HTTP code 500) server error - no such container');
+    };
+    const report = await runImageAdd({ client: engine, certificate: caFile, image: 'vendor/app:1', signal: interrupt.signal });
+    assert.deepEqual([report.interrupted, report.committed, engine.commits.length], [true, undefined, 0]);
+    assert.deepEqual(engine.removed, ['tmp1']);
+  });
+
   it('add’s persistence note points at image add as well as dockerfile', () => {
     const patched = { id: 'c', name: 'web', image: 'nginx:1', status: 'patched' as const, family: 'debian', method: 'update-command' as const, check: { before: [], after: [] }, warnings: [], durationMs: 1 };
     const note = aftercareLines([patched], 'corp.pem').at(-1)!;
