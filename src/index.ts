@@ -18,6 +18,8 @@ export type { Finding, FindingKind } from './registry/findings.js';
 export { runRemove, removeExitCode, type RemoveOptions, type RemoveReport } from './commands/remove.js';
 export { runStatus, statusExitCode, type StatusOptions, type StatusContainerResult } from './commands/status.js';
 export { runDockerfile, type DockerfileOptions, type DockerfileReport } from './commands/dockerfile.js';
+export { runImageAdd, imageAddExitCode, type ImageAddOptions, type ImageAddReport } from './commands/image-add.js';
+export { runImageStatus, imageStatusExitCode, type ImageStatusOptions, type ImageStatusReport } from './commands/image-status.js';
 export type { RemoveResult } from './undo/types.js';
 export { MANIFEST_PATH, type Manifest, type ManifestEntry } from './record/manifest.js';
 export { runHostAdd, runHostRemove, runHostStatus, type HostAddOptions, type HostAddReport, type HostRemoveOptions } from './commands/host.js';

@@ -7,6 +7,7 @@ import { runOptions, selectorOptions } from './options.js';
 import { reportError } from './report-error.js';
 import { registryCommands } from './registry-commands.js';
 import { hostCommands } from './host-commands.js';
+import { imageCommands } from './image-commands.js';
 import { fleetOptions, storesOption } from './undo-options.js';
 import { DEFAULT_PASSWORD_ENV } from '../cert/password.js';
 
@@ -124,6 +125,7 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
     )
     .command('registry', 'make a Docker engine trust a private registry (certs.d): add, lint, client-cert', (y) => registryCommands(y, io, setExit))
     .command('host', "this machine's own trust store, or an offline root filesystem (--root DIR): add, remove, status", (y) => hostCommands(y, io, setExit, argv))
+    .command('image', 'write a new image that trusts a CA, or say which CAs an image carries: add, status', (y) => imageCommands(y, io, setExit, signal))
     // yargs turns a lone `-` positional into '' (yargs/yargs-parser#381): give it back its meaning, standard input.
     .middleware((args) => {
       if (args.certificate === '' && argv.includes('-')) args.certificate = '-';

@@ -53,7 +53,7 @@ export function aftercareLines(results: readonly ContainerResult[], certificate:
     ...(r.restarted ? [`${r.name}: restarted; its runtime changes survive a restart but not a recreate`] : []),
   ]);
   const patched = results.find((r) => r.status === 'patched');
-  if (patched) lines.push(`note: a recreated container loses these changes; \`trustpatch dockerfile ${certificate} --family ${patched.family ?? 'debian'}\` prints the Dockerfile lines that make them permanent`);
+  if (patched) lines.push(`note: a recreated container loses these changes; \`trustpatch dockerfile ${certificate} --family ${patched.family ?? 'debian'}\` prints the Dockerfile lines that make them permanent, and \`trustpatch image add ${certificate} ${patched.image}\` writes an image that keeps them (docs/images.md)`);
   return lines;
 }
 
