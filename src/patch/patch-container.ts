@@ -26,6 +26,11 @@ import { aftercare } from './aftercare.js';
 import { findShell } from '../runtimes/scan.js';
 import type { GoProbes, RestartNote } from '../runtimes/restart-needed.js';
 import { guardPlan } from './write-guard.js';
+import { storeMounts } from '../mounts/mount-map.js';
+import { decideMounts } from '../mounts/mount-policy.js';
+import type { SharedStores } from '../mounts/shared-stores.js';
+import { writtenPaths } from '../mounts/written-paths.js';
+import { coveredSteps } from './covered.js';
 
 export interface PatchContext {
   client: ContainerClient;
@@ -36,6 +41,8 @@ export interface PatchContext {
   detections?: Map<string, Promise<Detection>>;
   /** Shared by the containers of one run: see ScanOptions.goBinaries. */
   goBinaries?: GoProbes;
+  /** Shared by the containers of one run: stores on mounts that several of them share. */
+  shared?: SharedStores;
 }
 
 interface Draft {
@@ -46,9 +53,16 @@ interface Draft {
   stores?: StoreOutcome[];
   restartNeeded?: RestartNote[];
   restarted?: boolean;
+  mounts?: ContainerResult['mounts'];
+  coveredBy?: string;
 }
 
-type Outcome = { status: 'patched' | 'already-trusted' } | { status: 'skipped'; reason: string } | { status: 'planned'; plan: PlanSummary };
+/** Set when this container patches a store that others of the run share: called with how it ended. */
+interface Lead {
+  finish?: (ok: boolean) => void;
+}
+
+type Outcome = { status: 'patched' | 'already-trusted' | 'covered' } | { status: 'skipped'; reason: string } | { status: 'planned'; plan: PlanSummary };
 
 /** Patches one container and says what happened; a container's own trouble never throws. */
 export async function patchContainer(context: PatchContext, info: ContainerInfo): Promise<ContainerResult> {
@@ -65,11 +79,14 @@ export async function patchContainer(context: PatchContext, info: ContainerInfo)
     if (!(error instanceof LockHeldError)) throw error;
     return { ...base(), status: 'failed', reason: error.message, rollback: 'not-needed' };
   }
+  const lead: Lead = {};
   try {
-    const outcome = await patchSteps(context, info, draft, changes, lock?.previous);
+    const outcome = await patchSteps(context, info, draft, changes, lock?.previous, lead);
+    lead.finish?.(outcome.status === 'patched' || outcome.status === 'already-trusted');
     await lock?.release();
     return { ...base(), ...outcome };
   } catch (error) {
+    lead.finish?.(false);
     context.onProgress?.({ container: info.name, step: 'rolling back' });
     const rollback = await rollBack(context.client, info.id, changes, draft.warnings);
     const reason = await failureReason(context.client, info.id, error);
@@ -80,7 +97,7 @@ export async function patchContainer(context: PatchContext, info: ContainerInfo)
   }
 }
 
-async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Draft, changes: Changes, previous: LockHolder | undefined): Promise<Outcome> {
+async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Draft, changes: Changes, previous: LockHolder | undefined, lead: Lead): Promise<Outcome> {
   const { client, certificates, options } = context;
   const started = new Date();
   const step = (name: string) => context.onProgress?.({ container: info.name, step: name });
@@ -102,6 +119,13 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
     systemTrusted = false;
   }
   const trusted = systemTrusted && appStoresHold(apps, fingerprints);
+  // Where the writes land: the container's own filesystem, or a mount (README, "Mounted trust stores").
+  draft.mounts = storeMounts(info.mounts ?? [], writtenPaths(plan, survey, apps));
+  const writing = storeMounts(info.mounts ?? [], writtenPaths(systemTrusted ? undefined : plan, survey, apps));
+  if (!trusted) {
+    draft.mounts = writing;
+    await decideMounts(client, info.id, writing, options.throughMounts === true);
+  }
   if (!systemTrusted) await guardPlan(client, info.id, plan, survey.bundles);
   if (options.dryRun) return trusted ? { status: 'already-trusted' } : { status: 'planned', plan: withAppPlan(systemTrusted ? undefined : planSummary(plan), plan.family.id, apps, certificates) };
   step('checking before');
@@ -110,6 +134,15 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
     draft.check.after = draft.check.before.map((c) => (c.tool === null ? bundleVerified(c) : c));
     return { status: 'already-trusted' };
   }
+  const claim = context.shared?.claim(client.endpoint, info, writing);
+  if (claim?.lead === false) {
+    step('waiting for the shared store');
+    draft.coveredBy = claim.leader.name;
+    const after = await coveredSteps({ client, info, leader: claim.leader, family: plan.family, mounts: writing, certificates, check: () => checkAll(context, info, survey.tools.clients) });
+    draft.check.after = after.map((c) => (c.tool === null ? bundleVerified(c) : c));
+    return { status: 'covered' };
+  }
+  lead.finish = claim?.finish;
   // The engine refuses archive writes to a read-only rootfs; say why before trying (FIELD-NOTES.md).
   if (info.readOnlyRootfs) throw new Error('read-only root filesystem: recreate the container from an image that trusts the CA');
   const seedTexts: SeedTexts = new Map();
@@ -168,7 +201,7 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   step('recording');
   const anchors = new Map(certificates.flatMap((c, i) => (changes.anchors.includes(plan.anchors[i]?.path ?? '') ? [[c.certificate.fingerprint, plan.anchors[i]!.path] as const] : [])));
   const installCommands = changes.installed.length > 0 ? (plan.install?.commands ?? []) : [];
-  const entries = patchEntries({ certificates, family: plan.family.id, method, anchors, seedTexts, created: plan.seeds.filter((seed) => seed.create).map((seed) => seed.realPath), before: survey.bundles, app, changes, installCommands });
+  const entries = withMounts(writing, patchEntries({ certificates, family: plan.family.id, method, anchors, seedTexts, created: plan.seeds.filter((seed) => seed.create).map((seed) => seed.realPath), before: survey.bundles, app, changes, installCommands }));
   const record = await readManifest(client, info.id);
   if (record.problem !== undefined) draft.warnings.push(`${record.problem}: replaced with a new record`);
   await recordPatch(client, info.id, record.manifest, entries);
@@ -191,4 +224,9 @@ async function checkAll(context: PatchContext, info: ContainerInfo, clients: rea
   const results: CheckResult[] = [];
   for (const url of context.options.checkUrls) results.push(await runCheck(context.client, info.id, url, { proxy: context.options.proxy, user, clients }));
   return results;
+}
+
+/** A patch through mounts says so in its record: the change lives on the host or in the volume. */
+function withMounts<T extends object>(mounts: NonNullable<ContainerResult['mounts']>, entries: T[]): T[] {
+  return mounts.length === 0 ? entries : entries.map((entry) => ({ ...entry, mounts }));
 }

@@ -11,6 +11,7 @@ import { orphanLinks } from './links.js';
 import { noRemoveChanges, restoreAfterRemove, type RemoveChanges } from './restore.js';
 import { matchEntries, type RemoveTarget } from './target.js';
 import type { RemovedCertificate, RemoveResult } from './types.js';
+import { dropCovered, removeThroughLeaders } from './shared-removal.js';
 
 export interface RemoveContext {
   client: ContainerClient;
@@ -52,11 +53,22 @@ async function removeSteps(context: RemoveContext, info: ContainerInfo, draft: D
   if (typeof matched === 'string') throw new Error(matched);
   draft.left.push(...unrecorded(context.target, matched, survey.bundles));
   if (matched.length === 0) return { status: 'not-present' };
-  const update = matched.some((e) => e.method === 'update-command') ? survey.tools.update : undefined;
+  // Entries of a container covered by a shared store: the removal happens where the store was patched.
+  const covered = matched.filter((e) => e.coveredBy !== undefined);
+  const own = matched.filter((e) => e.coveredBy === undefined);
+  const update = own.some((e) => e.method === 'update-command') ? survey.tools.update : undefined;
   if (context.dryRun) return { status: 'planned', plan: removalPlan(draft.family, matched, update) };
   if (info.readOnlyRootfs) throw new Error('read-only root filesystem: nothing can be removed (nothing was changed)');
+  if (covered.length > 0) {
+    step('removing through the shared store');
+    for (const through of await removeThroughLeaders(client, covered, (target, leader) => removeFromContainer({ ...context, target }, leader))) {
+      draft.removed.push(...through.removed);
+      draft.counts.push(...through.counts);
+      draft.left.push(...through.left, ...through.warnings.map((w) => `${through.name}: ${w}`), `removed through ${through.name}, through which the shared trust store was patched`);
+    }
+  }
   step('removing');
-  for (const entry of matched) {
+  for (const entry of own) {
     const done: RemovedCertificate = { fingerprint: entry.fingerprint, subject: entry.subject, name: entry.name, anchor: null, bundles: [], certifi: [], java: [] };
     draft.removed.push(done);
     await removeAnchor(client, info.id, entry, survey.tools.rm, changes, done, draft.left);
@@ -82,6 +94,7 @@ async function removeSteps(context: RemoveContext, info: ContainerInfo, draft: D
     await writeManifest(client, info.id, { ...record.manifest, entries: remaining });
     draft.record = 'updated';
   } else draft.record = await clearManifest(client, info.id, survey.tools.rm);
+  for (const name of await dropCovered(client, info.id, own)) draft.left.push(`${name}: its record no longer lists the certificate: the shared trust store it was covered by is undone`);
   return { status: 'removed' };
 }
 

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { parseCertificates } from '../../src/cert/load.js';
+import { certificateName } from '../../src/cert/name.js';
+import type { Mount } from '../../src/docker/container-client.js';
+import { mountFor, storeMounts } from '../../src/mounts/mount-map.js';
+import { SharedStores } from '../../src/mounts/shared-stores.js';
+import { patchContainer, type PatchContext } from '../../src/patch/patch-container.js';
+import { MANIFEST_PATH } from '../../src/record/manifest.js';
+import { FakeClient, type FakeContainer } from '../support/fake-client.js';
+import { ANCHORS, BUNDLE, fakeDebian } from '../support/fake-debian.js';
+import { makeCa, removeCa, type TestCa } from '../support/pki.js';
+
+const bind = (source: string, destination: string, rw = true): Mount => ({ type: 'bind', source, destination, rw });
+const volume = (name: string, destination: string): Mount => ({ type: 'volume', name, source: `/var/lib/docker/volumes/${name}/_data`, destination, rw: true });
+
+describe('mount mapping', () => {
+  it('takes the mount with the longest destination that is a prefix of the path', () => {
+    const mounts = [bind('/srv/etc-ssl', '/etc/ssl'), bind('/srv/certs', '/etc/ssl/certs')];
+    assert.equal(mountFor(mounts, '/etc/ssl/certs/ca-certificates.crt')?.source, '/srv/certs');
+    assert.equal(mountFor(mounts, '/etc/ssl/openssl.cnf')?.source, '/srv/etc-ssl');
+    assert.equal(mountFor(mounts, '/etc/ssl/certs')?.source, '/srv/certs');
+  });
+
+  it('matches whole path parts only, and a single-file bind at its own path', () => {
+    const mounts = [bind('/srv/certs', '/etc/ssl/certs/'), bind('/home/u/corp.pem', '/etc/ssl/certs/ca-certificates.crt', false)];
+    assert.equal(mountFor(mounts, '/etc/ssl/certs2/x.pem'), undefined);
+    assert.equal(mountFor(mounts, '/etc/ssl/certs/ca-certificates.crt')?.source, '/home/u/corp.pem');
+    assert.equal(mountFor(mounts, '/etc/ssl/certs/ca-certificates.crt.new')?.source, '/srv/certs');
+    assert.equal(mountFor([], '/etc/ssl/certs'), undefined);
+  });
+
+  it('groups the paths by the mount they land on and leaves the container\'s own paths out', () => {
+    const found = storeMounts([volume('certs', '/etc/ssl/certs'), bind('/srv/anchors', '/usr/local/share/ca-certificates', false)], [BUNDLE, '/etc/ssl/certs', ANCHORS, MANIFEST_PATH]);
+    assert.deepEqual(found, [
+      { type: 'volume', source: '/var/lib/docker/volumes/certs/_data', volume: 'certs', destination: '/etc/ssl/certs', readOnly: false, paths: [BUNDLE, '/etc/ssl/certs'] },
+      { type: 'bind', source: '/srv/anchors', destination: ANCHORS, readOnly: true, paths: [ANCHORS] },
+    ]);
+  });
+});
+
+describe('patching a container whose trust store is on a mount (fake engine)', () => {
+  let distro: TestCa;
+  let corp: TestCa;
+  before(async () => {
+    distro = await makeCa('Distro Root');
+    corp = await makeCa('Corp Root');
+  });
+  after(async () => Promise.all([distro, corp].map(removeCa)));
+
+  function setup(mounts: Mount[], extra: { throughMounts?: boolean } = {}) {
+    const client = new FakeClient();
+    const container = client.add(fakeDebian('c1', [distro.pem]));
+    container.info = { ...container.info, mounts };
+    const { certificates } = parseCertificates(Buffer.from(corp.pem), 'corp.pem');
+    const context: PatchContext = { client, certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })), options: { checkUrls: [], install: 'auto', timeoutMs: 1000, ...extra } };
+    return { client, container, context };
+  }
+  const untouched = (container: FakeContainer, bundle: Buffer) => {
+    assert.deepEqual(container.writes, []);
+    assert.ok(!container.execs.some((argv) => argv[0] === '/usr/sbin/update-ca-certificates'), 'the update did not run');
+    assert.ok(container.files.get(BUNDLE)!.equals(bundle));
+  };
+
+  it('writes nothing to a read-only bind and names it and the next step', async () => {
+    const { container, context } = setup([bind('/srv/certs', '/etc/ssl/certs', false)]);
+    const bundle = container.files.get(BUNDLE)!;
+    const result = await patchContainer(context, container.info);
+    assert.equal(result.status, 'failed');
+    assert.equal(result.status === 'failed' && result.rollback, 'not-needed');
+    assert.match(result.status === 'failed' ? result.reason : '', /read-only mount \(\/etc\/ssl\/certs: host path \/srv\/certs \(bind, read-only\)\); nothing was written: trust the CA on the host, in \/srv\/certs/);
+    assert.deepEqual(result.warnings, []);
+    untouched(container, bundle);
+  });
+
+  it('refuses a writable volume by default, naming the other containers that mount it', async () => {
+    const { client, container, context } = setup([volume('certs', '/etc/ssl/certs')]);
+    const other = client.add(fakeDebian('c2', [distro.pem]));
+    other.info = { ...other.info, mounts: [volume('certs', '/certs')] };
+    const bundle = container.files.get(BUNDLE)!;
+    const result = await patchContainer(context, container.info);
+    assert.equal(result.status, 'failed');
+    assert.match(result.status === 'failed' ? result.reason : '', /volume certs.*also mounted by name-c2.*--through-mounts/);
+    untouched(container, bundle);
+  });
+
+  it('refuses a tmpfs over the bundle directory before writing', async () => {
+    const { container, context } = setup([{ type: 'tmpfs', source: '', destination: '/etc/ssl/certs', rw: true }], { throughMounts: true });
+    const bundle = container.files.get(BUNDLE)!;
+    const result = await patchContainer(context, container.info);
+    assert.match(result.status === 'failed' ? result.reason : '', /tmpfs.*moby\/moby#22020/);
+    untouched(container, bundle);
+  });
+
+  it('patches through a writable bind with --through-mounts, and the result and record name it', async () => {
+    const { container, context } = setup([bind('/srv/certs', '/etc/ssl/certs')], { throughMounts: true });
+    const result = await patchContainer(context, container.info);
+    assert.equal(result.status, 'patched', JSON.stringify(result));
+    assert.deepEqual(result.mounts?.map((m) => [m.source, m.readOnly, m.paths.includes(BUNDLE)]), [['/srv/certs', false, true]]);
+    const record = JSON.parse(container.read(MANIFEST_PATH)!) as { entries: { mounts: { source: string }[] }[] };
+    assert.equal(record.entries[0]!.mounts[0]!.source, '/srv/certs');
+  });
+
+  it('patches a store shared by two containers once, and the other one is covered', async () => {
+    const { client, container: first, context } = setup([volume('certs', '/etc/ssl/certs')], { throughMounts: true });
+    const second = client.add(fakeDebian('c2', [distro.pem]));
+    second.info = { ...second.info, mounts: [volume('certs', '/etc/ssl/certs')] };
+    // One volume: what either writes to the bundle, the other reads.
+    for (const [self, peer] of [[first, second], [second, first]] as const) {
+      const own = self.handler;
+      self.handler = (argv, me, options) => {
+        const answer = own(argv, me, options);
+        if (argv[0] === '/usr/sbin/update-ca-certificates') peer.files.set(BUNDLE, me.files.get(BUNDLE)!);
+        return answer;
+      };
+    }
+    const shared = new SharedStores();
+    const results = await Promise.all([first, second].map((c) => patchContainer({ ...context, shared }, c.info)));
+    assert.deepEqual(results.map((r) => r.status).sort(), ['covered', 'patched'], JSON.stringify(results));
+    const updates = [first, second].map((c) => c.execs.filter((argv) => argv[0] === '/usr/sbin/update-ca-certificates').length);
+    assert.deepEqual(updates.sort(), [0, 1]);
+    const covered = results.find((r) => r.status === 'covered')!;
+    const leader = results.find((r) => r.status === 'patched')!;
+    assert.equal(covered.coveredBy, leader.name);
+    const record = JSON.parse(client.containers.get(covered.id)!.read(MANIFEST_PATH)!) as { entries: { coveredBy: { name: string }; anchor: null }[] };
+    assert.deepEqual([record.entries[0]!.coveredBy.name, record.entries[0]!.anchor], [leader.name, null]);
+  });
+});
