@@ -31,6 +31,8 @@ import { decideMounts } from '../mounts/mount-policy.js';
 import type { SharedStores } from '../mounts/shared-stores.js';
 import { writtenPaths } from '../mounts/written-paths.js';
 import { coveredSteps } from './covered.js';
+import { judgeChecksAfter } from './checks-after.js';
+import type { ChainReader } from '../net/peer-chain.js';
 
 export interface PatchContext {
   client: ContainerClient;
@@ -43,6 +45,8 @@ export interface PatchContext {
   goBinaries?: GoProbes;
   /** Shared by the containers of one run: stores on mounts that several of them share. */
   shared?: SharedStores;
+  /** How a check URL's chain is read from where trustpatch runs (default: src/net/peer-chain.ts). */
+  readChain?: ChainReader;
 }
 
 interface Draft {
@@ -183,8 +187,7 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   const clients = plan.install !== undefined ? await findTlsClients(client, info.id) : survey.tools.clients;
   const after = await checkAll(context, info, clients);
   draft.check.after = after.map((c) => (c.tool === null ? bundleVerified(c) : c));
-  const rejected = after.find((check) => !check.ok && check.tool !== null && check.failure !== 'unreachable');
-  if (rejected) throw new Error(`the check still fails after the patch (${rejected.detail}): is this the CA that signs ${rejected.url}?`);
+  await judgeChecksAfter(after, certificates, { proxy: options.proxy, readChain: context.readChain }, draft.warnings);
   // A server the client never reached says nothing about trust: keep the verified patch, but
   // say the proof is missing (the exit status is 1 for it).
   for (const check of after.filter((c) => c.failure === 'unreachable')) draft.warnings.push(`the check could not reach ${check.url} (${check.detail}): trust is in the bundle but not proven by a TLS connection`);

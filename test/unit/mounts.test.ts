@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { exitCodeFor } from '../../src/commands/add.js';
 import { parseCertificates } from '../../src/cert/load.js';
 import { certificateName } from '../../src/cert/name.js';
 import type { Mount } from '../../src/docker/container-client.js';
@@ -8,7 +10,7 @@ import { patchContainer, type PatchContext } from '../../src/patch/patch-contain
 import { MANIFEST_PATH } from '../../src/record/manifest.js';
 import { FakeClient, type FakeContainer } from '../support/fake-client.js';
 import { ANCHORS, BUNDLE, fakeDebian } from '../support/fake-debian.js';
-import { makeCa, removeCa, type TestCa } from '../support/pki.js';
+import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
 
 const bind = (source: string, destination: string, rw = true): Mount => ({ type: 'bind', source, destination, rw });
 const volume = (name: string, destination: string): Mount => ({ type: 'volume', name, source: `/var/lib/docker/volumes/${name}/_data`, destination, rw: true });
@@ -123,5 +125,44 @@ describe('patching a container whose trust store is on a mount (fake engine)', (
     assert.equal(covered.coveredBy, leader.name);
     const record = JSON.parse(client.containers.get(covered.id)!.read(MANIFEST_PATH)!) as { entries: { coveredBy: { name: string }; anchor: null }[] };
     assert.deepEqual([record.entries[0]!.coveredBy.name, record.entries[0]!.anchor], [leader.name, null]);
+  });
+});
+
+describe('a client that refuses after the patch (fake engine, chain read by a stand-in)', () => {
+  let distro: TestCa;
+  let corp: TestCa;
+  let other: TestCa;
+  before(async () => {
+    [distro, corp, other] = [await makeCa('Distro Root'), await makeCa('Corp Root'), await makeCa('Someone Else Root')];
+  });
+  after(async () => Promise.all([distro, corp, other].map(removeCa)));
+
+  async function run(signer: TestCa) {
+    const client = new FakeClient();
+    // curl refuses whatever the bundle holds: the server's names do not match the URL.
+    const container = client.add(fakeDebian('c1', [distro.pem], { curl: () => false }));
+    const server = await makeServerCert(signer, 'elsewhere', 'DNS:elsewhere.invalid');
+    const readChain = async () => [new X509Certificate(server.cert).raw];
+    const { certificates } = parseCertificates(Buffer.from(corp.pem), 'corp.pem');
+    const context: PatchContext = { client, certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })), options: { checkUrls: ['https://127.0.0.1:8443/'], install: 'auto', timeoutMs: 1000 }, readChain };
+    return { container, result: await patchContainer(context, container.info) };
+  }
+
+  it('keeps the verified patch when the CA signs the chain, exits 1, and says why the client cannot prove it', async () => {
+    const { container, result } = await run(corp);
+    assert.equal(result.status, 'patched', JSON.stringify(result));
+    assert.ok(container.read(BUNDLE)!.includes(corp.pem));
+    assert.equal(result.check.after[0]!.failure, 'unprovable');
+    assert.equal(exitCodeFor([result]), 1);
+    assert.match(result.warnings.join('\n'), /curl cannot prove trust for https:\/\/127\.0\.0\.1:8443\/ .*does not name the IP address 127\.0\.0\.1 \(it names DNS:elsewhere\.invalid\)/);
+    assert.doesNotMatch(result.warnings.join('\n'), /is this the CA/);
+  });
+
+  it('rolls back as distrust when the CA does not sign the chain', async () => {
+    const { container, result } = await run(other);
+    assert.equal(result.status, 'failed');
+    assert.match(result.status === 'failed' ? result.reason : '', /the CA does not sign the chain https:\/\/127\.0\.0\.1:8443\/ presents/);
+    assert.equal(result.status === 'failed' && result.rollback, 'done');
+    assert.ok(!container.read(BUNDLE)!.includes(corp.pem));
   });
 });
