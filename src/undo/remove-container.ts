@@ -18,6 +18,8 @@ export interface RemoveContext {
   target: RemoveTarget;
   dryRun?: boolean;
   onProgress?: ProgressListener;
+  /** Ids of the containers this run removes from: a covered container's store is then undone through its own selected leader. */
+  selected?: ReadonlySet<string>;
 }
 
 type Draft = Pick<RemoveResult, 'family' | 'removed' | 'counts' | 'left' | 'warnings' | 'record'>;
@@ -59,9 +61,11 @@ async function removeSteps(context: RemoveContext, info: ContainerInfo, draft: D
   const update = own.some((e) => e.method === 'update-command') ? survey.tools.update : undefined;
   if (context.dryRun) return { status: 'planned', plan: removalPlan(draft.family, matched, update) };
   if (info.readOnlyRootfs) throw new Error('read-only root filesystem: nothing can be removed (nothing was changed)');
-  if (covered.length > 0) {
+  // A leader selected in this run undoes the shared store itself: never two removals in it at once.
+  const delegated = covered.filter((e) => context.selected?.has(e.coveredBy!.id) !== true);
+  if (delegated.length > 0) {
     step('removing through the shared store');
-    for (const through of await removeThroughLeaders(client, covered, (target, leader) => removeFromContainer({ ...context, target }, leader))) {
+    for (const through of await removeThroughLeaders(client, delegated, (target, leader) => removeFromContainer({ ...context, target, selected: undefined }, leader))) {
       draft.removed.push(...through.removed);
       draft.counts.push(...through.counts);
       draft.left.push(...through.left, ...through.warnings.map((w) => `${through.name}: ${w}`), `removed through ${through.name}, through which the shared trust store was patched`);
@@ -87,7 +91,9 @@ async function removeSteps(context: RemoveContext, info: ContainerInfo, draft: D
     if (orphans.length > 0 && survey.tools.rm !== undefined) await client.exec(info.id, [survey.tools.rm, '-f', '--', ...orphans]);
   }
   step('verifying bundles');
-  await verifyRemoval(client, info.id, changes, matched, draft);
+  // Nothing removed here (a leader selected in this run does it, maybe right now): nothing to verify here either.
+  if (own.length > 0 || delegated.length > 0) await verifyRemoval(client, info.id, changes, matched, draft);
+  else draft.left.push(`the shared trust store is undone through ${covered[0]!.coveredBy!.name}, also selected in this run`);
   step('recording');
   const remaining = record.manifest.entries.filter((e) => !matched.includes(e));
   if (remaining.length > 0 || record.problem !== undefined) {

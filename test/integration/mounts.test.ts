@@ -154,6 +154,15 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
     for (const id of ids) assert.equal(await curlExit(id, server.url), 60, `curl no longer trusts the server in ${id}`);
     const status = JSON.parse((await trustpatch(['status', ...ids, '--json'])).stdout) as { containers: { status: string }[] };
     assert.deepEqual(status.containers.map((c) => c.status), ['clean', 'clean', 'clean']);
+
+    // Again, and this time removed from all three in one run: the store is undone once, through its leader.
+    const again = await trustpatch(['add', ca.certPath, ...ids, '--through-mounts']);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    const all = await trustpatch(['remove', ca.certPath, ...ids]);
+    assert.equal(all.code, 0, all.stdout + all.stderr);
+    assert.deepEqual(treeDifferences(before, await hostTree(mountpoint)), [], 'the volume is byte for byte as before');
+    const clean = JSON.parse((await trustpatch(['status', ...ids, '--json'])).stdout) as { containers: { status: string }[] };
+    assert.deepEqual(clean.containers.map((c) => c.status), ['clean', 'clean', 'clean']);
   });
 
   it('a mount only over the anchor directory: refused by default; patched with the flag, and remove empties it again', async () => {
