@@ -11,6 +11,7 @@ import { MANIFEST_PATH } from '../../src/record/manifest.js';
 import { FakeClient, type FakeContainer } from '../support/fake-client.js';
 import { ANCHORS, BUNDLE, fakeDebian } from '../support/fake-debian.js';
 import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
+import { persistenceNotes } from '../../src/cli/render-undo.js';
 
 const bind = (source: string, destination: string, rw = true): Mount => ({ type: 'bind', source, destination, rw });
 const volume = (name: string, destination: string): Mount => ({ type: 'volume', name, source: `/var/lib/docker/volumes/${name}/_data`, destination, rw: true });
@@ -164,5 +165,24 @@ describe('a client that refuses after the patch (fake engine, chain read by a st
     assert.match(result.status === 'failed' ? result.reason : '', /the CA does not sign the chain https:\/\/127\.0\.0\.1:8443\/ presents/);
     assert.equal(result.status === 'failed' && result.rollback, 'done');
     assert.ok(!container.read(BUNDLE)!.includes(corp.pem));
+  });
+});
+
+describe('the persistence note after add', () => {
+  const base = { id: 'c1', name: 'web', image: 'debian', family: 'debian', method: 'update-command' as const, check: { before: [], after: [] }, durationMs: 1, warnings: [] };
+  const onHost = { type: 'bind', source: '/srv/certs', destination: '/etc/ssl/certs', readOnly: false, paths: [BUNDLE] };
+
+  it('says a recreate loses the change when it lives in the container only', () => {
+    assert.deepEqual(persistenceNotes([{ ...base, status: 'patched' }], 'ca.pem'), ['note: a recreated container loses these changes; `trustpatch dockerfile ca.pem --family debian` prints the Dockerfile lines that make them permanent']);
+  });
+
+  it('says where a change written through a mount lives, and that only the rest is lost', () => {
+    const notes = persistenceNotes([{ ...base, status: 'patched', mounts: [onHost] }], 'ca.pem');
+    assert.equal(notes[0], `note: web: ${BUNDLE}: the change lives in host path /srv/certs, outlives the container and reaches every container mounting it`);
+    assert.match(notes[1]!, /^note: a recreated container loses the changes made in its own filesystem \(anchor, record\)/);
+  });
+
+  it('says nothing when nothing was patched, or only covered by a shared store', () => {
+    assert.deepEqual(persistenceNotes([{ ...base, status: 'covered', mounts: [onHost] }, { ...base, status: 'skipped', reason: 'x' }], 'ca.pem'), []);
   });
 });
