@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { Mount } from '../docker/container-client.js';
 
-/** A mount and the paths a patch would write on it (README, "Mounted trust stores"). */
+/** A mount and the paths a patch would write on it (docs/mounted-stores.md). */
 export interface StoreMount {
   type: string;
   /** The host path of a bind or a volume's directory on the engine's host; '' for tmpfs. */

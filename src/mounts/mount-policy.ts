@@ -10,8 +10,8 @@ export class MountRefusedError extends Error {
 }
 
 /**
- * Decides whether a patch may write onto the mounts its paths land on (README, "Mounted trust
- * stores"); throws MountRefusedError, before anything is written, when it may not:
+ * Decides whether a patch may write onto the mounts its paths land on (docs/mounted-stores.md);
+ * throws MountRefusedError, before anything is written, when it may not:
  * - read-only: nothing can be written there; the CA belongs where the files come from;
  * - tmpfs: the engine's archive API reads and writes beneath a tmpfs, not in it
  *   (https://github.com/moby/moby/issues/22020), so a patch could neither write nor verify it;

@@ -123,7 +123,7 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
     systemTrusted = false;
   }
   const trusted = systemTrusted && appStoresHold(apps, fingerprints);
-  // Where the writes land: the container's own filesystem, or a mount (README, "Mounted trust stores").
+  // Where the writes land: the container's own filesystem, or a mount (docs/mounted-stores.md).
   draft.mounts = storeMounts(info.mounts ?? [], writtenPaths(plan, survey, apps));
   const writing = storeMounts(info.mounts ?? [], writtenPaths(systemTrusted ? undefined : plan, survey, apps));
   if (!trusted) {

@@ -27,7 +27,7 @@ export interface PatchOptions {
   restart?: boolean;
   /** Where this host keeps its per-container locks (default: src/patch/lock.ts defaultLockDir). */
   lockDir?: string;
-  /** `--through-mounts`: write through writable bind mounts and volumes (README, "Mounted trust stores"). */
+  /** `--through-mounts`: write through writable bind mounts and volumes (docs/mounted-stores.md). */
   throughMounts?: boolean;
 }
 
