@@ -10,6 +10,8 @@ import { recordPatch } from '../record/record-patch.js';
 import { readManifest } from '../record/store.js';
 import { VERSION } from '../version.js';
 import { snapshotBundles } from './bundles.js';
+import { judgeChecksAfter } from './checks-after.js';
+import type { RefusalOptions } from '../check/refusal.js';
 import type { CertificateToInstall } from './types.js';
 
 export interface CoveredInput {
@@ -21,6 +23,9 @@ export interface CoveredInput {
   certificates: readonly CertificateToInstall[];
   /** The run's checks, after the leader's patch. */
   check: () => Promise<CheckResult[]>;
+  /** How a refusal is judged (src/check/refusal.ts); its warnings go to `warnings`. */
+  refusal: RefusalOptions;
+  warnings: string[];
 }
 
 /**
@@ -38,8 +43,7 @@ export async function coveredSteps(input: CoveredInput): Promise<CheckResult[]> 
   const lacking = bundles.filter((b) => b.content !== undefined && fingerprints.some((fp) => !b.fingerprints.includes(fp)));
   if (lacking.length > 0 || bundles.every((b) => b.content === undefined)) throw new Error(`the store shared with ${leader.name} does not hold the certificate after its patch (${(lacking[0] ?? bundles[0])?.path ?? 'no bundle'})`);
   const after = await input.check();
-  const rejected = after.find((c) => !c.ok && c.tool !== null && c.failure !== 'unreachable');
-  if (rejected) throw new Error(`the check fails in this container though the shared store holds the certificate (${rejected.detail})`);
+  await judgeChecksAfter(after, input.certificates, input.refusal, input.warnings);
   const addedAt = new Date().toISOString();
   const entries: ManifestEntry[] = input.certificates.map(({ certificate, name }) => ({ fingerprint: certificate.fingerprint, subject: certificate.subject, name, family: input.family.id, method: null, anchor: null, bundles: [], certifi: [], java: [], commands: [], addedAt, trustpatchVersion: VERSION, mounts: input.mounts, coveredBy: { id: leader.id, name: leader.name } }));
   const record = await readManifest(client, info.id);

@@ -142,7 +142,7 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   if (claim?.lead === false) {
     step('waiting for the shared store');
     draft.coveredBy = claim.leader.name;
-    const after = await coveredSteps({ client, info, leader: claim.leader, family: plan.family, mounts: writing, certificates, check: () => checkAll(context, info, survey.tools.clients) });
+    const after = await coveredSteps({ client, info, leader: claim.leader, family: plan.family, mounts: writing, certificates, check: () => checkAll(context, info, survey.tools.clients), refusal: { proxy: options.proxy, readChain: context.readChain }, warnings: draft.warnings });
     draft.check.after = after.map((c) => (c.tool === null ? bundleVerified(c) : c));
     return { status: 'covered' };
   }
