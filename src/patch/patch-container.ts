@@ -128,7 +128,7 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   const writing = storeMounts(info.mounts ?? [], writtenPaths(systemTrusted ? undefined : plan, survey, apps));
   if (!trusted) {
     draft.mounts = writing;
-    await decideMounts(client, info.id, writing, options.throughMounts === true);
+    await decideMounts(client, info.id, writing, options.throughMounts === true, new Set(survey.bundles.flatMap((b) => [b.path, b.realPath])));
   }
   if (!systemTrusted) await guardPlan(client, info.id, plan, survey.bundles);
   if (options.dryRun) return trusted ? { status: 'already-trusted' } : { status: 'planned', plan: withAppPlan(systemTrusted ? undefined : planSummary(plan), plan.family.id, apps, certificates) };

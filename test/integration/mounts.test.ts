@@ -121,6 +121,18 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
     assert.deepEqual(await ownChanges(id, ANCHORS), []);
   });
 
+  it('a single-file writable bind over the bundle: refused even with --through-mounts, since the update cannot replace a mount point', async () => {
+    const file = await copyFromImage(BUNDLE, 'bundle-rw.crt');
+    const id = await start([`type=bind,src=${file},dst=${BUNDLE}`]);
+    const before = await hostTree(file);
+    const result = await trustpatch(['add', ca.certPath, id, '--through-mounts']);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stdout, new RegExp(`${BUNDLE} is a single-file bind .*add the CA to ${file} itself, or bind its directory instead; nothing was changed`));
+    assert.doesNotMatch(result.stdout + result.stderr, /mv: cannot move|rollback|rolled back/i);
+    assert.deepEqual(treeDifferences(before, await hostTree(file)), []);
+    assert.deepEqual(await ownChanges(id, ANCHORS), []);
+  });
+
   it('a named volume shared by three containers: patched once, two covered, all trust the server, remove through a covered one undoes it for all', async () => {
     const volume = `trustpatch-test-${SESSION_ID}-certs`;
     await docker(['volume', 'create', '--label', `${SESSION_LABEL}=${SESSION_ID}`, volume]);
