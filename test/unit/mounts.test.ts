@@ -127,6 +127,33 @@ describe('patching a container whose trust store is on a mount (fake engine)', (
     const record = JSON.parse(client.containers.get(covered.id)!.read(MANIFEST_PATH)!) as { entries: { coveredBy: { name: string }; anchor: null }[] };
     assert.deepEqual([record.entries[0]!.coveredBy.name, record.entries[0]!.anchor], [leader.name, null]);
   });
+
+  it('a covered container whose check fails is failed on its own: nothing rolled back, the shared store keeps the patch', async () => {
+    const { client, container: first, context } = setup([volume('certs', '/etc/ssl/certs')], { throughMounts: true });
+    const second = client.add(fakeDebian('c2', [distro.pem], { curl: () => false }));
+    second.info = { ...second.info, mounts: [volume('certs', '/etc/ssl/certs')] };
+    first.write('/usr/bin/curl', 'ELF');
+    const own = first.handler;
+    first.handler = (argv, me, options) => {
+      if (argv[0] === '/usr/bin/curl') return { exitCode: 0 };
+      const answer = own(argv, me, options);
+      if (argv[0] === '/usr/sbin/update-ca-certificates') second.files.set(BUNDLE, me.files.get(BUNDLE)!);
+      return answer;
+    };
+    const stranger = await makeCa('Stranger Root');
+    const server = await makeServerCert(stranger);
+    await removeCa(stranger);
+    const shared = new SharedStores();
+    const options = { ...context.options, checkUrls: ['https://127.0.0.1:8443/'] };
+    const readChain = async () => [new X509Certificate(server.cert).raw];
+    const leader = await patchContainer({ ...context, options, shared, readChain }, first.info);
+    const follower = await patchContainer({ ...context, options, shared, readChain }, second.info);
+    assert.equal(leader.status, 'patched', JSON.stringify(leader));
+    assert.equal(follower.status, 'failed');
+    assert.equal(follower.status === 'failed' && follower.rollback, 'not-needed');
+    assert.deepEqual(second.writes, []);
+    assert.ok(first.read(BUNDLE)!.includes(corp.pem) && second.read(BUNDLE)!.includes(corp.pem), 'the shared store still holds the patch');
+  });
 });
 
 describe('a client that refuses after the patch (fake engine, chain read by a stand-in)', () => {
