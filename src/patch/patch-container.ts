@@ -26,10 +26,8 @@ import { aftercare } from './aftercare.js';
 import { findShell } from '../runtimes/scan.js';
 import type { GoProbes, RestartNote } from '../runtimes/restart-needed.js';
 import { guardPlan } from './write-guard.js';
-import { storeMounts } from '../mounts/mount-map.js';
-import { decideMounts } from '../mounts/mount-policy.js';
 import type { SharedStores } from '../mounts/shared-stores.js';
-import { writtenPaths } from '../mounts/written-paths.js';
+import { mountStep } from './mount-step.js';
 import { coveredSteps } from './covered.js';
 import { judgeChecksAfter } from './checks-after.js';
 import type { ChainReader } from '../net/peer-chain.js';
@@ -123,13 +121,8 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
     systemTrusted = false;
   }
   const trusted = systemTrusted && appStoresHold(apps, fingerprints);
-  // Where the writes land: the container's own filesystem, or a mount (docs/mounted-stores.md).
-  draft.mounts = storeMounts(info.mounts ?? [], writtenPaths(plan, survey, apps));
-  const writing = storeMounts(info.mounts ?? [], writtenPaths(systemTrusted ? undefined : plan, survey, apps));
-  if (!trusted) {
-    draft.mounts = writing;
-    await decideMounts(client, info.id, writing, options.throughMounts === true, new Set(survey.bundles.flatMap((b) => [b.path, b.realPath])));
-  }
+  const writing = await mountStep(client, info, { plan, survey, apps, systemTrusted, trusted, throughMounts: options.throughMounts === true });
+  draft.mounts = writing;
   if (!systemTrusted) await guardPlan(client, info.id, plan, survey.bundles);
   if (options.dryRun) return trusted ? { status: 'already-trusted' } : { status: 'planned', plan: withAppPlan(systemTrusted ? undefined : planSummary(plan), plan.family.id, apps, certificates) };
   step('checking before');
