@@ -18,13 +18,15 @@ export interface MountStepInput {
 
 /**
  * Where the writes land: the container's own filesystem or its mounts (docs/mounted-stores.md).
- * Returns the mounts that touch the trust store (those that will be written, when something
- * will be) and throws MountRefusedError, before anything is written, when one may not be.
+ * Sets `draft.mounts` to the mounts that touch the trust store (those that will be written, when
+ * something will be; the report names them, a refusal too), returns them, and throws
+ * MountRefusedError, before anything is written, when one may not be written.
  */
-export async function mountStep(client: ContainerClient, info: ContainerInfo, input: MountStepInput): Promise<StoreMount[]> {
+export async function mountStep(client: ContainerClient, info: ContainerInfo, input: MountStepInput, draft: { mounts?: StoreMount[] }): Promise<StoreMount[]> {
   const { plan, survey, apps } = input;
-  if (input.trusted) return storeMounts(info.mounts ?? [], writtenPaths(plan, survey, apps));
+  if (input.trusted) return (draft.mounts = storeMounts(info.mounts ?? [], writtenPaths(plan, survey, apps)));
   const writing = storeMounts(info.mounts ?? [], writtenPaths(input.systemTrusted ? undefined : plan, survey, apps));
+  draft.mounts = writing;
   await decideMounts(client, info.id, writing, input.throughMounts, new Set(survey.bundles.flatMap((b) => [b.path, b.realPath])));
   return writing;
 }

@@ -121,8 +121,7 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
     systemTrusted = false;
   }
   const trusted = systemTrusted && appStoresHold(apps, fingerprints);
-  const writing = await mountStep(client, info, { plan, survey, apps, systemTrusted, trusted, throughMounts: options.throughMounts === true });
-  draft.mounts = writing;
+  const writing = await mountStep(client, info, { plan, survey, apps, systemTrusted, trusted, throughMounts: options.throughMounts === true }, draft);
   if (!systemTrusted) await guardPlan(client, info.id, plan, survey.bundles);
   if (options.dryRun) return trusted ? { status: 'already-trusted' } : { status: 'planned', plan: withAppPlan(systemTrusted ? undefined : planSummary(plan), plan.family.id, apps, certificates) };
   step('checking before');

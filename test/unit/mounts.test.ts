@@ -72,6 +72,7 @@ describe('patching a container whose trust store is on a mount (fake engine)', (
     assert.equal(result.status === 'failed' && result.rollback, 'not-needed');
     assert.match(result.status === 'failed' ? result.reason : '', /read-only mount \(\/etc\/ssl\/certs: host path \/srv\/certs \(bind, read-only\)\): trust the CA on the host, in \/srv\/certs/);
     assert.deepEqual(result.warnings, []);
+    assert.deepEqual(result.mounts?.map((m) => [m.destination, m.readOnly]), [['/etc/ssl/certs', true]], 'the refused result names its mounts');
     untouched(container, bundle);
   });
 
