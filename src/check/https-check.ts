@@ -70,5 +70,6 @@ export function checkSummary(result: CheckResult | undefined): string {
   if (result.verifiedBy === 'bundle') return 'bundle verified';
   if (result.tool === null) return 'unavailable';
   if (result.failure === 'unreachable') return `unreachable (${result.detail.split(':')[0]})`;
+  if (result.failure === 'unprovable') return `unproven (${result.detail.split(':')[0]})`;
   return `failed (${result.detail.split(':')[0]})`;
 }

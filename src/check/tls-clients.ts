@@ -17,7 +17,8 @@ export interface ClientRun {
  */
 export type Verdict = { kind: 'pass' } | { kind: 'fail'; detail: string; cause: FailureCause } | { kind: 'unusable'; detail: string };
 
-export type FailureCause = 'untrusted' | 'unreachable';
+/** `unprovable`: set after the patch when the CA does sign the server's chain (src/check/refusal.ts). */
+export type FailureCause = 'untrusted' | 'unreachable' | 'unprovable';
 
 // curl's exit codes for "no TLS conversation happened" (curl(1), EXIT CODES): could not resolve
 // proxy/host, could not connect, timeout, empty reply, send/receive failure.

@@ -11,6 +11,7 @@ import { addTable, certificateLine, planLines, progressSummary, summaryLine, war
 import { painter, statusColor } from './style.js';
 import { parseStores } from '../stores/types.js';
 import { aftercareLines } from './render-undo.js';
+import { mountLines } from './render-mounts.js';
 
 export interface AddArgs extends SelectorArgs, RunArgs, IntakeArgs {
   certificate: string;
@@ -19,6 +20,7 @@ export interface AddArgs extends SelectorArgs, RunArgs, IntakeArgs {
   dryRun: boolean;
   stores: string[];
   restart: boolean;
+  throughMounts: boolean;
 }
 
 /** The terminal side of `add`: progress while it runs, then a table and a summary, or one JSON document. */
@@ -43,6 +45,7 @@ export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promi
       dryRun: args.dryRun,
       stores: args.stores.length > 0 ? parseStores(args.stores) : undefined,
       restart: args.restart,
+      throughMounts: args.throughMounts,
       ...engineChoice(args, io.env),
       signal,
       onSelected: (count, engines) => {
@@ -67,9 +70,10 @@ export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promi
     writeLine(io.stdout, addTable(report.results, (status, text) => paint(statusColor(status), text), { engine: report.engines.length > 1 }));
     for (const line of warningLines(report.results)) writeLine(io.stdout, line);
     for (const line of planLines(report.results)) writeLine(io.stdout, line);
+    for (const line of mountLines(report.results)) writeLine(io.stdout, line);
     for (const line of aftercareLines(report.results, args.certificate)) writeLine(io.stdout, line);
     if (report.interrupted) writeLine(io.stdout, 'interrupted: containers not started are listed as skipped');
-    writeLine(io.stdout, summaryLine(countStatuses(report.results, ADD_STATUSES), elapsed, args.dryRun ? ['planned', 'already-trusted', 'skipped', 'failed'] : ['patched', 'already-trusted', 'skipped', 'failed']));
+    writeLine(io.stdout, summaryLine(countStatuses(report.results, ADD_STATUSES), elapsed, args.dryRun ? ['planned', 'already-trusted', 'skipped', 'failed'] : ['patched', 'already-trusted', 'covered', 'skipped', 'failed']));
     return exitCode;
   } finally {
     progress.stop();

@@ -42,7 +42,8 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
           .option('name', { type: 'string', describe: 'file name for the certificate in the container [default: CN plus a short fingerprint]' })
           .option('install', { choices: ['auto', 'never', 'always'] as const, default: 'auto' as const, describe: 'install the trust store package: auto = only when the update command is missing' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'detect and print, per container, the family, files, commands and check it would use; change nothing' })
-          .option('restart', { type: 'boolean', default: false, describe: 'restart each patched container, so running processes (Node.js, Go, Java) read the new trust; changes survive a restart, not a recreate' }),
+          .option('restart', { type: 'boolean', default: false, describe: 'restart each patched container, so running processes (Node.js, Go, Java) read the new trust; changes survive a restart, not a recreate' })
+          .option('through-mounts', { type: 'boolean', default: false, describe: 'also patch trust stores on writable bind mounts and named volumes: changes the host directory or the volume, for every container mounting it (refused by default)' }),
       async (args) => {
         const { addCli } = await import('./add-cli.js');
         setExit(await addCli(args, io, signal));

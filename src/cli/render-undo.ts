@@ -4,6 +4,7 @@ import type { StoreOutcome } from '../stores/types.js';
 import type { RemoveResult } from '../undo/types.js';
 import type { ContainerResult } from '../patch/types.js';
 import { renderTable } from './table.js';
+import { mountLine, mountWhere, sharedKey } from '../mounts/mount-map.js';
 
 export function removeTable(results: readonly RemoveResult[], paint: (status: string, text: string) => string): string {
   const rows = results.map((r) => [r.name, r.id.slice(0, 12), r.image, r.status.replace('-', ' '), r.family ?? '-', removedCell(r), seconds(r.durationMs), reasonOf(r)]);
@@ -29,6 +30,7 @@ export function statusLines(results: readonly StatusContainerResult[]): string[]
   return results.flatMap((r) => [
     ...r.certificates.flatMap((c) => c.stores.filter((s) => !s.present).map((s) => `${r.name}: ${c.name}: not in ${s.store} ${s.path}${s.recorded ? ' (trustpatch had put it there)' : ''}`)),
     ...restartLines(r.name, r.restartNeeded),
+    ...(r.mounts ?? []).map((m) => `${r.name}: trust store mount: ${mountLine(m)}`),
     ...r.warnings.map((w) => `warning: ${r.name}: ${w}`),
   ]);
 }
@@ -52,9 +54,19 @@ export function aftercareLines(results: readonly ContainerResult[], certificate:
     ...restartLines(r.name, r.restartNeeded),
     ...(r.restarted ? [`${r.name}: restarted; its runtime changes survive a restart but not a recreate`] : []),
   ]);
-  const patched = results.find((r) => r.status === 'patched');
-  if (patched) lines.push(`note: a recreated container loses these changes; \`trustpatch dockerfile ${certificate} --family ${patched.family ?? 'debian'}\` prints the Dockerfile lines that make them permanent, and \`trustpatch image add ${certificate} ${patched.image}\` writes an image that keeps them (docs/images.md)`);
-  return lines;
+  return [...lines, ...persistenceNotes(results, certificate)];
+}
+
+/**
+ * Whether, and what, to say about a recreate: the note is shown once something was patched;
+ * a change written through a bind mount or volume outlives the container, and says where it lives.
+ */
+export function persistenceNotes(results: readonly ContainerResult[], certificate: string): string[] {
+  const patched = results.filter((r) => r.status === 'patched');
+  if (patched.length === 0) return [];
+  const outside = patched.flatMap((r) => (r.mounts ?? []).filter((m) => !m.readOnly && sharedKey(m) !== undefined).map((m) => `note: ${r.name}: ${m.paths.join(', ')}: the change lives in ${mountWhere(m)}, outlives the container and reaches every container mounting it`));
+  const first = patched[0]!;
+  return [...outside, `note: a recreated container loses ${outside.length > 0 ? 'the changes made in its own filesystem (anchor, record)' : 'these changes'}; \`trustpatch dockerfile ${certificate} --family ${first.family ?? 'debian'}\` prints the Dockerfile lines that make them permanent, and \`trustpatch image add ${certificate} ${first.image}\` writes an image that keeps them (docs/images.md)`];
 }
 
 function certificatesCell(r: StatusContainerResult): string {

@@ -12,6 +12,7 @@ import type { Selector } from '../select/selector.js';
 import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
 import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
 import type { StoreKind } from '../stores/types.js';
+import { SharedStores } from '../mounts/shared-stores.js';
 
 export interface AddOptions extends EngineOptions {
   certificate: string;
@@ -35,6 +36,8 @@ export interface AddOptions extends EngineOptions {
   stores?: readonly StoreKind[];
   /** `--restart`: restart each patched container afterwards. */
   restart?: boolean;
+  /** `--through-mounts`: patch trust stores on writable bind mounts and volumes too. */
+  throughMounts?: boolean;
   /** Aborting it starts no new container; those in flight finish or roll back. */
   signal?: AbortSignal;
   /** Called once the selection is known: how many containers, on which engines. */
@@ -66,15 +69,16 @@ export async function runAdd(options: AddOptions): Promise<AddReport> {
   const targets = await selectOnEngines(clients, options.selector);
   options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
-  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun, stores: options.stores, restart: options.restart, lockDir: options.lockDir };
+  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun, stores: options.stores, restart: options.restart, lockDir: options.lockDir, throughMounts: options.throughMounts };
   // Per image, shared by the run's containers: the family, and which executables are Go programs.
   const detections = new Map<string, Promise<Detection>>();
   const goBinaries: GoProbes = new Map();
+  const shared = new SharedStores();
   const results = await runFleet<OnEngine<ContainerResult>, EngineTarget>(
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
     async ({ client, info }) => ({
-      ...(await patchContainer({ client: new DeadlineClient(client, timeoutMs), certificates: installed, options: patchOptions, onProgress: options.onProgress, detections, goBinaries }, info)),
+      ...(await patchContainer({ client: new DeadlineClient(client, timeoutMs), certificates: installed, options: patchOptions, onProgress: options.onProgress, detections, goBinaries, shared }, info)),
       engine: client.endpoint,
     }),
     ({ client, info }) => ({ ...notStarted(info), engine: client.endpoint }),
@@ -89,7 +93,7 @@ export async function runAdd(options: AddOptions): Promise<AddReport> {
  */
 export function exitCodeFor(results: readonly ContainerResult[], interrupted = false): number {
   if (interrupted) return 130;
-  const unproven = results.some((r) => (r.status === 'patched' || r.status === 'already-trusted') && r.check.after.some((c) => !c.ok && c.tool !== null));
+  const unproven = results.some((r) => (r.status === 'patched' || r.status === 'already-trusted' || r.status === 'covered') && r.check.after.some((c) => !c.ok && c.tool !== null));
   return results.some((r) => r.status === 'failed') || unproven ? 1 : 0;
 }
 

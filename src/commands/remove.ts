@@ -41,10 +41,11 @@ export async function runRemove(options: RemoveOptions): Promise<RemoveReport> {
   const targets = await selectOnEngines(clients, options.selector);
   options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
+  const selected = new Set(targets.map(({ info }) => info.id));
   const results = await runFleet<OnEngine<RemoveResult>, EngineTarget>(
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
-    async ({ client, info }) => ({ ...(await removeFromContainer({ client: new DeadlineClient(client, timeoutMs), target, dryRun: options.dryRun, onProgress: options.onProgress }, info)), engine: client.endpoint }),
+    async ({ client, info }) => ({ ...(await removeFromContainer({ client: new DeadlineClient(client, timeoutMs), target, dryRun: options.dryRun, onProgress: options.onProgress, selected }, info)), engine: client.endpoint }),
     ({ client, info }) => ({ ...notStarted(info), engine: client.endpoint }),
   );
   return { target, engines: clients.map((client) => client.endpoint), results, interrupted: options.signal?.aborted === true };

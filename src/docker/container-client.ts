@@ -22,12 +22,27 @@ export interface ExecResult {
   timedOut: boolean;
 }
 
+/** One mount of a container, as the engine's inspect (and list) gives it under `Mounts`. */
+export interface Mount {
+  /** `bind`, `volume`, `tmpfs` (others, e.g. `image` or `npipe`, as the engine names them). */
+  type: string;
+  /** The host path of a bind, the volume's directory on the engine's host; '' for tmpfs. */
+  source: string;
+  /** A named volume's name; undefined for binds and tmpfs. */
+  name?: string;
+  /** Where it appears inside the container: a directory, or a file for a single-file bind. */
+  destination: string;
+  rw: boolean;
+}
+
 export interface ContainerSummary {
   id: string;
   name: string;
   image: string;
   state: string;
   labels: Record<string, string>;
+  /** Undefined when the engine did not list them (then inspect is asked). */
+  mounts?: Mount[];
 }
 
 export interface ContainerInfo extends ContainerSummary {

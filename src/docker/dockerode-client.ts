@@ -13,6 +13,7 @@ import {
   type ExecResult,
   type FileToWrite,
   type ListFilters,
+  type Mount,
   type PathStat,
   type ProcessRow,
 } from './container-client.js';
@@ -54,6 +55,7 @@ export class DockerodeClient implements ContainerClient, WithImages {
       image: row.Image,
       state: row.State,
       labels: row.Labels ?? {},
+      ...(Array.isArray(row.Mounts) ? { mounts: row.Mounts.filter((m) => typeof m === "object").map(mountOf) } : {}),
     }));
   }
 
@@ -80,6 +82,7 @@ export class DockerodeClient implements ContainerClient, WithImages {
       env: data.Config.Env ?? [],
       platform: (data as { Platform?: string }).Platform ?? 'linux',
       imageId: data.Image,
+      mounts: (data.Mounts ?? []).map(mountOf),
     };
   }
 
@@ -181,4 +184,9 @@ async function exitCodeOf(exec: Dockerode.Exec): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return -1;
+}
+
+/** The engine's mount row as a plain Mount (Podman's compat API has the same fields). */
+function mountOf(row: { Type?: string; Source?: string; Name?: string; Destination?: string; RW?: boolean }): Mount {
+  return { type: row.Type ?? 'unknown', source: row.Source ?? '', ...(row.Name ? { name: row.Name } : {}), destination: row.Destination ?? '', rw: row.RW !== false };
 }

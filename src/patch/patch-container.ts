@@ -28,6 +28,11 @@ import type { GoProbes, RestartNote } from '../runtimes/restart-needed.js';
 import { guardPlan } from './write-guard.js';
 import { missingDirs } from './created-dirs.js';
 import { MANIFEST_DIR } from '../record/manifest.js';
+import type { SharedStores } from '../mounts/shared-stores.js';
+import { mountStep } from './mount-step.js';
+import { coveredSteps } from './covered.js';
+import { judgeChecksAfter } from './checks-after.js';
+import type { ChainReader } from '../net/peer-chain.js';
 
 export interface PatchContext {
   client: ContainerClient;
@@ -38,6 +43,10 @@ export interface PatchContext {
   detections?: Map<string, Promise<Detection>>;
   /** Shared by the containers of one run: see ScanOptions.goBinaries. */
   goBinaries?: GoProbes;
+  /** Shared by the containers of one run: stores on mounts that several of them share. */
+  shared?: SharedStores;
+  /** How a check URL's chain is read from where trustpatch runs (default: src/net/peer-chain.ts). */
+  readChain?: ChainReader;
 }
 
 interface Draft {
@@ -48,9 +57,16 @@ interface Draft {
   stores?: StoreOutcome[];
   restartNeeded?: RestartNote[];
   restarted?: boolean;
+  mounts?: ContainerResult['mounts'];
+  coveredBy?: string;
 }
 
-type Outcome = { status: 'patched' | 'already-trusted' } | { status: 'skipped'; reason: string } | { status: 'planned'; plan: PlanSummary };
+/** Set when this container patches a store that others of the run share: called with how it ended. */
+interface Lead {
+  finish?: (ok: boolean) => void;
+}
+
+type Outcome = { status: 'patched' | 'already-trusted' | 'covered' } | { status: 'skipped'; reason: string } | { status: 'planned'; plan: PlanSummary };
 
 /** Patches one container and says what happened; a container's own trouble never throws. */
 export async function patchContainer(context: PatchContext, info: ContainerInfo): Promise<ContainerResult> {
@@ -67,11 +83,14 @@ export async function patchContainer(context: PatchContext, info: ContainerInfo)
     if (!(error instanceof LockHeldError)) throw error;
     return { ...base(), status: 'failed', reason: error.message, rollback: 'not-needed' };
   }
+  const lead: Lead = {};
   try {
-    const outcome = await patchSteps(context, info, draft, changes, lock?.previous);
+    const outcome = await patchSteps(context, info, draft, changes, lock?.previous, lead);
+    lead.finish?.(outcome.status === 'patched' || outcome.status === 'already-trusted');
     await lock?.release();
     return { ...base(), ...outcome };
   } catch (error) {
+    lead.finish?.(false);
     context.onProgress?.({ container: info.name, step: 'rolling back' });
     const rollback = await rollBack(context.client, info.id, changes, draft.warnings);
     const reason = await failureReason(context.client, info.id, error);
@@ -82,7 +101,7 @@ export async function patchContainer(context: PatchContext, info: ContainerInfo)
   }
 }
 
-async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Draft, changes: Changes, previous: LockHolder | undefined): Promise<Outcome> {
+async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Draft, changes: Changes, previous: LockHolder | undefined, lead: Lead): Promise<Outcome> {
   const { client, certificates, options } = context;
   const started = new Date();
   const step = (name: string) => context.onProgress?.({ container: info.name, step: name });
@@ -104,6 +123,7 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
     systemTrusted = false;
   }
   const trusted = systemTrusted && appStoresHold(apps, fingerprints);
+  const writing = await mountStep(client, info, { plan, survey, apps, systemTrusted, trusted, throughMounts: options.throughMounts === true }, draft);
   if (!systemTrusted) await guardPlan(client, info.id, plan, survey.bundles);
   if (options.dryRun) return trusted ? { status: 'already-trusted' } : { status: 'planned', plan: withAppPlan(systemTrusted ? undefined : planSummary(plan), plan.family.id, apps, certificates) };
   step('checking before');
@@ -112,6 +132,15 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
     draft.check.after = draft.check.before.map((c) => (c.tool === null ? bundleVerified(c) : c));
     return { status: 'already-trusted' };
   }
+  const claim = context.shared?.claim(client.endpoint, info, writing);
+  if (claim?.lead === false) {
+    step('waiting for the shared store');
+    draft.coveredBy = claim.leader.name;
+    const after = await coveredSteps({ client, info, leader: claim.leader, family: plan.family, mounts: writing, certificates, check: () => checkAll(context, info, survey.tools.clients), refusal: { proxy: options.proxy, readChain: context.readChain }, warnings: draft.warnings });
+    draft.check.after = after.map((c) => (c.tool === null ? bundleVerified(c) : c));
+    return { status: 'covered' };
+  }
+  lead.finish = claim?.finish;
   // The engine refuses archive writes to a read-only rootfs; say why before trying (FIELD-NOTES.md).
   if (info.readOnlyRootfs) throw new Error('read-only root filesystem: recreate the container from an image that trusts the CA');
   const seedTexts: SeedTexts = new Map();
@@ -154,8 +183,7 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   const clients = plan.install !== undefined ? await findTlsClients(client, info.id) : survey.tools.clients;
   const after = await checkAll(context, info, clients);
   draft.check.after = after.map((c) => (c.tool === null ? bundleVerified(c) : c));
-  const rejected = after.find((check) => !check.ok && check.tool !== null && check.failure !== 'unreachable');
-  if (rejected) throw new Error(`the check still fails after the patch (${rejected.detail}): is this the CA that signs ${rejected.url}?`);
+  await judgeChecksAfter(after, certificates, { proxy: options.proxy, readChain: context.readChain }, draft.warnings);
   // A server the client never reached says nothing about trust: keep the verified patch, but
   // say the proof is missing (the exit status is 1 for it).
   for (const check of after.filter((c) => c.failure === 'unreachable')) draft.warnings.push(`the check could not reach ${check.url} (${check.detail}): trust is in the bundle but not proven by a TLS connection`);
@@ -172,7 +200,7 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   step('recording');
   const anchors = new Map(certificates.flatMap((c, i) => (changes.anchors.includes(plan.anchors[i]?.path ?? '') ? [[c.certificate.fingerprint, plan.anchors[i]!.path] as const] : [])));
   const installCommands = changes.installed.length > 0 ? (plan.install?.commands ?? []) : [];
-  const entries = patchEntries({ certificates, family: plan.family.id, method, anchors, seedTexts, created: plan.seeds.filter((seed) => seed.create).map((seed) => seed.realPath), before: survey.bundles, app, changes, installCommands, createdDirs });
+  const entries = withMounts(writing, patchEntries({ certificates, family: plan.family.id, method, anchors, seedTexts, created: plan.seeds.filter((seed) => seed.create).map((seed) => seed.realPath), before: survey.bundles, app, changes, installCommands, createdDirs }));
   const record = await readManifest(client, info.id);
   if (record.problem !== undefined) draft.warnings.push(`${record.problem}: replaced with a new record`);
   await recordPatch(client, info.id, record.manifest, entries);
@@ -195,4 +223,9 @@ async function checkAll(context: PatchContext, info: ContainerInfo, clients: rea
   const results: CheckResult[] = [];
   for (const url of context.options.checkUrls) results.push(await runCheck(context.client, info.id, url, { proxy: context.options.proxy, user, clients }));
   return results;
+}
+
+/** A patch through mounts says so in its record: the change lives on the host or in the volume. */
+function withMounts<T extends object>(mounts: NonNullable<ContainerResult['mounts']>, entries: T[]): T[] {
+  return mounts.length === 0 ? entries : entries.map((entry) => ({ ...entry, mounts }));
 }

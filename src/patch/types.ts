@@ -3,6 +3,7 @@ import type { Certificate } from '../cert/certificate.js';
 import type { RollbackOutcome } from './rollback.js';
 import type { RestartNote } from '../runtimes/restart-needed.js';
 import type { StoreKind, StoreOutcome } from '../stores/types.js';
+import type { StoreMount } from '../mounts/mount-map.js';
 
 /** A certificate about to be installed, with the file name (no extension) it gets. */
 export interface CertificateToInstall {
@@ -26,6 +27,8 @@ export interface PatchOptions {
   restart?: boolean;
   /** Where this host keeps its per-container locks (default: src/patch/lock.ts defaultLockDir). */
   lockDir?: string;
+  /** `--through-mounts`: write through writable bind mounts and volumes (docs/mounted-stores.md). */
+  throughMounts?: boolean;
 }
 
 /** How trust was changed: the family's update command, or bundles written through the archive API. */
@@ -59,11 +62,16 @@ interface ResultBase {
   restartNeeded?: RestartNote[];
   /** True when `--restart` restarted the container. */
   restarted?: boolean;
+  /** The mounts that the paths the patch writes land on (none: the container's own filesystem). */
+  mounts?: StoreMount[];
+  /** For `covered`: the container of this run through which the shared store was patched. */
+  coveredBy?: string;
 }
 
 export type ContainerResult =
   | (ResultBase & { status: 'patched' })
   | (ResultBase & { status: 'already-trusted' })
+  | (ResultBase & { status: 'covered' })
   | (ResultBase & { status: 'skipped'; reason: string })
   | (ResultBase & { status: 'failed'; reason: string; rollback: RollbackOutcome })
   | (ResultBase & { status: 'planned'; plan: PlanSummary });

@@ -1,4 +1,5 @@
 import type { PatchMethod } from '../patch/types.js';
+import type { StoreMount } from '../mounts/mount-map.js';
 
 /**
  * The record trustpatch keeps inside each container it patched: what it wrote, so that
@@ -50,6 +51,10 @@ export interface ManifestEntry {
   createdDirs?: string[];
   addedAt: string;
   trustpatchVersion: string;
+  /** Mounts written through (`--through-mounts`): the change lives on the host or in the volume. */
+  mounts?: StoreMount[];
+  /** Nothing was written here: a store shared with this container was patched through another one. */
+  coveredBy?: { id: string; name: string };
 }
 
 export interface Manifest {

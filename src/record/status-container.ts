@@ -11,6 +11,8 @@ import type { StoreKind } from '../stores/types.js';
 import type { ManifestEntry } from './manifest.js';
 import { readManifest } from './store.js';
 import { hashLinked } from '../undo/links.js';
+import { storeMounts, type StoreMount } from '../mounts/mount-map.js';
+import type { Survey } from '../patch/plan.js';
 
 /** Whether one store holds one certificate. */
 export interface StorePresence {
@@ -40,6 +42,8 @@ export interface StatusContainerResult {
   status: 'complete' | 'incomplete' | 'clean' | 'skipped' | 'failed';
   certificates: StatusCertificate[];
   restartNeeded: RestartNote[];
+  /** The mounts the trust store (bundles, anchor directory, recorded files) is on. */
+  mounts?: StoreMount[];
   warnings: string[];
   reason?: string;
   durationMs: number;
@@ -54,6 +58,7 @@ export async function statusOf(client: ContainerClient, info: ContainerInfo, kin
   try {
     const survey = await surveyContainer(client, info, { checks: false });
     result.family = survey.detection.family.id;
+    result.mounts = storeMounts(info.mounts ?? [], storePaths(survey));
     const record = await readManifest(client, info.id);
     if (record.problem !== undefined) result.warnings.push(record.problem);
     if (record.manifest.entries.length === 0) return done({ status: 'clean' });
@@ -78,6 +83,12 @@ export async function statusOf(client: ContainerClient, info: ContainerInfo, kin
   } catch (error) {
     return done({ status: 'failed', reason: errorMessage(error) });
   }
+}
+
+/** The system store's paths: the anchor directory and each bundle, at its path and its real path. */
+function storePaths(survey: Survey): string[] {
+  const anchorDir = survey.detection.family.anchorDir;
+  return [...(anchorDir === undefined ? [] : [anchorDir]), ...survey.bundles.filter((b) => b.content !== undefined).flatMap((b) => [b.path, b.realPath])];
 }
 
 async function holds(client: ContainerClient, id: string, path: string, fingerprint: string): Promise<boolean> {

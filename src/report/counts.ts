@@ -7,5 +7,5 @@ export function countStatuses(results: readonly { status: string }[], statuses: 
   return counts;
 }
 
-export const ADD_STATUSES = ['patched', 'already-trusted', 'skipped', 'failed', 'planned'] as const;
+export const ADD_STATUSES = ['patched', 'already-trusted', 'covered', 'skipped', 'failed', 'planned'] as const;
 export const CHECK_STATUSES = ['trusted', 'untrusted', 'unreachable', 'unknown', 'skipped', 'failed'] as const;

@@ -53,6 +53,7 @@ export function statusDocument(input: { engines: readonly string[]; results: rea
       status: r.status,
       certificates: r.certificates,
       restartNeeded: r.restartNeeded,
+      mounts: r.mounts ?? [],
       error: r.reason ?? null,
       warnings: r.warnings,
       durationMs: r.durationMs,

@@ -4,6 +4,7 @@ import type { CertificateToInstall, ContainerResult, PlanSummary } from '../patc
 import { VERSION } from '../version.js';
 import type { RestartNote } from '../runtimes/restart-needed.js';
 import type { StoreOutcome } from '../stores/types.js';
+import type { StoreMount } from '../mounts/mount-map.js';
 import { summarizeChecks, type CheckSummary } from './check-summary.js';
 import { ADD_STATUSES, CHECK_STATUSES, countStatuses } from './counts.js';
 
@@ -29,6 +30,10 @@ export interface JsonContainer {
   /** Running processes that do not see the CA until restarted. */
   restartNeeded: RestartNote[];
   restarted: boolean;
+  /** Mounts the paths the patch writes land on (type, source, volume, destination, readOnly, paths). */
+  mounts: StoreMount[];
+  /** For status `covered`: the container through which the shared store was patched. */
+  coveredBy: string | null;
   durationMs: number;
 }
 
@@ -57,6 +62,8 @@ export function addDocument(input: { engines: readonly string[]; installed: read
       stores: r.stores ?? [],
       restartNeeded: r.restartNeeded ?? [],
       restarted: r.restarted === true,
+      mounts: r.mounts ?? [],
+      coveredBy: r.coveredBy ?? null,
       durationMs: r.durationMs,
     })),
     summary: { ...countStatuses(input.results, ADD_STATUSES), durationMs: input.durationMs, exitCode: input.exitCode, interrupted: input.interrupted },

@@ -13,12 +13,15 @@ import { removeCreatedDirs } from '../patch/created-dirs.js';
 import { noRemoveChanges, restoreAfterRemove, type RemoveChanges } from './restore.js';
 import { matchEntries, type RemoveTarget } from './target.js';
 import type { RemovedCertificate, RemoveResult } from './types.js';
+import { dropCovered, removeThroughLeaders } from './shared-removal.js';
 
 export interface RemoveContext {
   client: ContainerClient;
   target: RemoveTarget;
   dryRun?: boolean;
   onProgress?: ProgressListener;
+  /** Ids of the containers this run removes from: a covered container's store is then undone through its own selected leader. */
+  selected?: ReadonlySet<string>;
 }
 
 type Draft = Pick<RemoveResult, 'family' | 'removed' | 'counts' | 'left' | 'warnings' | 'record'>;
@@ -54,11 +57,24 @@ async function removeSteps(context: RemoveContext, info: ContainerInfo, draft: D
   if (typeof matched === 'string') throw new Error(matched);
   draft.left.push(...unrecorded(context.target, matched, survey.bundles));
   if (matched.length === 0) return { status: 'not-present' };
-  const update = matched.some((e) => e.method === 'update-command') ? survey.tools.update : undefined;
+  // Entries of a container covered by a shared store: the removal happens where the store was patched.
+  const covered = matched.filter((e) => e.coveredBy !== undefined);
+  const own = matched.filter((e) => e.coveredBy === undefined);
+  const update = own.some((e) => e.method === 'update-command') ? survey.tools.update : undefined;
   if (context.dryRun) return { status: 'planned', plan: removalPlan(draft.family, matched, update) };
   if (info.readOnlyRootfs) throw new Error('read-only root filesystem: nothing can be removed (nothing was changed)');
+  // A leader selected in this run undoes the shared store itself: never two removals in it at once.
+  const delegated = covered.filter((e) => context.selected?.has(e.coveredBy!.id) !== true);
+  if (delegated.length > 0) {
+    step('removing through the shared store');
+    for (const through of await removeThroughLeaders(client, delegated, (target, leader) => removeFromContainer({ ...context, target, selected: undefined }, leader))) {
+      draft.removed.push(...through.removed);
+      draft.counts.push(...through.counts);
+      draft.left.push(...through.left, ...through.warnings.map((w) => `${through.name}: ${w}`), `removed through ${through.name}, through which the shared trust store was patched`);
+    }
+  }
   step('removing');
-  for (const entry of matched) {
+  for (const entry of own) {
     const done: RemovedCertificate = { fingerprint: entry.fingerprint, subject: entry.subject, name: entry.name, anchor: null, bundles: [], certifi: [], java: [] };
     draft.removed.push(done);
     await removeAnchor(client, info.id, entry, survey.tools.rm, changes, done, draft.left);
@@ -77,7 +93,9 @@ async function removeSteps(context: RemoveContext, info: ContainerInfo, draft: D
     if (orphans.length > 0 && survey.tools.rm !== undefined) await client.exec(info.id, [survey.tools.rm, '-f', '--', ...orphans]);
   }
   step('verifying bundles');
-  await verifyRemoval(client, info.id, changes, matched, draft);
+  // Nothing removed here (a leader selected in this run does it, maybe right now): nothing to verify here either.
+  if (own.length > 0 || delegated.length > 0) await verifyRemoval(client, info.id, changes, matched, draft);
+  else draft.left.push(`the shared trust store is undone through ${covered[0]!.coveredBy!.name}, also selected in this run`);
   step('recording');
   const remaining = record.manifest.entries.filter((e) => !matched.includes(e)).map((e) => ({ ...e }));
   const createdDirs = matched.flatMap((e) => e.createdDirs ?? []);
@@ -91,6 +109,7 @@ async function removeSteps(context: RemoveContext, info: ContainerInfo, draft: D
     const kept = await removeCreatedDirs(client, info.id, draft.record === 'deleted' ? createdDirs : createdDirs.filter((d) => d !== MANIFEST_DIR && !MANIFEST_DIR.startsWith(`${d}/`)), await findProgram(client, info.id, 'rmdir'));
     for (const dir of kept) draft.left.push(`${dir}: created by trustpatch's add, not empty now (or no rmdir): left in place`);
   }
+  for (const name of await dropCovered(client, info.id, own)) draft.left.push(`${name}: its record no longer lists the certificate: the shared trust store it was covered by is undone`);
   return { status: 'removed' };
 }
 

@@ -26,6 +26,8 @@ export interface RunOptions {
   command?: string[];
   /** Another engine than the one under test (e.g. Docker during the Podman run). */
   host?: string;
+  /** `--mount` values, e.g. `type=bind,src=/tmp/x,dst=/etc/ssl/certs,readonly`. */
+  mounts?: string[];
 }
 
 /** The docker CLI: tests check what trustpatch did through a channel independent of its code. */
@@ -51,6 +53,7 @@ export async function startContainer(image: string, options: RunOptions = {}): P
   if (options.hostNetwork !== false) args.push('--network', 'host');
   for (const [key, value] of Object.entries(options.labels ?? {})) args.push('--label', `${key}=${value}`);
   for (const entry of options.env ?? []) args.push('--env', entry);
+  for (const mount of options.mounts ?? []) args.push('--mount', mount);
   args.push(image, ...(options.command ?? ['sleep', '2147483647']));
   return (await docker(args, { host: options.host })).stdout.trim();
 }

@@ -23,7 +23,7 @@ describe('patching one container (fake engine)', () => {
     const client = new FakeClient();
     const container = client.add(fakeDebian('c1', distro.map((ca) => ca.pem), { curl: (bundle) => bundle.includes(corp.pem) }));
     const { certificates } = parseCertificates(Buffer.from(corp.pem), 'corp.pem');
-    const context: PatchContext = { client, certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })), options: { ...options, checkUrls } };
+    const context: PatchContext = { client, certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })), options: { ...options, checkUrls }, readChain: async () => Promise.reject(new Error('no server in unit tests')) };
     return { client, container, context, anchor: `${ANCHORS}/${certificateName(certificates[0]!)}.crt` };
   }
 
