@@ -12,6 +12,7 @@ import type { Selector } from '../select/selector.js';
 import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
 import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
 import type { StoreKind } from '../stores/types.js';
+import type { TemporaryTrust } from '../record/temporary.js';
 
 export interface AddOptions extends EngineOptions {
   certificate: string;
@@ -35,6 +36,8 @@ export interface AddOptions extends EngineOptions {
   stores?: readonly StoreKind[];
   /** `--restart`: restart each patched container afterwards. */
   restart?: boolean;
+  /** Temporary trust: recorded in each container (see runTemporaryAdd, which reverts it). */
+  temporary?: TemporaryTrust;
   /** Aborting it starts no new container; those in flight finish or roll back. */
   signal?: AbortSignal;
   /** Called once the selection is known: how many containers, on which engines. */
@@ -66,7 +69,7 @@ export async function runAdd(options: AddOptions): Promise<AddReport> {
   const targets = await selectOnEngines(clients, options.selector);
   options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
-  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun, stores: options.stores, restart: options.restart, lockDir: options.lockDir };
+  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun, stores: options.stores, restart: options.restart, lockDir: options.lockDir, temporary: options.temporary };
   // Per image, shared by the run's containers: the family, and which executables are Go programs.
   const detections = new Map<string, Promise<Detection>>();
   const goBinaries: GoProbes = new Map();

@@ -1,4 +1,5 @@
 import type { PatchMethod } from '../patch/types.js';
+import { mergedTemporary, type TemporaryTrust } from './temporary.js';
 
 /**
  * The record trustpatch keeps inside each container it patched: what it wrote, so that
@@ -48,6 +49,8 @@ export interface ManifestEntry {
   commands: string[][];
   addedAt: string;
   trustpatchVersion: string;
+  /** Present when it was added as temporary trust (`add --for`, `--until-interrupt`). */
+  temporary?: TemporaryTrust;
 }
 
 export interface Manifest {
@@ -84,6 +87,8 @@ export function mergeEntries(manifest: Manifest, added: readonly ManifestEntry[]
     const old = entries[index]!;
     entries[index] = {
       ...entry,
+      // A permanent add is not undone by a temporary session's end (undefined is not serialized).
+      temporary: mergedTemporary(entry.temporary, old.temporary),
       anchor: entry.anchor ?? old.anchor,
       method: entry.method ?? old.method,
       bundles: unionBy([...entry.bundles, ...old.bundles], (b) => b.path),
