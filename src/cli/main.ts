@@ -43,11 +43,12 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
           .option('dry-run', { type: 'boolean', default: false, describe: 'detect and print, per container, the family, files, commands and check it would use; change nothing' })
           .option('restart', { type: 'boolean', default: false, describe: 'restart each patched container, so running processes (Node.js, Go, Java) read the new trust; changes survive a restart, not a recreate' })
           .option('for', { type: 'string', describe: 'temporary trust: stay in the foreground for DURATION (90s, 10m, 1h30m), then remove exactly what was added; Ctrl-C or SIGTERM ends it early' })
-          .option('until-interrupt', { type: 'boolean', default: false, describe: 'temporary trust until Ctrl-C or SIGTERM, then remove exactly what was added' }),
+          .option('until-interrupt', { type: 'boolean', default: false, describe: 'temporary trust until Ctrl-C or SIGTERM, then remove exactly what was added' })
+          .option('watch', { type: 'boolean', default: false, describe: 'then keep patching each matching container that starts, until --for ends or Ctrl-C (with --for / --until-interrupt those are reverted too)' }),
       async (args) => {
-        if (args.for !== undefined || args.untilInterrupt) {
-          const { temporaryAddCli } = await import('./add-temporary-cli.js');
-          return setExit(await temporaryAddCli(args, io, interrupts ?? new Interrupts(signal)));
+        if (args.for !== undefined || args.untilInterrupt || args.watch) {
+          const { addSessionCli } = await import('./add-session-cli.js');
+          return setExit(await addSessionCli(args, io, interrupts ?? new Interrupts(signal)));
         }
         const { addCli } = await import('./add-cli.js');
         setExit(await addCli(args, io, signal));

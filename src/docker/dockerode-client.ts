@@ -8,6 +8,7 @@ import {
   type ArchiveEntry,
   type ContainerClient,
   type ContainerInfo,
+  type ContainerStart,
   type ContainerSummary,
   type ExecOptions,
   type ExecResult,
@@ -17,6 +18,7 @@ import {
   type ProcessRow,
 } from './container-client.js';
 import type { IncomingMessage } from 'node:http';
+import { readStarts } from './events.js';
 import { parsePathStat } from './path-stat.js';
 import { packFiles, streamToBuffer, unpackEntries } from './tar.js';
 
@@ -151,6 +153,11 @@ export class DockerodeClient implements ContainerClient {
 
   async restart(id: string, timeoutSeconds = 10): Promise<void> {
     await this.docker.getContainer(id).restart({ t: timeoutSeconds });
+  }
+
+  async watchStarts(onStart: (start: ContainerStart) => void, signal: AbortSignal): Promise<void> {
+    const stream = (await this.docker.getEvents({ filters: { type: ['container'], event: ['start'] } })) as Readable;
+    await readStarts(stream, onStart, signal, this.endpoint);
   }
 }
 

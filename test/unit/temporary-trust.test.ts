@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runTemporaryAdd } from '../../src/commands/add-temporary.js';
+import { runAddSession, type AddSessionOptions } from '../../src/commands/add-session.js';
+
+const runTemporaryAdd = (options: Omit<AddSessionOptions, 'isTemporary' | 'watch'>) => runAddSession({ ...options, isTemporary: true, watch: false });
 import { runRemove } from '../../src/commands/remove.js';
 import { parseDuration, formatDuration } from '../../src/cli/duration.js';
 import { Interrupts } from '../../src/cli/interrupts.js';
@@ -76,7 +78,7 @@ describe('temporary trust: add --for / --until-interrupt, remove --expired (fake
       },
     });
     assert.equal(report.endedBy, 'interrupt');
-    assert.equal(report.session.expiresAt, null, '--until-interrupt has no expiry time');
+    assert.equal(report.session?.expiresAt, null, '--until-interrupt has no expiry time');
     assert.deepEqual(report.add.results.map((r) => r.status), ['already-trusted', 'patched']);
     assert.equal(report.revert!.results.length, 1, 'only what the session patched is reverted');
     const [t2] = report.revert!.results;
