@@ -35,6 +35,7 @@ const ENDED: Record<EndedBy, string> = { expiry: 'the time is up', interrupt: 'i
 export async function addSessionCli(args: AddSessionArgs, io: Io, interrupts: Interrupts): Promise<number> {
   const started = Date.now();
   if (args.for !== undefined && args.untilInterrupt) throw new UsageError('--for and --until-interrupt: give one of them (--for ends at a time, --until-interrupt at Ctrl-C; both end at Ctrl-C).');
+  if (args.dryRun) throw new UsageError('--dry-run plans one pass and changes nothing, so there is nothing to hold, watch or revert: run it without --for, --until-interrupt and --watch.');
   const durationMs = args.for === undefined ? undefined : parseDuration(args.for);
   const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
   const quiet = args.quiet || args.json;

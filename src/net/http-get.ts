@@ -1,5 +1,4 @@
 import { request } from 'node:http';
-import { describeProxy } from './proxy-env.js';
 
 /** What one bounded GET came back with: a body, or why there is none (outcomes as values). */
 export type HttpGetResult = { kind: 'body'; bytes: Buffer } | { kind: 'failed'; reason: string };
@@ -29,7 +28,7 @@ export const httpGet: HttpGet = (url, proxy, limits) =>
       outgoing.destroy();
     };
     const outgoing = request({ ...via, method: 'GET', headers }, (response) => {
-      if (response.statusCode !== 200) return done({ kind: 'failed', reason: `HTTP ${response.statusCode}${proxy ? ` from or through ${describeProxy(proxy)}` : ''}` });
+      if (response.statusCode !== 200) return done({ kind: 'failed', reason: `HTTP ${response.statusCode}` });
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {

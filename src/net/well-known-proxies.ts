@@ -5,22 +5,23 @@
  */
 export interface WellKnownAddress {
   proxy: string;
-  /** The address to ask the proxy for (some depend on the proxy's own port). */
+  /** The address to ask the proxy for (some depend on the proxy's own address). */
   url: (proxy: URL) => string;
-  /** Where the address is documented. */
-  source: string;
 }
 
 export const WELL_KNOWN_CA_ADDRESSES: readonly WellKnownAddress[] = [
-  // The onboarding app's routes /cert/pem, /cert/p12, /cert/cer (mitmproxy/mitmproxy,
-  // mitmproxy/addons/onboardingapp/__init__.py; docs: https://docs.mitmproxy.org/stable/concepts/certificates/).
-  { proxy: 'mitmproxy', url: () => 'http://mitm.it/cert/pem', source: 'https://docs.mitmproxy.org/stable/concepts/certificates/' },
-  // "Browse to http://burpsuite" (or http://burp) and the "CA Certificate" link, /cert, in DER.
-  { proxy: 'Burp Suite', url: () => 'http://burpsuite/cert', source: 'https://portswigger.net/burp/documentation/desktop/external-browser-config/certificate' },
-  { proxy: 'Burp Suite', url: () => 'http://burp/cert', source: 'https://portswigger.net/burp/documentation/desktop/external-browser-config/certificate' },
-  // Help > SSL Proxying > "Install Charles Root Certificate on a Mobile Device": chls.pro/ssl.
-  { proxy: 'Charles', url: () => 'http://chls.pro/ssl', source: 'https://www.charlesproxy.com/documentation/using-charles/ssl-certificates/' },
-  // Fiddler Classic's echo service answers for ipv4.fiddler on the port it listens on (8888 by
-  // default) and links FiddlerRoot.cer (DER).
-  { proxy: 'Fiddler', url: (proxy) => `http://ipv4.fiddler:${proxy.port === '' ? 80 : proxy.port}/FiddlerRoot.cer`, source: 'https://docs.telerik.com/fiddler/configure-fiddler/tasks/trustfiddlerrootcert' },
+  // The onboarding app's routes /cert/pem, /cert/p12, /cert/cer on its magic host mitm.it
+  // (https://docs.mitmproxy.org/stable/concepts/certificates/, mitmproxy/mitmproxy
+  // mitmproxy/addons/onboardingapp/__init__.py and its tests); tested here against Debian's mitmproxy 8.1.
+  { proxy: 'mitmproxy', url: () => 'http://mitm.it/cert/pem' },
+  // Burp answers http://burp (and http://burpsuite) itself; /cert is its CA in DER, as in
+  // `curl -x 127.0.0.1:8080 http://burp/cert` (community scripts; not checked against Burp here).
+  { proxy: 'Burp Suite', url: () => 'http://burp/cert' },
+  { proxy: 'Burp Suite', url: () => 'http://burpsuite/cert' },
+  // Help > SSL Proxying > "Install Charles Root Certificate on a Mobile Device": browse to
+  // chls.pro/ssl through the proxy (not checked against Charles here).
+  { proxy: 'Charles', url: () => 'http://chls.pro/ssl' },
+  // Fiddler Classic serves FiddlerRoot.cer (DER) at its own address, http://HOST:8888/ by
+  // default: asked of the proxy's own address (not checked against Fiddler here).
+  { proxy: 'Fiddler', url: (proxy) => `http://${proxy.host}/FiddlerRoot.cer` },
 ];

@@ -1,11 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startTrustpatch, waitFor } from '../support/cli.js';
 import { docker, removeContainers, startContainer, testImage } from '../support/containers.js';
 import { makeCa, removeCa, type TestCa } from '../support/pki.js';
+import { tempPemFile, type TempPem } from '../support/temp-pem.js';
 import { DEBIAN_BUNDLE, fileBytes, snapshotStore, storeDifferences } from '../support/trust-store.js';
 
 /**
@@ -15,22 +13,19 @@ import { DEBIAN_BUNDLE, fileBytes, snapshotStore, storeDifferences } from '../su
  */
 describe('add --watch: containers that start later', function () {
   this.timeout(300_000);
-  let dir: string;
   let ca: TestCa;
-  let caFile: string;
+  let caFile: TempPem;
   const containers: string[] = [];
   const label = `trustpatch.watch-test=${randomBytes(4).toString('hex')}`;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'trustpatch-watch-'));
     ca = await makeCa('Watch Proxy CA');
-    caFile = join(dir, 'proxy-ca.pem');
-    await writeFile(caFile, ca.pem);
+    caFile = await tempPemFile(ca.pem);
   });
   after(async () => {
     await removeContainers(containers);
     if (ca) await removeCa(ca);
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await caFile?.remove();
   });
 
   async function start(options: { watched: boolean; command?: string[] }): Promise<string> {
@@ -45,7 +40,7 @@ describe('add --watch: containers that start later', function () {
   it('patches three containers started at different times (one stops within a second), and reverts them at the end', async () => {
     // The store as the image has it, from a container the watch does not select.
     const reference = await snapshotStore(await start({ watched: false }));
-    const run = startTrustpatch(['add', caFile, '--label', label, '--watch', '--until-interrupt']);
+    const run = startTrustpatch(['add', caFile.path, '--label', label, '--watch', '--until-interrupt']);
     await waitFor('the watch to begin', async () => run.output().stdout.includes('temporary: no container patched yet, until Ctrl-C or SIGTERM; watching for matching containers that start'), 120_000);
 
     const first = await start({ watched: true });

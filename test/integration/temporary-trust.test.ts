@@ -1,10 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startTrustpatch, trustpatch, waitFor } from '../support/cli.js';
 import { removeContainers, startContainer, testImage } from '../support/containers.js';
 import { makeCa, removeCa, type TestCa } from '../support/pki.js';
+import { tempPemFile, type TempPem } from '../support/temp-pem.js';
 import { DEBIAN_BUNDLE, fileBytes, snapshotStore, storeDifferences } from '../support/trust-store.js';
 
 const RECORD = '/var/lib/trustpatch/manifest.json';
@@ -16,21 +14,18 @@ const RECORD = '/var/lib/trustpatch/manifest.json';
  */
 describe('add --for / --until-interrupt: temporary trust that reverts', function () {
   this.timeout(300_000);
-  let dir: string;
   let ca: TestCa;
-  let caFile: string;
+  let caFile: TempPem;
   const containers: string[] = [];
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'trustpatch-temporary-'));
     ca = await makeCa('Temporary Proxy CA');
-    caFile = join(dir, 'proxy-ca.pem');
-    await writeFile(caFile, ca.pem);
+    caFile = await tempPemFile(ca.pem);
   });
   after(async () => {
     await removeContainers(containers);
     if (ca) await removeCa(ca);
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await caFile?.remove();
   });
 
   async function container(): Promise<string> {
@@ -45,7 +40,7 @@ describe('add --for / --until-interrupt: temporary trust that reverts', function
     const id = await container();
     const before = await snapshotStore(id);
     // The time counts from the start: long enough for the patch and a look at it on a loaded machine.
-    const run = startTrustpatch(['add', caFile, id, '--for', '40s']);
+    const run = startTrustpatch(['add', caFile.path, id, '--for', '40s']);
     await waitFor('the holding line', async () => run.output().stdout.includes('temporary: '), 120_000);
     assert.ok(await holds(id), 'the CA is in the bundle during the session');
     const result = await run.done;
@@ -61,13 +56,14 @@ describe('add --for / --until-interrupt: temporary trust that reverts', function
   it('--until-interrupt reverts on SIGINT, and a second SIGINT during the revert does not abandon it', async () => {
     const id = await container();
     const before = await snapshotStore(id);
-    const run = startTrustpatch(['add', caFile, id, '--until-interrupt']);
-    await waitFor('the temporary patch', () => holds(id), 120_000);
+    const run = startTrustpatch(['add', caFile.path, id, '--until-interrupt']);
+    // The record is the patch's last step: once the session holds, it is there.
+    await waitFor('the holding line', async () => run.output().stdout.includes('until Ctrl-C or SIGTERM'), 120_000);
+    assert.ok(await holds(id), 'the CA is in the bundle during the session');
     // The record carries the session: no expiry time, the pid that will revert it.
     const record = JSON.parse((await fileBytes(id, RECORD))!.toString('utf8')) as { entries: { temporary?: { expiresAt: string | null; pid: number } }[] };
     assert.equal(record.entries[0]!.temporary?.expiresAt, null);
     assert.equal(record.entries[0]!.temporary?.pid, run.pid);
-    await waitFor('the holding line', async () => run.output().stdout.includes('until Ctrl-C or SIGTERM'), 60_000);
     run.signal('SIGINT');
     await waitFor('the revert to start', async () => run.output().stdout.includes('reverting (interrupted)'), 60_000);
     run.signal('SIGINT');
@@ -81,7 +77,7 @@ describe('add --for / --until-interrupt: temporary trust that reverts', function
   it('after kill -9, status names the expired patch and remove --expired restores the store byte for byte', async () => {
     const id = await container();
     const before = await snapshotStore(id);
-    const run = startTrustpatch(['add', caFile, id, '--for', '1h']);
+    const run = startTrustpatch(['add', caFile.path, id, '--for', '1h']);
     await waitFor('the temporary patch', async () => run.output().stdout.includes('temporary: '), 120_000);
     run.signal('SIGKILL');
     await run.done;

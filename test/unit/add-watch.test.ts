@@ -1,27 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runAddSession } from '../../src/commands/add-session.js';
 import { containerStart } from '../../src/docker/events.js';
 import { MANIFEST_PATH } from '../../src/record/manifest.js';
 import { FakeClient } from '../support/fake-client.js';
 import { BUNDLE, fakeDebian } from '../support/fake-debian.js';
 import { distroAndCorpCas } from '../support/pki.js';
+import { suitePemFile } from '../support/temp-pem.js';
 
 const selector = (...names: string[]) => ({ names, labels: [], filters: [], all: false });
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('add --watch (fake engines)', () => {
   const cas = distroAndCorpCas();
-  let dir: string;
-  let caFile: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'trustpatch-watch-'));
-    caFile = join(dir, 'corp.pem');
-    await writeFile(caFile, cas.corp.pem);
-  });
-  after(() => rm(dir, { recursive: true, force: true }));
+  const pem = suitePemFile(() => cas.corp.pem);
 
   it('patches each matching container that starts, once, on every engine; a temporary watch reverts them all', async () => {
     const [a, b] = [new FakeClient('fake://a'), new FakeClient('fake://b')];
@@ -29,10 +20,10 @@ describe('add --watch (fake engines)', () => {
     const pristine = first.read(BUNDLE);
     const started: string[] = [];
     const report = await runAddSession({
-      certificate: caFile,
+      certificate: pem.path,
       selector: selector('name-w1', 'name-w2', 'name-w3', 'name-w4'),
       clients: [a, b],
-      lockDir: dir,
+      lockDir: pem.dir,
       isTemporary: true,
       watch: true,
       // A start heard during the first pass is held until it ends, not lost.
@@ -72,10 +63,10 @@ describe('add --watch (fake engines)', () => {
   it('without --for a watch keeps its patches; with nothing running yet it waits instead of refusing', async () => {
     const client = new FakeClient();
     const report = await runAddSession({
-      certificate: caFile,
+      certificate: pem.path,
       selector: selector('name-late'),
       clients: [client],
-      lockDir: dir,
+      lockDir: pem.dir,
       isTemporary: false,
       watch: true,
       wait: async () => {

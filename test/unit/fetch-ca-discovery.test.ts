@@ -92,7 +92,7 @@ describe('fetch-ca: finding the CA a lone leaf does not carry', function () {
       assert.equal(leafOnly.code, 0, leafOnly.stderr);
       assert.equal(leafOnly.stdout, stranger.pem);
       assert.match(leafOnly.stderr, /found by: asking the proxy for the address where it serves its own CA/);
-      assert.match(leafOnly.stderr, /serves at http:\/\/burpsuite\/cert \(where Burp Suite serves its CA\)/);
+      assert.ok(leafOnly.stderr.includes(`serves at ${burp} (where Burp Suite serves its CA)`), leafOnly.stderr);
       assert.ok(!(leafOnly.stdout + leafOnly.stderr).includes('PRIVATE KEY'), 'the key in an answer is never printed');
       assert.deepEqual(debugging.gets, [mitm, burp]);
     } finally {
@@ -106,7 +106,7 @@ describe('fetch-ca: finding the CA a lone leaf does not carry', function () {
     assert.equal(result.code, 2);
     const expected = WELL_KNOWN_CA_ADDRESSES.map((address) => address.url(new URL(proxy.url)));
     assert.deepEqual(proxy.gets.slice(before), expected);
-    for (const url of expected) assert.ok(result.stderr.includes(`${url}, asked of ${proxy.url}: HTTP 502`), result.stderr);
+    for (const url of expected) assert.match(result.stderr, new RegExp(`${url.replace(/[.]/g, '\\.')}, asked of ${proxy.url.replace(/[.]/g, '\\.')}: HTTP (502|405)`));
     assert.match(result.stderr, /presented only its own certificate \(issued by CN=Unrelated CA.*Get the CA file from the proxy's administrator/);
   });
 

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { runAddSession, type AddSessionOptions } from '../../src/commands/add-session.js';
 
 const runTemporaryAdd = (options: Omit<AddSessionOptions, 'isTemporary' | 'watch'>) => runAddSession({ ...options, isTemporary: true, watch: false });
@@ -11,22 +9,17 @@ import { Interrupts } from '../../src/cli/interrupts.js';
 import { MANIFEST_PATH, mergeEntries, parseManifest, type ManifestEntry } from '../../src/record/manifest.js';
 import { statusOf } from '../../src/record/status-container.js';
 import { expiredBecause, type TemporaryTrust } from '../../src/record/temporary.js';
+import { trustpatch } from '../support/cli.js';
 import { FakeClient } from '../support/fake-client.js';
 import { BUNDLE, fakeDebian } from '../support/fake-debian.js';
 import { distroAndCorpCas } from '../support/pki.js';
+import { suitePemFile } from '../support/temp-pem.js';
 
 const selector = (...names: string[]) => ({ names, labels: [], filters: [], all: false });
 
 describe('temporary trust: add --for / --until-interrupt, remove --expired (fake engine)', () => {
   const cas = distroAndCorpCas();
-  let dir: string;
-  let caFile: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'trustpatch-temporary-'));
-    caFile = join(dir, 'corp.pem');
-    await writeFile(caFile, cas.corp.pem);
-  });
-  after(() => rm(dir, { recursive: true, force: true }));
+  const pem = suitePemFile(() => cas.corp.pem);
 
   function setup() {
     const client = new FakeClient();
@@ -38,10 +31,10 @@ describe('temporary trust: add --for / --until-interrupt, remove --expired (fake
     const { client, containers, before } = setup();
     const seen: (string | undefined)[] = [];
     const report = await runTemporaryAdd({
-      certificate: caFile,
+      certificate: pem.path,
       selector: selector('name-t1', 'name-t2'),
       clients: [client],
-      lockDir: dir,
+      lockDir: pem.dir,
       durationMs: 60_000,
       now: () => new Date('2030-01-01T00:00:00Z'),
       // The fake clock: the time is up as soon as the session holds; look at the records first.
@@ -63,14 +56,14 @@ describe('temporary trust: add --for / --until-interrupt, remove --expired (fake
     const { client, containers } = setup();
     // t1 already trusts the CA through an earlier, permanent add: the session must leave it be.
     const { runAdd } = await import('../../src/commands/add.js');
-    await runAdd({ certificate: caFile, selector: selector('name-t1'), clients: [client], lockDir: dir });
+    await runAdd({ certificate: pem.path, selector: selector('name-t1'), clients: [client], lockDir: pem.dir });
     const [t1Bundle, t1Record] = [containers[0]!.read(BUNDLE), containers[0]!.read(MANIFEST_PATH)];
     const interrupt = new AbortController();
     const report = await runTemporaryAdd({
-      certificate: caFile,
+      certificate: pem.path,
       selector: selector('name-t1', 'name-t2'),
       clients: [client],
-      lockDir: dir,
+      lockDir: pem.dir,
       signal: interrupt.signal,
       onHolding: () => {
         client.containers.delete('t2');
@@ -112,7 +105,7 @@ describe('temporary trust: add --for / --until-interrupt, remove --expired (fake
     // A session that died (kill -9) before its revert: its record says so, its pid is gone.
     const dead: TemporaryTrust = { session: 'dead', expiresAt: null, pid: 2 ** 22 + 17, host: hostname() };
     const { runAdd } = await import('../../src/commands/add.js');
-    await runAdd({ certificate: caFile, selector: selector('name-t1'), clients: [client], lockDir: dir, temporary: dead });
+    await runAdd({ certificate: pem.path, selector: selector('name-t1'), clients: [client], lockDir: pem.dir, temporary: dead });
     const status = await statusOf(client, containers[0]!.info, ['system']);
     assert.match(status.certificates[0]!.temporary?.expired ?? '', /session ended without reverting it/);
     const removed = await runRemove({ certificate: { kind: 'expired', label: 'expired' }, selector: selector('name-t1', 'name-t2'), clients: [client] });
@@ -127,6 +120,22 @@ describe('temporary trust: add --for / --until-interrupt, remove --expired (fake
     assert.equal(parseDuration('1.5m'), 90_000);
     for (const bad of ['10', '5 minutes', 'm', '-5s', '0s', '31d']) assert.throws(() => parseDuration(bad), /--for/, bad);
     assert.deepEqual([formatDuration(59_001), formatDuration(65_000), formatDuration(3_725_000)], ['1m 00s', '1m 05s', '1h 02m 05s']);
+  });
+
+  it('refuses a bad --for, --for with --until-interrupt, and --dry-run with a session, before touching anything', async () => {
+    for (const [args, message] of [
+      [['--for', '10'], /--for "10": not a duration; give a number with a unit, like 90s/],
+      [['--for', '1m', '--until-interrupt'], /--for and --until-interrupt: give one of them/],
+      [['--watch', '--dry-run'], /--dry-run plans one pass/],
+    ] as const) {
+      // No engine is reachable at this address: the refusal must come before any engine call.
+      const result = await trustpatch(['add', pem.path, 'web', '-H', 'tcp://127.0.0.1:1', ...args]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+    }
+    const remove = await trustpatch(['remove', '-H', 'tcp://127.0.0.1:1']);
+    assert.equal(remove.code, 2);
+    assert.match(remove.stderr, /remove: name the certificate to remove .* or give --expired/);
   });
 
   it('interrupts: the first aborts, the next quits, unless held, when the holder hears each one', () => {
