@@ -156,7 +156,9 @@ export class DockerodeClient implements ContainerClient {
   }
 
   async watchStarts(onStart: (start: ContainerStart) => void, signal: AbortSignal): Promise<void> {
-    const stream = (await this.docker.getEvents({ filters: { type: ['container'], event: ['start'] } })) as Readable;
+    // `since` now: Podman 4.3 (events_logger=file) sends nothing live without it, while it reads its whole log.
+    const since = Math.floor(Date.now() / 1000);
+    const stream = (await this.docker.getEvents({ since, filters: { type: ['container'], event: ['start'] } })) as Readable;
     await readStarts(stream, onStart, signal, this.endpoint);
   }
 }
