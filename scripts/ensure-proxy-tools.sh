@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Make sure squid with ssl-bump (Debian's squid-openssl) is installed, for the fetch-ca
-# integration test, which runs it as a TLS-intercepting proxy on 127.0.0.1.
+# Make sure the intercepting proxies the fetch-ca integration tests run on 127.0.0.1 are
+# installed: squid with ssl-bump (Debian's squid-openssl), which presents its CA, and mitmproxy
+# (mitmdump), which presents only the forged leaf and serves its CA at http://mitm.it/ itself.
 #
-# - squid and security_file_certgen already present: say so and leave them alone.
-# - Otherwise, as root on Debian: apt-get install squid-openssl (from Debian's archive) without
-#   starting the packaged service (the test runs its own squid with its own config).
+# - squid, security_file_certgen and mitmdump already present: say so and leave them alone.
+# - Otherwise, as root on Debian: apt-get install squid-openssl mitmproxy (from Debian's archive)
+#   without starting the packaged service (the tests run their own proxies with their own config).
 # - Otherwise say what to do and exit 1.
 set -euo pipefail
 
@@ -12,14 +13,15 @@ readonly CERTGEN=/usr/lib/squid/security_file_certgen
 
 say() { printf 'ensure-proxy-tools: %s\n' "$*"; }
 die() { printf 'ensure-proxy-tools: %s\n' "$*" >&2; exit 1; }
+installed() { command -v squid >/dev/null 2>&1 && [ -x "$CERTGEN" ] && command -v mitmdump >/dev/null 2>&1; }
 
-if command -v squid >/dev/null 2>&1 && [ -x "$CERTGEN" ]; then
-  say "squid with ssl-bump is installed ($(squid -v | head -n 1))."
+if installed; then
+  say "squid with ssl-bump is installed ($(squid -v | head -n 1)); mitmdump is installed."
   exit 0
 fi
 
-[ "$(id -u)" = 0 ] || die "squid-openssl is missing; install it as root: apt-get install -y squid-openssl"
-command -v apt-get >/dev/null 2>&1 || die "squid-openssl is missing and this is not a Debian system; install squid built with OpenSSL."
+[ "$(id -u)" = 0 ] || die "squid-openssl or mitmproxy is missing; install them as root: apt-get install -y squid-openssl mitmproxy"
+command -v apt-get >/dev/null 2>&1 || die "squid-openssl or mitmproxy is missing and this is not a Debian system; install squid built with OpenSSL, and mitmproxy."
 
 # policy-rc.d exit 101 tells invoke-rc.d not to start the packaged squid on 3128
 # (https://people.debian.org/~hmh/invokerc.d-policyrc.d-specification.txt); removed afterwards if we made it.
@@ -32,9 +34,10 @@ fi
 cleanup() { if [ -n "$made_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi; }
 trap cleanup EXIT
 
-say "installing squid-openssl from Debian's archive"
+say "installing squid-openssl and mitmproxy from Debian's archive"
 export DEBIAN_FRONTEND=noninteractive
+# Other apt runs on the machine hold the dpkg lock at times: apt waits for it (DPkg::Lock::Timeout).
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends squid-openssl >/dev/null
-command -v squid >/dev/null 2>&1 && [ -x "$CERTGEN" ] || die "squid-openssl installed but squid or $CERTGEN is missing."
-say "installed $(squid -v | head -n 1)."
+apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 squid-openssl mitmproxy >/dev/null
+installed || die "squid-openssl and mitmproxy installed, but squid, $CERTGEN or mitmdump is missing."
+say "installed $(squid -v | head -n 1) and mitmproxy."

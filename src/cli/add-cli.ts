@@ -1,6 +1,7 @@
 import { resolvePassword } from '../cert/password.js';
-import { exitCodeFor, runAdd } from '../commands/add.js';
-import type { InstallMode } from '../patch/types.js';
+import { exitCodeFor, runAdd, type AddOptions, type AddReport } from '../commands/add.js';
+import type { OnEngine } from '../commands/engines.js';
+import type { ContainerResult, InstallMode, ProgressEvent } from '../patch/types.js';
 import { ADD_STATUSES, countStatuses } from '../report/counts.js';
 import { addDocument } from '../report/json.js';
 import type { IntakeArgs } from './intake-options.js';
@@ -26,56 +27,72 @@ export interface AddArgs extends SelectorArgs, RunArgs, IntakeArgs {
 /** The terminal side of `add`: progress while it runs, then a table and a summary, or one JSON document. */
 export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promise<number> {
   const started = Date.now();
-  const settings = runSettings(args, io.env);
   const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
-  let several = false;
-  let progress = startProgress(io, 0, { quiet: true, verb: '' });
+  const progress = addProgress(io, args.quiet, 'patching');
   try {
-    const report = await runAdd({
-      certificate: args.certificate,
-      selector: selectorFrom(args),
-      name: args.name,
-      password,
-      allowExpired: args.allowExpired,
-      checkUrls: settings.checkUrls,
-      install: args.install,
-      timeoutMs: settings.timeoutMs,
-      concurrency: settings.concurrency,
-      proxy: args.proxy,
-      dryRun: args.dryRun,
-      stores: args.stores.length > 0 ? parseStores(args.stores) : undefined,
-      restart: args.restart,
-      throughMounts: args.throughMounts,
-      ...engineChoice(args, io.env),
-      signal,
-      onSelected: (count, engines) => {
-        several = engines.length > 1;
-        progress = startProgress(io, count, { quiet: args.quiet, verb: 'patching' });
-      },
-      onProgress: (event) => progress.onProgress(event),
-      onResult: (result) => progress.finished(several ? `${result.name} on ${result.engine}` : result.name, progressSummary(result), result.status === 'failed'),
-    });
+    const report = await runAdd({ ...addOptionsFrom(args, io, password), signal, ...progress.hooks });
     progress.stop();
-    const exitCode = exitCodeFor(report.results, report.interrupted);
-    const elapsed = Date.now() - started;
-    for (const warning of report.warnings) writeLine(io.stderr, `warning: ${warning}`);
-    if (args.json) {
-      const document = addDocument({ engines: report.engines, installed: report.installed, warnings: report.warnings, results: report.results, durationMs: elapsed, exitCode, interrupted: report.interrupted });
-      writeLine(io.stdout, JSON.stringify(document, null, 2));
-      for (const line of warningLines(report.results)) writeLine(io.stderr, line);
-      return exitCode;
-    }
-    const paint = painter(io);
-    for (const item of report.installed) writeLine(io.stdout, certificateLine(item));
-    writeLine(io.stdout, addTable(report.results, (status, text) => paint(statusColor(status), text), { engine: report.engines.length > 1 }));
-    for (const line of warningLines(report.results)) writeLine(io.stdout, line);
-    for (const line of planLines(report.results)) writeLine(io.stdout, line);
-    for (const line of mountLines(report.results)) writeLine(io.stdout, line);
-    for (const line of aftercareLines(report.results, args.certificate)) writeLine(io.stdout, line);
-    if (report.interrupted) writeLine(io.stdout, 'interrupted: containers not started are listed as skipped');
-    writeLine(io.stdout, summaryLine(countStatuses(report.results, ADD_STATUSES), elapsed, args.dryRun ? ['planned', 'already-trusted', 'skipped', 'failed'] : ['patched', 'already-trusted', 'covered', 'skipped', 'failed']));
-    return exitCode;
+    return printAddReport(report, args, io, Date.now() - started);
   } finally {
     progress.stop();
   }
+}
+
+/** What the flags ask of runAdd (selection, checks, stores, engines), without the hooks. */
+export function addOptionsFrom(args: AddArgs, io: Io, password: string | undefined): AddOptions {
+  const settings = runSettings(args, io.env);
+  return {
+    certificate: args.certificate,
+    selector: selectorFrom(args),
+    name: args.name,
+    password,
+    allowExpired: args.allowExpired,
+    checkUrls: settings.checkUrls,
+    install: args.install,
+    timeoutMs: settings.timeoutMs,
+    concurrency: settings.concurrency,
+    proxy: args.proxy,
+    dryRun: args.dryRun,
+    stores: args.stores.length > 0 ? parseStores(args.stores) : undefined,
+    restart: args.restart,
+    throughMounts: args.throughMounts,
+    ...engineChoice(args, io.env),
+  };
+}
+
+/** Progress on stderr for a patching (or reverting) fleet: the hooks to hand to the command, and stop. */
+export function addProgress(io: Io, quiet: boolean, verb: string) {
+  let several = false;
+  let progress = startProgress(io, 0, { quiet: true, verb: '' });
+  const hooks = {
+    onSelected: (count: number, engines: readonly string[]) => {
+      several = engines.length > 1;
+      progress = startProgress(io, count, { quiet, verb });
+    },
+    onProgress: (event: ProgressEvent) => progress.onProgress(event),
+    onResult: (result: OnEngine<ContainerResult>) => progress.finished(several ? `${result.name} on ${result.engine}` : result.name, progressSummary(result), result.status === 'failed'),
+  };
+  return { hooks, stop: () => progress.stop() };
+}
+
+/** The table, the lines after it and the summary (or the JSON document); returns the exit status. */
+export function printAddReport(report: AddReport, args: AddArgs, io: Io, elapsed: number): number {
+  const exitCode = exitCodeFor(report.results, report.interrupted);
+  for (const warning of report.warnings) writeLine(io.stderr, `warning: ${warning}`);
+  if (args.json) {
+    const document = addDocument({ engines: report.engines, installed: report.installed, warnings: report.warnings, results: report.results, durationMs: elapsed, exitCode, interrupted: report.interrupted });
+    writeLine(io.stdout, JSON.stringify(document, null, 2));
+    for (const line of warningLines(report.results)) writeLine(io.stderr, line);
+    return exitCode;
+  }
+  const paint = painter(io);
+  for (const item of report.installed) writeLine(io.stdout, certificateLine(item));
+  writeLine(io.stdout, addTable(report.results, (status, text) => paint(statusColor(status), text), { engine: report.engines.length > 1 }));
+  for (const line of warningLines(report.results)) writeLine(io.stdout, line);
+  for (const line of planLines(report.results)) writeLine(io.stdout, line);
+  for (const line of mountLines(report.results)) writeLine(io.stdout, line);
+  for (const line of aftercareLines(report.results, args.certificate)) writeLine(io.stdout, line);
+  if (report.interrupted) writeLine(io.stdout, 'interrupted: containers not started are listed as skipped');
+  writeLine(io.stdout, summaryLine(countStatuses(report.results, ADD_STATUSES), elapsed, args.dryRun ? ['planned', 'already-trusted', 'skipped', 'failed'] : ['patched', 'already-trusted', 'covered', 'skipped', 'failed']));
+  return exitCode;
 }

@@ -33,12 +33,20 @@ export async function fetchCaCli(args: FetchCaArgs, io: Io): Promise<number> {
   return 0;
 }
 
+const FOUND_BY: Record<FetchCaReport['foundBy'], string> = {
+  presented: 'the chain the server presented',
+  aia: "following the AIA caIssuers address in the server's certificate",
+  'well-known-address': "asking the proxy for the address where it serves its own CA",
+};
+
 function describe(report: FetchCaReport): string[] {
   const via = report.proxy === null ? 'directly (no proxy)' : `through ${report.proxy}`;
   return [
     `connected to ${report.url} ${via}; the server presented ${report.chain.length} certificate${report.chain.length === 1 ? '' : 's'}:`,
     ...report.chain.map((item, index) => `  ${index + 1}. ${item.subject}  (issued by ${item.issuer})`),
+    ...report.tried.map((line, index) => `${index === 0 ? 'asked ' : '      '}${line}`),
     `picked ${report.choice}`,
+    `found by: ${FOUND_BY[report.foundBy]}`,
     '',
     ...reportLines(report.inspection),
     '',

@@ -10,26 +10,27 @@ import { hostCommands } from './host-commands.js';
 import { imageCommands } from './image-commands.js';
 import { fleetOptions, storesOption } from './undo-options.js';
 import { DEFAULT_PASSWORD_ENV } from '../cert/password.js';
+import { Interrupts } from './interrupts.js';
 
 /**
  * Declares the commands and their flags, and nothing else: each handler lazy-loads the module
  * that does the work (STYLE.md, rule 5). Returns the exit status; only bin/ exits the process.
  * Aborting `signal` (Ctrl-C) starts no new container; those in flight finish or roll back.
  */
-export async function main(argv: readonly string[], io: Io = defaultIo(), signal?: AbortSignal): Promise<number> {
+export async function main(argv: readonly string[], io: Io = defaultIo(), signal?: AbortSignal, interrupts?: Interrupts): Promise<number> {
   let exitCode = 0;
   const setExit = (code: number) => {
     exitCode = code;
   };
   try {
-    await parser(argv, io, signal, setExit).parseAsync();
+    await parser(argv, io, signal, setExit, interrupts).parseAsync();
     return exitCode;
   } catch (error) {
     return reportError(error, io);
   }
 }
 
-function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined, setExit: (code: number) => void): Argv {
+function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined, setExit: (code: number) => void, interrupts: Interrupts | undefined): Argv {
   return yargs([...argv])
     .scriptName('trustpatch')
     .usage('$0 <command> [options]\n\nPut a CA certificate into the trust stores of running containers, and prove it worked.')
@@ -43,8 +44,15 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
           .option('install', { choices: ['auto', 'never', 'always'] as const, default: 'auto' as const, describe: 'install the trust store package: auto = only when the update command is missing' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'detect and print, per container, the family, files, commands and check it would use; change nothing' })
           .option('restart', { type: 'boolean', default: false, describe: 'restart each patched container, so running processes (Node.js, Go, Java) read the new trust; changes survive a restart, not a recreate' })
-          .option('through-mounts', { type: 'boolean', default: false, describe: 'also patch trust stores on writable bind mounts and named volumes: changes the host directory or the volume, for every container mounting it (refused by default)' }),
+          .option('through-mounts', { type: 'boolean', default: false, describe: 'also patch trust stores on writable bind mounts and named volumes: changes the host directory or the volume, for every container mounting it (refused by default)' })
+          .option('for', { type: 'string', describe: 'temporary trust: stay in the foreground for DURATION (90s, 10m, 1h30m), then remove exactly what was added; Ctrl-C or SIGTERM ends it early' })
+          .option('until-interrupt', { type: 'boolean', default: false, describe: 'temporary trust until Ctrl-C or SIGTERM, then remove exactly what was added' })
+          .option('watch', { type: 'boolean', default: false, describe: 'then keep patching each matching container that starts, until --for ends or Ctrl-C (with --for / --until-interrupt those are reverted too)' }),
       async (args) => {
+        if (args.for !== undefined || args.untilInterrupt || args.watch) {
+          const { addSessionCli } = await import('./add-session-cli.js');
+          return setExit(await addSessionCli(args, io, interrupts ?? new Interrupts(signal)));
+        }
         const { addCli } = await import('./add-cli.js');
         setExit(await addCli(args, io, signal));
       },
@@ -59,11 +67,12 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
       },
     )
     .command(
-      'remove <certificate> [containers..]',
-      'take out exactly what add put in (by certificate file, fingerprint or name)',
+      'remove [certificate] [containers..]',
+      'take out exactly what add put in (by certificate file, fingerprint or name; or --expired)',
       (y) =>
         fleetOptions(selectorOptions(y))
-          .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file, SHA-256 fingerprint (or a unique prefix of 8+ hex digits), or the name add gave it' })
+          .positional('certificate', { type: 'string', describe: 'certificate file, SHA-256 fingerprint (or a unique prefix of 8+ hex digits), or the name add gave it; with --expired, omit it' })
+          .option('expired', { type: 'boolean', default: false, describe: 'take out the temporary trust (add --for, --until-interrupt) whose time is up or whose session died; the positionals are then all containers' })
           .option('password-file', { type: 'string', describe: 'file holding the PKCS#12 password, when the certificate file is one' })
           .option('password-env', { type: 'string', default: DEFAULT_PASSWORD_ENV, describe: 'environment variable holding the PKCS#12 password' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'print what would be removed; change nothing' }),

@@ -1,5 +1,7 @@
 import { resolvePassword } from '../cert/password.js';
-import { removeExitCode, runRemove } from '../commands/remove.js';
+import { removeExitCode, runRemove, type RemoveReport } from '../commands/remove.js';
+import { UsageError } from '../errors.js';
+import type { RemoveTarget } from '../undo/target.js';
 import { countStatuses } from '../report/counts.js';
 import { removeDocument } from '../report/json-undo.js';
 import { REMOVE_STATUSES } from '../undo/types.js';
@@ -11,7 +13,8 @@ import { removeLines, removeTable } from './render-undo.js';
 import { painter, statusColor } from './style.js';
 
 export interface RemoveArgs extends SelectorArgs, FleetArgs {
-  certificate: string;
+  certificate?: string;
+  expired: boolean;
   passwordFile?: string;
   passwordEnv?: string;
   dryRun: boolean;
@@ -25,8 +28,9 @@ export async function removeCli(args: RemoveArgs, io: Io, signal?: AbortSignal):
   let progress = startProgress(io, 0, { quiet: true, verb: '' });
   try {
     const report = await runRemove({
-      certificate: args.certificate,
-      selector: selectorFrom(args),
+      certificate: removeTargetFrom(args),
+      // With --expired no certificate is named: the first positional is a container.
+      selector: selectorFrom(args.expired && args.certificate !== undefined ? { ...args, containers: [args.certificate, ...(args.containers ?? [])] } : args),
       password,
       timeoutMs: settings.timeoutMs,
       concurrency: settings.concurrency,
@@ -40,21 +44,32 @@ export async function removeCli(args: RemoveArgs, io: Io, signal?: AbortSignal):
       onResult: (r) => progress.finished(r.name, r.status + ('reason' in r ? `: ${r.reason}` : ''), r.status === 'failed'),
     });
     progress.stop();
-    const exitCode = removeExitCode(report.results, report.interrupted);
-    const elapsed = Date.now() - started;
-    if (args.json) {
-      writeLine(io.stdout, JSON.stringify(removeDocument({ engines: report.engines, target: report.target, results: report.results, durationMs: elapsed, exitCode, interrupted: report.interrupted }), null, 2));
-      for (const line of warningLines(report.results)) writeLine(io.stderr, line);
-      return exitCode;
-    }
-    const paint = painter(io);
-    writeLine(io.stdout, removeTable(report.results, (status, text) => paint(statusColor(status), text)));
-    for (const line of [...removeLines(report.results), ...warningLines(report.results)]) writeLine(io.stdout, line);
-    if (report.interrupted) writeLine(io.stdout, 'interrupted: containers not started are listed as skipped');
-    const order = args.dryRun ? ['planned', 'not-present', 'skipped', 'failed'] : ['removed', 'not-present', 'skipped', 'failed'];
-    writeLine(io.stdout, summaryLine(countStatuses(report.results, REMOVE_STATUSES), elapsed, order).replace('not-present', 'not present'));
-    return exitCode;
+    return printRemoveReport(report, args, io, Date.now() - started);
   } finally {
     progress.stop();
   }
+}
+
+/** What to remove: the certificate named, or with --expired every expired temporary entry. */
+function removeTargetFrom(args: RemoveArgs): string | RemoveTarget {
+  if (args.expired) return { kind: 'expired', label: 'expired temporary trust' };
+  if (args.certificate === undefined || args.certificate === '') throw new UsageError('remove: name the certificate to remove (file, fingerprint or name), or give --expired; `trustpatch status` lists what trustpatch installed.');
+  return args.certificate;
+}
+
+/** The table, the lines after it and the summary (or the JSON document); returns the exit status. */
+export function printRemoveReport(report: RemoveReport, args: { json: boolean; dryRun: boolean }, io: Io, elapsed: number): number {
+  const exitCode = removeExitCode(report.results, report.interrupted);
+  if (args.json) {
+    writeLine(io.stdout, JSON.stringify(removeDocument({ engines: report.engines, target: report.target, results: report.results, durationMs: elapsed, exitCode, interrupted: report.interrupted }), null, 2));
+    for (const line of warningLines(report.results)) writeLine(io.stderr, line);
+    return exitCode;
+  }
+  const paint = painter(io);
+  writeLine(io.stdout, removeTable(report.results, (status, text) => paint(statusColor(status), text)));
+  for (const line of [...removeLines(report.results), ...warningLines(report.results)]) writeLine(io.stdout, line);
+  if (report.interrupted) writeLine(io.stdout, 'interrupted: containers not started are listed as skipped');
+  const order = args.dryRun ? ['planned', 'not-present', 'skipped', 'failed'] : ['removed', 'not-present', 'skipped', 'failed'];
+  writeLine(io.stdout, summaryLine(countStatuses(report.results, REMOVE_STATUSES), elapsed, order).replace('not-present', 'not present'));
+  return exitCode;
 }

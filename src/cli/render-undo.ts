@@ -29,10 +29,17 @@ export function statusTable(results: readonly StatusContainerResult[], paint: (s
 export function statusLines(results: readonly StatusContainerResult[]): string[] {
   return results.flatMap((r) => [
     ...r.certificates.flatMap((c) => c.stores.filter((s) => !s.present).map((s) => `${r.name}: ${c.name}: not in ${s.store} ${s.path}${s.recorded ? ' (trustpatch had put it there)' : ''}`)),
+    ...r.certificates.flatMap((c) => (c.temporary ? [temporaryLine(r.name, c.name, c.temporary)] : [])),
     ...restartLines(r.name, r.restartNeeded),
     ...(r.mounts ?? []).map((m) => `${r.name}: trust store mount: ${mountLine(m)}`),
     ...r.warnings.map((w) => `warning: ${r.name}: ${w}`),
   ]);
+}
+
+function temporaryLine(container: string, name: string, temporary: NonNullable<StatusContainerResult['certificates'][number]['temporary']>): string {
+  if (temporary.expired !== null) return `${container}: ${name}: expired temporary trust (${temporary.expired}); \`trustpatch remove --expired ${container}\` takes it out`;
+  const until = temporary.expiresAt === null ? 'until its session is interrupted' : `until ${temporary.expiresAt}`;
+  return `${container}: ${name}: temporary trust ${until}, reverted then by trustpatch pid ${temporary.pid} on ${temporary.host}`;
 }
 
 export function restartLines(name: string, notes: readonly RestartNote[] | undefined): string[] {

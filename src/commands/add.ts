@@ -1,7 +1,7 @@
 import { loadCertificates } from '../cert/load.js';
 import { installNames } from '../cert/name.js';
 import type { Certificate } from '../cert/certificate.js';
-import type { ContainerInfo } from '../docker/container-client.js';
+import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
 import { DeadlineClient } from '../docker/deadline-client.js';
 import type { Detection } from '../distro/detect.js';
 import { patchContainer } from '../patch/patch-container.js';
@@ -13,6 +13,7 @@ import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
 import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
 import type { StoreKind } from '../stores/types.js';
 import { SharedStores } from '../mounts/shared-stores.js';
+import type { TemporaryTrust } from '../record/temporary.js';
 
 export interface AddOptions extends EngineOptions {
   certificate: string;
@@ -38,6 +39,8 @@ export interface AddOptions extends EngineOptions {
   restart?: boolean;
   /** `--through-mounts`: patch trust stores on writable bind mounts and volumes too. */
   throughMounts?: boolean;
+  /** Temporary trust: recorded in each container (see runTemporaryAdd, which reverts it). */
+  temporary?: TemporaryTrust;
   /** Aborting it starts no new container; those in flight finish or roll back. */
   signal?: AbortSignal;
   /** Called once the selection is known: how many containers, on which engines. */
@@ -58,33 +61,56 @@ export interface AddReport {
 
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 
+/** What an add has settled before it touches a container: the certificates, the engines, and how one container is patched. */
+export interface PreparedAdd {
+  certificates: Certificate[];
+  installed: CertificateToInstall[];
+  warnings: string[];
+  clients: ContainerClient[];
+  /** Patches one container with this run's steps and checks (also what `--watch` uses for each new one). */
+  patch: (target: EngineTarget) => Promise<OnEngine<ContainerResult>>;
+}
+
 /**
  * `trustpatch add`: reads and validates everything first (certificate, name, engine,
  * selection) so that bad input changes nothing, then patches the containers concurrently.
  */
 export async function runAdd(options: AddOptions): Promise<AddReport> {
+  return patchSelected(await prepareAdd(options), options);
+}
+
+/** Reads and validates the certificate and opens the engines; changes nothing. */
+export async function prepareAdd(options: AddOptions): Promise<PreparedAdd> {
   const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired, validate: true });
   const installed: CertificateToInstall[] = installNames(loaded.certificates, options.name);
   const clients = await openEngines(options);
-  const targets = await selectOnEngines(clients, options.selector);
-  options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
-  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun, stores: options.stores, restart: options.restart, lockDir: options.lockDir, throughMounts: options.throughMounts };
+  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun, stores: options.stores, restart: options.restart, lockDir: options.lockDir, throughMounts: options.throughMounts, temporary: options.temporary };
   // Per image, shared by the run's containers: the family, and which executables are Go programs.
   const detections = new Map<string, Promise<Detection>>();
   const goBinaries: GoProbes = new Map();
+  // Stores that several containers of the run share (a volume, a host directory): patched once.
   const shared = new SharedStores();
+  const patch = async ({ client, info }: EngineTarget): Promise<OnEngine<ContainerResult>> => ({
+    ...(await patchContainer({ client: new DeadlineClient(client, timeoutMs), certificates: installed, options: patchOptions, onProgress: options.onProgress, detections, goBinaries, shared }, info)),
+    engine: client.endpoint,
+  });
+  return { certificates: loaded.certificates, installed, warnings: loaded.warnings, clients, patch };
+}
+
+/** Selects the containers (none is fine with `allowNoMatch`) and patches them, `concurrency` at once. */
+export async function patchSelected(prepared: PreparedAdd, options: AddOptions & { allowNoMatch?: boolean }): Promise<AddReport> {
+  const { clients } = prepared;
+  const targets = await selectOnEngines(clients, options.selector, { allowNone: options.allowNoMatch });
+  options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
   const results = await runFleet<OnEngine<ContainerResult>, EngineTarget>(
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
-    async ({ client, info }) => ({
-      ...(await patchContainer({ client: new DeadlineClient(client, timeoutMs), certificates: installed, options: patchOptions, onProgress: options.onProgress, detections, goBinaries, shared }, info)),
-      engine: client.endpoint,
-    }),
+    prepared.patch,
     ({ client, info }) => ({ ...notStarted(info), engine: client.endpoint }),
   );
   const engines = clients.map((client) => client.endpoint);
-  return { certificates: loaded.certificates, installed, warnings: loaded.warnings, engines, results, interrupted: options.signal?.aborted === true };
+  return { certificates: prepared.certificates, installed: prepared.installed, warnings: prepared.warnings, engines, results, interrupted: options.signal?.aborted === true };
 }
 
 /**

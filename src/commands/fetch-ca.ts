@@ -1,5 +1,6 @@
 import { certificateFromDer, type Certificate } from '../cert/certificate.js';
-import { UserError } from '../errors.js';
+import { discoverCa, DOWNLOAD_LIMITS, type FoundBy } from '../net/discover-ca.js';
+import type { HttpGet } from '../net/http-get.js';
 import { presentedChain, type ChainReader } from '../net/peer-chain.js';
 import { describeProxy, httpsTarget, proxyFor } from '../net/proxy-env.js';
 import { describeCertificates, type InspectReport } from './inspect.js';
@@ -13,6 +14,8 @@ export interface FetchCaOptions {
   now?: Date;
   /** Injected for tests; the real one opens a TLS connection. */
   readChain?: ChainReader;
+  /** Injected for tests; the real one sends a bounded GET through the proxy. */
+  httpGet?: HttpGet;
 }
 
 export interface FetchCaReport {
@@ -24,41 +27,41 @@ export interface FetchCaReport {
   /** The certificate picked, and why that one. */
   certificate: Certificate;
   choice: string;
+  /** Where it came from: the chain presented, its AIA caIssuers links, or the proxy's CA address. */
+  foundBy: FoundBy;
+  /** The addresses asked beyond the presented chain, each with what came of it. */
+  tried: string[];
   /** What `inspect` would print for it. */
   inspection: InspectReport;
 }
 
 /**
  * `trustpatch fetch-ca`: connects to an https URL (normally through the intercepting proxy),
- * takes the chain it presents and picks its CA. It only reads: trusting it is the user's call.
+ * takes the chain it presents and finds its CA (src/net/discover-ca.ts: the chain, its AIA
+ * caIssuers links, the addresses debugging proxies answer). It only reads: trusting it is the
+ * user's call.
  */
 export async function runFetchCa(options: FetchCaOptions): Promise<FetchCaReport> {
   const target = httpsTarget(options.url);
   const proxy = proxyFor(target, options.proxy, options.env ?? process.env);
-  const ders = await (options.readChain ?? presentedChain)(target, proxy, options.timeoutMs ?? 30_000);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const ders = await (options.readChain ?? presentedChain)(target, proxy, timeoutMs);
   const chain = ders.map((der) => certificateFromDer(der));
-  const { certificate, choice } = pickCa(chain, options.url);
+  const { certificate, choice, foundBy, tried } = await discoverCa(chain, {
+    url: options.url,
+    proxy,
+    get: options.httpGet,
+    // Each download is bounded by itself: a CA file is small and a proxy answers at once.
+    limits: { ...DOWNLOAD_LIMITS, timeoutMs: Math.min(timeoutMs, DOWNLOAD_LIMITS.timeoutMs) },
+  });
   return {
     url: options.url,
     proxy: proxy ? describeProxy(proxy) : null,
     chain: chain.map((c) => ({ subject: c.subject, issuer: c.issuer })),
     certificate,
     choice,
+    foundBy,
+    tried,
     inspection: describeCertificates([certificate], options.url, { now: options.now }),
   };
-}
-
-/** The self-signed root if the server sent one, else the top issuer it sent (said so). */
-export function pickCa(chain: readonly Certificate[], url: string): { certificate: Certificate; choice: string } {
-  const root = chain.find((c) => c.selfSigned);
-  const position = (c: Certificate) => `certificate ${chain.indexOf(c) + 1} of ${chain.length} presented`;
-  if (root !== undefined && chain.length > 1) return { certificate: root, choice: `the self-signed root (${position(root)})` };
-  if (root !== undefined) {
-    return { certificate: root, choice: `the only certificate presented, which is self-signed: this server is not behind an intercepting proxy, or the proxy passes this site through` };
-  }
-  if (chain.length < 2) {
-    throw new UserError(`${url}: the server presented only its own certificate (issued by ${chain[0]?.issuer ?? 'nobody'}), not its CA; get the CA file from the proxy's administrator.`);
-  }
-  const top = chain[chain.length - 1]!;
-  return { certificate: top, choice: `the top issuer presented (${position(top)}): its root, "${top.issuer}", was not sent; ask for that root if clients need it` };
 }

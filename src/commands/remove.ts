@@ -11,13 +11,18 @@ import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
 import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
 
 export interface RemoveOptions extends EngineOptions {
-  /** A certificate file (or `-`), a SHA-256 fingerprint or unique prefix (8+ hex digits), or the name add gave it. */
-  certificate: string;
+  /**
+   * A certificate file (or `-`), a SHA-256 fingerprint or unique prefix (8+ hex digits), or the
+   * name add gave it; or a target already resolved (`--expired`, the end of a temporary session).
+   */
+  certificate: string | RemoveTarget;
   selector: Selector;
   password?: string;
   timeoutMs?: number;
   concurrency?: number;
   dryRun?: boolean;
+  /** Containers already chosen (the end of a temporary session): used instead of `selector`. */
+  targets?: readonly EngineTarget[];
   signal?: AbortSignal;
   onSelected?: (count: number, engines: readonly string[]) => void;
   onProgress?: ProgressListener;
@@ -36,9 +41,9 @@ export interface RemoveReport {
  * nothing), then in each container takes out exactly what trustpatch's record says it added.
  */
 export async function runRemove(options: RemoveOptions): Promise<RemoveReport> {
-  const target = await resolveTarget(options.certificate, { password: options.password });
+  const target = typeof options.certificate === 'string' ? await resolveTarget(options.certificate, { password: options.password }) : options.certificate;
   const clients = await openEngines(options);
-  const targets = await selectOnEngines(clients, options.selector);
+  const targets = options.targets ?? (await selectOnEngines(clients, options.selector));
   options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
   const selected = new Set(targets.map(({ info }) => info.id));

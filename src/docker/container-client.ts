@@ -92,6 +92,14 @@ export interface ProcessRow {
   command: string;
 }
 
+/** A container start as the engine's event stream reports it. */
+export interface ContainerStart {
+  id: string;
+  name: string;
+  /** When the engine says it started (ms since the epoch). */
+  time: number;
+}
+
 export interface ContainerClient {
   /** A short description of the engine, e.g. `unix:///var/run/docker.sock`. */
   readonly endpoint: string;
@@ -110,6 +118,12 @@ export interface ContainerClient {
   top(id: string): Promise<ProcessRow[]>;
   /** Restarts the container (its filesystem, runtime changes included, is kept). */
   restart(id: string, timeoutSeconds?: number): Promise<void>;
+  /**
+   * Calls `onStart` for each container that starts from now until `signal` aborts (the engine's
+   * event stream); resolves then, rejects if the engine ends the stream. Optional: a client
+   * without it cannot serve `add --watch`.
+   */
+  watchStarts?(onStart: (start: ContainerStart) => void, signal: AbortSignal): Promise<void>;
 }
 
 export class NotFoundError extends Error {

@@ -8,6 +8,7 @@ import {
   type ArchiveEntry,
   type ContainerClient,
   type ContainerInfo,
+  type ContainerStart,
   type ContainerSummary,
   type ExecOptions,
   type ExecResult,
@@ -18,6 +19,7 @@ import {
   type ProcessRow,
 } from './container-client.js';
 import type { IncomingMessage } from 'node:http';
+import { readStarts } from './events.js';
 import { parsePathStat } from './path-stat.js';
 import { DockerodeImages } from './dockerode-images.js';
 import type { ImageClient, WithImages } from './image-client.js';
@@ -161,6 +163,13 @@ export class DockerodeClient implements ContainerClient, WithImages {
 
   async restart(id: string, timeoutSeconds = 10): Promise<void> {
     await this.docker.getContainer(id).restart({ t: timeoutSeconds });
+  }
+
+  async watchStarts(onStart: (start: ContainerStart) => void, signal: AbortSignal): Promise<void> {
+    // `since` now: Podman 4.3 (events_logger=file) sends nothing live without it, while it reads its whole log.
+    const since = Math.floor(Date.now() / 1000);
+    const stream = (await this.docker.getEvents({ since, filters: { type: ['container'], event: ['start'] } })) as Readable;
+    await readStarts(stream, onStart, signal, this.endpoint);
   }
 }
 

@@ -200,7 +200,7 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   step('recording');
   const anchors = new Map(certificates.flatMap((c, i) => (changes.anchors.includes(plan.anchors[i]?.path ?? '') ? [[c.certificate.fingerprint, plan.anchors[i]!.path] as const] : [])));
   const installCommands = changes.installed.length > 0 ? (plan.install?.commands ?? []) : [];
-  const entries = withMounts(writing, patchEntries({ certificates, family: plan.family.id, method, anchors, seedTexts, created: plan.seeds.filter((seed) => seed.create).map((seed) => seed.realPath), before: survey.bundles, app, changes, installCommands, createdDirs }));
+  const entries = withMounts(writing, patchEntries({ certificates, family: plan.family.id, method, anchors, seedTexts, created: plan.seeds.filter((seed) => seed.create).map((seed) => seed.realPath), before: survey.bundles, app, changes, installCommands, createdDirs, temporary: options.temporary }));
   const record = await readManifest(client, info.id);
   if (record.problem !== undefined) draft.warnings.push(`${record.problem}: replaced with a new record`);
   await recordPatch(client, info.id, record.manifest, entries);

@@ -1,3 +1,4 @@
+import type { TemporaryTrust } from '../record/temporary.js';
 import type { CheckResult } from '../check/https-check.js';
 import type { Certificate } from '../cert/certificate.js';
 import type { RollbackOutcome } from './rollback.js';
@@ -29,6 +30,8 @@ export interface PatchOptions {
   lockDir?: string;
   /** `--through-mounts`: write through writable bind mounts and volumes (docs/mounted-stores.md). */
   throughMounts?: boolean;
+  /** Temporary trust (`add --for`): written into each record entry (src/record/temporary.ts). */
+  temporary?: TemporaryTrust;
 }
 
 /** How trust was changed: the family's update command, or bundles written through the archive API. */

@@ -1,5 +1,6 @@
 import type { PatchMethod } from '../patch/types.js';
 import type { StoreMount } from '../mounts/mount-map.js';
+import { mergedTemporary, type TemporaryTrust } from './temporary.js';
 
 /**
  * The record trustpatch keeps inside each container it patched: what it wrote, so that
@@ -55,6 +56,8 @@ export interface ManifestEntry {
   mounts?: StoreMount[];
   /** Nothing was written here: a store shared with this container was patched through another one. */
   coveredBy?: { id: string; name: string };
+  /** Present when it was added as temporary trust (`add --for`, `--until-interrupt`). */
+  temporary?: TemporaryTrust;
 }
 
 export interface Manifest {
@@ -91,6 +94,8 @@ export function mergeEntries(manifest: Manifest, added: readonly ManifestEntry[]
     const old = entries[index]!;
     entries[index] = {
       ...entry,
+      // A permanent add is not undone by a temporary session's end (undefined is not serialized).
+      temporary: mergedTemporary(entry.temporary, old.temporary),
       anchor: entry.anchor ?? old.anchor,
       method: entry.method ?? old.method,
       bundles: unionBy([...entry.bundles, ...old.bundles], (b) => b.path),

@@ -7,6 +7,7 @@ import type { AppPatch } from '../stores/app-stores.js';
 import { VERSION } from '../version.js';
 import { mergeEntries, type Manifest, type ManifestEntry } from './manifest.js';
 import { writeManifest } from './store.js';
+import type { TemporaryTrust } from './temporary.js';
 
 export interface PatchRecordInput {
   certificates: readonly CertificateToInstall[];
@@ -24,6 +25,7 @@ export interface PatchRecordInput {
   installCommands: readonly (readonly string[])[];
   /** Directories the patch created (src/patch/created-dirs.ts). */
   createdDirs?: readonly string[];
+  temporary?: TemporaryTrust;
   now?: Date;
 }
 
@@ -45,7 +47,7 @@ export function patchEntries(input: PatchRecordInput): ManifestEntry[] {
     const anchor = input.anchors.get(fp) ?? null;
     if (anchor === null && bundles.length === 0 && certifi.length === 0 && java.length === 0) return [];
     const keytool = (input.app?.commands ?? []).filter((argv) => argv.includes(`trustpatch-${fp.slice(0, 16)}`));
-    return [{ fingerprint: fp, subject: certificate.subject, name, family: input.family, method: input.method, anchor, bundles, certifi, java, commands: [...(bundles.length > 0 || anchor ? system : []), ...keytool], ...(input.createdDirs?.length ? { createdDirs: [...input.createdDirs] } : {}), addedAt, trustpatchVersion: VERSION }];
+    return [{ fingerprint: fp, subject: certificate.subject, name, family: input.family, method: input.method, anchor, bundles, certifi, java, commands: [...(bundles.length > 0 || anchor ? system : []), ...keytool], ...(input.createdDirs?.length ? { createdDirs: [...input.createdDirs] } : {}), addedAt, trustpatchVersion: VERSION, ...(input.temporary ? { temporary: input.temporary } : {}) }];
   });
 }
 

@@ -10,6 +10,7 @@ import { surveyAppStores } from '../stores/app-stores.js';
 import type { StoreKind } from '../stores/types.js';
 import type { ManifestEntry } from './manifest.js';
 import { readManifest } from './store.js';
+import { expiredBecause, type TemporaryTrust } from './temporary.js';
 import { hashLinked } from '../undo/links.js';
 import { storeMounts, type StoreMount } from '../mounts/mount-map.js';
 import type { Survey } from '../patch/plan.js';
@@ -31,6 +32,8 @@ export interface StatusCertificate {
   /** In every system bundle, in its anchor, and in every store the record names. */
   complete: boolean;
   stores: StorePresence[];
+  /** Temporary trust (add --for / --until-interrupt): its record, and why it counts as expired (null: its session still holds it). */
+  temporary?: TemporaryTrust & { expired: string | null };
 }
 
 export interface StatusContainerResult {
@@ -74,7 +77,8 @@ export async function statusOf(client: ContainerClient, info: ContainerInfo, kin
         stores.push({ store: 'java', path: store.path, present: store.fingerprints!.includes(entry.fingerprint), recorded: entry.java.some((j) => j.keystore === store.realPath) });
       }
       const complete = bundles.length > 0 && stores.every((s) => s.present || (!s.recorded && s.store !== 'bundle'));
-      result.certificates.push({ fingerprint: entry.fingerprint, subject: entry.subject, name: entry.name, addedAt: entry.addedAt, complete, stores });
+      const temporary = entry.temporary && { ...entry.temporary, expired: expiredBecause(entry.temporary) ?? null };
+      result.certificates.push({ fingerprint: entry.fingerprint, subject: entry.subject, name: entry.name, addedAt: entry.addedAt, complete, stores, ...(temporary ? { temporary } : {}) });
     }
     const anchors = record.manifest.entries.map((e) => e.anchor);
     const linked = anchors.length > 0 && anchors.every((a) => a !== null) && (await Promise.all(anchors.map((a) => hashLinked(client, info.id, a!, survey.store)))).every(Boolean);

@@ -25,18 +25,21 @@ export async function selectContainers(client: ContainerClient, selector: Select
  * likewise must match something on at least one engine. A container seen through two addresses
  * of the same engine (same id) is listed once.
  */
-export async function selectOnEngines(clients: readonly ContainerClient[], selector: Selector): Promise<EngineTarget[]> {
+export async function selectOnEngines(clients: readonly ContainerClient[], selector: Selector, options: { allowNone?: boolean } = {}): Promise<EngineTarget[]> {
   if (selector.names.length === 0 && !hasSelectorFlags(selector)) {
     throw new UserError('no container selected: name containers, or use --label, --filter, --compose-project, --service or --all.');
   }
   const filters = engineFilters(selector);
   const found = await Promise.all(clients.map((client) => findOnEngine(client, selector, filters)));
   const where = clients.length === 1 ? clients[0]!.endpoint : `any of ${clients.map((c) => c.endpoint).join(', ')}`;
-  selector.names.forEach((name, index) => {
-    if (found.every((engine) => engine.named[index] === undefined)) throw new UserError(`container ${JSON.stringify(name)}: no such container on ${where}; see \`docker ps\`.`);
-  });
-  if (hasSelectorFlags(selector) && found.every((engine) => engine.matchCount === 0)) {
-    throw new UserError(`no container matches ${describeSelector({ ...selector, names: [] })} on ${where}; check with \`docker ps -a\` and its --filter.`);
+  // `add --watch` waits for containers that are not there yet: then nothing found is no error.
+  if (!options.allowNone) {
+    selector.names.forEach((name, index) => {
+      if (found.every((engine) => engine.named[index] === undefined)) throw new UserError(`container ${JSON.stringify(name)}: no such container on ${where}; see \`docker ps\`.`);
+    });
+    if (hasSelectorFlags(selector) && found.every((engine) => engine.matchCount === 0)) {
+      throw new UserError(`no container matches ${describeSelector({ ...selector, names: [] })} on ${where}; check with \`docker ps -a\` and its --filter.`);
+    }
   }
   const seen = new Set<string>();
   const targets: EngineTarget[] = [];

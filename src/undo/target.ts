@@ -2,12 +2,17 @@ import { stat } from 'node:fs/promises';
 import { loadCertificates } from '../cert/load.js';
 import { UserError } from '../errors.js';
 import type { ManifestEntry } from '../record/manifest.js';
+import { expiredBecause, type ExpiryProbe } from '../record/temporary.js';
 
 /** What `remove` was asked to take out: the certificates of a file, a fingerprint (prefix) or a name. */
 export type RemoveTarget =
   | { kind: 'certificates'; label: string; fingerprints: string[]; subjects: string[] }
   | { kind: 'fingerprint'; label: string; prefix: string }
-  | { kind: 'name'; label: string; name: string };
+  | { kind: 'name'; label: string; name: string }
+  /** `remove --expired`: every temporary entry whose time is up or whose session is gone. */
+  | { kind: 'expired'; label: string; probe?: ExpiryProbe }
+  /** The end of a temporary session: exactly the entries it added. */
+  | { kind: 'session'; label: string; session: string };
 
 const NAME = /^[A-Za-z0-9._-]+$/;
 
@@ -30,8 +35,10 @@ export async function resolveTarget(arg: string, options: { password?: string } 
 }
 
 /** The record's entries the target names; an error string when a fingerprint prefix is ambiguous. */
-export function matchEntries<E extends Pick<ManifestEntry, 'fingerprint' | 'name' | 'anchor'>>(entries: readonly E[], target: RemoveTarget): E[] | string {
+export function matchEntries<E extends Pick<ManifestEntry, 'fingerprint' | 'name' | 'anchor' | 'temporary'>>(entries: readonly E[], target: RemoveTarget): E[] | string {
   if (target.kind === 'certificates') return entries.filter((e) => target.fingerprints.includes(e.fingerprint));
+  if (target.kind === 'expired') return entries.filter((e) => e.temporary !== undefined && expiredBecause(e.temporary, target.probe) !== undefined);
+  if (target.kind === 'session') return entries.filter((e) => e.temporary?.session === target.session);
   if (target.kind === 'name') return entries.filter((e) => e.name === target.name || (e.anchor !== null && e.anchor.replace(/^.*\//, '').replace(/\.(crt|pem)$/, '') === target.name));
   const matched = entries.filter((e) => e.fingerprint.startsWith(target.prefix));
   if (matched.length > 1) return `fingerprint ${target.label} matches ${matched.length} certificates here (${matched.map((e) => e.name).join(', ')}): give more digits`;

@@ -51,7 +51,7 @@ describe('honest checks: a client that refuses for another reason than the CA ke
     ca = await makeCa('Honest Checks Root');
     stranger = await makeCa('Stranger Root');
     // Signed by the CA, but for a name the check URL (https://127.0.0.1:PORT/) does not use.
-    misnamed = await startHttpsServer(await makeServerCert(ca, 'elsewhere', 'DNS:elsewhere.invalid'));
+    misnamed = await startHttpsServer(await makeServerCert(ca, 'elsewhere', { subjectAltName: 'DNS:elsewhere.invalid' }));
     unsigned = await startHttpsServer(await makeServerCert(stranger));
     fingerprint = await opensslFingerprint(ca.certPath);
   });

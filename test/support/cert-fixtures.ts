@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import forge from 'node-forge';
-import { openssl, type TestCa } from './pki.js';
+import { aiaLine, openssl, type TestCa } from './pki.js';
 
 /**
  * Certificate inputs in every form users receive them, made at test time from openssl-made
@@ -78,7 +78,7 @@ export const DAY_MS = 86_400_000;
 export const daysFromNow = (days: number) => new Date(Date.now() + days * DAY_MS);
 
 /** An intermediate CA signed by `root`, in `root`'s directory (its key stays there). */
-export async function makeIntermediate(root: TestCa, name: string): Promise<TestCa> {
+export async function makeIntermediate(root: TestCa, name: string, options: { caIssuers?: string } = {}): Promise<TestCa> {
   const slug = name.replace(/[^A-Za-z0-9]+/g, '-');
   const keyPath = join(root.dir, `${slug}.key`);
   const certPath = join(root.dir, `${slug}.crt`);
@@ -86,7 +86,7 @@ export async function makeIntermediate(root: TestCa, name: string): Promise<Test
   const extPath = join(root.dir, `${slug}.ext`);
   await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyPath]);
   await openssl(['req', '-new', '-key', keyPath, '-out', csrPath, '-subj', `/CN=${name}/O=trustpatch tests`]);
-  await writeFile(extPath, 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
+  await writeFile(extPath, `basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n${aiaLine(options.caIssuers)}`);
   await openssl(['x509', '-req', '-in', csrPath, '-CA', root.certPath, '-CAkey', root.keyPath, '-CAcreateserial', '-out', certPath, '-days', '365', '-extfile', extPath]);
   return { dir: root.dir, certPath, keyPath, pem: await readFile(certPath, 'utf8') };
 }

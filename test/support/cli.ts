@@ -29,14 +29,14 @@ export function trustpatch(args: string[], options: { env?: NodeJS.ProcessEnv; i
 }
 
 /** Starts bin/trustpatch without waiting: for tests that act while it runs. */
-export function startTrustpatch(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): { done: Promise<CliResult>; pid: number | undefined; signal(name: NodeJS.Signals): void } {
+export function startTrustpatch(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): { done: Promise<CliResult>; pid: number | undefined; signal(name: NodeJS.Signals): void; output(): { stdout: string; stderr: string } } {
   const child = spawn(BIN, args, { env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 })));
-  return { done, pid: child.pid, signal: (name) => child.kill(name) };
+  return { done, pid: child.pid, signal: (name) => child.kill(name), output: () => ({ stdout, stderr }) };
 }
 
 /** Polls `probe` until it is true, for up to `ms`; throws with `what` otherwise. */

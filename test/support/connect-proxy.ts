@@ -1,17 +1,41 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, get, type Server } from 'node:http';
 import { connect as connectTcp, type AddressInfo, type Socket } from 'node:net';
 
-/** A minimal HTTP CONNECT proxy on 127.0.0.1 that tunnels to 127.0.0.1 only, counting tunnels. */
+/**
+ * A minimal HTTP proxy on 127.0.0.1, a stand-in for a real one: CONNECT tunnels to 127.0.0.1
+ * only; an absolute-form GET is forwarded to 127.0.0.1 only, or answered from `answers` (as a
+ * debugging proxy answers its own CA address); any other name gets 502 and is never looked up.
+ */
 export interface LocalConnectProxy {
   url: string;
   tunnels: string[];
+  /** The absolute-form URLs asked with GET, in order. */
+  gets: string[];
   close(): Promise<void>;
 }
 
-export async function startConnectProxy(options: { requireAuth?: string } = {}): Promise<LocalConnectProxy> {
+export interface ConnectProxyOptions {
+  requireAuth?: string;
+  /** Bodies the proxy serves itself, by absolute URL. */
+  answers?: Record<string, string | Buffer>;
+}
+
+export async function startConnectProxy(options: ConnectProxyOptions = {}): Promise<LocalConnectProxy> {
   const tunnels: string[] = [];
+  const gets: string[] = [];
   const sockets = new Set<Socket>();
-  const server: Server = createServer((_request, response) => response.writeHead(405).end());
+  const server: Server = createServer((request, response) => {
+    if (request.method !== 'GET' || !/^http:\/\//.test(request.url ?? '')) return void response.writeHead(405).end();
+    gets.push(request.url!);
+    const answer = options.answers?.[request.url!];
+    if (answer !== undefined) return void response.writeHead(200).end(answer);
+    const target = new URL(request.url!);
+    if (target.hostname !== '127.0.0.1') return void response.writeHead(502).end();
+    get({ host: '127.0.0.1', port: Number(target.port || 80), path: target.pathname + target.search }, (upstream) => {
+      response.writeHead(upstream.statusCode ?? 502, upstream.headers);
+      upstream.pipe(response);
+    }).once('error', () => response.writeHead(502).end());
+  });
   server.on('connect', (request, client: Socket) => {
     sockets.add(client);
     const expected = options.requireAuth === undefined ? undefined : `Basic ${Buffer.from(options.requireAuth).toString('base64')}`;
@@ -33,6 +57,7 @@ export async function startConnectProxy(options: { requireAuth?: string } = {}):
   return {
     url: `http://127.0.0.1:${port}`,
     tunnels,
+    gets,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -5,6 +5,7 @@ import {
   type ArchiveEntry,
   type ContainerClient,
   type ContainerInfo,
+  type ContainerStart,
   type ContainerSummary,
   type ExecOptions,
   type ExecResult,
@@ -71,6 +72,25 @@ export class FakeClient implements ContainerClient {
 
   async ping(): Promise<void> {
     if (!this.reachable) throw new Error('unreachable');
+  }
+
+  private readonly watchers = new Set<(start: ContainerStart) => void>();
+
+  /** The engine reports a container start to every watcher (as often as called: engines repeat themselves). */
+  emitStart(id: string, name = this.containers.get(id)?.info.name ?? id): void {
+    for (const watcher of this.watchers) watcher({ id, name, time: Date.now() });
+  }
+
+  watchStarts(onStart: (start: ContainerStart) => void, signal: AbortSignal): Promise<void> {
+    this.watchers.add(onStart);
+    return new Promise((resolve) => {
+      const stop = () => {
+        this.watchers.delete(onStart);
+        resolve();
+      };
+      if (signal.aborted) stop();
+      else signal.addEventListener('abort', stop, { once: true });
+    });
   }
 
   async list(): Promise<ContainerSummary[]> {

@@ -28,6 +28,12 @@ export async function openssl(args: string[], cwd?: string): Promise<string> {
   return stdout;
 }
 
+/** openssl's output as bytes (DER, PKCS#7): a text decode would lose them. */
+export async function opensslBytes(args: string[]): Promise<Buffer> {
+  const { stdout } = await run('openssl', args, { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
 export async function makeKey(path: string, spec: KeySpec = 'ec-p256'): Promise<void> {
   const algorithm: Record<KeySpec, string[]> = {
     'ec-p256': ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
@@ -50,17 +56,22 @@ export async function makeCa(name = 'trustpatch test CA', options: { key?: KeySp
   return { dir, certPath, keyPath, pem: await readFile(certPath, 'utf8') };
 }
 
-/** A server certificate signed by `ca`, for localhost / 127.0.0.1 unless other names are given. */
-export async function makeServerCert(ca: TestCa, name = 'localhost', subjectAltName = 'DNS:localhost,IP:127.0.0.1'): Promise<ServerCert> {
+/** A server certificate signed by `ca`, for localhost / 127.0.0.1 unless `subjectAltName` names others; `caIssuers` adds an AIA caIssuers URL. */
+export async function makeServerCert(ca: TestCa, name = 'localhost', options: { subjectAltName?: string; caIssuers?: string } = {}): Promise<ServerCert> {
   const keyPath = join(ca.dir, `${name}-server.key`);
   const csrPath = join(ca.dir, `${name}-server.csr`);
   const certPath = join(ca.dir, `${name}-server.crt`);
   const extPath = join(ca.dir, `${name}-server.ext`);
   await makeKey(keyPath);
   await openssl(['req', '-new', '-key', keyPath, '-out', csrPath, '-subj', `/CN=${name}`]);
-  await writeFile(extPath, `subjectAltName=${subjectAltName}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`);
+  await writeFile(extPath, `subjectAltName=${options.subjectAltName ?? 'DNS:localhost,IP:127.0.0.1'}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n${aiaLine(options.caIssuers)}`);
   await openssl(['x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-CAcreateserial', '-out', certPath, '-days', '30', '-extfile', extPath]);
   return { certPath, keyPath, cert: await readFile(certPath, 'utf8'), key: await readFile(keyPath, 'utf8') };
+}
+
+/** An openssl extension line naming a caIssuers URL (RFC 5280 4.2.2.1), or nothing. */
+export function aiaLine(caIssuers: string | undefined): string {
+  return caIssuers === undefined ? '' : `authorityInfoAccess=caIssuers;URI:${caIssuers}\n`;
 }
 
 /** SHA-256 fingerprint as lowercase hex, as openssl computes it (an independent check of ours). */

@@ -1,10 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
-import { createServer, connect, type AddressInfo } from 'node:net';
+import { execFile, spawn } from 'node:child_process';
+import { chmod, mkdtemp, open, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TestCa } from './pki.js';
+import { freePort, stopDaemon, waitForPort } from './local-daemon.js';
 
 const run = promisify(execFile);
 const CERTGEN = '/usr/lib/squid/security_file_certgen';
@@ -37,14 +37,14 @@ export async function startSquid(ca: TestCa, caKeyPem: string): Promise<LocalSqu
   const log = await open(join(dir, 'squid.out'), 'w');
   const child = spawn('squid', ['-f', join(dir, 'squid.conf'), '-N', '-d', '1'], { stdio: ['ignore', log.fd, log.fd] });
   try {
-    await waitForPort(port, child);
+    await waitForPort(port, child, 'squid');
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
   } finally {
     await log.close();
   }
-  return { url: `http://127.0.0.1:${port}`, port, logPath, close: () => stop(child, dir) };
+  return { url: `http://127.0.0.1:${port}`, port, logPath, close: () => stopDaemon(child, dir) };
 }
 
 function config(dir: string, port: number, caPath: string, db: string, logPath: string): string {
@@ -71,37 +71,4 @@ function config(dir: string, port: number, caPath: string, db: string, logPath: 
     `netdb_filename none`,
     '',
   ].join('\n');
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Polls until squid accepts connections (bounded: 150 tries), or fails if it exits. */
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
-  for (let attempt = 0; attempt < 150; attempt++) {
-    if (child.exitCode !== null) throw new Error(`squid exited with ${child.exitCode}; see its log`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(socket.end() !== undefined));
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`squid did not listen on 127.0.0.1:${port}`);
-}
-
-async function stop(child: ChildProcess, dir: string): Promise<void> {
-  if (child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  await rm(dir, { recursive: true, force: true });
 }

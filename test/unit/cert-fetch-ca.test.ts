@@ -4,7 +4,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCertificates } from '../../src/cert/load.js';
-import { pickCa, runFetchCa } from '../../src/commands/fetch-ca.js';
+import { runFetchCa } from '../../src/commands/fetch-ca.js';
+import { discoverCa } from '../../src/net/discover-ca.js';
+import type { HttpGet } from '../../src/net/http-get.js';
 import { UserError } from '../../src/errors.js';
 import { presentedChain } from '../../src/net/peer-chain.js';
 import { httpsTarget, proxyFor } from '../../src/net/proxy-env.js';
@@ -62,15 +64,20 @@ describe('trustpatch fetch-ca (without an intercepting proxy)', function () {
     assert.throws(() => proxyFor(target, 'socks5://127.0.0.1:1080', {}), /only http:\/\/ proxies/);
   });
 
-  it('picks the self-signed root, else the top issuer sent (saying the root was not sent), never a lone leaf', () => {
+  it('picks the self-signed root, else the top issuer sent (saying the root was not sent), never a lone leaf', async () => {
     const [leaf, issuing, self] = [certs(leafPem)[0]!, certs(intermediate.pem)[0]!, certs(root.pem)[0]!];
-    const withRoot = pickCa([leaf, issuing, self], 'https://x/');
+    // These certificates name no caIssuers address: nothing may be fetched for them.
+    const asked: string[] = [];
+    const get: HttpGet = async (url) => (asked.push(url.href), { kind: 'failed', reason: 'not here' });
+    const withRoot = await discoverCa([leaf, issuing, self], { url: 'https://x/', proxy: undefined, get });
     assert.equal(withRoot.certificate, self);
+    assert.equal(withRoot.foundBy, 'presented');
     assert.match(withRoot.choice, /self-signed root \(certificate 3 of 3/);
-    const withoutRoot = pickCa([leaf, issuing], 'https://x/');
+    const withoutRoot = await discoverCa([leaf, issuing], { url: 'https://x/', proxy: undefined, get });
     assert.equal(withoutRoot.certificate, issuing);
     assert.match(withoutRoot.choice, /top issuer presented .*"CN=Fetch Root CA, O=trustpatch tests", was not sent/);
-    assert.throws(() => pickCa([leaf], 'https://x/'), /presented only its own certificate \(issued by CN=Fetch Issuing CA/);
+    await assert.rejects(discoverCa([leaf], { url: 'https://x/', proxy: undefined, get }), /presented only its own certificate \(issued by CN=Fetch Issuing CA.*not asked, as no proxy is in use/);
+    assert.deepEqual(asked, []);
   });
 
   it('reads the chain as sent, directly and through a CONNECT tunnel', async () => {

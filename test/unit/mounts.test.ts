@@ -170,7 +170,7 @@ describe('a client that refuses after the patch (fake engine, chain read by a st
     const client = new FakeClient();
     // curl refuses whatever the bundle holds: the server's names do not match the URL.
     const container = client.add(fakeDebian('c1', [distro.pem], { curl: () => false }));
-    const server = await makeServerCert(signer, 'elsewhere', 'DNS:elsewhere.invalid');
+    const server = await makeServerCert(signer, 'elsewhere', { subjectAltName: 'DNS:elsewhere.invalid' });
     const readChain = async () => [new X509Certificate(server.cert).raw];
     const { certificates } = parseCertificates(Buffer.from(corp.pem), 'corp.pem');
     const context: PatchContext = { client, certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })), options: { checkUrls: ['https://127.0.0.1:8443/'], install: 'auto', timeoutMs: 1000 }, readChain };
