@@ -9,6 +9,14 @@ import { suitePemFile } from '../support/temp-pem.js';
 
 const selector = (...names: string[]) => ({ names, labels: [], filters: [], all: false });
 const tick = () => new Promise((resolve) => setImmediate(resolve));
+/** Polls `done` (a bounded wait, not a fixed number of turns: a loaded machine is slower). */
+async function until(done: () => boolean, what: string, limitMs = 10_000): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!done()) {
+    if (Date.now() > end) throw new Error(`not seen within ${limitMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 describe('add --watch (fake engines)', () => {
   const cas = distroAndCorpCas();
@@ -46,8 +54,7 @@ describe('add --watch (fake engines)', () => {
         a.emitStart('other');
         // Removed right after it started: nothing to patch or report.
         a.emitStart('gone-at-once');
-        for (let i = 0; i < 50; i++) await tick();
-        assert.ok(['w2', 'w3'].every((id) => (a.containers.get(id) ?? b.containers.get(id))!.read(BUNDLE)!.includes(cas.corp.pem)), 'patched while watched');
+        await until(() => ['w2', 'w3'].every((id) => (a.containers.get(id) ?? b.containers.get(id))!.read(BUNDLE)!.includes(cas.corp.pem)), 'w2 and w3 patched while watched');
       },
     });
     assert.deepEqual(report.add.results.map((r) => r.id), ['w1']);
@@ -72,7 +79,7 @@ describe('add --watch (fake engines)', () => {
       wait: async () => {
         client.add(fakeDebian('late', [cas.distro.pem]));
         client.emitStart('late');
-        for (let i = 0; i < 50; i++) await tick();
+        await until(() => client.containers.get('late')!.read(MANIFEST_PATH) !== undefined, 'late patched and recorded');
       },
     });
     assert.deepEqual([report.add.results.length, report.watched.map((r) => r.status), report.revert], [0, ['patched'], null]);
