@@ -1,10 +1,11 @@
 import yargs, { type Argv } from 'yargs';
-import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { intakeOptions } from './intake-options.js';
 import { defaultIo, type Io } from './io.js';
 import { runOptions, selectorOptions } from './options.js';
 import { reportError } from './report-error.js';
+import { usageContext, type UsageContext } from './usage-context.js';
+import { usageError } from './usage-error.js';
 import { registryCommands } from './registry-commands.js';
 import { fleetOptions, storesOption } from './undo-options.js';
 import { DEFAULT_PASSWORD_ENV } from '../cert/password.js';
@@ -27,20 +28,24 @@ export async function main(argv: readonly string[], io: Io = defaultIo(), signal
   }
 }
 
+const COMMANDS = ['add', 'check', 'remove', 'status', 'dockerfile', 'inspect', 'fetch-ca', 'registry'];
+
 function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined, setExit: (code: number) => void): Argv {
+  const context: UsageContext = { flags: [], commands: COMMANDS };
+  const declare = usageContext(context);
   return yargs([...argv])
     .scriptName('trustpatch')
     .usage('$0 <command> [options]\n\nPut a CA certificate into the trust stores of running containers, and prove it worked.')
     .command(
       'add <certificate> [containers..]',
       'install a CA certificate into running containers',
-      (y) =>
+      declare('add', 'add <certificate> [containers..]', (y) =>
         storesOption(intakeOptions(runOptions(selectorOptions(y))))
           .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input' })
           .option('name', { type: 'string', describe: 'file name for the certificate in the container [default: CN plus a short fingerprint]' })
           .option('install', { choices: ['auto', 'never', 'always'] as const, default: 'auto' as const, describe: 'install the trust store package: auto = only when the update command is missing' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'detect and print, per container, the family, files, commands and check it would use; change nothing' })
-          .option('restart', { type: 'boolean', default: false, describe: 'restart each patched container, so running processes (Node.js, Go, Java) read the new trust; changes survive a restart, not a recreate' }),
+          .option('restart', { type: 'boolean', default: false, describe: 'restart each patched container, so running processes (Node.js, Go, Java) read the new trust; changes survive a restart, not a recreate' })),
       async (args) => {
         const { addCli } = await import('./add-cli.js');
         setExit(await addCli(args, io, signal));
@@ -49,7 +54,7 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
     .command(
       'check [containers..]',
       'only run the HTTPS check inside containers (changes nothing)',
-      (y) => runOptions(selectorOptions(y)),
+      declare('check', 'check [containers..]', (y) => runOptions(selectorOptions(y))),
       async (args) => {
         const { checkCli } = await import('./check-cli.js');
         setExit(await checkCli(args, io, signal));
@@ -58,12 +63,12 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
     .command(
       'remove <certificate> [containers..]',
       'take out exactly what add put in (by certificate file, fingerprint or name)',
-      (y) =>
+      declare('remove', 'remove <certificate> [containers..]', (y) =>
         fleetOptions(selectorOptions(y))
           .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file, SHA-256 fingerprint (or a unique prefix of 8+ hex digits), or the name add gave it' })
           .option('password-file', { type: 'string', describe: 'file holding the PKCS#12 password, when the certificate file is one' })
           .option('password-env', { type: 'string', default: DEFAULT_PASSWORD_ENV, describe: 'environment variable holding the PKCS#12 password' })
-          .option('dry-run', { type: 'boolean', default: false, describe: 'print what would be removed; change nothing' }),
+          .option('dry-run', { type: 'boolean', default: false, describe: 'print what would be removed; change nothing' })),
       async (args) => {
         const { removeCli } = await import('./remove-cli.js');
         setExit(await removeCli(args, io, signal));
@@ -72,7 +77,7 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
     .command(
       'status [containers..]',
       'which trustpatch certificates are in which store, and which processes need a restart',
-      (y) => storesOption(fleetOptions(selectorOptions(y))),
+      declare('status', 'status [containers..]', (y) => storesOption(fleetOptions(selectorOptions(y)))),
       async (args) => {
         const { statusCli } = await import('./status-cli.js');
         setExit(await statusCli(args, io, signal));
@@ -81,13 +86,13 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
     .command(
       'dockerfile <certificate> [container]',
       'print the Dockerfile lines that make the change permanent (runtime patches are lost on recreate)',
-      (y) =>
+      declare('dockerfile', 'dockerfile <certificate> [container]', (y) =>
         storesOption(intakeOptions(y))
           .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input' })
           .positional('container', { type: 'string', describe: 'a running container whose family and stores are detected' })
           .option('family', { type: 'string', describe: 'the distribution family instead of a container: debian, alpine, rhel, suse, arch, photon, generic' })
           .option('name', { type: 'string', describe: 'file name of the certificate, as given to add' })
-          .option('write-certs', { type: 'string', describe: 'also write each certificate as NAME.crt (PEM) into this directory, for the COPY lines' }),
+          .option('write-certs', { type: 'string', describe: 'also write each certificate as NAME.crt (PEM) into this directory, for the COPY lines' })),
       async (args) => {
         const { dockerfileCli } = await import('./dockerfile-cli.js');
         setExit(await dockerfileCli(args, io));
@@ -96,11 +101,11 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
     .command(
       'inspect <certificate>',
       'show what add would install from a certificate file, and what is wrong with it',
-      (y) =>
+      declare('inspect', 'inspect <certificate>', (y) =>
         intakeOptions(y)
           .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input' })
           .option('name', { type: 'string', describe: 'the --name you would give add, to see the file names it gives' })
-          .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' }),
+          .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })),
       async (args) => {
         const { inspectCli } = await import('./inspect-cli.js');
         setExit(await inspectCli(args, io));
@@ -109,19 +114,19 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
     .command(
       'fetch-ca <url>',
       'read the CA that an intercepting proxy presents for an https URL, and save it (it is not trusted)',
-      (y) =>
+      declare('fetch-ca', 'fetch-ca <url>', (y) =>
         y
           .positional('url', { type: 'string', demandOption: true, describe: 'an https:// URL that the proxy intercepts' })
           .option('proxy', { type: 'string', describe: 'HTTP proxy to tunnel through with CONNECT [default: HTTPS_PROXY, minus NO_PROXY]' })
           .option('output', { alias: 'o', type: 'string', describe: 'write the CA here as PEM [default: standard output]' })
           .option('force', { type: 'boolean', default: false, describe: 'replace the -o file if it exists' })
-          .option('timeout', { type: 'number', default: 30, describe: 'seconds allowed for the connection' }),
+          .option('timeout', { type: 'number', default: 30, describe: 'seconds allowed for the connection' })),
       async (args) => {
         const { fetchCaCli } = await import('./fetch-ca-cli.js');
         setExit(await fetchCaCli(args, io));
       },
     )
-    .command('registry', 'make a Docker engine trust a private registry (certs.d): add, lint, client-cert', (y) => registryCommands(y, io, setExit))
+    .command('registry', 'make a Docker engine trust a private registry (certs.d): add, lint, client-cert', declare('registry', 'registry <command>', (y) => registryCommands(y, io, setExit, declare), ['add', 'lint', 'client-cert']))
     // yargs turns a lone `-` positional into '' (yargs/yargs-parser#381): give it back its meaning, standard input.
     .middleware((args) => {
       if (args.certificate === '' && argv.includes('-')) args.certificate = '-';
@@ -136,6 +141,6 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
     .wrap(Math.min(110, io.columns))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UsageError(message);
+      throw error ?? usageError(message, context, argv);
     });
 }

@@ -1,16 +1,17 @@
 import type { Argv } from 'yargs';
 import type { Io } from './io.js';
+import type { Declare } from './usage-context.js';
 
 /**
  * `trustpatch registry ...`: flag declarations only (STYLE.md, rule 5). Each handler lazy-loads
  * its CLI module, which calls src/commands/registry-*.ts and renders the result.
  */
-export function registryCommands(y: Argv, io: Io, setExit: (code: number) => void): Argv {
+export function registryCommands(y: Argv, io: Io, setExit: (code: number) => void, declare: Declare): Argv {
   return y
     .command(
       'add <registry>',
       'make a Docker engine trust a registry: CA and client certificate into certs.d/<host[:port]>/',
-      (a) =>
+      declare('registry add', 'add <registry>', (a) =>
         a
           .positional('registry', { type: 'string', demandOption: true, describe: 'registry host[:port] as written in image names' })
           .option('ca', { type: 'string', describe: 'CA certificate of the registry (PEM, DER, ...): written as ca.crt' })
@@ -21,7 +22,7 @@ export function registryCommands(y: Argv, io: Io, setExit: (code: number) => voi
           .option('container', { type: 'string', describe: 'write into this container (a Docker-in-Docker engine) instead of this machine' })
           .option('force', { type: 'boolean', default: false, describe: 'replace a different client certificate of the same name' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'report what would be written, write nothing' })
-          .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' }),
+          .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })),
       async (args) => {
         const { registryAddCli } = await import('./registry-add-cli.js');
         setExit(await registryAddCli(args, io));
@@ -30,10 +31,10 @@ export function registryCommands(y: Argv, io: Io, setExit: (code: number) => voi
     .command(
       'lint [dir]',
       'check a certs.d tree the way the engine reads it; exit 1 when something is wrong',
-      (a) =>
+      declare('registry lint', 'lint [dir]', (a) =>
         a
           .positional('dir', { type: 'string', default: '/etc/docker/certs.d', describe: 'the certs.d directory' })
-          .option('json', { type: 'boolean', default: false, describe: 'print the findings as JSON' }),
+          .option('json', { type: 'boolean', default: false, describe: 'print the findings as JSON' })),
       async (args) => {
         const { registryLintCli } = await import('./registry-lint-cli.js');
         setExit(await registryLintCli(args, io));
@@ -42,7 +43,7 @@ export function registryCommands(y: Argv, io: Io, setExit: (code: number) => voi
     .command(
       'client-cert',
       'make a client key and certificate signed by a CA, named as certs.d expects',
-      (a) =>
+      declare('registry client-cert', 'client-cert', (a) =>
         a
           .option('ca-cert', { type: 'string', demandOption: true, describe: 'CA certificate that signs (the registry’s clientcas)' })
           .option('ca-key', { type: 'string', demandOption: true, describe: 'its private key (PEM; RSA, EC or Ed25519)' })
@@ -52,11 +53,11 @@ export function registryCommands(y: Argv, io: Io, setExit: (code: number) => voi
           .option('name', { type: 'string', default: 'client', describe: 'base name of the files' })
           .option('days', { type: 'number', default: 365, describe: 'validity in days' })
           .option('force', { type: 'boolean', default: false, describe: 'overwrite existing <name>.cert / <name>.key' })
-          .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' }),
+          .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })),
       async (args) => {
         const { registryClientCertCli } = await import('./registry-client-cert-cli.js');
         setExit(await registryClientCertCli(args, io));
       },
     )
-    .demandCommand(1, 'name a registry command: add, lint or client-cert.');
+    .demandCommand(1, 'name a command');
 }
