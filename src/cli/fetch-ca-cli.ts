@@ -3,6 +3,7 @@ import { runFetchCa, type FetchCaReport } from '../commands/fetch-ca.js';
 import { UserError } from '../errors.js';
 import { reportLines } from './certificate-details.js';
 import { writeLine, type Io } from './io.js';
+import { timeoutMsOf } from './options.js';
 
 export interface FetchCaArgs {
   url: string;
@@ -18,7 +19,8 @@ export interface FetchCaArgs {
  * report to stderr.
  */
 export async function fetchCaCli(args: FetchCaArgs, io: Io): Promise<number> {
-  const report = await runFetchCa({ url: args.url, proxy: args.proxy, env: io.env, timeoutMs: args.timeout * 1000 });
+  const timeoutMs = timeoutMsOf(args.timeout);
+  const report = await runFetchCa({ url: args.url, proxy: args.proxy, env: io.env, timeoutMs });
   const out = args.output === undefined ? io.stderr : io.stdout;
   for (const line of describe(report)) writeLine(out, line);
   if (args.output === undefined) {
@@ -45,3 +47,4 @@ function describe(report: FetchCaReport): string[] {
     'Nothing was trusted: compare the SHA-256 fingerprint with the one your security team or proxy vendor publishes before you `trustpatch add` this file.',
   ];
 }
+

@@ -71,7 +71,7 @@ export function selectorFrom(args: SelectorArgs): Selector {
 /** Validated run settings: the URLs to check, concurrency and timeout within bounds. */
 export function runSettings(args: RunArgs, env: NodeJS.ProcessEnv): { checkUrls: string[]; concurrency: number; timeoutMs: number } {
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 64) throw new UserError(`--concurrency ${args.concurrency}: give a whole number from 1 to 64.`);
-  if (!(args.timeout > 0)) throw new UserError(`--timeout ${args.timeout}: give a number of seconds above 0.`);
+  const timeoutMs = timeoutMsOf(args.timeout);
   const fromEnv = (env[CHECK_URL_ENV] ?? '').split(',').map((u) => u.trim()).filter(Boolean);
   const urls = args.check ? (args.checkUrl.length > 0 ? args.checkUrl : fromEnv) : [];
   if (!args.check && args.checkUrl.length > 0) throw new UserError('--no-check and --check-url contradict each other; give one.');
@@ -84,5 +84,14 @@ export function runSettings(args: RunArgs, env: NodeJS.ProcessEnv): { checkUrls:
     }
     if (parsed?.protocol !== 'https:') throw new UserError(`--check-url ${JSON.stringify(url)}: give an https:// URL.`);
   }
-  return { checkUrls: urls, concurrency: args.concurrency, timeoutMs: args.timeout * 1000 };
+  return { checkUrls: urls, concurrency: args.concurrency, timeoutMs };
+}
+
+/** The longest timer Node keeps: 2^31-1 ms; a longer one fires after 1 ms (TimeoutOverflowWarning). */
+export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** `--timeout` in milliseconds, refused outside 0 < seconds <= MAX_TIMEOUT_SECONDS. */
+export function timeoutMsOf(seconds: number): number {
+  if (!(seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS)) throw new UserError(`--timeout ${Number.isNaN(seconds) ? '(not a number)' : seconds}: give a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS} (24.8 days, the longest timer Node.js keeps).`);
+  return Math.round(seconds * 1000);
 }
