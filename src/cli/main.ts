@@ -1,8 +1,8 @@
 import yargs, { type Argv } from 'yargs';
 import { VERSION } from '../version.js';
 import { intakeOptions } from './intake-options.js';
-import { defaultIo, type Io } from './io.js';
-import { runOptions, selectorOptions } from './options.js';
+import { defaultIo, writeLine, type Io } from './io.js';
+import { engineOptions, runOptions, selectorOptions } from './options.js';
 import { reportError } from './report-error.js';
 import { usageContext, type UsageContext } from './usage-context.js';
 import { usageError } from './usage-error.js';
@@ -21,7 +21,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo(), signal
     exitCode = code;
   };
   try {
-    await parser(argv, io, signal, setExit).parseAsync();
+    // A parse callback makes yargs hand over --help and --version text instead of calling
+    // console.log: it goes to io.stdout like every other output.
+    let printed = '';
+    await parser(argv, io, signal, setExit).parseAsync([...argv], {}, (_error, _args, output) => {
+      printed = output;
+    });
+    if (printed !== '') writeLine(io.stdout, printed);
     return exitCode;
   } catch (error) {
     return reportError(error, io);
@@ -40,9 +46,9 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
       'add <certificate> [containers..]',
       'install a CA certificate into running containers',
       declare('add', 'add <certificate> [containers..]', (y) =>
-        storesOption(intakeOptions(runOptions(selectorOptions(y))))
-          .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input' })
-          .option('name', { type: 'string', describe: 'file name for the certificate in the container [default: CN plus a short fingerprint]' })
+        // The certificate first: yargs lists positionals in the order they are declared.
+        engineOptions(storesOption(intakeOptions(runOptions(selectorOptions(y.positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input' }), 'changed')))), 'several')
+          .option('name', { type: 'string', describe: 'file name for the certificate in the container', defaultDescription: 'CN plus a short fingerprint' })
           .option('install', { choices: ['auto', 'never', 'always'] as const, default: 'auto' as const, describe: 'install the trust store package: auto = only when the update command is missing' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'detect and print, per container, the family, files, commands and check it would use; change nothing' })
           .option('restart', { type: 'boolean', default: false, describe: 'restart each patched container, so running processes (Node.js, Go, Java) read the new trust; changes survive a restart, not a recreate' })),
@@ -54,7 +60,7 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
     .command(
       'check [containers..]',
       'only run the HTTPS check inside containers (changes nothing)',
-      declare('check', 'check [containers..]', (y) => runOptions(selectorOptions(y))),
+      declare('check', 'check [containers..]', (y) => engineOptions(runOptions(selectorOptions(y, 'checked')), 'several')),
       async (args) => {
         const { checkCli } = await import('./check-cli.js');
         setExit(await checkCli(args, io, signal));
@@ -64,9 +70,8 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
       'remove <certificate> [containers..]',
       'take out exactly what add put in (by certificate file, fingerprint or name)',
       declare('remove', 'remove <certificate> [containers..]', (y) =>
-        fleetOptions(selectorOptions(y))
-          .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file, SHA-256 fingerprint (or a unique prefix of 8+ hex digits), or the name add gave it' })
-          .option('password-file', { type: 'string', describe: 'file holding the PKCS#12 password, when the certificate file is one' })
+        engineOptions(fleetOptions(selectorOptions(y.positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file, SHA-256 fingerprint (or a unique prefix of 8+ hex digits), or the name add gave it' }), 'changed')), 'several')
+          .option('password-file', { type: 'string', describe: 'file holding the PKCS#12 password (when the certificate file is one)' })
           .option('password-env', { type: 'string', default: DEFAULT_PASSWORD_ENV, describe: 'environment variable holding the PKCS#12 password' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'print what would be removed; change nothing' })),
       async (args) => {
@@ -77,7 +82,7 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
     .command(
       'status [containers..]',
       'which trustpatch certificates are in which store, and which processes need a restart',
-      declare('status', 'status [containers..]', (y) => storesOption(fleetOptions(selectorOptions(y)))),
+      declare('status', 'status [containers..]', (y) => engineOptions(storesOption(fleetOptions(selectorOptions(y, 'read'))), 'several')),
       async (args) => {
         const { statusCli } = await import('./status-cli.js');
         setExit(await statusCli(args, io, signal));
@@ -87,7 +92,7 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
       'dockerfile <certificate> [container]',
       'print the Dockerfile lines that make the change permanent (runtime patches are lost on recreate)',
       declare('dockerfile', 'dockerfile <certificate> [container]', (y) =>
-        storesOption(intakeOptions(y))
+        engineOptions(storesOption(intakeOptions(y)), 'one')
           .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input' })
           .positional('container', { type: 'string', describe: 'a running container whose family and stores are detected' })
           .option('family', { type: 'string', describe: 'the distribution family instead of a container: debian, alpine, rhel, suse, arch, photon, generic' })
@@ -117,8 +122,8 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
       declare('fetch-ca', 'fetch-ca <url>', (y) =>
         y
           .positional('url', { type: 'string', demandOption: true, describe: 'an https:// URL that the proxy intercepts' })
-          .option('proxy', { type: 'string', describe: 'HTTP proxy to tunnel through with CONNECT [default: HTTPS_PROXY, minus NO_PROXY]' })
-          .option('output', { alias: 'o', type: 'string', describe: 'write the CA here as PEM [default: standard output]' })
+          .option('proxy', { type: 'string', describe: 'HTTP proxy to tunnel through with CONNECT', defaultDescription: 'HTTPS_PROXY, minus NO_PROXY' })
+          .option('output', { alias: 'o', type: 'string', describe: 'write the CA here as PEM', defaultDescription: 'standard output' })
           .option('force', { type: 'boolean', default: false, describe: 'replace the -o file if it exists' })
           .option('timeout', { type: 'number', default: 30, describe: 'seconds allowed for the connection' })),
       async (args) => {
@@ -131,9 +136,7 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
     .middleware((args) => {
       if (args.certificate === '' && argv.includes('-')) args.certificate = '-';
     })
-    // Not `array: true`: that would swallow the positionals after it. yargs collects repeats.
-    .option('host', { alias: 'H', type: 'string', global: true, describe: 'engine address: unix:///PATH, tcp://HOST:PORT or ssh://USER@HOST; repeat it to patch several engines in one run [default: DOCKER_HOST, else the current Docker context]' })
-    .option('context', { alias: 'c', type: 'string', global: true, describe: 'Docker context name (see `docker context ls`); repeatable, and combines with --host [default: DOCKER_CONTEXT, else the current context]' })
+    .epilog('Run `trustpatch COMMAND --help` for its flags, examples and exit codes.\n\nExit codes: 0 done; 1 a container (or check) failed; 2 bad input or usage; 3 an engine did not answer; 70 internal error (please report it); 130 interrupted.')
     .demandCommand(1, 'name a command')
     .strict()
     .help()

@@ -3,22 +3,34 @@ import type { Selector } from '../select/selector.js';
 import { UserError } from '../errors.js';
 
 /** The flags `add`, `check` (and later `remove`, `status`) share to pick containers. */
-export function selectorOptions<T>(y: Argv<T>) {
+export function selectorOptions<T>(y: Argv<T>, allAre: 'changed' | 'checked' | 'read') {
   return y
-    .positional('containers', { type: 'string', array: true, default: [] as string[], describe: 'container names or ids' })
-    .option('label', { alias: 'l', type: 'string', array: true, default: [] as string[], describe: 'only containers with this label, KEY or KEY=VALUE (repeatable; all must match)' })
-    .option('filter', { alias: 'f', type: 'string', array: true, default: [] as string[], describe: 'any `docker ps --filter` KEY=VALUE (repeatable)' })
+    .positional('containers', { type: 'string', array: true, default: [] as string[], defaultDescription: 'none', describe: 'container names or ids' })
+    .option('label', { alias: 'l', type: 'string', array: true, default: [] as string[], defaultDescription: 'none', describe: 'only containers with this label, KEY or KEY=VALUE (repeatable; all must match)' })
+    .option('filter', { alias: 'f', type: 'string', array: true, default: [] as string[], defaultDescription: 'none', describe: 'any `docker ps --filter` KEY=VALUE (repeatable)' })
     .option('compose-project', { type: 'string', describe: 'only containers of this Compose project' })
     .option('service', { type: 'string', describe: 'only containers of this Compose service' })
-    .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'every container of the engine (only running ones are changed)' });
+    .option('all', { alias: 'a', type: 'boolean', default: false, describe: `every container of the engine (only running ones are ${allAre}; stopped ones are listed as skipped)` });
+}
+
+/**
+ * The engine flags, only on commands that talk to an engine. `several`: a fleet command runs on
+ * every engine given; `one`: the command reads one container (dockerfile, registry add).
+ * Not `array: true`: that would swallow the positionals after it. yargs collects repeats.
+ */
+export function engineOptions<T>(y: Argv<T>, engines: 'several' | 'one') {
+  const repeat = engines === 'several' ? '; repeat it to work on several engines in one run' : '';
+  return y
+    .option('host', { alias: 'H', type: 'string', defaultDescription: 'DOCKER_HOST, else the current Docker context', describe: `engine address: unix:///PATH, tcp://HOST:PORT or ssh://USER@HOST${repeat}` })
+    .option('context', { alias: 'c', type: 'string', defaultDescription: 'DOCKER_CONTEXT, else the current context', describe: `Docker context name (see \`docker context ls\`)${engines === 'several' ? '; repeatable, and combines with --host' : ''}` });
 }
 
 /** The run-time flags of a fleet command: checks, concurrency, time, output. */
 export function runOptions<T>(y: Argv<T>) {
   return y
-    .option('check-url', { type: 'string', array: true, default: [] as string[], describe: 'HTTPS URL checked from inside each container, before and after (repeatable) [default: $TRUSTPATCH_CHECK_URL, comma-separated, else none]' })
+    .option('check-url', { type: 'string', array: true, default: [] as string[], defaultDescription: '$TRUSTPATCH_CHECK_URL (comma-separated), else none', describe: 'HTTPS URL checked from inside each container, before and after (repeatable)' })
     .option('check', { type: 'boolean', default: true, describe: 'run the HTTPS check (--no-check: skip it)' })
-    .option('proxy', { type: 'string', describe: 'send the check through this proxy (default: the container’s own HTTPS_PROXY / NO_PROXY)' })
+    .option('proxy', { type: 'string', defaultDescription: 'the container’s own HTTPS_PROXY / NO_PROXY', describe: 'send the check through this proxy' })
     .option('concurrency', { alias: 'j', type: 'number', default: 8, describe: 'containers handled at once (1-64)' })
     .option('timeout', { type: 'number', default: 300, describe: 'seconds allowed per container, after which it is rolled back' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout (progress and warnings go to stderr)' })

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import type { Io } from './io.js';
+import { engineOptions } from './options.js';
 import type { Declare } from './usage-context.js';
 
 /**
@@ -12,11 +13,11 @@ export function registryCommands(y: Argv, io: Io, setExit: (code: number) => voi
       'add <registry>',
       'make a Docker engine trust a registry: CA and client certificate into certs.d/<host[:port]>/',
       declare('registry add', 'add <registry>', (a) =>
-        a
+        engineOptions(a, 'one')
           .positional('registry', { type: 'string', demandOption: true, describe: 'registry host[:port] as written in image names' })
           .option('ca', { type: 'string', describe: 'CA certificate of the registry (PEM, DER, ...): written as ca.crt' })
-          .option('client-cert', { type: 'string', describe: 'client certificate for registries that require one: written as <client-name>.cert' })
-          .option('client-key', { type: 'string', describe: 'its private key (PEM): written as <client-name>.key, mode 0600' })
+          .option('client-cert', { type: 'string', describe: 'client certificate for registries that require one: written as CLIENT-NAME.cert' })
+          .option('client-key', { type: 'string', describe: 'its private key (PEM): written as CLIENT-NAME.key, mode 0600' })
           .option('client-name', { type: 'string', default: 'client', describe: 'base name of the client certificate files' })
           .option('certs-dir', { type: 'string', default: '/etc/docker/certs.d', describe: 'the engine’s certs.d directory' })
           .option('container', { type: 'string', describe: 'write into this container (a Docker-in-Docker engine) instead of this machine' })
@@ -49,10 +50,10 @@ export function registryCommands(y: Argv, io: Io, setExit: (code: number) => voi
           .option('ca-key', { type: 'string', demandOption: true, describe: 'its private key (PEM; RSA, EC or Ed25519)' })
           .option('ca-key-passphrase-env', { type: 'string', describe: 'environment variable holding the CA key’s passphrase' })
           .option('cn', { type: 'string', demandOption: true, describe: 'common name of the client certificate' })
-          .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'directory to write <name>.cert, <name>.key and ca.crt into' })
+          .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'directory to write NAME.cert, NAME.key and ca.crt into' })
           .option('name', { type: 'string', default: 'client', describe: 'base name of the files' })
           .option('days', { type: 'number', default: 365, describe: 'validity in days' })
-          .option('force', { type: 'boolean', default: false, describe: 'overwrite existing <name>.cert / <name>.key' })
+          .option('force', { type: 'boolean', default: false, describe: 'replace an existing NAME.cert / NAME.key' })
           .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })),
       async (args) => {
         const { registryClientCertCli } = await import('./registry-client-cert-cli.js');
