@@ -35,6 +35,7 @@ export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promi
       name: args.name,
       password,
       allowExpired: args.allowExpired,
+      allowLeaf: args.allowLeaf,
       checkUrls: settings.checkUrls,
       install: args.install,
       timeoutMs: settings.timeoutMs,
@@ -45,6 +46,10 @@ export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promi
       restart: args.restart,
       ...engineChoice(args, io.env),
       signal,
+      // Before the first container is touched: a warning about the input may change the user's mind.
+      onInputWarnings: (warnings) => {
+        for (const warning of warnings) writeLine(io.stderr, `warning: ${warning}`);
+      },
       onSelected: (count, engines) => {
         several = engines.length > 1;
         progress = startProgress(io, count, { quiet: args.quiet, verb: 'patching' });
@@ -55,7 +60,6 @@ export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promi
     progress.stop();
     const exitCode = exitCodeFor(report.results, report.interrupted);
     const elapsed = Date.now() - started;
-    for (const warning of report.warnings) writeLine(io.stderr, `warning: ${warning}`);
     if (args.json) {
       const document = addDocument({ engines: report.engines, installed: report.installed, warnings: report.warnings, results: report.results, durationMs: elapsed, exitCode, interrupted: report.interrupted });
       writeLine(io.stdout, JSON.stringify(document, null, 2));

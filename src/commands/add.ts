@@ -21,6 +21,8 @@ export interface AddOptions extends EngineOptions {
   password?: string;
   /** Install expired or not-yet-valid certificates instead of refusing them. */
   allowExpired?: boolean;
+  /** Install a certificate that is neither a CA nor self-signed (refused by default). */
+  allowLeaf?: boolean;
   checkUrls?: readonly string[];
   install?: InstallMode;
   /** Total time for one container, rollback excluded. */
@@ -39,6 +41,8 @@ export interface AddOptions extends EngineOptions {
   signal?: AbortSignal;
   /** Called once the selection is known: how many containers, on which engines. */
   onSelected?: (count: number, engines: readonly string[]) => void;
+  /** Called with the warnings about the input once it is read, before any engine is contacted. */
+  onInputWarnings?: (warnings: readonly string[]) => void;
   onProgress?: ProgressListener;
   onResult?: (result: OnEngine<ContainerResult>) => void;
 }
@@ -60,8 +64,9 @@ export const DEFAULT_TIMEOUT_SECONDS = 300;
  * selection) so that bad input changes nothing, then patches the containers concurrently.
  */
 export async function runAdd(options: AddOptions): Promise<AddReport> {
-  const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired, validate: true });
+  const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired, allowLeaf: options.allowLeaf, validate: true });
   const installed: CertificateToInstall[] = installNames(loaded.certificates, options.name);
+  options.onInputWarnings?.(loaded.warnings);
   const clients = await openEngines(options);
   const targets = await selectOnEngines(clients, options.selector);
   options.onSelected?.(targets.length, clients.map((client) => client.endpoint));

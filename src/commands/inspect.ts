@@ -9,6 +9,8 @@ export interface InspectOptions {
   source: string;
   password?: string;
   allowExpired?: boolean;
+  /** As add's --allow-leaf: a certificate neither CA nor self-signed is then only a warning. */
+  allowLeaf?: boolean;
   /** The `--name` that `add` would be given, to show the file names it would produce. */
   name?: string;
   now?: Date;
@@ -60,7 +62,7 @@ export async function runInspect(options: InspectOptions): Promise<InspectReport
 export function describeCertificates(certificates: readonly Certificate[], source: string, options: Omit<InspectOptions, 'source' | 'stdin' | 'password'> & { warnings?: string[] }): InspectReport {
   const now = options.now ?? new Date();
   const described = installNames(certificates, options.name).map(({ certificate, name }) => {
-    const findings = findingsFor(certificate, certificates, { allowExpired: options.allowExpired, now });
+    const findings = findingsFor(certificate, certificates, { allowExpired: options.allowExpired, allowLeaf: options.allowLeaf, now });
     return { ...summary(certificate, now), fileName: `${name}.crt`, ...findings };
   });
   return {
