@@ -34,7 +34,7 @@ export function statusLines(results: readonly StatusContainerResult[]): string[]
 }
 
 export function restartLines(name: string, notes: readonly RestartNote[] | undefined): string[] {
-  return (notes ?? []).map((n) => `${name}: pid ${n.pid} ${n.runtime} (${clip(n.command)}): ${n.advice}`);
+  return (notes ?? []).map((n) => `${name}: pid ${n.pid}${n.runtime === 'unknown' ? '' : ` ${n.runtime}`} (${clip(n.command)}): ${n.advice}`);
 }
 
 /** add's application stores, one line each. */

@@ -1,6 +1,6 @@
 import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
 import { errorMessage } from '../errors.js';
-import { restartNotes, type GoProbes, type RestartNote } from '../runtimes/restart-needed.js';
+import { restartCures, restartNotes, type GoProbes, type RestartNote } from '../runtimes/restart-needed.js';
 import { hashLinked } from '../undo/links.js';
 import type { StoreRead } from './store-listing.js';
 
@@ -18,7 +18,12 @@ export interface Aftercare {
 export interface AftercareOptions {
   shell: string | undefined;
   caFile: string;
-  restart: boolean;
+  /**
+   * true: restart the container. `if-needed` (a container trusted by an earlier run): restart
+   * it only when a process started before `since` still needs it.
+   */
+  restart: boolean | 'if-needed';
+  /** When the CA went in: now for a patch, the record's time for an earlier run's. */
   since: Date;
   anchor: string | undefined;
   /** The bundles' directories as read after the update: where its links are looked up. */
@@ -31,7 +36,17 @@ export async function aftercare(client: ContainerClient, info: ContainerInfo, op
   try {
     const linked = options.anchor !== undefined && (await hashLinked(client, info.id, options.anchor, options.store));
     const scan = { shell: options.shell, imageId: info.imageId, goBinaries: options.goBinaries };
-    if (options.restart) {
+    if (options.restart === 'if-needed') {
+      const stale = await restartNotes(client, info.id, scan, { caFile: options.caFile, since: options.since, hashLinked: linked });
+      draft.restartNeeded = stale;
+      // Only when a restart is all they need: a rerun must not restart again and again for a
+      // Node.js that also needs NODE_EXTRA_CA_CERTS, or for a program whose start is unknown.
+      if (!stale.some(restartCures)) return;
+      const restartedAt = new Date();
+      await client.restart(info.id);
+      draft.restarted = true;
+      draft.restartNeeded = await restartNotes(client, info.id, scan, { caFile: options.caFile, since: restartedAt, hashLinked: linked });
+    } else if (options.restart) {
       await client.restart(info.id);
       draft.restarted = true;
       draft.restartNeeded = await restartNotes(client, info.id, scan, { caFile: options.caFile, since: options.since, hashLinked: linked });
@@ -39,6 +54,6 @@ export async function aftercare(client: ContainerClient, info: ContainerInfo, op
       draft.restartNeeded = await restartNotes(client, info.id, scan, { caFile: options.caFile, hashLinked: linked });
     }
   } catch (error) {
-    draft.warnings.push(`${options.restart && draft.restarted !== true ? 'restarting the container' : 'looking for processes that need a restart'} failed: ${errorMessage(error)}`);
+    draft.warnings.push(`${options.restart !== false && draft.restarted !== true ? 'restarting the container' : 'looking for processes that need a restart'} failed: ${errorMessage(error)}`);
   }
 }
