@@ -207,7 +207,7 @@ build_one() { # name tag
     debian-jre) build_debootstrap "$1" "$2" "default-jre-headless,ca-certificates-java,ca-certificates,curl" ;;
     debian-node) build_debootstrap "$1" "$2" "nodejs,ca-certificates,curl" ;;
     # Every TLS client the check knows (curl, GNU wget, openssl, python3), to read each one's errors.
-    debian-clients) build_debootstrap "$1" "$2" "ca-certificates,curl,wget,openssl,python3-minimal" ;;
+    debian-clients) build_debootstrap "$1" "$2" "ca-certificates,curl,wget,openssl,python3" ;;
     alpine) import_shared_tarball alpine-3.20.3-x86_64.tar.gz "$2" ;;
     busybox) import_shared_tarball busybox-1.38.0-glibc-amd64.tar.gz "$2" ;;
     debian-busybox) build_debian_busybox "$2" ;;

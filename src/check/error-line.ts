@@ -26,15 +26,17 @@ export function clientErrorLine(tool: TlsTool, output: string): string {
 }
 
 /**
- * GNU wget prints "ERROR: cannot verify HOST's certificate, issued by ...:" and the reason on
- * the next, indented line(s) (src/openssl.c, ssl_check_certificate): one line holds both.
+ * GNU wget built with OpenSSL prints "ERROR: cannot verify HOST's certificate, issued by ...:"
+ * and the reason on the next, indented line (src/openssl.c); built with GnuTLS (Debian's) it
+ * prints "ERROR: The certificate of 'HOST' is not trusted." and the reason as a second ERROR
+ * line (src/gnutls.c). Either way one line holds both.
  */
 function gnuWgetError(lines: readonly string[]): string | undefined {
   const start = lines.findIndex((line) => line.startsWith('ERROR: '));
   if (start < 0) return undefined;
   const reason: string[] = [];
   for (const line of lines.slice(start + 1)) {
-    if (!/^\s/.test(line)) break;
+    if (!/^\s|^ERROR: /.test(line)) break;
     reason.push(line.trim());
   }
   return [lines[start]!, ...reason].join(' ');

@@ -82,6 +82,9 @@ export function verdictOf(client: TlsClient, result: ExecResult): Verdict {
     if (/certificate validation not implemented/i.test(output)) return { kind: 'unusable', detail: 'wget does not validate certificates ("TLS certificate validation not implemented")' };
     if (/WARNING: cannot verify/i.test(output)) return { kind: 'unusable', detail: 'wget has certificate checking turned off' };
   }
+  // A python3 without its standard library (Debian's python3-minimal has no http module) ran
+  // no TLS at all: that proves nothing about the CA.
+  if (client.tool === 'python3' && result.exitCode !== 0 && /^(ModuleNotFoundError|ImportError): /m.test(output)) return { kind: 'unusable', detail: `python3 cannot run the check (${clientErrorLine('python3', output)})` };
   if (client.tool === 'openssl' && result.exitCode === 0 && /Verification: OK|Verify return code: 0 /.test(output)) return { kind: 'pass' };
   if (client.tool !== 'openssl' && result.exitCode === 0) return { kind: 'pass' };
   return { kind: 'fail', detail: clientErrorLine(client.tool, output), cause: failureCause(client.tool, result.exitCode, output), exitCode: result.exitCode };

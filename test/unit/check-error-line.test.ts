@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { clientErrorLine } from '../../src/check/error-line.js';
 
-// Outputs as the clients print them (Debian bookworm's curl 7.88, GNU wget 1.21, OpenSSL 3.0,
+// Outputs as the clients print them (Debian bookworm's curl 7.88, GNU wget 1.21 with GnuTLS or OpenSSL, OpenSSL 3.0,
 // Python 3.11; Alpine 3.20's BusyBox wget with ssl_client); the integration test
 // check-reason.test.ts takes the same lines from real containers.
 describe("the check's reason is the client's own error line", () => {
@@ -13,6 +13,8 @@ describe("the check's reason is the client's own error line", () => {
   it('GNU wget: the ERROR line with the reason on its indented continuation', () => {
     const out = "--2026-12-01 20:00:00--  https://127.0.0.1:4443/\nConnecting to 127.0.0.1:4443... connected.\nERROR: cannot verify 127.0.0.1's certificate, issued by 'CN=Root':\n  Unable to locally verify the issuer's authority.\nTo connect to 127.0.0.1 insecurely, use `--no-check-certificate'.\n";
     assert.equal(clientErrorLine('wget', out), "ERROR: cannot verify 127.0.0.1's certificate, issued by 'CN=Root': Unable to locally verify the issuer's authority.");
+    const gnutls = "--2026-12-01 19:44:34--  https://127.0.0.1:40271/\nConnecting to 127.0.0.1:40271... connected.\nERROR: The certificate of '127.0.0.1' is not trusted.\nERROR: The certificate of '127.0.0.1' doesn't have a known issuer.\n";
+    assert.equal(clientErrorLine('wget', gnutls), "ERROR: The certificate of '127.0.0.1' is not trusted. ERROR: The certificate of '127.0.0.1' doesn't have a known issuer.");
     assert.equal(clientErrorLine('wget', '--2026--  https://127.0.0.1:9/\nConnecting to 127.0.0.1:9... failed: Connection refused.\n'), 'Connecting to 127.0.0.1:9... failed: Connection refused.');
   });
 

@@ -80,6 +80,14 @@ describe('the HTTPS check inside a container (fake engine)', () => {
     assert.ok(seen[0]!.options.env?.includes('https_proxy=http://127.0.0.1:3128'));
   });
 
+  it('a python3 without its standard library proves nothing (it is not a rejection of the CA)', async () => {
+    const stderr = 'Traceback (most recent call last):\n  File "<string>", line 1, in <module>\n    import http.client\nModuleNotFoundError: No module named \'http\'\n';
+    const { client } = setup(['/usr/bin/python3'], () => ({ exitCode: 1, stderr }));
+    const result = await runCheck(client, 'c1', URL_IP);
+    assert.deepEqual([result.ok, result.tool, result.failure], [false, null, undefined]);
+    assert.match(result.detail, /python3 cannot run the check \(ModuleNotFoundError: No module named 'http'\)/);
+  });
+
   it('treats a program that cannot run (exec 127) as absent', async () => {
     const { client } = setup(['/usr/bin/curl'], () => ({ exitCode: 127, stderr: 'OCI runtime exec failed: exec: "/usr/bin/curl": no such file or directory' }));
     const result = await runCheck(client, 'c1', URL_IP);
