@@ -52,8 +52,10 @@ export function aftercareLines(results: readonly ContainerResult[], certificate:
     ...restartLines(r.name, r.restartNeeded),
     ...(r.restarted ? [`${r.name}: restarted; its runtime changes survive a restart but not a recreate`] : []),
   ]);
-  const patched = results.find((r) => r.status === 'patched');
-  if (patched) lines.push(`note: a recreated container loses these changes; \`trustpatch dockerfile ${certificate} --family ${patched.family ?? 'debian'}\` prints the Dockerfile lines that make them permanent`);
+  // One command per family patched: the Dockerfile lines differ between families.
+  const families = [...new Set(results.filter((r) => r.status === 'patched').map((r) => r.family ?? 'generic'))];
+  const commands = families.map((family) => `\`trustpatch dockerfile ${certificate} --family ${family}\``);
+  if (commands.length > 0) lines.push(`note: a recreated container loses these changes; ${commands.length === 1 ? `${commands[0]} prints` : `${commands.slice(0, -1).join(', ')} and ${commands.at(-1)} print`} the Dockerfile lines that make them permanent`);
   return lines;
 }
 

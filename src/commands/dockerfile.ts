@@ -45,8 +45,9 @@ export async function runDockerfile(options: DockerfileOptions): Promise<Dockerf
 }
 
 function forFamily(id: string, stores: readonly StoreKind[] | undefined): Omit<DockerfileInput, 'certificates'> {
-  const family: Family | undefined = [...families, generic].find((f) => f.id === id);
-  if (family === undefined) throw new UserError(`--family ${JSON.stringify(id)}: use one of ${[...families, generic].map((f) => f.id).join(', ')}.`);
+  // The family's name, or any os-release ID the detection maps to it (ubuntu -> debian, rocky -> rhel).
+  const family: Family | undefined = [...families, generic].find((f) => f.id === id.toLowerCase() || f.osIds.includes(id.toLowerCase()));
+  if (family === undefined) throw new UserError(`--family ${JSON.stringify(id)}: use one of ${[...families, generic].map((f) => f.id).join(', ')}, or an os-release ID of one (${families.flatMap((f) => f.osIds.filter((o) => o !== f.id)).slice(0, 6).join(', ')}, ...).`);
   const explicit = (kind: StoreKind) => stores !== undefined && stores.length < STORE_KINDS.length && stores.includes(kind);
   return { family, certifi: explicit('certifi') ? 'generic' : [], java: explicit('java') ? 'generic' : [], node: false, user: '' };
 }
