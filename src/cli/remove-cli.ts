@@ -6,7 +6,7 @@ import { REMOVE_STATUSES } from '../undo/types.js';
 import { writeLine, type Io } from './io.js';
 import { engineChoice, runSettings, selectorFrom, type FleetArgs, type SelectorArgs } from './options.js';
 import { startProgress } from './progress.js';
-import { summaryLine, warningLines } from './render.js';
+import { statusWord, summaryLine, warningLines } from './render.js';
 import { removeLines, removeTable } from './render-undo.js';
 import { painter, statusColor } from './style.js';
 
@@ -37,7 +37,7 @@ export async function removeCli(args: RemoveArgs, io: Io, signal?: AbortSignal):
         progress = startProgress(io, count, { quiet: args.quiet, verb: 'removing' });
       },
       onProgress: (event) => progress.onProgress(event),
-      onResult: (r) => progress.finished(r.name, r.status + ('reason' in r ? `: ${r.reason}` : ''), r.status === 'failed'),
+      onResult: (r) => progress.finished(r.name, statusWord(r.status) + ('reason' in r ? `: ${r.reason}` : ''), r.status === 'failed'),
     });
     progress.stop();
     const exitCode = removeExitCode(report.results, report.interrupted);
@@ -52,7 +52,7 @@ export async function removeCli(args: RemoveArgs, io: Io, signal?: AbortSignal):
     for (const line of [...removeLines(report.results), ...warningLines(report.results)]) writeLine(io.stdout, line);
     if (report.interrupted) writeLine(io.stdout, 'interrupted: containers not started are listed as skipped');
     const order = args.dryRun ? ['planned', 'not-present', 'skipped', 'failed'] : ['removed', 'not-present', 'skipped', 'failed'];
-    writeLine(io.stdout, summaryLine(countStatuses(report.results, REMOVE_STATUSES), elapsed, order).replace('not-present', 'not present'));
+    writeLine(io.stdout, summaryLine(countStatuses(report.results, REMOVE_STATUSES), elapsed, order));
     return exitCode;
   } finally {
     progress.stop();

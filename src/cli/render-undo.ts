@@ -3,10 +3,11 @@ import type { RestartNote } from '../runtimes/restart-needed.js';
 import type { StoreOutcome } from '../stores/types.js';
 import type { RemoveResult } from '../undo/types.js';
 import type { ContainerResult } from '../patch/types.js';
+import { statusWord } from './render.js';
 import { renderTable } from './table.js';
 
 export function removeTable(results: readonly RemoveResult[], paint: (status: string, text: string) => string): string {
-  const rows = results.map((r) => [r.name, r.id.slice(0, 12), r.image, r.status.replace('-', ' '), r.family ?? '-', removedCell(r), seconds(r.durationMs), reasonOf(r)]);
+  const rows = results.map((r) => [r.name, r.id.slice(0, 12), r.image, statusWord(r.status), r.family ?? '-', removedCell(r), seconds(r.durationMs), reasonOf(r)]);
   return renderTable(['CONTAINER', 'ID', 'IMAGE', 'STATUS', 'FAMILY', 'REMOVED FROM', 'TIME', 'REASON'], rows, (row, column, text) => (column === 3 ? paint(results[row]!.status, text) : text));
 }
 

@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { removeTable } from '../../src/cli/render-undo.js';
+import { addTable, progressSummary, statusWord, summaryLine } from '../../src/cli/render.js';
+import type { ContainerResult } from '../../src/patch/types.js';
+import type { RemoveResult } from '../../src/undo/types.js';
+
+describe('one spelling per status in what a person reads', () => {
+  it('the JSON value with spaces, in progress lines, tables and the summary alike', () => {
+    assert.deepEqual(['already-trusted', 'not-present', 'patched'].map(statusWord), ['already trusted', 'not present', 'patched']);
+    const trusted: ContainerResult = { id: 'a1', name: 'web', image: 'i', family: 'debian', method: null, warnings: [], durationMs: 1000, check: { before: [], after: [] }, status: 'already-trusted' };
+    assert.equal(progressSummary(trusted), 'already trusted (1.0s)');
+    assert.match(addTable([trusted], (_s, t) => t), /web .* already trusted /);
+    const absent = { id: 'b1', name: 'api', image: 'i', family: 'debian', removed: [], counts: [], left: [], warnings: [], record: null, durationMs: 1, status: 'not-present' } as RemoveResult;
+    assert.match(removeTable([absent], (_s, t) => t), /api .* not present /);
+    assert.equal(summaryLine({ removed: 0, notPresent: 1, total: 1 }, 1000, ['removed', 'not-present']), '0 removed, 1 not present; 1 container(s) in 1.0s');
+  });
+});
