@@ -1,6 +1,7 @@
 import { runCheck, type CheckResult } from '../check/https-check.js';
 import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
 import { DeadlineClient } from '../docker/deadline-client.js';
+import { detectFamily } from '../distro/detect.js';
 import { errorMessage } from '../errors.js';
 import { selectOnEngines, type EngineTarget } from '../select/select-containers.js';
 import type { Selector } from '../select/selector.js';
@@ -19,6 +20,8 @@ export interface CheckContainerResult {
   name: string;
   image: string;
   status: CheckStatus;
+  /** The distribution family, as add would detect it (null when not running or not detected). */
+  family: string | null;
   checks: CheckResult[];
   reason?: string;
   durationMs: number;
@@ -53,20 +56,22 @@ export async function runCheckCommand(options: CheckOptions): Promise<CheckRepor
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
     async ({ client, info }) => ({ ...(await checkOne(new DeadlineClient(client, timeoutMs, 0), info, options)), engine: client.endpoint }),
-    ({ client, info }) => ({ id: info.id, name: info.name, image: info.image, engine: client.endpoint, status: 'skipped', checks: [], reason: 'interrupted before it started', durationMs: 0 }),
+    ({ client, info }) => ({ id: info.id, name: info.name, image: info.image, engine: client.endpoint, status: 'skipped', family: null, checks: [], reason: 'interrupted before it started', durationMs: 0 }),
   );
   return { engines: clients.map((client) => client.endpoint), results, interrupted: options.signal?.aborted === true };
 }
 
 async function checkOne(client: ContainerClient, info: ContainerInfo, options: CheckOptions): Promise<CheckContainerResult> {
   const started = Date.now();
-  const base = { id: info.id, name: info.name, image: info.image };
+  const base = { id: info.id, name: info.name, image: info.image, family: null };
   if (!info.running) return { ...base, status: 'skipped', checks: [], reason: `container is ${info.paused ? 'paused' : info.restarting ? 'restarting' : info.state}`, durationMs: 0 };
   try {
+    // One read of os-release: which family this container is, as add would report it.
+    const family = (await detectFamily(client, info.id).catch(() => undefined))?.family.id ?? null;
     const checks: CheckResult[] = [];
     for (const url of options.checkUrls) checks.push(await runCheck(client, info.id, url, { proxy: options.proxy, user: info.user || '0' }));
     const status = statusOf(checks);
-    return { ...base, status, checks, durationMs: Date.now() - started };
+    return { ...base, family, status, checks, durationMs: Date.now() - started };
   } catch (error) {
     return { ...base, status: 'failed', checks: [], reason: errorMessage(error), durationMs: Date.now() - started };
   }

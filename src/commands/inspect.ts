@@ -1,4 +1,4 @@
-import { colonFingerprint, type Certificate } from '../cert/certificate.js';
+import type { Certificate } from '../cert/certificate.js';
 import { displayName, readInput } from '../cert/load.js';
 import { installNames } from '../cert/name.js';
 import { readCertificates } from '../cert/read.js';
@@ -22,7 +22,8 @@ export interface InspectedCertificate {
   subject: string;
   issuer: string;
   commonName: string | null;
-  sha256: string;
+  /** SHA-256 of the DER, lower-case hex: the same form as every other fingerprint trustpatch prints in JSON. */
+  fingerprint: string;
   serialNumber: string;
   notBefore: string;
   notAfter: string;
@@ -78,7 +79,7 @@ function summary(certificate: Certificate, now: Date): Omit<InspectedCertificate
     subject: certificate.subject,
     issuer: certificate.issuer,
     commonName: certificate.commonName ?? null,
-    sha256: colonFingerprint(certificate.fingerprint),
+    fingerprint: certificate.fingerprint,
     serialNumber: certificate.serialNumber,
     notBefore: certificate.notBefore.toISOString(),
     notAfter: certificate.notAfter.toISOString(),
