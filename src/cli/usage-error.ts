@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { nearest } from './nearest.js';
+import { nearest } from '../util/nearest.js';
 
 /** What the parser knew when it failed: the command being parsed and its flags. */
 export interface UsageContext {

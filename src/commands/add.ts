@@ -12,6 +12,7 @@ import type { Selector } from '../select/selector.js';
 import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
 import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
 import type { StoreKind } from '../stores/types.js';
+import { checkOptions, ENGINE_SPEC } from '../util/check-options.js';
 
 export interface AddOptions extends EngineOptions {
   certificate: string;
@@ -64,6 +65,7 @@ export const DEFAULT_TIMEOUT_SECONDS = 300;
  * selection) so that bad input changes nothing, then patches the containers concurrently.
  */
 export async function runAdd(options: AddOptions): Promise<AddReport> {
+  options = checkOptions('runAdd', options, { ...ENGINE_SPEC, certificate: 'string!', selector: 'selector!', name: 'string', password: 'string', allowExpired: 'boolean', allowLeaf: 'boolean', checkUrls: 'strings', install: 'string', timeoutMs: 'timeout', concurrency: 'concurrency', proxy: 'string', dryRun: 'boolean', lockDir: 'string', stores: 'strings', restart: 'boolean', signal: 'object', onSelected: 'function', onInputWarnings: 'function', onProgress: 'function', onResult: 'function' });
   const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired, allowLeaf: options.allowLeaf, validate: true });
   const installed: CertificateToInstall[] = installNames(loaded.certificates, options.name);
   options.onInputWarnings?.(loaded.warnings);

@@ -8,6 +8,7 @@ import type { Selector } from '../select/selector.js';
 import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
 import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
 import { DEFAULT_TIMEOUT_SECONDS } from './add.js';
+import { checkOptions, ENGINE_SPEC } from '../util/check-options.js';
 
 /**
  * `trusted`: every check passed; `untrusted`: a TLS client rejected a certificate;
@@ -48,6 +49,7 @@ export interface CheckOptions extends EngineOptions {
 
 /** `trustpatch check`: only the in-container HTTPS check, on the same selection as `add`; changes nothing. */
 export async function runCheckCommand(options: CheckOptions): Promise<CheckReport> {
+  options = checkOptions('runCheckCommand', options, { ...ENGINE_SPEC, selector: 'selector!', checkUrls: 'strings!', proxy: 'string', timeoutMs: 'timeout', concurrency: 'concurrency', signal: 'object', onSelected: 'function', onResult: 'function' });
   const clients = await openEngines(options);
   const targets = await selectOnEngines(clients, options.selector);
   options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
@@ -75,6 +77,12 @@ async function checkOne(client: ContainerClient, info: ContainerInfo, options: C
   } catch (error) {
     return { ...base, status: 'failed', checks: [], reason: errorMessage(error), durationMs: Date.now() - started };
   }
+}
+
+/** 130 when interrupted; 0 when every running container is trusted; else 1. */
+export function checkExitCode(results: readonly CheckContainerResult[], interrupted = false): number {
+  if (interrupted) return 130;
+  return results.every((r) => r.status === 'trusted' || r.status === 'skipped') ? 0 : 1;
 }
 
 function statusOf(checks: readonly CheckResult[]): CheckStatus {

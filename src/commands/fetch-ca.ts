@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { presentedChain, type ChainReader } from '../net/peer-chain.js';
 import { describeProxy, httpsTarget, proxyFor } from '../net/proxy-env.js';
 import { describeCertificates, type InspectReport } from './inspect.js';
+import { checkOptions } from '../util/check-options.js';
 
 export interface FetchCaOptions {
   url: string;
@@ -33,6 +34,7 @@ export interface FetchCaReport {
  * takes the chain it presents and picks its CA. It only reads: trusting it is the user's call.
  */
 export async function runFetchCa(options: FetchCaOptions): Promise<FetchCaReport> {
+  options = checkOptions('runFetchCa', options, { url: 'string!', proxy: 'string', env: 'object', timeoutMs: 'timeout', now: 'date', readChain: 'function' });
   const target = httpsTarget(options.url);
   const proxy = proxyFor(target, options.proxy, options.env ?? process.env);
   const ders = await (options.readChain ?? presentedChain)(target, proxy, options.timeoutMs ?? 30_000);

@@ -3,6 +3,7 @@ import { displayName, readInput } from '../cert/load.js';
 import { installNames } from '../cert/name.js';
 import { readCertificates } from '../cert/read.js';
 import { daysLeft, findingsFor, inputWarnings } from '../cert/validate.js';
+import { checkOptions } from '../util/check-options.js';
 
 export interface InspectOptions {
   /** A file, or `-` for standard input. */
@@ -53,6 +54,7 @@ export interface InspectReport {
  * (expired) are still described, with their errors, so the user sees why.
  */
 export async function runInspect(options: InspectOptions): Promise<InspectReport> {
+  options = checkOptions('runInspect', options, { source: 'string!', password: 'string', allowExpired: 'boolean', allowLeaf: 'boolean', name: 'string', now: 'date', stdin: 'object' });
   const source = displayName(options.source);
   const bytes = await readInput(options.source, options.stdin);
   const read = readCertificates(bytes, source, { password: options.password });

@@ -6,6 +6,7 @@ import { readCa, readClientPair } from '../registry/add-inputs.js';
 import { CERTS_D, isLoopbackHost, loopbackWarning, registryDir, registryPath } from '../registry/certs-d.js';
 import { planAdd, type FileRoleWritten } from '../registry/plan.js';
 import { containerTarget, localTarget, type CertsDirTarget } from '../registry/target.js';
+import { checkOptions } from '../util/check-options.js';
 
 export interface RegistryAddOptions {
   /** `host[:port]` as written in image names. */
@@ -55,6 +56,7 @@ export interface RegistryAddReport {
  * writing anything, then writes certs.d/<host[:port]>/ by the engine's rules.
  */
 export async function runRegistryAdd(options: RegistryAddOptions): Promise<RegistryAddReport> {
+  options = checkOptions('runRegistryAdd', options, { registry: 'string!', ca: 'string', clientCert: 'string', clientKey: 'string', clientName: 'string', certsDir: 'string', container: 'string', host: 'any', context: 'any', dryRun: 'boolean', force: 'boolean', client: 'object', now: 'date' });
   const now = options.now ?? new Date();
   const dir = registryDir(options.registry);
   if (options.ca === undefined && options.clientCert === undefined) throw new UserError('registry add: nothing to add; give --ca FILE, or --client-cert FILE with --client-key FILE.');

@@ -9,6 +9,7 @@ import type { RemoveResult } from '../undo/types.js';
 import { DEFAULT_TIMEOUT_SECONDS } from './add.js';
 import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
 import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
+import { checkOptions, ENGINE_SPEC } from '../util/check-options.js';
 
 export interface RemoveOptions extends EngineOptions {
   /** A certificate file (or `-`), a SHA-256 fingerprint or unique prefix (8+ hex digits), or the name add gave it. */
@@ -36,6 +37,7 @@ export interface RemoveReport {
  * nothing), then in each container takes out exactly what trustpatch's record says it added.
  */
 export async function runRemove(options: RemoveOptions): Promise<RemoveReport> {
+  options = checkOptions('runRemove', options, { ...ENGINE_SPEC, certificate: 'string!', selector: 'selector!', password: 'string', timeoutMs: 'timeout', concurrency: 'concurrency', dryRun: 'boolean', signal: 'object', onSelected: 'function', onProgress: 'function', onResult: 'function' });
   const target = await resolveTarget(options.certificate, { password: options.password });
   const clients = await openEngines(options);
   const targets = await selectOnEngines(clients, options.selector);
