@@ -2,7 +2,11 @@ import type { ContainerClient, ContainerInfo } from '../docker/container-client.
 import { errorMessage } from '../errors.js';
 import { restartCures, restartNotes, type GoProbes, type RestartNote } from '../runtimes/restart-needed.js';
 import { hashLinked } from '../undo/links.js';
+import { readManifest } from '../record/store.js';
+import { findShell } from '../runtimes/scan.js';
+import type { Plan, Survey } from './plan.js';
 import type { StoreRead } from './store-listing.js';
+import type { CertificateToInstall } from './types.js';
 
 export interface Aftercare {
   restartNeeded?: RestartNote[];
@@ -56,4 +60,20 @@ export async function aftercare(client: ContainerClient, info: ContainerInfo, op
   } catch (error) {
     draft.warnings.push(`${options.restart !== false && draft.restarted !== true ? 'restarting the container' : 'looking for processes that need a restart'} failed: ${errorMessage(error)}`);
   }
+}
+
+/**
+ * `add --restart` on a container an earlier run patched: restart it if a process started
+ * before that run still needs only a restart (aftercare's `if-needed`).
+ */
+export async function restartStale(client: ContainerClient, info: ContainerInfo, run: { certificates: readonly CertificateToInstall[]; plan: Plan; survey: Survey; goBinaries?: GoProbes }, draft: Aftercare): Promise<void> {
+  const { certificates, plan, survey } = run;
+  const fingerprints = new Set(certificates.map((c) => c.certificate.fingerprint));
+  const record = await readManifest(client, info.id);
+  const times = record.manifest.entries.filter((e) => fingerprints.has(e.fingerprint)).map((e) => Date.parse(e.addedAt)).filter(Number.isFinite);
+  // Trusted without a record of ours (put in by hand or by the image): every such process counts.
+  const since = times.length > 0 ? new Date(Math.max(...times)) : new Date();
+  const anchor = certificates.length === 1 ? plan.anchors[0]?.path : undefined;
+  const caFile = anchor ?? survey.bundles.find((b) => b.content !== undefined)?.realPath ?? plan.family.bundles[0]!;
+  await aftercare(client, info, { shell: await findShell(client, info.id), caFile, restart: 'if-needed', since, anchor, goBinaries: run.goBinaries }, draft);
 }

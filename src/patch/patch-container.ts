@@ -22,7 +22,7 @@ import { appStoresHold, checkCertifiStores, confirmLinkedJava, patchAppStores, s
 import { STORE_KINDS } from '../stores/types.js';
 import type { SeedTexts } from './seed.js';
 import { systemPaths, withAppPlan } from './app-plan.js';
-import { aftercare } from './aftercare.js';
+import { aftercare, restartStale } from './aftercare.js';
 import { findShell } from '../runtimes/scan.js';
 import type { GoProbes, RestartNote } from '../runtimes/restart-needed.js';
 import { guardPlan } from './write-guard.js';
@@ -109,7 +109,7 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   if (trusted) {
     draft.check.after = draft.check.before.map((c) => (c.tool === null ? bundleVerified(c) : c));
     // --restart after an earlier add without it: the processes that still read the old trust.
-    if (options.restart === true) await restartStale(context, info, plan, survey, draft);
+    if (options.restart === true) await restartStale(client, info, { certificates, plan, survey, goBinaries: context.goBinaries }, draft);
     return { status: 'already-trusted' };
   }
   // The engine refuses archive writes to a read-only rootfs; say why before trying (FIELD-NOTES.md).
@@ -177,19 +177,6 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   const caFile = certificates.length === 1 && plan.anchors[0] !== undefined && changes.anchors.includes(plan.anchors[0].path) ? plan.anchors[0].path : (survey.bundles.find((b) => b.content !== undefined)?.realPath ?? plan.family.bundles[0]!);
   await aftercare(client, info, { shell: await findShell(client, info.id), caFile, restart: options.restart === true, since: started, anchor: certificates.length === 1 && changes.updateCommand !== undefined ? plan.anchors[0]?.path : undefined, store: storeAfter, goBinaries: context.goBinaries }, draft);
   return { status: 'patched' };
-}
-
-/** For a container an earlier run patched: restart it if a process started before that run needs it. */
-async function restartStale(context: PatchContext, info: ContainerInfo, plan: Plan, survey: Survey, draft: Draft): Promise<void> {
-  const { client, certificates } = context;
-  const fingerprints = new Set(certificates.map((c) => c.certificate.fingerprint));
-  const record = await readManifest(client, info.id);
-  const times = record.manifest.entries.filter((e) => fingerprints.has(e.fingerprint)).map((e) => Date.parse(e.addedAt)).filter(Number.isFinite);
-  // Trusted without a record of ours (put in by hand or by the image): every such process counts.
-  const since = times.length > 0 ? new Date(Math.max(...times)) : new Date();
-  const anchor = certificates.length === 1 ? plan.anchors[0]?.path : undefined;
-  const caFile = anchor ?? survey.bundles.find((b) => b.content !== undefined)?.realPath ?? plan.family.bundles[0]!;
-  await aftercare(client, info, { shell: await findShell(client, info.id), caFile, restart: 'if-needed', since, anchor, goBinaries: context.goBinaries }, draft);
 }
 
 async function anchorsPresent(client: ContainerClient, id: string, plan: Plan, survey: Survey): Promise<boolean> {
