@@ -46,10 +46,10 @@ export async function aftercare(client: ContainerClient, info: ContainerInfo, op
       // Only when a restart is all they need: a rerun must not restart again and again for a
       // Node.js that also needs NODE_EXTRA_CA_CERTS, or for a program whose start is unknown.
       if (!stale.some(restartCures)) return;
-      const restartedAt = new Date();
       await client.restart(info.id);
       draft.restarted = true;
-      draft.restartNeeded = await restartNotes(client, info.id, scan, { caFile: options.caFile, since: restartedAt, hashLinked: linked });
+      // Every process started after the CA went in has read it (the restarted ones included).
+      draft.restartNeeded = await restartNotes(client, info.id, scan, { caFile: options.caFile, since: options.since, hashLinked: linked });
     } else if (options.restart) {
       await client.restart(info.id);
       draft.restarted = true;
