@@ -12,8 +12,8 @@ export function inspectDocument(report: InspectReport) {
 }
 
 /** `registry add --json`: the engine is named only when it wrote into a container. */
-export function registryAddDocument(report: RegistryAddReport, engines: readonly string[] = []) {
-  const { cas, clientCertificate, ...rest } = report;
+export function registryAddDocument(report: RegistryAddReport) {
+  const { cas, clientCertificate, engines, ...rest } = report;
   return { ...envelope('registry add', engines), ...rest, actions: rest.actions.map(actionJson), cas: cas.map(certificateJson), clientCertificate: clientCertificate === undefined ? null : certificateJson(clientCertificate) };
 }
 
