@@ -18,8 +18,13 @@ export type { Finding, FindingKind } from './registry/findings.js';
 export { runRemove, removeExitCode, type RemoveOptions, type RemoveReport } from './commands/remove.js';
 export { runStatus, statusExitCode, type StatusOptions, type StatusReport, type StatusContainerResult } from './commands/status.js';
 export { runDockerfile, type DockerfileOptions, type DockerfileReport } from './commands/dockerfile.js';
+export { runImageAdd, imageAddExitCode, type ImageAddOptions, type ImageAddReport } from './commands/image-add.js';
+export { runImageStatus, imageStatusExitCode, type ImageStatusOptions, type ImageStatusReport } from './commands/image-status.js';
 export type { RemoveResult } from './undo/types.js';
 export { MANIFEST_PATH, type Manifest, type ManifestEntry } from './record/manifest.js';
+export { runHostAdd, runHostRemove, runHostStatus, type HostAddOptions, type HostAddReport, type HostRemoveOptions } from './commands/host.js';
+export { hostTrust, hostTrusts, type HostTrust } from './host/host-trusts.js';
+export { LocalClient } from './host/local-client.js';
 // The documents the CLI prints with --json, made from the reports above (docs/json.md).
 export { addDocument, checkDocument, SCHEMA_VERSION, type JsonContainer } from './report/json.js';
 export { removeDocument, statusDocument } from './report/json-undo.js';

@@ -3,9 +3,14 @@
  * codes the command functions return: exitCodeFor, removeExitCode, statusExitCode, ...).
  */
 export interface HelpText {
+  /** A sentence the reader must not miss, before the examples. */
+  note?: string;
   examples: [command: string, what: string][];
   exitCodes: string;
 }
+
+/** What the host commands say about macOS and Windows. */
+export const UNTESTED = 'On macOS (security, System keychain) and Windows (certutil, Root store) the commands are built from the vendors’ documentation and untested on real macOS and Windows.';
 
 const INPUT = '2 bad input or usage, nothing changed';
 const ENGINE = '3 an engine did not answer';
@@ -64,6 +69,38 @@ export const HELP_TEXTS: Record<string, HelpText> = {
     examples: [['$0 registry client-cert --ca-cert ca.pem --ca-key ca.key --cn ci -o out', 'out/client.cert and client.key, signed by ca.pem']],
     exitCodes: `0 written; ${INPUT}`,
   },
+  host: {
+    examples: [['sudo $0 host add corp-ca.pem', 'trust corp-ca.pem on this machine']],
+    exitCodes: `see each command's --help`,
+  },
+  'host add': {
+    note: UNTESTED,
+    examples: [
+      ['sudo $0 host add corp-ca.pem', 'trust corp-ca.pem on this machine'],
+      ['$0 host add corp-ca.pem --root /mnt/vm', 'trust it in the tree mounted at /mnt/vm'],
+    ],
+    exitCodes: `0 done (and every check passed); 1 a step failed (rolled back) or a check failed afterwards; 2 bad input or missing root privileges, nothing changed`,
+  },
+  'host remove': {
+    examples: [['sudo $0 host remove corp-ca.pem', 'take out what host add put in']],
+    exitCodes: `0 done; 1 a step failed (rolled back); 2 bad input or missing root privileges, nothing changed`,
+  },
+  'host status': {
+    examples: [['$0 host status corp-ca.pem --root /mnt/vm', 'whether the tree at /mnt/vm trusts corp-ca.pem']],
+    exitCodes: `0 read (and the named CA trusted); 1 a record is incomplete or the named CA is not trusted; ${INPUT}`,
+  },
+  image: {
+    examples: [['$0 image add corp-ca.pem debian:bookworm', 'write debian:bookworm-trustpatch, which trusts corp-ca.pem']],
+    exitCodes: `see each command's --help`,
+  },
+  'image add': {
+    examples: [['$0 image add corp-ca.pem debian:bookworm -t debian:corp', 'write debian:corp from debian:bookworm (which is never changed)']],
+    exitCodes: `0 the image was written; 1 the patch or the check failed (no image); ${INPUT}; ${ENGINE}; 130 interrupted`,
+  },
+  'image status': {
+    examples: [['$0 image status debian:corp', 'which trustpatch CAs debian:corp carries']],
+    exitCodes: `0 it carries at least one trustpatch CA and every one is in its files; 1 it carries none, or a file lost one; ${INPUT}; ${ENGINE}`,
+  },
 };
 
 /**
@@ -72,5 +109,5 @@ export const HELP_TEXTS: Record<string, HelpText> = {
  */
 export function helpEpilog(help: HelpText): string {
   const examples = help.examples.map(([command, what]) => `  ${command}\n      ${what}`);
-  return [`Examples:\n${examples.join('\n')}`, `Exit codes: ${help.exitCodes}.`].join('\n\n');
+  return [...(help.note === undefined ? [] : [help.note]), `Examples:\n${examples.join('\n')}`, `Exit codes: ${help.exitCodes}.`].join('\n\n');
 }

@@ -7,6 +7,8 @@ import { reportError } from './report-error.js';
 import { usageContext, type UsageContext } from './usage-context.js';
 import { usageError } from './usage-error.js';
 import { registryCommands } from './registry-commands.js';
+import { hostCommands } from './host-commands.js';
+import { imageCommands } from './image-commands.js';
 import { fleetOptions, storesOption } from './undo-options.js';
 import { DEFAULT_PASSWORD_ENV } from '../cert/password.js';
 
@@ -34,7 +36,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo(), signal
   }
 }
 
-const COMMANDS = ['add', 'check', 'remove', 'status', 'dockerfile', 'inspect', 'fetch-ca', 'registry'];
+const COMMANDS = ['add', 'check', 'remove', 'status', 'dockerfile', 'inspect', 'fetch-ca', 'registry', 'host', 'image'];
 
 function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined, setExit: (code: number) => void): Argv {
   const context: UsageContext = { flags: [], commands: COMMANDS };
@@ -132,6 +134,8 @@ function parser(argv: readonly string[], io: Io, signal: AbortSignal | undefined
       },
     )
     .command('registry', 'make a Docker engine trust a private registry (certs.d): add, lint, client-cert', declare('registry', 'registry <command>', (y) => registryCommands(y, io, setExit, declare), ['add', 'lint', 'client-cert']))
+    .command('host', "this machine's own trust store, or an offline root filesystem (--root DIR): add, remove, status", declare('host', 'host <command>', (y) => hostCommands(y, io, setExit, argv, declare), ['add', 'remove', 'status']))
+    .command('image', 'write a new image that trusts a CA, or say which CAs an image carries: add, status', declare('image', 'image <command>', (y) => imageCommands(y, io, setExit, signal, declare), ['add', 'status']))
     // yargs turns a lone `-` positional into '' (yargs/yargs-parser#381): give it back its meaning, standard input.
     .middleware((args) => {
       if (args.certificate === '' && argv.includes('-')) args.certificate = '-';

@@ -54,9 +54,10 @@ export function aftercareLines(results: readonly ContainerResult[], certificate:
     ...(r.restarted ? [`${r.name}: restarted; its runtime changes survive a restart but not a recreate`] : []),
   ]);
   // One command per family patched: the Dockerfile lines differ between families.
-  const families = [...new Set(results.filter((r) => r.status === 'patched').map((r) => r.family ?? 'generic'))];
+  const patched = results.filter((r) => r.status === 'patched');
+  const families = [...new Set(patched.map((r) => r.family ?? 'generic'))];
   const commands = families.map((family) => `\`trustpatch dockerfile ${certificate} --family ${family}\``);
-  if (commands.length > 0) lines.push(`note: a recreated container loses these changes; ${commands.length === 1 ? `${commands[0]} prints` : `${commands.slice(0, -1).join(', ')} and ${commands.at(-1)} print`} the Dockerfile lines that make them permanent`);
+  if (patched[0] !== undefined) lines.push(`note: a recreated container loses these changes; ${commands.length === 1 ? `${commands[0]} prints` : `${commands.slice(0, -1).join(', ')} and ${commands.at(-1)} print`} the Dockerfile lines that make them permanent, and \`trustpatch image add ${certificate} ${patched[0].image}\` writes an image that keeps them (docs/images.md)`);
   return lines;
 }
 

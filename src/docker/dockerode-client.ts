@@ -18,10 +18,12 @@ import {
 } from './container-client.js';
 import type { IncomingMessage } from 'node:http';
 import { parsePathStat } from './path-stat.js';
+import { DockerodeImages } from './dockerode-images.js';
+import type { ImageClient, WithImages } from './image-client.js';
 import { packFiles, streamToBuffer, unpackEntries } from './tar.js';
 
 /** ContainerClient over dockerode: absorbs the engine's quirks and returns plain objects. */
-export class DockerodeClient implements ContainerClient {
+export class DockerodeClient implements ContainerClient, WithImages {
   /** Set by ping(): what the engine is and the API version spoken with it. */
   engine: EngineVersion | undefined;
 
@@ -37,6 +39,11 @@ export class DockerodeClient implements ContainerClient {
    */
   async ping(): Promise<void> {
     this.engine = await pingEngine(this.docker, this.endpoint, this.pingTimeoutMs);
+  }
+
+  /** The same engine's images and the containers `image add` makes from them. */
+  images(): ImageClient {
+    return new DockerodeImages(this.docker);
   }
 
   async list(filters: ListFilters = {}, all = true): Promise<ContainerSummary[]> {

@@ -26,6 +26,8 @@ import { aftercare, restartStale } from './aftercare.js';
 import { findShell } from '../runtimes/scan.js';
 import type { GoProbes, RestartNote } from '../runtimes/restart-needed.js';
 import { guardPlan } from './write-guard.js';
+import { missingDirs } from './created-dirs.js';
+import { MANIFEST_DIR } from '../record/manifest.js';
 
 export interface PatchContext {
   client: ContainerClient;
@@ -117,12 +119,14 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   const seedTexts: SeedTexts = new Map();
   let method: PatchMethod | null = null;
   let storeAfter: StoreRead | undefined;
+  let createdDirs: string[] = [];
   if (!systemTrusted) {
     await ensureRunning(client, info.id);
     // The survey read the store; a bundle that links out of those directories is listed now.
     const written = [...survey.bundles.filter((b) => b.content !== undefined).map((b) => b.realPath), ...plan.seeds.map((s) => s.realPath)];
     const more = uncoveredDirs(survey.store.dirs, storeDirs(plan.family.anchorDir, written));
     changes.store = more.length === 0 ? listingOf(survey.store) : mergeListings(listingOf(survey.store), await listStore(client, info.id, more));
+    createdDirs = await missingDirs(client, info.id, [...plan.anchors.map((a) => a.path), ...plan.seeds.filter((s) => s.create).map((s) => s.realPath), MANIFEST_DIR], survey.store);
     const seed = async () => {
       step('seeding bundle');
       await ensureRunning(client, info.id);
@@ -170,7 +174,7 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   step('recording');
   const anchors = new Map(certificates.flatMap((c, i) => (changes.anchors.includes(plan.anchors[i]?.path ?? '') ? [[c.certificate.fingerprint, plan.anchors[i]!.path] as const] : [])));
   const installCommands = changes.installed.length > 0 ? (plan.install?.commands ?? []) : [];
-  const entries = patchEntries({ certificates, family: plan.family.id, method, anchors, seedTexts, created: plan.seeds.filter((seed) => seed.create).map((seed) => seed.realPath), before: survey.bundles, app, changes, installCommands });
+  const entries = patchEntries({ certificates, family: plan.family.id, method, anchors, seedTexts, created: plan.seeds.filter((seed) => seed.create).map((seed) => seed.realPath), before: survey.bundles, app, changes, installCommands, createdDirs });
   const record = await readManifest(client, info.id);
   if (record.problem !== undefined) draft.warnings.push(`${record.problem}: replaced with a new record`);
   await recordPatch(client, info.id, record.manifest, entries);

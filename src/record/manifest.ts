@@ -46,6 +46,8 @@ export interface ManifestEntry {
   java: JavaRecord[];
   /** Commands run for it (argv), in order. */
   commands: string[][];
+  /** Directories the patch created (deepest first): a removal takes them away once empty. */
+  createdDirs?: string[];
   addedAt: string;
   trustpatchVersion: string;
 }
@@ -90,6 +92,7 @@ export function mergeEntries(manifest: Manifest, added: readonly ManifestEntry[]
       certifi: unionBy([...entry.certifi, ...old.certifi], (c) => c.path),
       java: unionBy([...entry.java, ...old.java], (j) => j.keystore),
       commands: [...old.commands, ...entry.commands],
+      ...(old.createdDirs || entry.createdDirs ? { createdDirs: [...new Set([...(entry.createdDirs ?? []), ...(old.createdDirs ?? [])])] } : {}),
       addedAt: old.addedAt,
     };
   }

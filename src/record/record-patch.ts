@@ -22,6 +22,8 @@ export interface PatchRecordInput {
   app: AppPatch | undefined;
   changes: Changes;
   installCommands: readonly (readonly string[])[];
+  /** Directories the patch created (src/patch/created-dirs.ts). */
+  createdDirs?: readonly string[];
   now?: Date;
 }
 
@@ -43,7 +45,7 @@ export function patchEntries(input: PatchRecordInput): ManifestEntry[] {
     const anchor = input.anchors.get(fp) ?? null;
     if (anchor === null && bundles.length === 0 && certifi.length === 0 && java.length === 0) return [];
     const keytool = (input.app?.commands ?? []).filter((argv) => argv.includes(`trustpatch-${fp.slice(0, 16)}`));
-    return [{ fingerprint: fp, subject: certificate.subject, name, family: input.family, method: input.method, anchor, bundles, certifi, java, commands: [...(bundles.length > 0 || anchor ? system : []), ...keytool], addedAt, trustpatchVersion: VERSION }];
+    return [{ fingerprint: fp, subject: certificate.subject, name, family: input.family, method: input.method, anchor, bundles, certifi, java, commands: [...(bundles.length > 0 || anchor ? system : []), ...keytool], ...(input.createdDirs?.length ? { createdDirs: [...input.createdDirs] } : {}), addedAt, trustpatchVersion: VERSION }];
   });
 }
 

@@ -3,11 +3,13 @@ import { errorMessage, tail } from '../errors.js';
 import { snapshotBundles } from '../patch/bundles.js';
 import { surveyContainer } from '../patch/survey.js';
 import type { PlanSummary, ProgressListener } from '../patch/types.js';
-import type { ManifestEntry } from '../record/manifest.js';
+import { MANIFEST_DIR, type ManifestEntry } from '../record/manifest.js';
 import { clearManifest, readManifest, writeManifest } from '../record/store.js';
 import { deleteArgv } from '../stores/java.js';
 import { removeAnchor, removeCertifi, removeJava, stripBundles } from './remove-steps.js';
 import { orphanLinks } from './links.js';
+import { findProgram } from '../check/clients.js';
+import { removeCreatedDirs } from '../patch/created-dirs.js';
 import { noRemoveChanges, restoreAfterRemove, type RemoveChanges } from './restore.js';
 import { matchEntries, type RemoveTarget } from './target.js';
 import type { RemovedCertificate, RemoveResult } from './types.js';
@@ -77,11 +79,18 @@ async function removeSteps(context: RemoveContext, info: ContainerInfo, draft: D
   step('verifying bundles');
   await verifyRemoval(client, info.id, changes, matched, draft);
   step('recording');
-  const remaining = record.manifest.entries.filter((e) => !matched.includes(e));
+  const remaining = record.manifest.entries.filter((e) => !matched.includes(e)).map((e) => ({ ...e }));
+  const createdDirs = matched.flatMap((e) => e.createdDirs ?? []);
   if (remaining.length > 0 || record.problem !== undefined) {
+    // The directories still hold what the other certificates need: their entries keep them.
+    if (createdDirs.length > 0 && remaining[0]) remaining[0].createdDirs = [...new Set([...(remaining[0].createdDirs ?? []), ...createdDirs])];
     await writeManifest(client, info.id, { ...record.manifest, entries: remaining });
     draft.record = 'updated';
-  } else draft.record = await clearManifest(client, info.id, survey.tools.rm);
+  } else {
+    draft.record = await clearManifest(client, info.id, survey.tools.rm);
+    const kept = await removeCreatedDirs(client, info.id, draft.record === 'deleted' ? createdDirs : createdDirs.filter((d) => d !== MANIFEST_DIR && !MANIFEST_DIR.startsWith(`${d}/`)), await findProgram(client, info.id, 'rmdir'));
+    for (const dir of kept) draft.left.push(`${dir}: created by trustpatch's add, not empty now (or no rmdir): left in place`);
+  }
   return { status: 'removed' };
 }
 

@@ -30,7 +30,7 @@ export async function resolveTarget(arg: string, options: { password?: string } 
 }
 
 /** The record's entries the target names; an error string when a fingerprint prefix is ambiguous. */
-export function matchEntries(entries: readonly ManifestEntry[], target: RemoveTarget): ManifestEntry[] | string {
+export function matchEntries<E extends Pick<ManifestEntry, 'fingerprint' | 'name' | 'anchor'>>(entries: readonly E[], target: RemoveTarget): E[] | string {
   if (target.kind === 'certificates') return entries.filter((e) => target.fingerprints.includes(e.fingerprint));
   if (target.kind === 'name') return entries.filter((e) => e.name === target.name || (e.anchor !== null && e.anchor.replace(/^.*\//, '').replace(/\.(crt|pem)$/, '') === target.name));
   const matched = entries.filter((e) => e.fingerprint.startsWith(target.prefix));
