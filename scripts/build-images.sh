@@ -23,7 +23,7 @@ SUITE=bookworm
 CACHE_DIR=${TRUSTPATCH_DEBOOTSTRAP_CACHE:-/var/cache/trustpatch-debootstrap}
 
 DEFAULT_SET=(debian-min debian-curl alpine busybox debian-busybox noshell)
-EXTRA_SET=(debian-python debian-jre debian-node)
+EXTRA_SET=(debian-python debian-jre debian-node debian-clients)
 
 say() { printf 'build-images: %s\n' "$*"; }
 die() { printf 'build-images: error: %s\n' "$*" >&2; exit 1; }
@@ -206,6 +206,8 @@ build_one() { # name tag
     debian-python) build_debootstrap "$1" "$2" "python3,python3-venv,python3-pip,ca-certificates,curl" ;;
     debian-jre) build_debootstrap "$1" "$2" "default-jre-headless,ca-certificates-java,ca-certificates,curl" ;;
     debian-node) build_debootstrap "$1" "$2" "nodejs,ca-certificates,curl" ;;
+    # Every TLS client the check knows (curl, GNU wget, openssl, python3), to read each one's errors.
+    debian-clients) build_debootstrap "$1" "$2" "ca-certificates,curl,wget,openssl,python3" ;;
     alpine) import_shared_tarball alpine-3.20.3-x86_64.tar.gz "$2" ;;
     busybox) import_shared_tarball busybox-1.38.0-glibc-amd64.tar.gz "$2" ;;
     debian-busybox) build_debian_busybox "$2" ;;

@@ -14,8 +14,9 @@ export class UserError extends Error {
 
 /** A command line that yargs rejected (unknown flag, missing argument). Exit 2. */
 export class UsageError extends UserError {
-  constructor(message: string) {
-    super(`${message} (see \`trustpatch --help\`)`);
+  /** `command`: the command as typed (`add`, `registry lint`), whose help the message points at. */
+  constructor(message: string, command?: string) {
+    super(`${message} (see \`trustpatch ${command === undefined ? '' : `${command} `}--help\`)`);
     this.name = 'UsageError';
   }
 }

@@ -4,6 +4,8 @@ import type { Certificate } from './certificate.js';
 export interface ValidateOptions {
   /** Install expired and not-yet-valid certificates anyway (a warning instead of an error). */
   allowExpired?: boolean;
+  /** Install a certificate that is neither a CA nor self-signed (a warning instead of an error). */
+  allowLeaf?: boolean;
   /** The clock, injectable for tests. */
   now?: Date;
 }
@@ -45,7 +47,13 @@ export function findingsFor(certificate: Certificate, all: readonly Certificate[
   } else if (left < EXPIRY_WARNING_DAYS) {
     warnings.push(`${label} expires on ${isoDay(certificate.notAfter)}, in ${left} day${left === 1 ? '' : 's'}: plan its replacement`);
   }
-  if (!certificate.isCA) {
+  if (!certificate.isCA && !certificate.selfSigned) {
+    // It can vouch only for a server presenting this very certificate, and only until that
+    // server's certificate is renewed: almost always the server's certificate given by mistake.
+    const leaf = `${label} is neither a CA certificate (no basicConstraints CA:TRUE) nor self-signed: it looks like a server's own certificate, which vouches for nothing but itself`;
+    if (options.allowLeaf) warnings.push(`${leaf} (accepted: --allow-leaf)`);
+    else errors.push(`${leaf}; give the CA that issued it instead (issuer: ${certificate.issuer}; for an intercepting proxy, \`trustpatch fetch-ca URL\` reads it), or pass --allow-leaf to trust this certificate alone`);
+  } else if (!certificate.isCA) {
     warnings.push(`${label} is not a CA certificate (no basicConstraints CA:TRUE): it cannot vouch for other certificates, so trusting it only makes clients accept a server that presents this very certificate`);
   } else if (!certificate.selfIssued && !all.some((other) => other !== certificate && certificate.x509.checkIssued(other.x509))) {
     warnings.push(`${label} is an intermediate CA (issued by ${certificate.issuer}), not a root: clients that do not accept partial chains (e.g. Python before 3.13) also need that root`);

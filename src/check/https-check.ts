@@ -14,8 +14,13 @@ export interface CheckResult {
    * fingerprint is in every bundle clients read, a weaker claim. null: not verified.
    */
   verifiedBy: 'tls' | 'bundle' | null;
-  /** `ok`, `curl 60: SSL certificate problem: ...`, `no TLS client in the container`. */
+  /**
+   * `ok`; the client's own error line when it failed (`curl: (60) SSL certificate problem: ...`,
+   * `verify error:num=19:...`); or why nothing could check (`no TLS client ...`).
+   */
   detail: string;
+  /** The failing client's exit status, when it ran and exited. */
+  exitCode?: number;
   /** Set when a client ran and did not pass: it rejected the certificate, or never reached the server. */
   failure?: FailureCause;
 }
@@ -48,7 +53,7 @@ export async function runCheck(client: ContainerClient, id: string, url: string,
       const result = await client.exec(id, run.argv, { user: options.user, env: run.env, stdin: run.stdin, timeoutMs: (seconds + 5) * 1000 });
       const verdict = verdictOf(candidate, result);
       if (verdict.kind === 'pass') return { url, ok: true, tool: candidate.tool, verifiedBy: 'tls', detail: 'ok' };
-      if (verdict.kind === 'fail') return { url, ok: false, tool: candidate.tool, verifiedBy: null, detail: verdict.detail, failure: verdict.cause };
+      if (verdict.kind === 'fail') return { url, ok: false, tool: candidate.tool, verifiedBy: null, detail: verdict.detail, ...(verdict.exitCode === undefined ? {} : { exitCode: verdict.exitCode }), failure: verdict.cause };
       notes.push(verdict.detail);
     }
     if (options.clients === undefined) break;
@@ -69,7 +74,8 @@ export function checkSummary(result: CheckResult | undefined): string {
   if (result.ok) return 'ok';
   if (result.verifiedBy === 'bundle') return 'bundle verified';
   if (result.tool === null) return 'unavailable';
-  if (result.failure === 'unreachable') return `unreachable (${result.detail.split(':')[0]})`;
-  if (result.failure === 'unprovable') return `unproven (${result.detail.split(':')[0]})`;
-  return `failed (${result.detail.split(':')[0]})`;
+  const client = result.exitCode === undefined ? result.tool : `${result.tool} ${result.exitCode}`;
+  if (result.failure === 'unreachable') return `unreachable (${client})`;
+  if (result.failure === 'unprovable') return `unproven (${client})`;
+  return `failed (${client})`;
 }

@@ -1,6 +1,7 @@
 import type { ExecResult } from '../docker/container-client.js';
 import { tail } from '../errors.js';
 import type { TlsClient } from './clients.js';
+import { clientErrorLine } from './error-line.js';
 import { execProblem } from './exec-problem.js';
 
 /** How to run one client against a URL. */
@@ -15,7 +16,7 @@ export interface ClientRun {
  * rejected the certificate (`untrusted`) or because it never reached a TLS handshake with the
  * server (`unreachable`: refused, unresolvable, timed out); `unusable`: proves nothing.
  */
-export type Verdict = { kind: 'pass' } | { kind: 'fail'; detail: string; cause: FailureCause } | { kind: 'unusable'; detail: string };
+export type Verdict = { kind: 'pass' } | { kind: 'fail'; detail: string; cause: FailureCause; exitCode?: number } | { kind: 'unusable'; detail: string };
 
 /** `unprovable`: set after the patch when the CA does sign the server's chain (src/check/refusal.ts). */
 export type FailureCause = 'untrusted' | 'unreachable' | 'unprovable';
@@ -82,12 +83,10 @@ export function verdictOf(client: TlsClient, result: ExecResult): Verdict {
     if (/certificate validation not implemented/i.test(output)) return { kind: 'unusable', detail: 'wget does not validate certificates ("TLS certificate validation not implemented")' };
     if (/WARNING: cannot verify/i.test(output)) return { kind: 'unusable', detail: 'wget has certificate checking turned off' };
   }
-  if (client.tool === 'openssl') {
-    if (result.exitCode === 0 && /Verification: OK|Verify return code: 0 /.test(output)) return { kind: 'pass' };
-    const reason = /verify error:num=\d+:([^\n]+)/.exec(output)?.[1] ?? tail(output, 1);
-    return { kind: 'fail', detail: `openssl ${result.exitCode}: ${reason}`, cause: failureCause('openssl', result.exitCode, output) };
-  }
-  if (result.exitCode === 0) return { kind: 'pass' };
-  const message = tail(output, 1).replace(/^curl: \(\d+\) /, '');
-  return { kind: 'fail', detail: `${client.tool} ${result.exitCode}: ${message}`, cause: failureCause(client.tool, result.exitCode, output) };
+  // A python3 without its standard library (Debian's python3-minimal has no http module) ran
+  // no TLS at all: that proves nothing about the CA.
+  if (client.tool === 'python3' && result.exitCode !== 0 && /^(ModuleNotFoundError|ImportError): /m.test(output)) return { kind: 'unusable', detail: `python3 cannot run the check (${clientErrorLine('python3', output)})` };
+  if (client.tool === 'openssl' && result.exitCode === 0 && /Verification: OK|Verify return code: 0 /.test(output)) return { kind: 'pass' };
+  if (client.tool !== 'openssl' && result.exitCode === 0) return { kind: 'pass' };
+  return { kind: 'fail', detail: clientErrorLine(client.tool, output), cause: failureCause(client.tool, result.exitCode, output), exitCode: result.exitCode };
 }

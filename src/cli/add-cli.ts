@@ -47,6 +47,7 @@ export function addOptionsFrom(args: AddArgs, io: Io, password: string | undefin
     name: args.name,
     password,
     allowExpired: args.allowExpired,
+    allowLeaf: args.allowLeaf,
     checkUrls: settings.checkUrls,
     install: args.install,
     timeoutMs: settings.timeoutMs,
@@ -57,6 +58,10 @@ export function addOptionsFrom(args: AddArgs, io: Io, password: string | undefin
     restart: args.restart,
     throughMounts: args.throughMounts,
     ...engineChoice(args, io.env),
+    // Before the first container is touched: a warning about the input may change the user's mind.
+    onInputWarnings: (warnings) => {
+      for (const warning of warnings) writeLine(io.stderr, `warning: ${warning}`);
+    },
   };
 }
 
@@ -78,7 +83,6 @@ export function addProgress(io: Io, quiet: boolean, verb: string) {
 /** The table, the lines after it and the summary (or the JSON document); returns the exit status. */
 export function printAddReport(report: AddReport, args: AddArgs, io: Io, elapsed: number): number {
   const exitCode = exitCodeFor(report.results, report.interrupted);
-  for (const warning of report.warnings) writeLine(io.stderr, `warning: ${warning}`);
   if (args.json) {
     const document = addDocument({ engines: report.engines, installed: report.installed, warnings: report.warnings, results: report.results, durationMs: elapsed, exitCode, interrupted: report.interrupted });
     writeLine(io.stdout, JSON.stringify(document, null, 2));

@@ -1,3 +1,4 @@
+import { colonFingerprint } from '../cert/certificate.js';
 import type { InspectedCertificate, InspectReport } from '../commands/inspect.js';
 
 /** The text form of an inspect report: one block per certificate, then the input's warnings. */
@@ -16,7 +17,7 @@ export function certificateLines(item: InspectedCertificate): string[] {
   const rows: [string, string][] = [
     ['subject', item.subject],
     ['issuer', `${item.issuer}${item.selfSigned ? ' (self-signed)' : ''}`],
-    ['SHA-256', item.sha256],
+    ['SHA-256', colonFingerprint(item.fingerprint)],
     ['serial', item.serialNumber],
     ['valid', `${item.notBefore.slice(0, 10)} to ${item.notAfter.slice(0, 10)} (${remaining(item)})`],
     ['CA', item.isCA ? 'yes' : 'no'],

@@ -1,4 +1,4 @@
-import { runCheckCommand } from '../commands/check.js';
+import { checkExitCode, runCheckCommand } from '../commands/check.js';
 import { UserError } from '../errors.js';
 import { CHECK_STATUSES, countStatuses } from '../report/counts.js';
 import { checkDocument } from '../report/json.js';
@@ -35,7 +35,7 @@ export async function checkCli(args: CheckArgs, io: Io, signal?: AbortSignal): P
       onResult: (r) => live.finished(several ? `${r.name} on ${r.engine}` : r.name, r.status + (r.reason ? `: ${printable(r.reason)}` : ''), r.status !== 'trusted'),
     });
     live.stop();
-    const exitCode = interrupted ? 130 : results.every((r) => r.status === 'trusted' || r.status === 'skipped') ? 0 : 1;
+    const exitCode = checkExitCode(results, interrupted);
     const elapsed = Date.now() - started;
     if (args.json) {
       writeLine(io.stdout, JSON.stringify(checkDocument({ engines, results, durationMs: elapsed, exitCode, interrupted }), null, 2));

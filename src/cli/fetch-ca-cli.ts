@@ -1,8 +1,9 @@
-import { writeFile } from 'node:fs/promises';
+import { lstat, writeFile } from 'node:fs/promises';
 import { runFetchCa, type FetchCaReport } from '../commands/fetch-ca.js';
 import { UserError } from '../errors.js';
 import { reportLines } from './certificate-details.js';
 import { writeLine, type Io } from './io.js';
+import { timeoutMsOf } from './options.js';
 
 export interface FetchCaArgs {
   url: string;
@@ -18,7 +19,10 @@ export interface FetchCaArgs {
  * report to stderr.
  */
 export async function fetchCaCli(args: FetchCaArgs, io: Io): Promise<number> {
-  const report = await runFetchCa({ url: args.url, proxy: args.proxy, env: io.env, timeoutMs: args.timeout * 1000 });
+  const timeoutMs = timeoutMsOf(args.timeout);
+  // Refuse an existing -o before connecting; the exclusive write below still catches a race.
+  if (args.output !== undefined && !args.force && (await lstat(args.output).catch(() => undefined)) !== undefined) throw existsError(args.output);
+  const report = await runFetchCa({ url: args.url, proxy: args.proxy, env: io.env, timeoutMs });
   const out = args.output === undefined ? io.stderr : io.stdout;
   for (const line of describe(report)) writeLine(out, line);
   if (args.output === undefined) {
@@ -26,7 +30,7 @@ export async function fetchCaCli(args: FetchCaArgs, io: Io): Promise<number> {
     return 0;
   }
   await writeFile(args.output, report.certificate.pem, { flag: args.force ? 'w' : 'wx', mode: 0o644 }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EEXIST') throw new UserError(`-o ${args.output}: the file exists; choose another name, or pass --force to replace it.`);
+    if (error.code === 'EEXIST') throw existsError(args.output!);
     throw new UserError(`-o ${args.output}: cannot write (${error.message}); choose another path.`);
   });
   writeLine(out, `wrote ${args.output}`);
@@ -52,4 +56,8 @@ function describe(report: FetchCaReport): string[] {
     '',
     'Nothing was trusted: compare the SHA-256 fingerprint with the one your security team or proxy vendor publishes before you `trustpatch add` this file.',
   ];
+}
+
+function existsError(path: string): UserError {
+  return new UserError(`-o ${path}: the file exists; choose another name, or pass --force to replace it.`);
 }

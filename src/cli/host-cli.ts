@@ -1,3 +1,4 @@
+import { timeoutMsOf } from './options.js';
 import { resolvePassword } from '../cert/password.js';
 import { loadCertificates } from '../cert/load.js';
 import { exitCodeFor } from '../commands/add.js';
@@ -36,8 +37,8 @@ export async function hostAddCli(args: HostAddArgs, io: Io, argv: readonly strin
   const started = Date.now();
   const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
   const store = args.root === undefined ? osStoreFor(process.platform) : undefined;
-  if (store) return hostOsCli(store, { verb: 'add', certificate: args.certificate, name: args.name, password, allowExpired: args.allowExpired, json: args.json, commandLine: common(args, argv).commandLine }, io);
-  const report = await runHostAdd({ ...common(args, argv), certificate: args.certificate, name: args.name, password, allowExpired: args.allowExpired, checkUrls: args.checkUrl, proxy: args.proxy, dryRun: args.dryRun });
+  if (store) return hostOsCli(store, { verb: 'add', certificate: args.certificate, name: args.name, password, allowExpired: args.allowExpired, allowLeaf: args.allowLeaf, json: args.json, commandLine: common(args, argv).commandLine }, io);
+  const report = await runHostAdd({ ...common(args, argv), certificate: args.certificate, name: args.name, password, allowExpired: args.allowExpired, allowLeaf: args.allowLeaf, checkUrls: args.checkUrl, proxy: args.proxy, dryRun: args.dryRun });
   const results = [{ ...report.result, engine: endpointOf(report.root) }];
   const exitCode = exitCodeFor(results);
   for (const warning of report.warnings) writeLine(io.stderr, `warning: ${warning}`);
@@ -120,8 +121,7 @@ function trustLine(file: string, root: string, trust: Awaited<ReturnType<typeof 
 }
 
 function common(args: HostArgs, argv: readonly string[]) {
-  if (!(args.timeout > 0)) throw new UserError(`--timeout ${args.timeout}: give a number of seconds above 0.`);
-  return { root: args.root, timeoutMs: args.timeout * 1000, commandLine: ['trustpatch', ...argv].map(shellWord).join(' ') };
+  return { root: args.root, timeoutMs: timeoutMsOf(args.timeout), commandLine: ['trustpatch', ...argv].map(shellWord).join(' ') };
 }
 
 function endpointOf(root: string): string {

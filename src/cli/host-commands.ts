@@ -1,15 +1,16 @@
 import type { Argv } from 'yargs';
 import { DEFAULT_PASSWORD_ENV } from '../cert/password.js';
 import type { Io } from './io.js';
+import type { Declare } from './usage-context.js';
+import { UNTESTED } from './help-texts.js';
 import { intakeOptions } from './intake-options.js';
 
-const UNTESTED = 'On macOS (security, System keychain) and Windows (certutil, Root store) the commands are built from the vendors’ documentation and untested on real macOS and Windows.';
 
 /**
  * `trustpatch host ...`: flag declarations only (STYLE.md, rule 5). `argv` is the command line
  * as given, printed behind sudo when root is needed.
  */
-export function hostCommands(y: Argv, io: Io, setExit: (code: number) => void, argv: readonly string[]): Argv {
+export function hostCommands(y: Argv, io: Io, setExit: (code: number) => void, argv: readonly string[], declare: Declare): Argv {
   const shared = <T>(a: Argv<T>) =>
     a
       .option('root', { type: 'string', describe: 'an offline root filesystem (unpacked image, chroot, mounted disk) instead of this machine: files are written under DIR, the update command runs through `chroot DIR`' })
@@ -20,16 +21,13 @@ export function hostCommands(y: Argv, io: Io, setExit: (code: number) => void, a
     .command(
       'add <certificate>',
       'trust a CA on this machine (or on --root DIR)',
-      (a) =>
+      declare('host add', 'add <certificate>', (a) =>
         shared(intakeOptions(a))
           .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input' })
           .option('name', { type: 'string', describe: 'file name for the certificate in the anchor directory [default: CN plus a short fingerprint]' })
           .option('check-url', { type: 'string', array: true, default: [] as string[], describe: 'HTTPS URL checked with the tree’s own client before and after (repeatable)' })
           .option('proxy', { type: 'string', describe: 'send the check through this proxy' })
-          .option('dry-run', { type: 'boolean', default: false, describe: 'print the family, files and commands it would use; change nothing' })
-          .epilog(UNTESTED)
-          .example('sudo $0 host add corp-ca.pem', 'trust corp-ca.pem on this machine')
-          .example('sudo $0 host add corp-ca.pem --root /mnt/vm', 'trust it in the tree mounted at /mnt/vm'),
+          .option('dry-run', { type: 'boolean', default: false, describe: 'print the family, files and commands it would use; change nothing' })),
       async (args) => {
         const { hostAddCli } = await import('./host-cli.js');
         setExit(await hostAddCli(args, io, argv));
@@ -38,12 +36,12 @@ export function hostCommands(y: Argv, io: Io, setExit: (code: number) => void, a
     .command(
       'remove <certificate>',
       'take out exactly what host add put in (by file, fingerprint or name)',
-      (a) =>
+      declare('host remove', 'remove <certificate>', (a) =>
         shared(a)
           .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file, SHA-256 fingerprint (or a unique prefix of 8+ hex digits), or the name add gave it' })
           .option('password-file', { type: 'string', describe: 'file holding the PKCS#12 password, when the certificate file is one' })
           .option('password-env', { type: 'string', default: DEFAULT_PASSWORD_ENV, describe: 'environment variable holding the PKCS#12 password' })
-          .option('dry-run', { type: 'boolean', default: false, describe: 'print what would be removed; change nothing' }),
+          .option('dry-run', { type: 'boolean', default: false, describe: 'print what would be removed; change nothing' })),
       async (args) => {
         const { hostRemoveCli } = await import('./host-cli.js');
         setExit(await hostRemoveCli(args, io, argv));
@@ -52,11 +50,11 @@ export function hostCommands(y: Argv, io: Io, setExit: (code: number) => void, a
     .command(
       'status [certificate]',
       'which trustpatch certificates this machine (or --root DIR) holds; with a certificate, whether it trusts that one',
-      (a) => shared(intakeOptions(a)).positional('certificate', { type: 'string', describe: 'a certificate file: say whether the tree trusts it, whoever put it there' }),
+      declare('host status', 'status [certificate]', (a) => shared(intakeOptions(a)).positional('certificate', { type: 'string', describe: 'a certificate file: say whether the tree trusts it, whoever put it there' })),
       async (args) => {
         const { hostStatusCli } = await import('./host-cli.js');
         setExit(await hostStatusCli(args, io));
       },
     )
-    .demandCommand(1, 'name a host command: add, remove or status');
+    .demandCommand(1, 'name a command');
 }

@@ -12,6 +12,7 @@ export interface HostOsRequest {
   name?: string;
   password?: string;
   allowExpired?: boolean;
+  allowLeaf?: boolean;
   json: boolean;
   commandLine: string;
   isRoot?: boolean;
@@ -26,7 +27,7 @@ export async function hostOsCli(store: OsStore, request: HostOsRequest, io: Io, 
   if (request.verb !== 'status' && !isRoot) throw new UserError(`changing the System keychain needs root: run it again with sudo:\n  sudo ${request.commandLine}`);
   let outcomes: OsOutcome[];
   if (request.verb === 'add') {
-    const loaded = await loadCertificates(request.certificate!, { password: request.password, allowExpired: request.allowExpired, validate: true });
+    const loaded = await loadCertificates(request.certificate!, { password: request.password, allowExpired: request.allowExpired, allowLeaf: request.allowLeaf, validate: true });
     for (const warning of loaded.warnings) writeLine(io.stderr, `warning: ${warning}`);
     outcomes = await osHostAdd(store, installNames(loaded.certificates, request.name), deps);
   } else if (request.verb === 'remove') outcomes = await osHostRemove(store, await resolveTarget(request.certificate!, { password: request.password }), deps);

@@ -43,6 +43,7 @@ export async function imageAddCli(args: ImageAddArgs, io: Io, signal?: AbortSign
       name: args.name,
       password,
       allowExpired: args.allowExpired,
+      allowLeaf: args.allowLeaf,
       checkUrls: settings.checkUrls,
       install: args.install,
       timeoutMs: settings.timeoutMs,

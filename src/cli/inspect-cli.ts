@@ -1,3 +1,4 @@
+import { inspectDocument } from '../report/json-registry.js';
 import { resolvePassword } from '../cert/password.js';
 import { runInspect } from '../commands/inspect.js';
 import { reportLines } from './certificate-details.js';
@@ -16,8 +17,8 @@ export interface InspectArgs extends IntakeArgs {
  */
 export async function inspectCli(args: InspectArgs, io: Io): Promise<number> {
   const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
-  const report = await runInspect({ source: args.certificate, password, allowExpired: args.allowExpired, name: args.name });
-  if (args.json) writeLine(io.stdout, JSON.stringify(report, null, 2));
+  const report = await runInspect({ source: args.certificate, password, allowExpired: args.allowExpired, allowLeaf: args.allowLeaf, name: args.name });
+  if (args.json) writeLine(io.stdout, JSON.stringify(inspectDocument(report), null, 2));
   else for (const line of reportLines(report)) writeLine(io.stdout, line);
   if (report.accepted) return 0;
   const refused = report.certificates.filter((item) => item.errors.length > 0);

@@ -1,6 +1,7 @@
+import { registryAddDocument } from '../report/json-registry.js';
 import { registryAddExitCode, runRegistryAdd } from '../commands/registry-add.js';
 import { writeLine, type Io } from './io.js';
-import { actionJson, actionLine, certificateJson, certificateSummary, json } from './registry-render.js';
+import { actionLine, certificateSummary, json } from './registry-render.js';
 
 export interface RegistryAddArgs {
   registry: string;
@@ -33,8 +34,7 @@ export async function registryAddCli(args: RegistryAddArgs, io: Io): Promise<num
     dryRun: args.dryRun,
   });
   if (args.json) {
-    const { cas, clientCertificate, ...rest } = report;
-    writeLine(io.stdout, json({ ...rest, actions: rest.actions.map(actionJson), cas: cas.map(certificateJson), clientCertificate: clientCertificate && certificateJson(clientCertificate) }));
+    writeLine(io.stdout, json(registryAddDocument(report)));
     return registryAddExitCode(report);
   }
   for (const warning of report.warnings) writeLine(io.stderr, `warning: ${warning}`);

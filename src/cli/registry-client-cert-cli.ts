@@ -1,6 +1,7 @@
+import { clientCertDocument } from '../report/json-registry.js';
 import { runClientCert } from '../commands/registry-client-cert.js';
 import { writeLine, type Io } from './io.js';
-import { actionJson, actionLine, certificateJson, certificateSummary, json } from './registry-render.js';
+import { actionLine, certificateSummary, json } from './registry-render.js';
 
 export interface RegistryClientCertArgs {
   caCert: string;
@@ -27,7 +28,7 @@ export async function registryClientCertCli(args: RegistryClientCertArgs, io: Io
     force: args.force,
   });
   if (args.json) {
-    writeLine(io.stdout, json({ certificate: certificateJson(report.certificate), ca: certificateJson(report.ca), warnings: report.warnings, actions: report.actions.map(actionJson) }));
+    writeLine(io.stdout, json(clientCertDocument(report)));
     return 0;
   }
   for (const warning of report.warnings) writeLine(io.stderr, `warning: ${warning}`);

@@ -1,3 +1,4 @@
+import { registryLintDocument } from '../report/json-registry.js';
 import { registryLintExitCode, runRegistryLint } from '../commands/registry-lint.js';
 import { writeLine, type Io } from './io.js';
 import { findingLines, json } from './registry-render.js';
@@ -11,7 +12,7 @@ export interface RegistryLintArgs {
 export async function registryLintCli(args: RegistryLintArgs, io: Io): Promise<number> {
   const report = await runRegistryLint({ dir: args.dir });
   if (args.json) {
-    writeLine(io.stdout, json(report));
+    writeLine(io.stdout, json(registryLintDocument(report)));
     return registryLintExitCode(report);
   }
   for (const finding of report.findings) writeLine(io.stdout, findingLines(finding));

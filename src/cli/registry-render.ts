@@ -20,16 +20,6 @@ export function findingLines(f: Finding): string {
   return `${f.path}: ${f.kind}: ${f.problem}\n    fix: ${f.fix}`;
 }
 
-/** Certificates in JSON: the facts, not the X509Certificate object. Keys never appear. */
-export function certificateJson(cert: Certificate): Record<string, unknown> {
-  return { subject: cert.subject, issuer: cert.issuer, fingerprint: cert.fingerprint, notBefore: cert.notBefore, notAfter: cert.notAfter, isCA: cert.isCA };
-}
-
-/** A file action in JSON, with its mode as octal text ("0600") as people read modes. */
-export function actionJson(action: FileAction): Record<string, unknown> {
-  return { ...action, mode: action.mode.toString(8).padStart(4, '0') };
-}
-
 export function json(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }

@@ -8,7 +8,7 @@ import { REMOVE_STATUSES } from '../undo/types.js';
 import { writeLine, type Io } from './io.js';
 import { engineChoice, runSettings, selectorFrom, type FleetArgs, type SelectorArgs } from './options.js';
 import { startProgress } from './progress.js';
-import { summaryLine, warningLines } from './render.js';
+import { statusWord, summaryLine, warningLines } from './render.js';
 import { removeLines, removeTable } from './render-undo.js';
 import { painter, statusColor } from './style.js';
 
@@ -41,7 +41,7 @@ export async function removeCli(args: RemoveArgs, io: Io, signal?: AbortSignal):
         progress = startProgress(io, count, { quiet: args.quiet, verb: 'removing' });
       },
       onProgress: (event) => progress.onProgress(event),
-      onResult: (r) => progress.finished(r.name, r.status + ('reason' in r ? `: ${r.reason}` : ''), r.status === 'failed'),
+      onResult: (r) => progress.finished(r.name, statusWord(r.status) + ('reason' in r ? `: ${r.reason}` : ''), r.status === 'failed'),
     });
     progress.stop();
     return printRemoveReport(report, args, io, Date.now() - started);

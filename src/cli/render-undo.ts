@@ -3,11 +3,12 @@ import type { RestartNote } from '../runtimes/restart-needed.js';
 import type { StoreOutcome } from '../stores/types.js';
 import type { RemoveResult } from '../undo/types.js';
 import type { ContainerResult } from '../patch/types.js';
+import { statusWord } from './render.js';
 import { renderTable } from './table.js';
 import { mountLine, mountWhere, sharedKey } from '../mounts/mount-map.js';
 
 export function removeTable(results: readonly RemoveResult[], paint: (status: string, text: string) => string): string {
-  const rows = results.map((r) => [r.name, r.id.slice(0, 12), r.image, r.status.replace('-', ' '), r.family ?? '-', removedCell(r), seconds(r.durationMs), reasonOf(r)]);
+  const rows = results.map((r) => [r.name, r.id.slice(0, 12), r.image, statusWord(r.status), r.family ?? '-', removedCell(r), seconds(r.durationMs), reasonOf(r)]);
   return renderTable(['CONTAINER', 'ID', 'IMAGE', 'STATUS', 'FAMILY', 'REMOVED FROM', 'TIME', 'REASON'], rows, (row, column, text) => (column === 3 ? paint(results[row]!.status, text) : text));
 }
 
@@ -43,7 +44,7 @@ function temporaryLine(container: string, name: string, temporary: NonNullable<S
 }
 
 export function restartLines(name: string, notes: readonly RestartNote[] | undefined): string[] {
-  return (notes ?? []).map((n) => `${name}: pid ${n.pid} ${n.runtime} (${clip(n.command)}): ${n.advice}`);
+  return (notes ?? []).map((n) => `${name}: pid ${n.pid}${n.runtime === 'unknown' ? '' : ` ${n.runtime}`} (${clip(n.command)}): ${n.advice}`);
 }
 
 /** add's application stores, one line each. */
@@ -67,13 +68,16 @@ export function aftercareLines(results: readonly ContainerResult[], certificate:
 /**
  * Whether, and what, to say about a recreate: the note is shown once something was patched;
  * a change written through a bind mount or volume outlives the container, and says where it lives.
+ * One dockerfile command per family patched: the Dockerfile lines differ between families.
  */
 export function persistenceNotes(results: readonly ContainerResult[], certificate: string): string[] {
   const patched = results.filter((r) => r.status === 'patched');
   if (patched.length === 0) return [];
   const outside = patched.flatMap((r) => (r.mounts ?? []).filter((m) => !m.readOnly && sharedKey(m) !== undefined).map((m) => `note: ${r.name}: ${m.paths.join(', ')}: the change lives in ${mountWhere(m)}, outlives the container and reaches every container mounting it`));
-  const first = patched[0]!;
-  return [...outside, `note: a recreated container loses ${outside.length > 0 ? 'the changes made in its own filesystem (anchor, record)' : 'these changes'}; \`trustpatch dockerfile ${certificate} --family ${first.family ?? 'debian'}\` prints the Dockerfile lines that make them permanent, and \`trustpatch image add ${certificate} ${first.image}\` writes an image that keeps them (docs/images.md)`];
+  const families = [...new Set(patched.map((r) => r.family ?? 'generic'))];
+  const commands = families.map((family) => `\`trustpatch dockerfile ${certificate} --family ${family}\``);
+  const dockerfile = commands.length === 1 ? `${commands[0]} prints` : `${commands.slice(0, -1).join(', ')} and ${commands.at(-1)} print`;
+  return [...outside, `note: a recreated container loses ${outside.length > 0 ? 'the changes made in its own filesystem (anchor, record)' : 'these changes'}; ${dockerfile} the Dockerfile lines that make them permanent, and \`trustpatch image add ${certificate} ${patched[0]!.image}\` writes an image that keeps them (docs/images.md)`];
 }
 
 function certificatesCell(r: StatusContainerResult): string {

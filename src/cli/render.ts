@@ -63,8 +63,13 @@ export function planLines(results: readonly ContainerResult[]): string[] {
   });
 }
 
-function statusWord(status: string): string {
-  return status === 'already-trusted' ? 'already trusted' : status;
+/**
+ * A status as a person reads it, the same in progress lines, tables and summaries: the JSON
+ * value with spaces for hyphens (`already-trusted` -> `already trusted`, `not-present` ->
+ * `not present`). docs/json.md lists the JSON values.
+ */
+export function statusWord(status: string): string {
+  return status.replaceAll('-', ' ');
 }
 
 function reasonOf(result: ContainerResult): string {

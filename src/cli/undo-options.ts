@@ -11,5 +11,5 @@ export function fleetOptions<T>(y: Argv<T>) {
 
 /** `--stores`: which trust stores to patch, look at or clean. */
 export function storesOption<T>(y: Argv<T>) {
-  return y.option('stores', { type: 'string', array: true, default: [] as string[], describe: 'trust stores: system, certifi, java, comma-separated or repeated [default: system plus every application store found]' });
+  return y.option('stores', { type: 'string', array: true, default: [] as string[], defaultDescription: 'system plus every application store found', describe: 'trust stores: system, certifi, java, comma-separated or repeated' });
 }

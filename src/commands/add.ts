@@ -14,6 +14,7 @@ import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
 import type { StoreKind } from '../stores/types.js';
 import { SharedStores } from '../mounts/shared-stores.js';
 import type { TemporaryTrust } from '../record/temporary.js';
+import { checkOptions, ENGINE_SPEC } from '../util/check-options.js';
 
 export interface AddOptions extends EngineOptions {
   certificate: string;
@@ -23,6 +24,8 @@ export interface AddOptions extends EngineOptions {
   password?: string;
   /** Install expired or not-yet-valid certificates instead of refusing them. */
   allowExpired?: boolean;
+  /** Install a certificate that is neither a CA nor self-signed (refused by default). */
+  allowLeaf?: boolean;
   checkUrls?: readonly string[];
   install?: InstallMode;
   /** Total time for one container, rollback excluded. */
@@ -45,6 +48,8 @@ export interface AddOptions extends EngineOptions {
   signal?: AbortSignal;
   /** Called once the selection is known: how many containers, on which engines. */
   onSelected?: (count: number, engines: readonly string[]) => void;
+  /** Called with the warnings about the input once it is read, before any engine is contacted. */
+  onInputWarnings?: (warnings: readonly string[]) => void;
   onProgress?: ProgressListener;
   onResult?: (result: OnEngine<ContainerResult>) => void;
 }
@@ -76,13 +81,15 @@ export interface PreparedAdd {
  * selection) so that bad input changes nothing, then patches the containers concurrently.
  */
 export async function runAdd(options: AddOptions): Promise<AddReport> {
+  options = checkOptions('runAdd', options, { ...ENGINE_SPEC, certificate: 'string!', selector: 'selector!', name: 'string', password: 'string', allowExpired: 'boolean', allowLeaf: 'boolean', checkUrls: 'strings', install: 'string', timeoutMs: 'timeout', concurrency: 'concurrency', proxy: 'string', dryRun: 'boolean', lockDir: 'string', stores: 'strings', restart: 'boolean', throughMounts: 'boolean', temporary: 'object', signal: 'object', onSelected: 'function', onInputWarnings: 'function', onProgress: 'function', onResult: 'function' });
   return patchSelected(await prepareAdd(options), options);
 }
 
 /** Reads and validates the certificate and opens the engines; changes nothing. */
 export async function prepareAdd(options: AddOptions): Promise<PreparedAdd> {
-  const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired, validate: true });
+  const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired, allowLeaf: options.allowLeaf, validate: true });
   const installed: CertificateToInstall[] = installNames(loaded.certificates, options.name);
+  options.onInputWarnings?.(loaded.warnings);
   const clients = await openEngines(options);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
   const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun, stores: options.stores, restart: options.restart, lockDir: options.lockDir, throughMounts: options.throughMounts, temporary: options.temporary };

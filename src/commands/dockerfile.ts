@@ -13,6 +13,7 @@ import { scanProcesses } from '../runtimes/scan.js';
 import { surveyAppStores, writableCertifi, writableJava } from '../stores/app-stores.js';
 import { STORE_KINDS, type StoreKind } from '../stores/types.js';
 import { selectContainers } from '../select/select-containers.js';
+import { checkOptions, ENGINE_SPEC } from '../util/check-options.js';
 
 export interface DockerfileOptions extends EngineOptions {
   certificate: string;
@@ -36,6 +37,7 @@ export interface DockerfileReport {
 
 /** `trustpatch dockerfile`: the lines that make the change permanent, for a family or a container's. */
 export async function runDockerfile(options: DockerfileOptions): Promise<DockerfileReport> {
+  options = checkOptions('runDockerfile', options, { ...ENGINE_SPEC, certificate: 'string!', name: 'string', password: 'string', family: 'string', container: 'string', stores: 'strings', writeCerts: 'string' });
   if ((options.family === undefined) === (options.container === undefined)) throw new UserError('dockerfile needs a container or --family NAME (one of them), e.g. `trustpatch dockerfile corp.crt --family debian`.');
   const loaded = await loadCertificates(options.certificate, { password: options.password, validate: false });
   const certificates = installNames(loaded.certificates, options.name).map(({ certificate, name }) => ({ name, fingerprint: certificate.fingerprint, subject: certificate.subject, pem: certificate.pem }));
@@ -45,8 +47,9 @@ export async function runDockerfile(options: DockerfileOptions): Promise<Dockerf
 }
 
 function forFamily(id: string, stores: readonly StoreKind[] | undefined): Omit<DockerfileInput, 'certificates'> {
-  const family: Family | undefined = [...families, generic].find((f) => f.id === id);
-  if (family === undefined) throw new UserError(`--family ${JSON.stringify(id)}: use one of ${[...families, generic].map((f) => f.id).join(', ')}.`);
+  // The family's name, or any os-release ID the detection maps to it (ubuntu -> debian, rocky -> rhel).
+  const family: Family | undefined = [...families, generic].find((f) => f.id === id.toLowerCase() || f.osIds.includes(id.toLowerCase()));
+  if (family === undefined) throw new UserError(`--family ${JSON.stringify(id)}: use one of ${[...families, generic].map((f) => f.id).join(', ')}, or an os-release ID of one (${families.flatMap((f) => f.osIds.filter((o) => o !== f.id)).slice(0, 6).join(', ')}, ...).`);
   const explicit = (kind: StoreKind) => stores !== undefined && stores.length < STORE_KINDS.length && stores.includes(kind);
   return { family, certifi: explicit('certifi') ? 'generic' : [], java: explicit('java') ? 'generic' : [], node: false, user: '' };
 }

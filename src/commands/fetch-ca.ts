@@ -4,6 +4,7 @@ import type { HttpGet } from '../net/http-get.js';
 import { presentedChain, type ChainReader } from '../net/peer-chain.js';
 import { describeProxy, httpsTarget, proxyFor } from '../net/proxy-env.js';
 import { describeCertificates, type InspectReport } from './inspect.js';
+import { checkOptions } from '../util/check-options.js';
 
 export interface FetchCaOptions {
   url: string;
@@ -42,6 +43,7 @@ export interface FetchCaReport {
  * user's call.
  */
 export async function runFetchCa(options: FetchCaOptions): Promise<FetchCaReport> {
+  options = checkOptions('runFetchCa', options, { url: 'string!', proxy: 'string', env: 'object', timeoutMs: 'timeout', now: 'date', readChain: 'function' });
   const target = httpsTarget(options.url);
   const proxy = proxyFor(target, options.proxy, options.env ?? process.env);
   const timeoutMs = options.timeoutMs ?? 30_000;

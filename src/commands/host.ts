@@ -31,6 +31,8 @@ export interface HostAddOptions extends HostOptions {
   name?: string;
   password?: string;
   allowExpired?: boolean;
+  /** As add's: a certificate neither CA nor self-signed is refused unless this is set. */
+  allowLeaf?: boolean;
   checkUrls?: readonly string[];
   proxy?: string;
   dryRun?: boolean;
@@ -53,7 +55,7 @@ export interface HostAddReport {
  * changing the host's packages is its administrator's business.
  */
 export async function runHostAdd(options: HostAddOptions): Promise<HostAddReport> {
-  const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired, validate: true });
+  const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired, allowLeaf: options.allowLeaf, validate: true });
   const installed = installNames(loaded.certificates, options.name);
   const { root, client } = await openRoot(options, !options.dryRun);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;

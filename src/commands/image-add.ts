@@ -16,7 +16,7 @@ import { DEFAULT_TIMEOUT_SECONDS, type AddOptions } from './add.js';
 import type { EngineOptions } from './engines.js';
 
 /** The patch's own options are add's: the temporary container is patched as a running one. */
-type PatchFlags = 'name' | 'password' | 'allowExpired' | 'checkUrls' | 'install' | 'timeoutMs' | 'proxy' | 'stores' | 'lockDir' | 'onProgress';
+type PatchFlags = 'name' | 'password' | 'allowExpired' | 'allowLeaf' | 'checkUrls' | 'install' | 'timeoutMs' | 'proxy' | 'stores' | 'lockDir' | 'onProgress';
 
 export interface ImageAddOptions extends EngineOptions, Pick<AddOptions, PatchFlags> {
   certificate: string;
@@ -70,7 +70,7 @@ interface State {
  * removed whatever happens. IMAGE itself is never changed.
  */
 export async function runImageAdd(options: ImageAddOptions): Promise<ImageAddReport> {
-  const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired, validate: true });
+  const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired, allowLeaf: options.allowLeaf, validate: true });
   const { client, images } = await openImageEngine(options, 'image add');
   const image = await inspectNamed(images, options.image);
   assertImageLinux(image, options.image);

@@ -1,14 +1,17 @@
-import { colonFingerprint, type Certificate } from '../cert/certificate.js';
+import type { Certificate } from '../cert/certificate.js';
 import { displayName, readInput } from '../cert/load.js';
 import { installNames } from '../cert/name.js';
 import { readCertificates } from '../cert/read.js';
 import { daysLeft, findingsFor, inputWarnings } from '../cert/validate.js';
+import { checkOptions } from '../util/check-options.js';
 
 export interface InspectOptions {
   /** A file, or `-` for standard input. */
   source: string;
   password?: string;
   allowExpired?: boolean;
+  /** As add's --allow-leaf: a certificate neither CA nor self-signed is then only a warning. */
+  allowLeaf?: boolean;
   /** The `--name` that `add` would be given, to show the file names it would produce. */
   name?: string;
   now?: Date;
@@ -20,7 +23,8 @@ export interface InspectedCertificate {
   subject: string;
   issuer: string;
   commonName: string | null;
-  sha256: string;
+  /** SHA-256 of the DER, lower-case hex: the same form as every other fingerprint trustpatch prints in JSON. */
+  fingerprint: string;
   serialNumber: string;
   notBefore: string;
   notAfter: string;
@@ -50,6 +54,7 @@ export interface InspectReport {
  * (expired) are still described, with their errors, so the user sees why.
  */
 export async function runInspect(options: InspectOptions): Promise<InspectReport> {
+  options = checkOptions('runInspect', options, { source: 'string!', password: 'string', allowExpired: 'boolean', allowLeaf: 'boolean', name: 'string', now: 'date', stdin: 'object' });
   const source = displayName(options.source);
   const bytes = await readInput(options.source, options.stdin);
   const read = readCertificates(bytes, source, { password: options.password });
@@ -60,7 +65,7 @@ export async function runInspect(options: InspectOptions): Promise<InspectReport
 export function describeCertificates(certificates: readonly Certificate[], source: string, options: Omit<InspectOptions, 'source' | 'stdin' | 'password'> & { warnings?: string[] }): InspectReport {
   const now = options.now ?? new Date();
   const described = installNames(certificates, options.name).map(({ certificate, name }) => {
-    const findings = findingsFor(certificate, certificates, { allowExpired: options.allowExpired, now });
+    const findings = findingsFor(certificate, certificates, { allowExpired: options.allowExpired, allowLeaf: options.allowLeaf, now });
     return { ...summary(certificate, now), fileName: `${name}.crt`, ...findings };
   });
   return {
@@ -76,7 +81,7 @@ function summary(certificate: Certificate, now: Date): Omit<InspectedCertificate
     subject: certificate.subject,
     issuer: certificate.issuer,
     commonName: certificate.commonName ?? null,
-    sha256: colonFingerprint(certificate.fingerprint),
+    fingerprint: certificate.fingerprint,
     serialNumber: certificate.serialNumber,
     notBefore: certificate.notBefore.toISOString(),
     notAfter: certificate.notAfter.toISOString(),

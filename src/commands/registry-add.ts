@@ -6,6 +6,7 @@ import { readCa, readClientPair } from '../registry/add-inputs.js';
 import { CERTS_D, isLoopbackHost, loopbackWarning, registryDir, registryPath } from '../registry/certs-d.js';
 import { planAdd, type FileRoleWritten } from '../registry/plan.js';
 import { containerTarget, localTarget, type CertsDirTarget } from '../registry/target.js';
+import { checkOptions } from '../util/check-options.js';
 
 export interface RegistryAddOptions {
   /** `host[:port]` as written in image names. */
@@ -39,6 +40,8 @@ export interface FileAction {
 }
 
 export interface RegistryAddReport {
+  /** The engine written through (`--container`); empty when writing on this machine. */
+  engines: string[];
   registry: string;
   directory: string;
   target: string;
@@ -55,6 +58,7 @@ export interface RegistryAddReport {
  * writing anything, then writes certs.d/<host[:port]>/ by the engine's rules.
  */
 export async function runRegistryAdd(options: RegistryAddOptions): Promise<RegistryAddReport> {
+  options = checkOptions('runRegistryAdd', options, { registry: 'string!', ca: 'string', clientCert: 'string', clientKey: 'string', clientName: 'string', certsDir: 'string', container: 'string', host: 'any', context: 'any', dryRun: 'boolean', force: 'boolean', client: 'object', now: 'date' });
   const now = options.now ?? new Date();
   const dir = registryDir(options.registry);
   if (options.ca === undefined && options.clientCert === undefined) throw new UserError('registry add: nothing to add; give --ca FILE, or --client-cert FILE with --client-key FILE.');
@@ -65,7 +69,7 @@ export async function runRegistryAdd(options: RegistryAddOptions): Promise<Regis
   const client = options.clientCert === undefined ? undefined : await readClientPair(options.clientCert, options.clientKey!, options.clientName ?? 'client', now);
   warnings.push(...(client?.warnings ?? []));
   if (isLoopbackHost(dir.host)) warnings.push(loopbackWarning(dir.name));
-  const target = await resolveTarget(options);
+  const { target, engines } = await resolveTarget(options);
   const dirPath = registryPath(options.certsDir ?? CERTS_D.defaultDir, dir);
   const existing = await target.readFiles(dirPath);
   const planned = planAdd({ dirPath, cas: ca.certificates, client: client?.pair, existing, force: options.force === true });
@@ -83,6 +87,7 @@ export async function runRegistryAdd(options: RegistryAddOptions): Promise<Regis
     return failure === undefined ? { ...base, status: 'written' } : { ...base, status: 'failed', reason: failure };
   });
   return {
+    engines,
     registry: options.registry,
     directory: dirPath,
     target: target.description,
@@ -100,12 +105,12 @@ export function registryAddExitCode(report: RegistryAddReport): number {
   return report.actions.some((a) => a.status === 'failed') ? 1 : 0;
 }
 
-async function resolveTarget(options: RegistryAddOptions): Promise<CertsDirTarget> {
-  if (options.container === undefined) return localTarget();
+async function resolveTarget(options: RegistryAddOptions): Promise<{ target: CertsDirTarget; engines: string[] }> {
+  if (options.container === undefined) return { target: localTarget(), engines: [] };
   const client = options.client ?? connectOne({ hosts: [options.host ?? []].flat(), contexts: [options.context ?? []].flat() }, 'registry add --container');
   await client.ping();
   try {
-    return containerTarget(client, await client.inspect(options.container));
+    return { target: containerTarget(client, await client.inspect(options.container)), engines: [client.endpoint] };
   } catch (error) {
     if (error instanceof NotFoundError) throw new UserError(`container ${JSON.stringify(options.container)}: no such container on ${client.endpoint}; see \`docker ps\`.`);
     throw error;

@@ -9,6 +9,7 @@ import { makeClientCertificate } from '../registry/client-cert.js';
 import { keyMatches, readPrivateKeyPem } from '../registry/key-pair.js';
 import { localTarget } from '../registry/target.js';
 import type { FileAction } from './registry-add.js';
+import { checkOptions } from '../util/check-options.js';
 
 export interface ClientCertOptions {
   caCert: string;
@@ -37,6 +38,7 @@ export interface ClientCertReport {
  * written with the names certs.d expects (`client.cert`, `client.key` 0600) plus `ca.crt`.
  */
 export async function runClientCert(options: ClientCertOptions): Promise<ClientCertReport> {
+  options = checkOptions('runClientCert', options, { caCert: 'string!', caKey: 'string!', commonName: 'string!', outDir: 'string!', name: 'string', days: 'number', caKeyPassphraseEnv: 'string', force: 'boolean', env: 'object', now: 'date' });
   const name = checkBaseName('--name', options.name ?? 'client');
   const days = options.days ?? 365;
   if (options.commonName.trim() === '' || options.commonName.length > 64) throw new UserError(`--cn ${JSON.stringify(options.commonName)}: give a common name of 1 to 64 characters.`);

@@ -1,5 +1,6 @@
 import { CERTS_D } from '../registry/certs-d.js';
 import { lintCertsDir, type LintReport } from '../registry/lint.js';
+import { checkOptions } from '../util/check-options.js';
 
 export interface RegistryLintOptions {
   dir?: string;
@@ -8,6 +9,7 @@ export interface RegistryLintOptions {
 
 /** `trustpatch registry lint`: every problem the engine would trip on, with its fix. Changes nothing. */
 export async function runRegistryLint(options: RegistryLintOptions = {}): Promise<LintReport> {
+  options = checkOptions('runRegistryLint', options, { dir: 'string', now: 'date' });
   return lintCertsDir(options.dir ?? CERTS_D.defaultDir, { now: options.now });
 }
 

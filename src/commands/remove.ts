@@ -9,6 +9,7 @@ import type { RemoveResult } from '../undo/types.js';
 import { DEFAULT_TIMEOUT_SECONDS } from './add.js';
 import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
 import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
+import { checkOptions, ENGINE_SPEC } from '../util/check-options.js';
 
 export interface RemoveOptions extends EngineOptions {
   /**
@@ -41,6 +42,7 @@ export interface RemoveReport {
  * nothing), then in each container takes out exactly what trustpatch's record says it added.
  */
 export async function runRemove(options: RemoveOptions): Promise<RemoveReport> {
+  options = checkOptions('runRemove', options, { ...ENGINE_SPEC, certificate: 'target!', selector: 'selector!', password: 'string', timeoutMs: 'timeout', concurrency: 'concurrency', dryRun: 'boolean', targets: 'array', signal: 'object', onSelected: 'function', onProgress: 'function', onResult: 'function' });
   const target = typeof options.certificate === 'string' ? await resolveTarget(options.certificate, { password: options.password }) : options.certificate;
   const clients = await openEngines(options);
   const targets = options.targets ?? (await selectOnEngines(clients, options.selector));

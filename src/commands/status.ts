@@ -6,6 +6,7 @@ import { STORE_KINDS, type StoreKind } from '../stores/types.js';
 import { DEFAULT_TIMEOUT_SECONDS } from './add.js';
 import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
 import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
+import { checkOptions, ENGINE_SPEC } from '../util/check-options.js';
 
 export type { StatusContainerResult } from '../record/status-container.js';
 
@@ -20,7 +21,16 @@ export interface StatusOptions extends EngineOptions {
 }
 
 /** `trustpatch status`: per container, which trustpatch certificates are where, and what needs a restart. Changes nothing. */
-export async function runStatus(options: StatusOptions): Promise<{ engines: string[]; results: OnEngine<StatusContainerResult>[]; interrupted: boolean }> {
+/** What runStatus returns: statusDocument turns it into the `status --json` document. */
+export interface StatusReport {
+  /** The address of every engine used, in order. */
+  engines: string[];
+  results: OnEngine<StatusContainerResult>[];
+  interrupted: boolean;
+}
+
+export async function runStatus(options: StatusOptions): Promise<StatusReport> {
+  options = checkOptions('runStatus', options, { ...ENGINE_SPEC, selector: 'selector!', stores: 'strings', timeoutMs: 'timeout', concurrency: 'concurrency', signal: 'object', onSelected: 'function', onResult: 'function' });
   const clients = await openEngines(options);
   const targets = await selectOnEngines(clients, options.selector);
   options.onSelected?.(targets.length, clients.map((client) => client.endpoint));

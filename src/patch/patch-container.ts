@@ -22,7 +22,7 @@ import { appStoresHold, checkCertifiStores, confirmLinkedJava, patchAppStores, s
 import { STORE_KINDS } from '../stores/types.js';
 import type { SeedTexts } from './seed.js';
 import { systemPaths, withAppPlan } from './app-plan.js';
-import { aftercare } from './aftercare.js';
+import { aftercare, restartStale } from './aftercare.js';
 import { findShell } from '../runtimes/scan.js';
 import type { GoProbes, RestartNote } from '../runtimes/restart-needed.js';
 import { guardPlan } from './write-guard.js';
@@ -130,6 +130,8 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   draft.check.before = await checkAll(context, info, survey.tools.clients);
   if (trusted) {
     draft.check.after = draft.check.before.map((c) => (c.tool === null ? bundleVerified(c) : c));
+    // --restart after an earlier add without it: the processes that still read the old trust.
+    if (options.restart === true) await restartStale(client, info, { certificates, plan, survey, goBinaries: context.goBinaries }, draft);
     return { status: 'already-trusted' };
   }
   const claim = context.shared?.claim(client.endpoint, info, writing);

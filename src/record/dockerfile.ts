@@ -35,10 +35,9 @@ export function dockerfileLines(input: DockerfileInput): string[] {
   const anchor = (c: DockerfileCertificate) => `${family.anchorDir}/${c.name}${family.anchorExtension}`;
   if (asRoot) lines.push('USER root');
   for (const c of certificates) lines.push(`COPY ${c.name}.crt ${anchor(c)}`);
-  const installer = family.installers[0];
-  const install = installer ? installer.commands.map((argv) => [...installer.env, ...argv].join(' ')) : [];
+  const install = installLines(family);
   const update = family.updateCommands[0]?.join(' ');
-  const cleanup = installer?.manager.endsWith('apt-get') ? ['rm -rf /var/lib/apt/lists/*'] : [];
+  const cleanup = family.installers[0]?.manager.endsWith('apt-get') ? ['rm -rf /var/lib/apt/lists/*'] : [];
   lines.push(`RUN ${[...install, ...cleanup, ...(update ? [update] : [])].join(' \\\n && ')}`);
   for (const c of certificates) {
     if (input.certifi === 'generic') lines.push(`RUN f="$(python3 -c 'import certifi; print(certifi.where())')" && { printf '\\n${certifiMarker(c.fingerprint)}\\n'; cat ${anchor(c)}; } >> "$f"`);
@@ -50,6 +49,23 @@ export function dockerfileLines(input: DockerfileInput): string[] {
   else lines.push(`# Node.js reads only its own store: ENV NODE_EXTRA_CA_CERTS=${certificates.length === 1 ? anchor(certificates[0]!) : family.bundles[0]}`);
   if (asRoot) lines.push(`USER ${input.user}`);
   return lines;
+}
+
+/**
+ * The install step. A family whose images differ in package manager (RHEL: dnf, microdnf on
+ * UBI minimal, yum on EL7) gets an `[ -x MANAGER ]` chain over them, in the order add tries them;
+ * one manager at several paths (Alpine's /sbin/apk, Wolfi's /usr/bin/apk) keeps the first path.
+ */
+function installLines(family: Family): string[] {
+  const byName = new Map<string, Family['installers'][number]>();
+  for (const installer of family.installers) {
+    const name = installer.manager.split('/').pop()!;
+    if (!byName.has(name)) byName.set(name, installer);
+  }
+  const run = (installer: Family['installers'][number]) => installer.commands.map((argv) => [...installer.env, ...argv].join(' ')).join(' && ');
+  if (byName.size <= 1) return family.installers[0] ? family.installers[0].commands.map((argv) => [...family.installers[0]!.env, ...argv].join(' ')) : [];
+  const branches = [...byName.values()].map((installer, i) => `${i === 0 ? 'if' : 'elif'} [ -x ${installer.manager} ]; then ${run(installer)}`);
+  return [`${branches.join('; ')}; else echo "no ${[...byName.keys()].join(', ')} in this image" >&2; exit 1; fi`];
 }
 
 /** No update command (BusyBox, distroless): build the bundle in a Debian stage and copy it over. */

@@ -1,9 +1,8 @@
 import type { StatusContainerResult } from '../commands/status.js';
 import type { RemoveTarget } from '../undo/target.js';
 import { REMOVE_STATUSES, type RemoveResult } from '../undo/types.js';
-import { VERSION } from '../version.js';
 import { countStatuses } from './counts.js';
-import { SCHEMA_VERSION } from './json.js';
+import { envelope } from './envelope.js';
 
 export const STATUS_STATUSES = ['complete', 'incomplete', 'clean', 'skipped', 'failed'] as const;
 
@@ -11,10 +10,7 @@ export const STATUS_STATUSES = ['complete', 'incomplete', 'clean', 'skipped', 'f
 export function removeDocument(input: { engines: readonly string[]; target: RemoveTarget; results: readonly (RemoveResult & { engine: string })[]; durationMs: number; exitCode: number; interrupted: boolean }) {
   const { target } = input;
   return {
-    schemaVersion: SCHEMA_VERSION,
-    command: 'remove' as const,
-    trustpatchVersion: VERSION,
-    engines: [...input.engines],
+    ...envelope('remove', input.engines),
     target: { kind: target.kind, value: target.label, fingerprints: target.kind === 'certificates' ? target.fingerprints : target.kind === 'fingerprint' ? [target.prefix] : [] },
     containers: input.results.map((r) => ({
       id: r.id,
@@ -40,10 +36,7 @@ export function removeDocument(input: { engines: readonly string[]; target: Remo
 /** The single document `status --json` prints on stdout. */
 export function statusDocument(input: { engines: readonly string[]; results: readonly (StatusContainerResult & { engine: string })[]; durationMs: number; exitCode: number; interrupted: boolean }) {
   return {
-    schemaVersion: SCHEMA_VERSION,
-    command: 'status' as const,
-    trustpatchVersion: VERSION,
-    engines: [...input.engines],
+    ...envelope('status', input.engines),
     containers: input.results.map((r) => ({
       id: r.id,
       name: r.name,

@@ -1,15 +1,14 @@
 import type { Certificate } from '../cert/certificate.js';
 import type { CheckContainerResult } from '../commands/check.js';
 import type { CertificateToInstall, ContainerResult, PlanSummary } from '../patch/types.js';
-import { VERSION } from '../version.js';
+import { envelope } from './envelope.js';
 import type { RestartNote } from '../runtimes/restart-needed.js';
 import type { StoreOutcome } from '../stores/types.js';
 import type { StoreMount } from '../mounts/mount-map.js';
 import { summarizeChecks, type CheckSummary } from './check-summary.js';
 import { ADD_STATUSES, CHECK_STATUSES, countStatuses } from './counts.js';
 
-/** Bumped on any incompatible change to the documents below (README, "JSON output"). */
-export const SCHEMA_VERSION = 1;
+export { SCHEMA_VERSION } from './envelope.js';
 
 export interface JsonContainer {
   id: string;
@@ -40,10 +39,7 @@ export interface JsonContainer {
 /** The single document `add --json` prints on stdout. */
 export function addDocument(input: { engines: readonly string[]; installed: readonly CertificateToInstall[]; warnings: readonly string[]; results: readonly (ContainerResult & { engine: string })[]; durationMs: number; exitCode: number; interrupted: boolean }) {
   return {
-    schemaVersion: SCHEMA_VERSION,
-    command: 'add' as const,
-    trustpatchVersion: VERSION,
-    engines: [...input.engines],
+    ...envelope('add', input.engines),
     certificates: input.installed.map(({ certificate, name }) => certificateJson(certificate, name)),
     warnings: [...input.warnings],
     containers: input.results.map((r): JsonContainer => ({
@@ -73,11 +69,8 @@ export function addDocument(input: { engines: readonly string[]; installed: read
 /** The single document `check --json` prints on stdout. */
 export function checkDocument(input: { engines: readonly string[]; results: readonly (CheckContainerResult & { engine: string })[]; durationMs: number; exitCode: number; interrupted: boolean }) {
   return {
-    schemaVersion: SCHEMA_VERSION,
-    command: 'check' as const,
-    trustpatchVersion: VERSION,
-    engines: [...input.engines],
-    containers: input.results.map((r) => ({ id: r.id, name: r.name, image: r.image, engine: r.engine, status: r.status, check: summarizeChecks(r.checks), error: r.reason ?? null, durationMs: r.durationMs })),
+    ...envelope('check', input.engines),
+    containers: input.results.map((r) => ({ id: r.id, name: r.name, image: r.image, engine: r.engine, family: r.family, status: r.status, check: summarizeChecks(r.checks), error: r.reason ?? null, durationMs: r.durationMs })),
     summary: { ...countStatuses(input.results, CHECK_STATUSES), durationMs: input.durationMs, exitCode: input.exitCode, interrupted: input.interrupted },
   };
 }

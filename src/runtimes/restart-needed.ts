@@ -121,8 +121,16 @@ async function topNotes(client: ContainerClient, id: string, paths: TrustPaths):
     const runtime = knownRuntime(row.command.split(' ')[0] ?? '');
     const process: ScannedProcess = { pid: 0, uid: undefined, exe: undefined, command: row.command, env: undefined, startedAt: undefined };
     if (runtime !== undefined) return { pid: `host ${row.hostPid}`, runtime, command: row.command, advice: adviceFor(runtime, process, { ...paths, since: undefined })! };
-    return { pid: `host ${row.hostPid}`, runtime: 'unknown', command: row.command, advice: 'unknown: the container has no shell to read /proc; if this is a Go program, it needs a restart to see the CA' };
+    return { pid: `host ${row.hostPid}`, runtime: 'unknown', command: row.command, advice: 'may need a restart: with no shell in the container its /proc cannot be read, so whether it is a Go program (which reads the CA bundle only at start) is not known' };
   });
+}
+
+/**
+ * Whether restarting the container is all the note asks for: not a Node.js that also needs a
+ * variable in its environment, nor an unknown program whose start time could not be read.
+ */
+export function restartCures(note: RestartNote): boolean {
+  return note.runtime !== 'unknown' && note.advice.startsWith('restart needed:');
 }
 
 function startedAfter(process: ScannedProcess, paths: TrustPaths): boolean {

@@ -40,18 +40,21 @@ describe('trustpatch inspect', function () {
     assert.equal(report.accepted, true);
     assert.deepEqual(report.certificates.map((c) => c.fileName), ['corp-1.crt', 'corp-2.crt']);
     const first = report.certificates[0]!;
-    assert.equal(first.sha256, colons(await opensslFingerprint(ec384.certPath)));
+    assert.equal(first.fingerprint, (await opensslFingerprint(ec384.certPath)).toLowerCase(), 'lower-case hex, as in every other document');
     assert.deepEqual([first.isCA, first.selfSigned, first.keyType, first.keySize, first.daysLeft], [true, true, 'EC P-384', 384, 199]);
     assert.deepEqual(first.errors, []);
   });
 
-  it('exits 0 with warnings shown (a key in the file, a non-CA), reading standard input for -', async () => {
+  it('exits 0 with warnings shown (a key in the file, a leaf with --allow-leaf), reading standard input for -', async () => {
     const server = await makeServerCert(ec384, 'inspect-leaf');
     const input = (await readFile(server.keyPath, 'utf8')) + server.cert;
-    const { stdout, code } = await trustpatch(['inspect', '-'], { input });
+    const refused = await trustpatch(['inspect', '-'], { input });
+    assert.equal(refused.code, 2, 'add would refuse a leaf');
+    assert.match(refused.stdout, /ERROR     "inspect-leaf" is neither a CA certificate/);
+    const { stdout, code } = await trustpatch(['inspect', '-', '--allow-leaf'], { input });
     assert.equal(code, 0);
     assert.match(stdout, /^standard input: 1 certificate/);
-    assert.match(stdout, /warning   "inspect-leaf" is not a CA certificate/);
+    assert.match(stdout, /warning   "inspect-leaf" is neither a CA certificate .*accepted: --allow-leaf/);
     assert.match(stdout, /warning: standard input: the private key in the file was ignored/);
     assert.ok(!stdout.includes('PRIVATE KEY') && !stdout.includes(input.split('\n')[1]!), 'no key material printed');
   });

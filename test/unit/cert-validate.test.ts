@@ -58,10 +58,35 @@ describe('certificate intake: validation before anything changes', function () {
     assert.deepEqual(parseCertificates(pem(root.pem), 'root.crt', { validate: true }).warnings, []);
   });
 
-  it('warns that a certificate without CA:TRUE can only vouch for itself', async () => {
+  it('refuses a certificate that is neither a CA nor self-signed (a server\'s own), naming its issuer and --allow-leaf', async () => {
     const server = await makeServerCert(root, 'validate-leaf');
-    const warnings = parseCertificates(pem(server.cert), 'leaf.crt', { validate: true }).warnings.join('\n');
-    assert.match(warnings, /"validate-leaf" is not a CA certificate \(no basicConstraints CA:TRUE\): it cannot vouch for other certificates/);
+    assert.throws(() => parseCertificates(pem(server.cert), 'leaf.crt', { validate: true }), (error: unknown) => {
+      assert.ok(error instanceof UserError);
+      assert.match(error.message, /^leaf\.crt: "validate-leaf" is neither a CA certificate \(no basicConstraints CA:TRUE\) nor self-signed: .*; give the CA that issued it instead \(issuer: CN=Validate Root CA.*fetch-ca URL.*\), or pass --allow-leaf to trust this certificate alone\.$/);
+      return true;
+    });
+    const allowed = parseCertificates(pem(server.cert), 'leaf.crt', { validate: true, allowLeaf: true });
+    assert.equal(allowed.certificates.length, 1);
+    assert.match(allowed.warnings.join('\n'), /"validate-leaf" is neither a CA .*accepted: --allow-leaf/);
+  });
+
+  it('only warns about a self-signed certificate without CA:TRUE: it can vouch for itself', () => {
+    const selfSigned = forgeCertificate({ commonName: 'Self Server', notBefore: daysFromNow(-1), notAfter: daysFromNow(100), ca: false });
+    const warnings = parseCertificates(pem(selfSigned), 'self.crt', { validate: true }).warnings.join('\n');
+    assert.match(warnings, /"Self Server" is not a CA certificate \(no basicConstraints CA:TRUE\): it cannot vouch for other certificates/);
+  });
+
+  it('add refuses a leaf before any engine is contacted, and with allowLeaf says so before it goes on', async () => {
+    const server = await makeServerCert(root, 'add-leaf');
+    const path = await textFile(dir, 'server.crt', server.cert);
+    const calls: string[] = [];
+    const selector = { names: ['c1'], labels: [], filters: [], all: false };
+    await assert.rejects(runAdd({ certificate: path, selector, client: recordingClient(calls) }), /neither a CA certificate .*--allow-leaf/);
+    assert.deepEqual(calls, []);
+    const seen: string[] = [];
+    const onInputWarnings = (warnings: readonly string[]) => seen.push(...warnings.map((w) => `${w} (calls so far: ${calls.length})`));
+    await assert.rejects(runAdd({ certificate: path, selector, client: recordingClient(calls), allowLeaf: true, onInputWarnings }), /ping must not be called/);
+    assert.match(seen.join('\n'), /"add-leaf" is neither a CA .*accepted: --allow-leaf.*\(calls so far: 0\)/, 'the warning came before the first engine call');
   });
 
   it('warns about an intermediate given without its root, and not when the root comes with it', async () => {

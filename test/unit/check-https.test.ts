@@ -26,12 +26,14 @@ describe('the HTTPS check inside a container (fake engine)', () => {
     assert.deepEqual(seen[0]!.argv, ['/usr/bin/curl', '-sS', '-o', '/dev/null', '--max-time', '15', '--proxy', 'http://127.0.0.1:3128', '--', URL_IP]);
   });
 
-  it('reports a curl failure with its exit code', async () => {
-    const { client } = setup(['/usr/bin/curl'], () => ({ exitCode: 60, stderr: 'curl: (60) SSL certificate problem: unable to get local issuer certificate\n' }));
+  it("reports a curl failure with its exit code and curl's own error line, not its advice after it", async () => {
+    const stderr = `curl: (60) SSL certificate problem: unable to get local issuer certificate\nMore details here: https://curl.se/docs/sslcerts.html\n\ncurl failed to verify the legitimacy of the server and therefore could not\nestablish a secure connection to it. To learn more about this situation and\nhow to fix it, please visit the web page mentioned above.\n`;
+    const { client } = setup(['/usr/bin/curl'], () => ({ exitCode: 60, stderr }));
     const result = await runCheck(client, 'c1', URL_IP);
     assert.equal(result.ok, false);
     assert.equal(result.verifiedBy, null);
-    assert.equal(result.detail, 'curl 60: SSL certificate problem: unable to get local issuer certificate');
+    assert.equal(result.detail, 'curl: (60) SSL certificate problem: unable to get local issuer certificate');
+    assert.equal(result.exitCode, 60);
     assert.equal(checkSummary(result), 'failed (curl 60)');
   });
 
@@ -60,7 +62,8 @@ describe('the HTTPS check inside a container (fake engine)', () => {
     const { client, seen } = setup(['/usr/bin/openssl'], () => ({ exitCode: 1, stderr: 'verify error:num=20:unable to get local issuer certificate\n' }));
     const result = await runCheck(client, 'c1', 'https://localhost:9443/x', { proxy: 'http://127.0.0.1:3128' });
     assert.deepEqual(seen[0]!.argv.slice(2), ['-connect', 'localhost:9443', '-verify_return_error', '-brief', '-servername', 'localhost', '-verify_hostname', 'localhost', '-proxy', '127.0.0.1:3128']);
-    assert.equal(result.detail, 'openssl 1: unable to get local issuer certificate');
+    assert.equal(result.detail, 'verify error:num=20:unable to get local issuer certificate');
+    assert.equal(checkSummary(result), 'failed (openssl 1)');
     assert.equal(result.ok, false);
   });
 
@@ -75,6 +78,14 @@ describe('the HTTPS check inside a container (fake engine)', () => {
     assert.deepEqual([result.ok, result.tool], [true, 'python3']);
     assert.equal(seen[0]!.argv[0], '/usr/local/bin/python3');
     assert.ok(seen[0]!.options.env?.includes('https_proxy=http://127.0.0.1:3128'));
+  });
+
+  it('a python3 without its standard library proves nothing (it is not a rejection of the CA)', async () => {
+    const stderr = 'Traceback (most recent call last):\n  File "<string>", line 1, in <module>\n    import http.client\nModuleNotFoundError: No module named \'http\'\n';
+    const { client } = setup(['/usr/bin/python3'], () => ({ exitCode: 1, stderr }));
+    const result = await runCheck(client, 'c1', URL_IP);
+    assert.deepEqual([result.ok, result.tool, result.failure], [false, null, undefined]);
+    assert.match(result.detail, /python3 cannot run the check \(ModuleNotFoundError: No module named 'http'\)/);
   });
 
   it('treats a program that cannot run (exec 127) as absent', async () => {

@@ -89,6 +89,23 @@ describe('engine work per container (fake engine)', () => {
     assert.deepEqual(probes, ['a /usr/bin/app', 'c /usr/bin/app']);
   });
 
+  it('add --restart after an add without it restarts a container whose Go program still needs it, and only then', async () => {
+    const client = new FakeClient();
+    const container = client.add(fakeDebian('c1', [cas.distro.pem]));
+    runningApp(container, true, []);
+    // After a restart the program's start time (btime + starttime ticks) is now.
+    const scan = container.handler;
+    container.handler = (argv, self, o) => (isProcessScan(argv) && self.restarts > 0 ? { exitCode: 0, stdout: `btime ${Math.floor(Date.now() / 1000) + 1}\n@ 1\nexe /usr/bin/app\ncmd /usr/bin/app serve\nstat 1 (app) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 100 0\nuid 0\nenvok\n` } : scan(argv, self, o));
+    const plain = context(client);
+    const first = await patchContainer(plain, container.info);
+    assert.deepEqual([first.status, first.restartNeeded?.map((n) => n.runtime), container.restarts], ['patched', ['go'], 0]);
+    const withRestart: PatchContext = { ...plain, options: { ...plain.options, restart: true } };
+    const second = await patchContainer(withRestart, container.info);
+    assert.deepEqual([second.status, second.restarted, container.restarts, second.restartNeeded], ['already-trusted', true, 1, []], JSON.stringify(second));
+    const third = await patchContainer(withRestart, container.info);
+    assert.deepEqual([third.status, third.restarted === true, container.restarts], ['already-trusted', false, 1], 'nothing needs it any more: no second restart');
+  });
+
   it('a Go probe that could not run is tried again in the next container of the image', async () => {
     const client = new FakeClient();
     const probes: string[] = [];

@@ -33,7 +33,7 @@ describe('patching one container (fake engine)', () => {
     assert.equal(result.status, 'patched', JSON.stringify(result));
     assert.equal(container.read(anchor), corp.pem);
     assert.ok(container.read(BUNDLE)!.includes(corp.pem));
-    assert.deepEqual(result.check.before.map((c) => c.detail.split(':')[0]), ['curl 60']);
+    assert.deepEqual(result.check.before.map((c) => [c.tool, c.exitCode, c.detail.startsWith('curl: (60) ')]), [['curl', 60, true]]);
     assert.deepEqual(result.check.after.map((c) => c.ok), [true]);
     assert.ok(container.execs.some((argv) => argv[0] === '/usr/sbin/update-ca-certificates'));
   });
