@@ -71,29 +71,19 @@ start_service() {
   done
 }
 
-# Podman (as root) asks for nofile=1048576 and nproc=4194304 unless told otherwise. Where the
-# hard limits are lower and cannot be raised, every container fails to start. conmon also caps
-# nproc at kernel.pid_max here (measured: 32768 starts, 32769 fails), so take the smallest.
+# shellcheck source=lib/podman-ulimits.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/podman-ulimits.sh"
 write_ulimits() {
-  local nofile nproc pid_max
-  nofile=$(ulimit -Hn)
-  nproc=$(ulimit -Hu)
-  pid_max=$(cat /proc/sys/kernel/pid_max 2>/dev/null || echo 4194304)
-  [[ $nofile == unlimited ]] && nofile=1048576
-  [[ $nproc == unlimited ]] && nproc=4194304
-  ((nproc > pid_max)) && nproc=$pid_max
-  if ((nofile >= 1048576 && nproc >= 4194304)); then
-    return 0
-  fi
+  local line
+  line=$(podman_ulimits_line) || return 0
   if grep -qs '^[[:space:]]*default_ulimits' /etc/containers/containers.conf /etc/containers/containers.conf.d/*.conf 2>/dev/null &&
     ! grep -qs 'default_ulimits' "$DROP_IN"; then
     say "containers.conf already sets default_ulimits: left as it is"
     return 0
   fi
   mkdir -p "$(dirname "$DROP_IN")"
-  printf '# Written by trustpatch scripts/ensure-podman.sh: the hard limits this machine can give.\n[containers]\ndefault_ulimits = [\n  "nofile=%s:%s",\n  "nproc=%s:%s",\n]\n' \
-    "$nofile" "$nofile" "$nproc" "$nproc" >"$DROP_IN"
-  say "wrote $DROP_IN (nofile=$nofile, nproc=$nproc)"
+  printf '# Written by trustpatch scripts/ensure-podman.sh: the hard limits this machine can give.\n[containers]\n%s\n' "$line" >"$DROP_IN"
+  say "wrote $DROP_IN ($line)"
 }
 
 # Copies each test image from Docker into Podman's store unless Podman has that exact image id.
