@@ -23,7 +23,7 @@ readonly LOG=${TRUSTPATCH_PODMAN_LOG:-/var/log/trustpatch-podman.log}
 readonly WAIT_SECONDS=${TRUSTPATCH_ENGINE_WAIT:-60}
 readonly DROP_IN=/etc/containers/containers.conf.d/50-trustpatch-ulimits.conf
 # The images test/integration needs on Podman (see test/support/engine.ts).
-readonly IMAGES=(debian-curl debian-min)
+readonly IMAGES=(debian-curl debian-min alpine busybox debian-busybox noshell)
 
 say() { printf 'ensure-podman: %s\n' "$*"; }
 die() { printf 'ensure-podman: %s\n' "$*" >&2; exit 1; }

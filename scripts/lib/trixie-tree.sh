@@ -72,7 +72,7 @@ ensure_tree() {
 build_tree() { # mirror
   local mirror=$1 partial=$DIR.partial log started=$SECONDS
   [[ -e "$partial" ]] && remove_partial "$partial"
-  log=$(dirname "$DIR")/trixie-build.log
+  log=$DIR.build.log
   say "building the trixie tree in $DIR (debootstrap + ${TRIXIE_PACKAGES[*]}, about 2 min; log: $log)"
   if ! debootstrap --variant=minbase trixie "$partial" "$mirror" >"$log" 2>&1; then
     tail -n 20 "$log" >&2

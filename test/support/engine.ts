@@ -36,9 +36,6 @@ export function parseEngine(value: string | undefined): TestEngineName {
 /** Whether the engine's host-network containers can reach Debian's archive (not from the trixie engines' own namespaces). */
 export const ENGINE_REACHES_ARCHIVE = TEST_ENGINE === 'docker' || TEST_ENGINE === 'podman';
 
-/** Podman 4.3 or 5: the Podman-only cases and quirks apply. */
-export const IS_PODMAN = TEST_ENGINE === 'podman' || TEST_ENGINE === 'podman5';
-
 /** Environment overrides that point the docker CLI and trustpatch at the engine under test. */
 export function engineEnv(): NodeJS.ProcessEnv {
   return TEST_ENGINE === 'docker' ? {} : { DOCKER_HOST: `unix://${engineSocket()}` };
