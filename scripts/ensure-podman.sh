@@ -57,20 +57,11 @@ start_service() {
   (cd / && exec setsid nohup podman system service --time=0 "unix://$SOCK" >>"$LOG" 2>&1 </dev/null) &
   local started=$!
   say "started podman system service (pid $started), log: $LOG"
-  local deadline=$((SECONDS + WAIT_SECONDS))
-  until ping_service; do
-    if ((SECONDS >= deadline)) || ! kill -0 "$started" 2>/dev/null; then
-      {
-        echo "ensure-podman: the service did not answer at $SOCK within ${WAIT_SECONDS}s."
-        echo "ensure-podman: last lines of $LOG:"
-        tail -n 30 "$LOG" 2>/dev/null | sed 's/^/  /'
-      } >&2
-      exit 1
-    fi
-    sleep 0.5
-  done
+  wait_answers ensure-podman ping_service "$started" "$SOCK" "$LOG" "$WAIT_SECONDS" || exit 1
 }
 
+# shellcheck source=lib/wait-answers.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/wait-answers.sh"
 # shellcheck source=lib/podman-ulimits.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/podman-ulimits.sh"
 write_ulimits() {

@@ -58,6 +58,8 @@ engine_version() {
     sed -n 's/.*"Version":"\([^"]*\)".*"ApiVersion":"\([^"]*\)".*/\1 (API \2)/p' | head -n 1
 }
 
+# shellcheck source=lib/wait-answers.sh
+source "$SCRIPT_DIR/lib/wait-answers.sh"
 # shellcheck source=lib/podman-ulimits.sh
 source "$SCRIPT_DIR/lib/podman-ulimits.sh"
 # shellcheck source=lib/trixie-tree.sh

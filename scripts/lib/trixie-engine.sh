@@ -52,19 +52,11 @@ start_engine() {
   local started=$!
   [[ $ENGINE == podman5 ]] && echo "$started" >"$PIDFILE"
   say "started $ENGINE (pid $started) in mount and network namespaces of its own, rooted at $DIR, log: $LOG"
-  local deadline=$((SECONDS + WAIT_SECONDS))
-  until ping_engine; do
-    if ((SECONDS >= deadline)) || ! kill -0 "$started" 2>/dev/null; then
-      {
-        echo "ensure-trixie-engines: $ENGINE did not answer at $SOCK within ${WAIT_SECONDS}s."
-        echo "ensure-trixie-engines: last lines of $LOG:"
-        tail -n 30 "$LOG" 2>/dev/null | sed 's/^/  /'
-      } >&2
-      stop_engine
-      exit 1
-    fi
-    sleep 0.5
-  done
+  if ! wait_answers ensure-trixie-engines ping_engine "$started" "$SOCK" "$LOG" "$WAIT_SECONDS"; then
+    [[ -s $PIDFILE ]] || echo "$started" >"$PIDFILE" # dockerd may not have written it yet
+    stop_engine
+    exit 1
+  fi
 }
 
 # Ends this engine by the pid it recorded (never by name), and waits for it to go.
