@@ -78,6 +78,7 @@ else
   start_engine
   say "$ENGINE at unix://$SOCK answers: $(engine_version) (log: $LOG)"
 fi
-load_images "${IMAGES[0]:-debian-min}"
-prove_own_root "${IMAGES[0]:-debian-min}"
+# The proof needs a shell and coreutils: debian-min has them.
+load_images debian-min
+prove_own_root debian-min
 load_images "${IMAGES[@]}"

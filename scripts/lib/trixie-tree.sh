@@ -55,7 +55,12 @@ install_engines() { # tree
 ensure_tree() {
   [[ -f "$DIR/$TREE_DONE" ]] && return 0
   [[ -e "$DIR" ]] && die "$DIR exists but is not a complete tree (no $TREE_DONE); remove it and rerun."
-  command -v debootstrap >/dev/null 2>&1 || die "debootstrap is missing: apt-get install -y debootstrap"
+  if ! command -v debootstrap >/dev/null 2>&1; then
+    say "installing debootstrap (apt-get)..."
+    { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null; } ||
+      die "debootstrap is missing and could not be installed: apt-get install -y debootstrap"
+  fi
   local mirror
   mirror=$(debian_mirror) || true
   [[ -n "$mirror" ]] || die "no Debian mirror found in /etc/apt/sources.list*; set TRUSTPATCH_TRIXIE_MIRROR."
