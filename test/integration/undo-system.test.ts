@@ -104,7 +104,8 @@ describe('remove and status on real containers: add then remove leaves every bun
       const id = await startContainer(testImage(image), { command: [...command] });
       containers.push(id);
       const bundle = (await copyOut(id, BUNDLE))!;
-      const add = await runJson<AddDoc>(['add', ca.certPath, id, '--timeout', '60']);
+      // --install never: apk would look up Alpine's public mirrors (tests stay on loopback).
+      const add = await runJson<AddDoc>(['add', ca.certPath, id, '--timeout', '60', '--install', 'never']);
       assert.equal(add.code, 0, add.output);
       assert.equal(add.doc.containers[0]!.method, 'archive-only', add.output);
       assert.notEqual(await copyOut(id, BUNDLE), bundle);
