@@ -23,7 +23,7 @@ readonly LOG=${TRUSTPATCH_PODMAN_LOG:-/var/log/trustpatch-podman.log}
 readonly WAIT_SECONDS=${TRUSTPATCH_ENGINE_WAIT:-60}
 readonly DROP_IN=/etc/containers/containers.conf.d/50-trustpatch-ulimits.conf
 # The images test/integration needs on Podman (see test/support/engine.ts).
-readonly IMAGES=(debian-curl debian-min)
+readonly IMAGES=(debian-curl debian-min alpine busybox debian-busybox noshell)
 
 say() { printf 'ensure-podman: %s\n' "$*"; }
 die() { printf 'ensure-podman: %s\n' "$*" >&2; exit 1; }
@@ -57,43 +57,24 @@ start_service() {
   (cd / && exec setsid nohup podman system service --time=0 "unix://$SOCK" >>"$LOG" 2>&1 </dev/null) &
   local started=$!
   say "started podman system service (pid $started), log: $LOG"
-  local deadline=$((SECONDS + WAIT_SECONDS))
-  until ping_service; do
-    if ((SECONDS >= deadline)) || ! kill -0 "$started" 2>/dev/null; then
-      {
-        echo "ensure-podman: the service did not answer at $SOCK within ${WAIT_SECONDS}s."
-        echo "ensure-podman: last lines of $LOG:"
-        tail -n 30 "$LOG" 2>/dev/null | sed 's/^/  /'
-      } >&2
-      exit 1
-    fi
-    sleep 0.5
-  done
+  wait_answers ensure-podman ping_service "$started" "$SOCK" "$LOG" "$WAIT_SECONDS" || exit 1
 }
 
-# Podman (as root) asks for nofile=1048576 and nproc=4194304 unless told otherwise. Where the
-# hard limits are lower and cannot be raised, every container fails to start. conmon also caps
-# nproc at kernel.pid_max here (measured: 32768 starts, 32769 fails), so take the smallest.
+# shellcheck source=lib/wait-answers.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/wait-answers.sh"
+# shellcheck source=lib/podman-ulimits.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/podman-ulimits.sh"
 write_ulimits() {
-  local nofile nproc pid_max
-  nofile=$(ulimit -Hn)
-  nproc=$(ulimit -Hu)
-  pid_max=$(cat /proc/sys/kernel/pid_max 2>/dev/null || echo 4194304)
-  [[ $nofile == unlimited ]] && nofile=1048576
-  [[ $nproc == unlimited ]] && nproc=4194304
-  ((nproc > pid_max)) && nproc=$pid_max
-  if ((nofile >= 1048576 && nproc >= 4194304)); then
-    return 0
-  fi
+  local line
+  line=$(podman_ulimits_line) || return 0
   if grep -qs '^[[:space:]]*default_ulimits' /etc/containers/containers.conf /etc/containers/containers.conf.d/*.conf 2>/dev/null &&
     ! grep -qs 'default_ulimits' "$DROP_IN"; then
     say "containers.conf already sets default_ulimits: left as it is"
     return 0
   fi
   mkdir -p "$(dirname "$DROP_IN")"
-  printf '# Written by trustpatch scripts/ensure-podman.sh: the hard limits this machine can give.\n[containers]\ndefault_ulimits = [\n  "nofile=%s:%s",\n  "nproc=%s:%s",\n]\n' \
-    "$nofile" "$nofile" "$nproc" "$nproc" >"$DROP_IN"
-  say "wrote $DROP_IN (nofile=$nofile, nproc=$nproc)"
+  printf '# Written by trustpatch scripts/ensure-podman.sh: the hard limits this machine can give.\n[containers]\n%s\n' "$line" >"$DROP_IN"
+  say "wrote $DROP_IN ($line)"
 }
 
 # Copies each test image from Docker into Podman's store unless Podman has that exact image id.

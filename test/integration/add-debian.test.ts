@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { trustpatch } from '../support/cli.js';
 import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
+import { ENGINE_REACHES_ARCHIVE } from '../support/engine.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, openssl, removeCa, type TestCa } from '../support/pki.js';
 
@@ -75,7 +76,11 @@ describe('trustpatch add on a real Debian container', function () {
     assert.equal(await curlExit(id, server.url, '65534'), 0);
   });
 
-  it('installs ca-certificates with apt-get when the image has none, then trusts the CA', async function () {
+  // Needs Debian's archive from inside the container: docker26 and podman5 run their containers
+  // in a network namespace with a loopback only, so there this case is not defined (and
+  // docs/engines-tested.md says so); it runs on the machine's Docker and Podman.
+  const itWithArchive = ENGINE_REACHES_ARCHIVE ? it : () => undefined;
+  itWithArchive('installs ca-certificates with apt-get when the image has none, then trusts the CA', async function (this: Mocha.Context) {
     this.timeout(600_000);
     const id = await startContainer(testImage('debian-min'));
     containers.push(id);

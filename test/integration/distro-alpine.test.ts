@@ -5,6 +5,7 @@ import { execIn, removeContainers, startContainer, testImage } from '../support/
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
 import { addJson, bundleFingerprints, checkRows, copyOut, occurrences } from '../support/trust-checks.js';
+import { reachableFromEngine } from '../support/engine-netns.js';
 
 const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
@@ -81,6 +82,7 @@ describe('Alpine 3.20 (shared minirootfs): no package can be installed, the fall
     const sockets: Socket[] = [];
     const silent: Server = createServer((socket) => void sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const unreach = await reachableFromEngine((silent.address() as AddressInfo).port);
     try {
       const id = await alpine(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/alpine/v3.20/main`);
       containers.push(id);
@@ -92,6 +94,7 @@ describe('Alpine 3.20 (shared minirootfs): no package can be installed, the fall
       assert.deepEqual(checkRows(result!.check.after), [[true, 'wget', 'tls']]);
       assert.equal((await wget(id, server.url)).code, 0);
     } finally {
+      await unreach();
       for (const socket of sockets) socket.destroy();
       silent.close();
     }

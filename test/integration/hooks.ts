@@ -13,8 +13,8 @@ export const mochaHooks = {
   },
   async afterAll(this: Mocha.Context) {
     this.timeout(60_000);
-    // The Podman run also starts a few containers on Docker (one run over both engines).
-    const left = (await removeSessionContainers()) + (TEST_ENGINE === 'podman' ? await removeSessionContainers(`unix://${DOCKER_SOCKET}`) : 0);
+    // The runs on other engines also start a few containers on the machine's Docker (one run over both engines).
+    const left = (await removeSessionContainers()) + (TEST_ENGINE !== 'docker' ? await removeSessionContainers(`unix://${DOCKER_SOCKET}`) : 0);
     if (left > 0) console.warn(`teardown: removed ${left} container(s) left by session ${SESSION_ID}`);
   },
 };

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ServerCert } from './pki.js';
+import { reachableFromEngine } from './engine-netns.js';
 
 const run = promisify(execFile);
 
@@ -57,7 +58,7 @@ export async function buildAptRepo(packages: readonly string[]): Promise<string>
   return dir;
 }
 
-/** Serves a repository directory over HTTPS on 127.0.0.1 only. */
+/** Serves a repository directory over HTTPS on 127.0.0.1 only (and where the engine's containers reach it: engine-netns.ts). */
 export async function serveAptRepo(dir: string, cert: ServerCert): Promise<LocalAptRepo> {
   const requests: LocalAptRepo['requests'] = [];
   const server = createServer({ cert: cert.cert, key: cert.key }, (request, response) => {
@@ -72,11 +73,13 @@ export async function serveAptRepo(dir: string, cert: ServerCert): Promise<Local
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const unreach = await reachableFromEngine(port);
   return {
     url: `https://127.0.0.1:${port}/`,
     port,
     requests,
     close: async () => {
+      await unreach();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { extract } from 'tar-stream';
+import { engineEnv } from './engine.js';
 
 /**
  * The trust store of a container as the docker CLI sees it (`docker cp`, which works on
@@ -16,7 +17,7 @@ export const DEBIAN_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 export function dockerCp(id: string, path: string, host?: string): Promise<Buffer | undefined> {
   const args = [...(host ? ['-H', host] : []), 'cp', `${id}:${path}`, '-'];
   return new Promise((resolve, reject) => {
-    execFile('docker', args, { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile('docker', args, { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...engineEnv() } }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
       if (/Could not find the file|No such container:path/i.test(stderr.toString())) return resolve(undefined);
       reject(new Error(`docker ${args.join(' ')}: ${stderr.toString().trim()}`));
