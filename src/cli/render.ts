@@ -42,7 +42,9 @@ export function progressSummary(result: ContainerResult): string {
 
 export function summaryLine(counts: Record<string, number>, elapsedMs: number, order: readonly string[]): string {
   const camel = (s: string) => s.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
-  return `${order.map((status) => `${counts[camel(status)] ?? 0} ${statusWord(status)}`).join(', ')}; ${counts.total} container(s) in ${seconds(elapsedMs)}`;
+  // `covered` (a store shared with another container of the run) is rare: named only when it happened.
+  const shown = order.filter((status) => status !== 'covered' || (counts.covered ?? 0) > 0);
+  return `${shown.map((status) => `${counts[camel(status)] ?? 0} ${statusWord(status)}`).join(', ')}; ${counts.total} container(s) in ${seconds(elapsedMs)}`;
 }
 
 /** Warnings of every container, as indented lines under the table. */

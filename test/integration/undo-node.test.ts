@@ -33,6 +33,7 @@ describe('Node.js processes (Debian nodejs 18): restart needed, with the exact v
     await waitFor('the system-store Node.js to log a rejection', async () => /UNABLE|SELF_SIGNED/.test((await execIn(id, ['cat', '/tmp/log'])).stdout));
 
     const add = await runJson<AddDoc>(['add', ca.certPath, id, '--name', 'node-root', '--check-url', server.url]);
+    const patchedAt = Date.now(); // after the record's addedAt
     assert.equal(add.code, 0, add.output);
     const notes = add.doc.containers[0]!.restartNeeded;
     assert.deepEqual(notes.map((n) => [n.pid, n.runtime, n.command]), [[1, 'node', BUNDLED.join(' ')]], add.output);
@@ -46,7 +47,11 @@ describe('Node.js processes (Debian nodejs 18): restart needed, with the exact v
     assert.equal(withVariable.code, 0, withVariable.stderr);
 
     // One started after the patch with the variable set sees the CA: status lists only pid 1.
+    // Start times are known to the second (the kernel gives its boot time in whole seconds), so
+    // the late one starts more than a second after the patch was recorded.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, patchedAt + 1_100 - Date.now())));
     await docker(['exec', '-d', '--env', `NODE_EXTRA_CA_CERTS=${ANCHOR}`, id, ...BUNDLED, 'late']);
+    await waitFor('the late Node.js to run', async () => (await execIn(id, ['sh', '-c', 'cat /proc/[0-9]*/cmdline | tr "\\0" " "'])).stdout.includes('late'));
     const status = await runJson<StatusDoc>(['status', id]);
     assert.equal(status.code, 0, status.output);
     assert.deepEqual(status.doc.containers[0]!.restartNeeded.map((n) => n.pid), [1], status.output);
