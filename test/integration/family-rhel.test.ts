@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { trustpatch } from '../support/cli.js';
 import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { asBefore, curlExit, snapshotFamily, exists, linkTarget, pythonVerifies, subjectHashes, timesInBundle, timesInJks } from '../support/family-store.js';
+import { asBefore, curlExit, replaceProgram, snapshotFamily, exists, linkTarget, pythonVerifies, subjectHashes, timesInBundle, timesInJks } from '../support/family-store.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
 import { addJson, checkRows } from '../support/trust-checks.js';
@@ -83,6 +83,7 @@ describe('rhel family on assembled images (Fedora update-ca-trust on a Debian ba
     await linksAreLinks(id);
 
     assert.equal(await curlExit(id, server.url), 0, 'curl (CURL_CA_BUNDLE=/etc/pki/tls/certs/ca-bundle.crt) trusts the server');
+    assert.equal(await curlExit(id, `https://[::1]:${server.port}/`), 0, 'and over ::1, where the server listens too');
     for (const where of [{ cafile: '/etc/pki/tls/certs/ca-bundle.crt' }, { cafile: '/etc/pki/tls/cert.pem' }, { capath: '/etc/pki/tls/certs' }, { capath: '/etc/ssl/certs' }]) {
       const python = await pythonVerifies(id, server.url, where);
       assert.equal(python.code, 0, `Python with ${JSON.stringify(where)}: ${python.stderr}`);
@@ -128,19 +129,13 @@ describe('rhel family on assembled images (Fedora update-ca-trust on a Debian ba
     assert.match(dockerfile.stdout, /\/usr\/bin\/update-ca-trust extract$/m);
   });
 
-  async function withUpdate(id: string, script: string): Promise<void> {
-    assert.equal((await execIn(id, ['mv', UPDATE, `${UPDATE}.real`])).code, 0);
-    const written = await execIn(id, ['sh', '-c', 'printf "%s" "$1" > "$2" && chmod 755 "$2"', 'sh', `#!/bin/sh\n${script}\n`, UPDATE]);
-    assert.equal(written.code, 0, written.stderr);
-  }
-
   for (const [what, script, extra] of [
     ['does its work, then fails', `${UPDATE}.real "$@"\nexit 4`, []],
     ['hangs past --timeout', 'exec sleep 100000', ['--timeout', '8']],
   ] as const) {
     it(`Rocky 9: update-ca-trust ${what}: rolled back, every file as before, curl still refuses; the real update then patches`, async () => {
       const id = await start('assembled-rocky9');
-      await withUpdate(id, script);
+      await replaceProgram(id, UPDATE, script);
       const before = await snapshotFamily(id, STORE, JAVA);
       const { code, containers: [row], output } = await addJson([ca.certPath, id, '--check-url', server.url, ...extra]);
       assert.equal(code, 1, output);

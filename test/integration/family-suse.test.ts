@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { trustpatch } from '../support/cli.js';
 import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { asBefore, curlExit, snapshotFamily, linkTarget, pythonVerifies, subjectHashes, timesInBundle, timesInJks } from '../support/family-store.js';
+import { asBefore, curlExit, replaceProgram, snapshotFamily, linkTarget, pythonVerifies, subjectHashes, timesInBundle, timesInJks } from '../support/family-store.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
 import { addJson, checkRows } from '../support/trust-checks.js';
@@ -71,6 +71,7 @@ describe('suse family on an assembled image (openSUSE update-ca-certificates on 
     assert.match((await execIn(id, ['ls', '/etc/pki/trust/anchors'])).stdout.trim(), /^SUSE_Family_Root-[0-9a-f]{8}\.crt$/);
     await everyStoreHoldsIt(id);
     assert.equal(await curlExit(id, server.url), 0);
+    assert.equal(await curlExit(id, `https://[::1]:${server.port}/`), 0, 'and over ::1, where the server listens too');
     for (const where of [{ cafile: '/etc/ssl/ca-bundle.pem' }, { capath: '/etc/ssl/certs' }]) {
       const python = await pythonVerifies(id, server.url, where);
       assert.equal(python.code, 0, `Python with ${JSON.stringify(where)}: ${python.stderr}`);
@@ -120,19 +121,13 @@ describe('suse family on an assembled image (openSUSE update-ca-certificates on 
     await everyStoreHoldsIt(id);
   });
 
-  async function withUpdate(id: string, script: string): Promise<void> {
-    assert.equal((await execIn(id, ['mv', UPDATE, `${UPDATE}.real`])).code, 0);
-    const written = await execIn(id, ['sh', '-c', 'printf "%s" "$1" > "$2" && chmod 755 "$2"', 'sh', `#!/bin/sh\n${script}\n`, UPDATE]);
-    assert.equal(written.code, 0, written.stderr);
-  }
-
   for (const [what, script, extra] of [
     ['does its work, then fails', `${UPDATE}.real "$@"\nexit 4`, []],
     ['hangs past --timeout', 'exec sleep 100000', ['--timeout', '8']],
   ] as const) {
     it(`update-ca-certificates ${what}: rolled back, every file as before; the real update then patches every store`, async () => {
       const id = await start();
-      await withUpdate(id, script);
+      await replaceProgram(id, UPDATE, script);
       const before = await snapshotStore(id, STORE);
       const { code, containers: [row], output } = await addJson([ca.certPath, id, '--check-url', server.url, ...extra]);
       assert.equal(code, 1, output);

@@ -115,3 +115,10 @@ export async function asBefore(id: string, before: FamilySnapshot, dirs: readonl
   assert.deepEqual(storeDifferences(before.entries, await snapshotStore(id, dirs)).filter((path) => path !== java), [], message);
   assert.deepEqual((await snapshotFamily(id, dirs, java)).java, before.java, `${java} holds the same certificates as before`);
 }
+
+/** Puts a shell script in place of `program`, keeping the real one at `program.real` for it to call. */
+export async function replaceProgram(id: string, program: string, script: string): Promise<void> {
+  assert.equal((await execIn(id, ['mv', program, `${program}.real`])).code, 0);
+  const written = await execIn(id, ['sh', '-c', 'printf "%s" "$1" > "$2" && chmod 755 "$2"', 'sh', `#!/bin/sh\n${script}\n`, program]);
+  assert.equal(written.code, 0, written.stderr);
+}
