@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { trustpatch } from '../support/cli.js';
 import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { asBefore, curlExit, replaceProgram, snapshotFamily, exists, linkTarget, pythonVerifies, subjectHashes, timesInBundle, timesInJks } from '../support/family-store.js';
+import { asBefore, curlExit, curlOverIpv6, replaceProgram, snapshotFamily, exists, linkTarget, pythonVerifies, subjectHashes, timesInBundle, timesInJks } from '../support/family-store.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
 import { addJson, checkRows } from '../support/trust-checks.js';
@@ -83,7 +83,7 @@ describe('rhel family on assembled images (Fedora update-ca-trust on a Debian ba
     await linksAreLinks(id);
 
     assert.equal(await curlExit(id, server.url), 0, 'curl (CURL_CA_BUNDLE=/etc/pki/tls/certs/ca-bundle.crt) trusts the server');
-    assert.equal(await curlExit(id, `https://[::1]:${server.port}/`), 0, 'and over ::1, where the server listens too');
+    assert.equal(await curlOverIpv6(id, server.port), 0, 'and over ::1, where the server listens too');
     for (const where of [{ cafile: '/etc/pki/tls/certs/ca-bundle.crt' }, { cafile: '/etc/pki/tls/cert.pem' }, { capath: '/etc/pki/tls/certs' }, { capath: '/etc/ssl/certs' }]) {
       const python = await pythonVerifies(id, server.url, where);
       assert.equal(python.code, 0, `Python with ${JSON.stringify(where)}: ${python.stderr}`);

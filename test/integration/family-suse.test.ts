@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { trustpatch } from '../support/cli.js';
 import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { asBefore, curlExit, replaceProgram, snapshotFamily, linkTarget, pythonVerifies, subjectHashes, timesInBundle, timesInJks } from '../support/family-store.js';
+import { asBefore, curlExit, curlOverIpv6, replaceProgram, snapshotFamily, linkTarget, pythonVerifies, subjectHashes, timesInBundle, timesInJks } from '../support/family-store.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
 import { addJson, checkRows } from '../support/trust-checks.js';
@@ -71,7 +71,7 @@ describe('suse family on an assembled image (openSUSE update-ca-certificates on 
     assert.match((await execIn(id, ['ls', '/etc/pki/trust/anchors'])).stdout.trim(), /^SUSE_Family_Root-[0-9a-f]{8}\.crt$/);
     await everyStoreHoldsIt(id);
     assert.equal(await curlExit(id, server.url), 0);
-    assert.equal(await curlExit(id, `https://[::1]:${server.port}/`), 0, 'and over ::1, where the server listens too');
+    assert.equal(await curlOverIpv6(id, server.port), 0, 'and over ::1, where the server listens too');
     for (const where of [{ cafile: '/etc/ssl/ca-bundle.pem' }, { capath: '/etc/ssl/certs' }]) {
       const python = await pythonVerifies(id, server.url, where);
       assert.equal(python.code, 0, `Python with ${JSON.stringify(where)}: ${python.stderr}`);

@@ -91,8 +91,13 @@ export async function pythonVerifies(id: string, url: string, where: { cafile?: 
 }
 
 /** curl's exit code as the container's environment sets it up (CURL_CA_BUNDLE, ...). */
-export async function curlExit(id: string, url: string, user = '0'): Promise<number> {
-  return (await execIn(id, ['curl', '-sS', '-o', '/dev/null', '--max-time', '10', url], user)).code;
+export async function curlExit(id: string, url: string, user = '0', extra: readonly string[] = []): Promise<number> {
+  return (await execIn(id, ['curl', '-sS', '-o', '/dev/null', '--max-time', '10', ...extra, url], user)).code;
+}
+
+/** curl to `localhost` (a name the test certificates hold) through ::1, the other loopback the servers listen on. */
+export async function curlOverIpv6(id: string, port: number): Promise<number> {
+  return curlExit(id, `https://localhost:${port}/`, '0', ['--connect-to', `localhost:${port}:[::1]:${port}`]);
 }
 
 /** The trust store under some directories, and the certificates of the Java store among them. */

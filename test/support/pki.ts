@@ -50,7 +50,7 @@ export async function makeCa(name = 'trustpatch test CA', options: { key?: KeySp
   return { dir, certPath, keyPath, pem: await readFile(certPath, 'utf8') };
 }
 
-/** A server certificate for localhost / 127.0.0.1 / ::1 signed by `ca`. */
+/** A server certificate for localhost / 127.0.0.1 signed by `ca`. */
 export async function makeServerCert(ca: TestCa, name = 'localhost'): Promise<ServerCert> {
   const keyPath = join(ca.dir, `${name}-server.key`);
   const csrPath = join(ca.dir, `${name}-server.csr`);
@@ -58,7 +58,7 @@ export async function makeServerCert(ca: TestCa, name = 'localhost'): Promise<Se
   const extPath = join(ca.dir, `${name}-server.ext`);
   await makeKey(keyPath);
   await openssl(['req', '-new', '-key', keyPath, '-out', csrPath, '-subj', `/CN=${name}`]);
-  await writeFile(extPath, 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
+  await writeFile(extPath, 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
   await openssl(['x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-CAcreateserial', '-out', certPath, '-days', '30', '-extfile', extPath]);
   return { certPath, keyPath, cert: await readFile(certPath, 'utf8'), key: await readFile(keyPath, 'utf8') };
 }
