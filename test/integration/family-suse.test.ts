@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { trustpatch } from '../support/cli.js';
-import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
+import { execIn } from '../support/containers.js';
 import { asBefore, curlExit, curlOverIpv6, replaceProgram, snapshotFamily, linkTarget, pythonVerifies, subjectHashes, timesInBundle, timesInJks } from '../support/family-store.js';
-import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
-import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
+import { familyFixture } from '../support/family-fixture.js';
 import { addJson, checkRows } from '../support/trust-checks.js';
 import { snapshotStore, storeDifferences } from '../support/trust-store.js';
 import { runJson, type RemoveDoc, type StatusDoc } from '../support/undo-cli.js';
@@ -25,33 +24,14 @@ const JAVA = `${STATE}/java-cacerts`;
 
 describe('suse family on an assembled image (openSUSE update-ca-certificates on a Debian base)', function () {
   this.timeout(600_000);
-  let ca: TestCa;
-  let server: LocalHttpsServer;
-  let fp: string;
-  const containers: string[] = [];
-
-  before(async () => {
-    ca = await makeCa('SUSE Family Root');
-    server = await startHttpsServer(await makeServerCert(ca));
-    fp = await opensslFingerprint(ca.certPath);
-  });
-  after(async () => {
-    await removeContainers(containers);
-    await server?.close();
-    if (ca) await removeCa(ca);
-  });
-
-  async function start(user?: string): Promise<string> {
-    const id = await startContainer(testImage('assembled-leap15'), user === undefined ? {} : { user });
-    containers.push(id);
-    return id;
-  }
+  const f = familyFixture('SUSE Family Root');
+  const start = (user?: string) => f.start('assembled-leap15', user);
 
   /** The CA where each of SUSE's hooks puts it: proof that update-ca-certificates really ran. */
   async function everyStoreHoldsIt(id: string): Promise<void> {
-    assert.equal(await timesInBundle(id, '/etc/ssl/ca-bundle.pem', fp), 1, 'certbundle.run: the compatibility bundle');
-    assert.equal(await timesInJks(id, `${STATE}/java-cacerts`, fp), 1, 'java.run: the Java store');
-    for (const hash of await subjectHashes(ca.certPath)) {
+    assert.equal(await timesInBundle(id, '/etc/ssl/ca-bundle.pem', f.fp), 1, 'certbundle.run: the compatibility bundle');
+    assert.equal(await timesInJks(id, `${STATE}/java-cacerts`, f.fp), 1, 'java.run: the Java store');
+    for (const hash of await subjectHashes(f.ca.certPath)) {
       assert.ok(await linkTarget(id, `${STATE}/pem/${hash}.0`), `etc_ssl.run: ${STATE}/pem/${hash}.0`);
     }
     const openssl = (await execIn(id, ['sh', '-c', `ls ${STATE}/openssl | grep -c SUSE_Family_Root`])).stdout.trim();
@@ -63,49 +43,49 @@ describe('suse family on an assembled image (openSUSE update-ca-certificates on 
   it('add runs update-ca-certificates: anchor, bundle, hash links, OpenSSL dir and Java store hold the CA; curl and Python trust it; status; remove restores every file', async () => {
     const id = await start();
     const before = await snapshotFamily(id, STORE, JAVA);
-    const { code, containers: [row], output } = await addJson([ca.certPath, id, '--check-url', server.url]);
+    const { code, containers: [row], output } = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
     assert.equal(code, 0, output);
     assert.deepEqual([row!.status, row!.family, row!.method], ['patched', 'suse', 'update-command'], output);
     assert.deepEqual(checkRows(row!.check.before), [[false, 'curl', null]]);
     assert.deepEqual(checkRows(row!.check.after), [[true, 'curl', 'tls']]);
     assert.match((await execIn(id, ['ls', '/etc/pki/trust/anchors'])).stdout.trim(), /^SUSE_Family_Root-[0-9a-f]{8}\.crt$/);
     await everyStoreHoldsIt(id);
-    assert.equal(await curlExit(id, server.url), 0);
-    assert.equal(await curlOverIpv6(id, server.port), 0, 'and over ::1, where the server listens too');
+    assert.equal(await curlExit(id, f.server.url), 0);
+    assert.equal(await curlOverIpv6(id, f.server.port), 0, 'and over ::1, where the server listens too');
     for (const where of [{ cafile: '/etc/ssl/ca-bundle.pem' }, { capath: '/etc/ssl/certs' }]) {
-      const python = await pythonVerifies(id, server.url, where);
+      const python = await pythonVerifies(id, f.server.url, where);
       assert.equal(python.code, 0, `Python with ${JSON.stringify(where)}: ${python.stderr}`);
     }
     const status = await runJson<StatusDoc>(['status', id]);
     assert.equal(status.doc.containers[0]!.status, 'complete', status.output);
 
-    const removed = await runJson<RemoveDoc>(['remove', ca.certPath, id]);
+    const removed = await runJson<RemoveDoc>(['remove', f.ca.certPath, id]);
     assert.equal(removed.code, 0, removed.output);
     assert.equal(removed.doc.containers[0]!.status, 'removed', removed.output);
     await asBefore(id, before, STORE, JAVA, 'every file and link as before the add');
-    assert.equal(await curlExit(id, server.url), 60, 'curl refuses the server again');
+    assert.equal(await curlExit(id, f.server.url), 60, 'curl refuses the server again');
     assert.equal((await runJson<StatusDoc>(['status', id])).doc.containers[0]!.status, 'clean');
   });
 
   it('non-root container: patched as user 0, the container user trusts the CA through the bundle and the hash directory', async () => {
     const id = await start('1000:1000');
-    const { code, containers: [row], output } = await addJson([ca.certPath, id, '--check-url', server.url]);
+    const { code, containers: [row], output } = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
     assert.equal(code, 0, output);
     assert.deepEqual(checkRows(row!.check.after), [[true, 'curl', 'tls']]);
-    assert.equal(await curlExit(id, server.url, '1000:1000'), 0);
-    assert.equal((await pythonVerifies(id, server.url, { capath: '/etc/ssl/certs' }, '1000:1000')).code, 0);
+    assert.equal(await curlExit(id, f.server.url, '1000:1000'), 0);
+    assert.equal((await pythonVerifies(id, f.server.url, { capath: '/etc/ssl/certs' }, '1000:1000')).code, 0);
   });
 
   it('--dry-run plans the anchor and update-ca-certificates, changes nothing; dockerfile names the same', async () => {
     const id = await start();
     const before = await snapshotStore(id, STORE);
-    const { code, containers: [row], output } = await addJson([ca.certPath, id, '--dry-run']);
+    const { code, containers: [row], output } = await addJson([f.ca.certPath, id, '--dry-run']);
     assert.equal(code, 0, output);
     assert.equal(row!.status, 'planned', output);
     assert.deepEqual(row!.plan!.commands, [[UPDATE, '--fresh']]);
     assert.ok(row!.plan!.files.some((f) => /^\/etc\/pki\/trust\/anchors\/SUSE_Family_Root-[0-9a-f]{8}\.crt$/.test(f)), row!.plan!.files.join(' '));
     assert.deepEqual(storeDifferences(before, await snapshotStore(id, STORE)), []);
-    const dockerfile = await trustpatch(['dockerfile', ca.certPath, id]);
+    const dockerfile = await trustpatch(['dockerfile', f.ca.certPath, id]);
     assert.equal(dockerfile.code, 0, dockerfile.stderr);
     assert.match(dockerfile.stdout, /^COPY SUSE_Family_Root-[0-9a-f]{8}\.crt \/etc\/pki\/trust\/anchors\/SUSE_Family_Root-[0-9a-f]{8}\.crt$/m);
     assert.match(dockerfile.stdout, /\/usr\/sbin\/update-ca-certificates --fresh$/m);
@@ -115,7 +95,7 @@ describe('suse family on an assembled image (openSUSE update-ca-certificates on 
     const id = await start();
     // certbundle.run compares the two with `stat -c %Y`; only the time changes, not a byte.
     assert.equal((await execIn(id, ['touch', '-d', '+1 hour', `${STATE}/ca-bundle.pem`])).code, 0);
-    const { code, containers: [row], output } = await addJson([ca.certPath, id, '--check-url', server.url]);
+    const { code, containers: [row], output } = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
     assert.equal(code, 0, output);
     assert.deepEqual([row!.status, row!.method], ['patched', 'update-command'], output);
     await everyStoreHoldsIt(id);
@@ -129,19 +109,19 @@ describe('suse family on an assembled image (openSUSE update-ca-certificates on 
       const id = await start();
       await replaceProgram(id, UPDATE, script);
       const before = await snapshotStore(id, STORE);
-      const { code, containers: [row], output } = await addJson([ca.certPath, id, '--check-url', server.url, ...extra]);
+      const { code, containers: [row], output } = await addJson([f.ca.certPath, id, '--check-url', f.server.url, ...extra]);
       assert.equal(code, 1, output);
       assert.deepEqual([row!.status, row!.rollback], ['failed', 'done'], output);
       assert.deepEqual(storeDifferences(before, await snapshotStore(id, STORE)), [], 'rolled back to the snapshot, the Java store byte for byte too');
-      assert.equal(await curlExit(id, server.url), 60);
+      assert.equal(await curlExit(id, f.server.url), 60);
 
       // A restored bundle is newer than the pem directory: certbundle.run skips its work then,
       // unless the update is run with --fresh.
       assert.equal((await execIn(id, ['mv', `${UPDATE}.real`, UPDATE])).code, 0);
-      const again = await addJson([ca.certPath, id, '--check-url', server.url]);
+      const again = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
       assert.equal(again.code, 0, again.output);
       await everyStoreHoldsIt(id);
-      assert.equal(await curlExit(id, server.url), 0);
+      assert.equal(await curlExit(id, f.server.url), 0);
     });
   }
 });
