@@ -9,7 +9,7 @@
 # that machines holding the old image build the new one.
 #
 # Environment:
-#   TRUSTPATCH_SHARED           the shared/ folder with rootfs tarballs (default <repo>/../shared)
+#   TRUSTPATCH_SHARED           the shared/ folder with rootfs tarballs and distro-tools/ (default <repo>/../shared)
 #   TRUSTPATCH_DEBIAN_MIRROR    Debian mirror for debootstrap (default http://deb.debian.org/debian)
 #   TRUSTPATCH_DEBOOTSTRAP_CACHE  .deb cache kept between builds (default /var/cache/trustpatch-debootstrap)
 #   TRUSTPATCH_REBUILD=1        rebuild even if the tag exists
@@ -24,6 +24,8 @@ CACHE_DIR=${TRUSTPATCH_DEBOOTSTRAP_CACHE:-/var/cache/trustpatch-debootstrap}
 
 DEFAULT_SET=(debian-min debian-curl alpine busybox debian-busybox noshell)
 EXTRA_SET=(debian-python debian-jre debian-node debian-clients)
+# shellcheck source=images/families.sh
+. "$SCRIPT_DIR/images/families.sh" # FAMILY_SET: assembled RHEL-family and SUSE images
 
 say() { printf 'build-images: %s\n' "$*"; }
 die() { printf 'build-images: error: %s\n' "$*" >&2; exit 1; }
@@ -39,6 +41,7 @@ usage() {
   echo "usage: $0 [--list] [NAME...]"
   echo "  default set: ${DEFAULT_SET[*]}"
   echo "  on request:  ${EXTRA_SET[*]}"
+  echo "  families:    ${FAMILY_SET[*]} (need TRUSTPATCH_SHARED/distro-tools)"
 }
 
 # ---------------------------------------------------------------- temp dir + cleanup
@@ -133,20 +136,27 @@ build_debootstrap() { # name tag include-list
   import_dir "$dir" "$2"
 }
 
+# Download one Debian package into DIR/deb with apt-get (the machine's own sources).
+download_deb() { # package dir
+  local d=$2
+  mkdir -p "$d/deb"
+  # apt drops privileges to _apt for downloads; let it write here.
+  chown _apt "$d/deb" 2>/dev/null || true
+  if ! (cd "$d/deb" && apt-get download -q "$1" >"$d/apt.log" 2>&1); then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    (cd "$d/deb" && apt-get download -q "$1" >"$d/apt.log" 2>&1) ||
+      fail_with_log "$d/apt.log" "apt-get download $1 failed"
+  fi
+}
+
 # A rootfs with only Debian's busybox-static: stands for "a Debian-based busybox image",
 # whose wget cannot validate certificates.
 build_debian_busybox() { # tag
   local d r bb
   d=$(new_dir debian-busybox)
   r=$d/rootfs
-  mkdir -p "$d/deb" "$d/x"
-  # apt drops privileges to _apt for downloads; let it write here.
-  chown _apt "$d/deb" 2>/dev/null || true
-  if ! (cd "$d/deb" && apt-get download -q busybox-static >"$d/apt.log" 2>&1); then
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    (cd "$d/deb" && apt-get download -q busybox-static >"$d/apt.log" 2>&1) ||
-      fail_with_log "$d/apt.log" "apt-get download busybox-static failed"
-  fi
+  mkdir -p "$d/x"
+  download_deb busybox-static "$d"
   dpkg-deb -x "$d"/deb/busybox-static_*.deb "$d/x"
   bb=
   for c in "$d/x/bin/busybox" "$d/x/usr/bin/busybox"; do
@@ -212,6 +222,7 @@ build_one() { # name tag
     busybox) import_shared_tarball busybox-1.38.0-glibc-amd64.tar.gz "$2" ;;
     debian-busybox) build_debian_busybox "$2" ;;
     noshell) build_noshell "$2" ;;
+    assembled-*) build_family "$1" "$2" ;;
     *) die "internal: no recipe for $1" ;;
   esac
 }
@@ -222,11 +233,11 @@ names=()
 for arg in "$@"; do
   case "$arg" in
     -h | --help) usage; exit 0 ;;
-    --list) printf '%s\n' "${DEFAULT_SET[@]}" "${EXTRA_SET[@]}"; exit 0 ;;
+    --list) printf '%s\n' "${DEFAULT_SET[@]}" "${EXTRA_SET[@]}" "${FAMILY_SET[@]}"; exit 0 ;;
     -*) usage >&2; exit 2 ;;
     *)
       known=0
-      for n in "${DEFAULT_SET[@]}" "${EXTRA_SET[@]}"; do [[ "$n" == "$arg" ]] && known=1; done
+      for n in "${DEFAULT_SET[@]}" "${EXTRA_SET[@]}" "${FAMILY_SET[@]}"; do [[ "$n" == "$arg" ]] && known=1; done
       ((known)) || { usage >&2; die "unknown image '$arg'"; }
       names+=("$arg")
       ;;

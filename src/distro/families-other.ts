@@ -19,14 +19,21 @@ export const rhel: Family = {
     { manager: '/usr/bin/yum', commands: [['/usr/bin/yum', '-y', 'install', 'ca-certificates']], env: [] },
   ],
   packages: ['ca-certificates'],
-  bundles: ['/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', '/etc/pki/tls/certs/ca-bundle.crt'],
-  source: 'https://www.mankier.com/8/update-ca-trust; https://src.fedoraproject.org/rpms/ca-certificates (README.etc)',
+  // curl reads ca-bundle.crt (Fedora's curl.spec: --with-ca-bundle); OpenSSL, and so Python and
+  // Ruby, read cert.pem (OPENSSLDIR is /etc/pki/tls). Both are links to the first on a system
+  // with ca-certificates (ca-certificates.spec, %install); on micro images none of them exists.
+  bundles: ['/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/pki/tls/cert.pem'],
+  bundlesWhenNone: ['/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/pki/tls/cert.pem'],
+  source: 'https://www.mankier.com/8/update-ca-trust; https://src.fedoraproject.org/rpms/ca-certificates (ca-certificates.spec, README.etc)',
 };
 
 /**
  * openSUSE and SLES: SUSE's own p11-kit based update-ca-certificates reads
  * /etc/pki/trust/anchors and writes /etc/ssl/ca-bundle.pem (a link to
- * /var/lib/ca-certificates/ca-bundle.pem).
+ * /var/lib/ca-certificates/ca-bundle.pem). Its certbundle.run hook skips the bundle when the
+ * bundle is newer than the pem directory, and every write through the archive API (a seed, a
+ * rollback's restore) makes it newer: --fresh, as the package's own %posttrans runs it
+ * (github.com/openSUSE/ca-certificates, ca-certificates.spec and certbundle.run).
  */
 export const suse: Family = {
   id: 'suse',
@@ -34,7 +41,7 @@ export const suse: Family = {
   markers: ['/etc/SUSE-brand', '/etc/SuSE-release'],
   anchorDir: '/etc/pki/trust/anchors',
   anchorExtension: '.crt',
-  updateCommands: [['/usr/sbin/update-ca-certificates']],
+  updateCommands: [['/usr/sbin/update-ca-certificates', '--fresh']],
   installers: [
     { manager: '/usr/bin/zypper', commands: [['/usr/bin/zypper', '--non-interactive', 'install', '--no-recommends', 'ca-certificates']], env: [] },
   ],

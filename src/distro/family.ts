@@ -21,6 +21,11 @@ export interface Family {
   packages: readonly string[];
   /** Bundle files that clients read; the first is the main one. */
   bundles: readonly string[];
+  /**
+   * What a container without any bundle gets, as files (default: the first of `bundles`): the
+   * files the family's own clients read, where its package would have laid down links.
+   */
+  bundlesWhenNone?: readonly string[];
   /** Where the layout above is documented. */
   source: string;
 }

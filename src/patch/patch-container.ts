@@ -196,8 +196,8 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
     changes.anchors.push(...plan.anchors.map((a) => a.path));
     await client.putFiles(info.id, plan.anchors);
   }
-  const created = plan.seeds.find((seed) => seed.create);
-  if (method === 'archive-only' && created) draft.warnings.push(`there was no CA bundle: created ${created.realPath} holding only this CA`);
+  const created = plan.seeds.filter((seed) => seed.create).map((seed) => seed.realPath);
+  if (method === 'archive-only' && created.length > 0) draft.warnings.push(`there was no CA bundle: created ${created.join(', ')} holding only this CA`);
   draft.method = method;
   step('recording');
   const anchors = new Map(certificates.flatMap((c, i) => (changes.anchors.includes(plan.anchors[i]?.path ?? '') ? [[c.certificate.fingerprint, plan.anchors[i]!.path] as const] : [])));

@@ -77,11 +77,11 @@ export function makePlan(survey: Survey, certificates: readonly CertificateToIns
 /**
  * Each distinct existing bundle that lacks a certificate, by its real path (Alpine's
  * /etc/ssl/cert.pem links to certs/ca-certificates.crt: one file, appended once). With no
- * bundle at all, the family's main bundle is created.
+ * bundle at all, the family's main bundle is created (or each of `bundlesWhenNone`).
  */
 function seedTargets(bundles: readonly BundleSnapshot[], family: Family, certificates: readonly CertificateToInstall[]): SeedTarget[] {
   const existing = bundles.filter((b) => b.content !== undefined);
-  if (existing.length === 0) return [{ realPath: family.bundles[0]!, create: true }];
+  if (existing.length === 0) return (family.bundlesWhenNone ?? family.bundles.slice(0, 1)).map((realPath) => ({ realPath, create: true }));
   const targets: SeedTarget[] = [];
   for (const bundle of existing) {
     const lacks = certificates.some((c) => !bundle.fingerprints.includes(c.certificate.fingerprint));

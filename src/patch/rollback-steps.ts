@@ -66,6 +66,17 @@ export async function storeAsBefore(client: ContainerClient, id: string, changes
     if (emptied.length > 0) await remove(client, id, changes, emptied.map(([path]) => path), true).catch(() => undefined);
     after = await listStore(client, id, before.dirs);
   }
+  // Files an update regenerates with new bytes but the same certificates go back as they were:
+  // p11-kit's Java keystores carry the time of each extraction (RHEL's extracted/java/cacerts,
+  // SUSE's /var/lib/ca-certificates/java-cacerts), so a rerun never rewrites them byte for byte.
+  const rewritten = listingDifferences(before, after).flatMap((path) => {
+    const saved = before.files?.get(path);
+    return saved !== undefined && after.entries.get(path)?.startsWith('file ') ? [{ path, content: saved.content, mode: saved.mode & 0o7777 }] : [];
+  });
+  if (rewritten.length > 0) {
+    await client.putFiles(id, rewritten);
+    after = await listStore(client, id, before.dirs);
+  }
   const left = listingDifferences(before, after);
   if (left.length === 0) return undefined;
   const named = left.length > 6 ? `${left.slice(0, 6).join(', ')} and ${left.length - 6} more` : left.join(', ');

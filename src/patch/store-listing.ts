@@ -6,6 +6,8 @@ import type { ArchiveEntry, ContainerClient } from '../docker/container-client.j
 export interface StoreListing {
   dirs: string[];
   entries: Map<string, string>;
+  /** The regular files' bytes and modes, for a rollback to write back (none for a listing made to compare). */
+  files?: Map<string, { content: Buffer; mode: number }>;
 }
 
 /** The trust store directories as read, one archive request each: every entry by absolute path. */
@@ -40,10 +42,12 @@ export async function readStore(client: ContainerClient, id: string, dirs: reado
 /** The listing of a read: the basis on which a rollback says "as before". */
 export function listingOf(read: StoreRead): StoreListing {
   const entries = new Map<string, string>();
+  const files = new Map<string, { content: Buffer; mode: number }>();
   for (const [path, entry] of read.entries) {
     entries.set(path, entry.type === 'file' ? `file ${createHash('sha256').update(entry.content).digest('hex')}` : entry.type === 'symlink' ? `link ${entry.linkTarget ?? ''}` : entry.type);
+    if (entry.type === 'file') files.set(path, { content: entry.content, mode: entry.mode });
   }
-  return { dirs: [...read.dirs], entries };
+  return { dirs: [...read.dirs], entries, files };
 }
 
 /** Lists the directories, without relying on an update command having cleaned up after itself. */
@@ -58,7 +62,7 @@ export function uncoveredDirs(have: readonly string[], wanted: readonly string[]
 
 /** Two listings of different directories as one. */
 export function mergeListings(a: StoreListing, b: StoreListing): StoreListing {
-  return { dirs: [...a.dirs, ...b.dirs], entries: new Map([...a.entries, ...b.entries]) };
+  return { dirs: [...a.dirs, ...b.dirs], entries: new Map([...a.entries, ...b.entries]), files: new Map([...(a.files ?? []), ...(b.files ?? [])]) };
 }
 
 /** Paths added, removed or changed between two listings, sorted. */

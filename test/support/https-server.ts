@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { reachableFromEngine } from './engine-netns.js';
 import type { ServerCert } from './pki.js';
 

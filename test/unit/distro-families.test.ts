@@ -62,7 +62,7 @@ describe('family records: the exact plan per distribution', () => {
 
   it('RHEL family: /etc/pki/ca-trust/source/anchors, update-ca-trust extract; dnf, microdnf or yum', async () => {
     // update-ca-trust(8) and Fedora's README: copy to /etc/pki/ca-trust/source/anchors/, run update-ca-trust.
-    const links = { '/etc/pki/tls/certs/ca-bundle.crt': '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem' };
+    const links = { '/etc/pki/tls/certs/ca-bundle.crt': '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', '/etc/pki/tls/cert.pem': '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem' };
     assert.deepEqual(await plan(rhel, { osRelease: 'ID="rocky"\nID_LIKE="rhel centos fedora"\n', links }), {
       family: 'rhel',
       files: ['/etc/pki/ca-trust/source/anchors/Plan_Root.crt'],
@@ -78,12 +78,26 @@ describe('family records: the exact plan per distribution', () => {
     assert.deepEqual(amazon2.commands, [['/usr/bin/yum', '-y', 'install', 'ca-certificates'], ['/usr/bin/update-ca-trust', 'extract']]);
   });
 
+  it('RHEL micro images (no ca-certificates, no package manager, no bundle): a bundle at each path RHEL clients read, and the anchor', async () => {
+    // Found on an assembled AlmaLinux micro image: only tls-ca-bundle.pem was created, which
+    // neither curl (ca-bundle.crt) nor OpenSSL (cert.pem) reads.
+    const micro = await plan(rhel, { osRelease: 'ID="almalinux"\nID_LIKE="rhel centos fedora"\n', update: false, packageManager: false, bundle: false });
+    assert.deepEqual(micro, {
+      family: 'rhel',
+      files: ['/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/pki/tls/cert.pem', '/etc/pki/ca-trust/source/anchors/Plan_Root.crt'],
+      commands: [],
+      check: null,
+    });
+    // The generic family still creates only the first of its bundles.
+    assert.deepEqual((await plan(generic, { bundle: false, shell: false, rm: false })).files, ['/etc/ssl/certs/ca-certificates.crt']);
+  });
+
   it('SUSE: /etc/pki/trust/anchors, update-ca-certificates, zypper; /etc/ssl/ca-bundle.pem written at its real path', async () => {
     const summary = await plan(suse, { osRelease: 'ID="opensuse-leap"\nID_LIKE="suse opensuse"\n', update: false, links: { '/etc/ssl/ca-bundle.pem': '../../var/lib/ca-certificates/ca-bundle.pem' }, bundleAt: '/var/lib/ca-certificates/ca-bundle.pem' });
     assert.deepEqual(summary, {
       family: 'suse',
       files: ['/var/lib/ca-certificates/ca-bundle.pem', '/etc/pki/trust/anchors/Plan_Root.crt'],
-      commands: [['/usr/bin/zypper', '--non-interactive', 'install', '--no-recommends', 'ca-certificates'], ['/usr/sbin/update-ca-certificates']],
+      commands: [['/usr/bin/zypper', '--non-interactive', 'install', '--no-recommends', 'ca-certificates'], ['/usr/sbin/update-ca-certificates', '--fresh']],
       check: null,
     });
   });

@@ -9,6 +9,7 @@ import { snapshotBundles } from '../../src/patch/bundles.js';
 import { EngineWait } from '../../src/patch/engine-drop.js';
 import { patchContainer, type PatchContext } from '../../src/patch/patch-container.js';
 import { noChanges, rollBack } from '../../src/patch/rollback.js';
+import { listStore } from '../../src/patch/store-listing.js';
 import type { ContainerResult } from '../../src/patch/types.js';
 import { FakeClient } from '../support/fake-client.js';
 import { ANCHORS, BUNDLE, fakeDebian } from '../support/fake-debian.js';
@@ -113,6 +114,24 @@ describe('rollback under faults (fake engine)', () => {
     assert.equal(result.rollback, 'not-needed');
     assert.ok(container.files.get(BUNDLE)!.equals(original));
     assert.deepEqual([...container.files.keys()].filter((path) => path.startsWith(ANCHORS)), []);
+  });
+
+  it('a store file the update rewrote with the same certificates (a p11-kit Java keystore): written back byte for byte, rollback done', async () => {
+    // Found on the assembled SUSE image: java.run's keystore carries the time of each
+    // extraction, so the rerun during a rollback never rewrote it as it was.
+    const { client, container, original } = setup();
+    const keystore = '/etc/ssl/certs/java/cacerts';
+    container.write(keystore, 'JKS extracted at 10:00');
+    const changes = noChanges('/bin/rm');
+    changes.bundles = await snapshotBundles(client, 'c1', [BUNDLE]);
+    changes.store = await listStore(client, 'c1', ['/etc/ssl/certs', ANCHORS]);
+    container.write(BUNDLE, `${distro.pem}${corp.pem}`);
+    changes.seeded = [BUNDLE];
+    container.write(keystore, 'JKS extracted at 10:01');
+    const warnings: string[] = [];
+    assert.equal(await rollBack(client, 'c1', changes, warnings), 'done', warnings.join('\n'));
+    assert.equal(container.files.get(keystore)!.toString(), 'JKS extracted at 10:00');
+    assert.ok(container.files.get(BUNDLE)!.equals(original));
   });
 
   it('an engine that drops and comes back during the rollback: the rollback waits for it and completes', async () => {
