@@ -1,0 +1,165 @@
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { BIN, type CliResult } from './cli.js';
+import { engineEnv, engineSocket } from './engine.js';
+
+const run = promisify(execFile);
+const ENSURE = fileURLToPath(new URL('../../../scripts/ensure-sshd.sh', import.meta.url));
+
+/**
+ * A real OpenSSH server (Debian's sshd, from scripts/ensure-sshd.sh) in front of the engine
+ * under test, on a free port of 127.0.0.1, with its own sshd_config, host key, authorized_keys
+ * and a VERBOSE log the test reads; default limits otherwise (MaxStartups 10:30:100,
+ * MaxSessions 10). The machine's sshd and root's ~/.ssh are never touched: the client side
+ * (~/.ssh/config, known_hosts, keys) lives in `home`, which `trustpatch()` binds over /root in
+ * a private mount namespace, because OpenSSH finds ~ from the passwd entry, not $HOME.
+ */
+export class Sshd {
+  private pid: number | undefined;
+
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+    private readonly binary: string,
+  ) {}
+
+  /** `ssh://root@127.0.0.1:PORT` (the key is ~/.ssh/id_ed25519, the host in known_hosts). */
+  get host(): string {
+    return `ssh://root@127.0.0.1:${this.port}`;
+  }
+
+  /** The client's /root: .ssh with id_ed25519, known_hosts and a config with Host alias `tp-engine` (its own key file). */
+  get home(): string {
+    return join(this.dir, 'home');
+  }
+
+  static async start(): Promise<Sshd> {
+    const { stdout } = await run('bash', [ENSURE], { maxBuffer: 1 << 20 });
+    const binary = stdout.trim().split('\n').pop() ?? '';
+    const dir = await mkdtemp('/tmp/tp-sshd-');
+    await chmod(dir, 0o700);
+    const sshd = new Sshd(dir, await freePort(), binary);
+    await sshd.configure();
+    await sshd.launch();
+    return sshd;
+  }
+
+  private async configure(): Promise<void> {
+    const ssh = join(this.home, '.ssh');
+    await mkdir(ssh, { recursive: true, mode: 0o700 });
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'trustpatch-test-host', '-f', join(this.dir, 'host_ed25519')]);
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'trustpatch-test-client', '-f', join(ssh, 'id_ed25519')]);
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'trustpatch-test-alias', '-f', join(ssh, 'alias_key')]);
+    const hostKey = (await readFile(join(this.dir, 'host_ed25519.pub'), 'utf8')).trim();
+    // The remote `docker` talks to the engine under test (Docker or Podman), as set per key.
+    const env = `environment="DOCKER_HOST=unix://${engineSocket()}"`;
+    const keys = await Promise.all(['id_ed25519', 'alias_key'].map(async (name) => `${env} ${(await readFile(join(ssh, `${name}.pub`), 'utf8')).trim()}`));
+    await writeFile(join(this.dir, 'authorized_keys'), `${keys.join('\n')}\n`, { mode: 0o600 });
+    await writeFile(join(ssh, 'known_hosts'), `[127.0.0.1]:${this.port} ${hostKey}\n`);
+    await writeFile(join(ssh, 'config'), `Host tp-engine\n  HostName 127.0.0.1\n  Port ${this.port}\n  User root\n  IdentityFile ~/.ssh/alias_key\n  IdentitiesOnly yes\n  HostKeyAlias [127.0.0.1]:${this.port}\n`);
+    const config = [
+      `Port ${this.port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(this.dir, 'host_ed25519')}`, `PidFile ${join(this.dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${join(this.dir, 'authorized_keys')}`, 'StrictModes no', 'UsePAM no', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
+      'PermitRootLogin prohibit-password', 'PermitUserEnvironment DOCKER_HOST', 'LogLevel VERBOSE', 'Subsystem sftp none',
+    ];
+    await writeFile(join(this.dir, 'sshd_config'), `${config.join('\n')}\n`);
+    // sshd needs its privilege-separation user, which only openssh-server's postinst would add
+    // to the machine's /etc/passwd: sshd sees a copy with it instead (its own mount namespace).
+    const passwd = await readFile('/etc/passwd', 'utf8');
+    const sshdUser = /^sshd:/m.test(passwd) ? '' : 'sshd:x:64999:65534:trustpatch test sshd:/run/sshd:/usr/sbin/nologin\n';
+    await writeFile(join(this.dir, 'passwd'), `${passwd.replace(/\n?$/, '\n')}${sshdUser}`);
+  }
+
+  /** Starts sshd (again); resolves once it listens. */
+  async launch(): Promise<void> {
+    const log = openSync(this.logPath, 'a');
+    const argv = ['-m', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" /etc/passwd && exec "$@"', join(this.dir, 'passwd'), this.binary, '-D', '-e', '-f', join(this.dir, 'sshd_config')];
+    const child = spawn('unshare', argv, { stdio: ['ignore', log, log], detached: true });
+    closeSync(log);
+    child.unref();
+    this.pid = child.pid;
+    const mark = `Server listening on 127.0.0.1 port ${this.port}`;
+    const until = Date.now() + 30_000;
+    while (!(await this.log()).includes(mark)) {
+      if (Date.now() > until) throw new Error(`sshd did not start; its log:\n${await this.log()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  get logPath(): string {
+    return join(this.dir, 'sshd.log');
+  }
+
+  log(): Promise<string> {
+    return readFile(this.logPath, 'utf8').catch(() => '');
+  }
+
+  /** SSH connections sshd accepted so far (its VERBOSE "Connection from" lines). */
+  async connections(): Promise<number> {
+    return (await this.log()).split('\n').filter((line) => /Connection from 127\.0\.0\.1 port \d+ on 127\.0\.0\.1 port/.test(line)).length;
+  }
+
+  /** SIGKILL to sshd and every connection process it forked, as a crash of the host's sshd would be. */
+  async kill(): Promise<void> {
+    if (this.pid === undefined) return;
+    for (const pid of [...(await descendants(this.pid)), this.pid]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    this.pid = undefined;
+  }
+
+  /** bin/trustpatch with `home` as /root (private mount namespace), no ssh-agent. */
+  trustpatch(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+    return new Promise((resolve) => {
+      const argv = ['-m', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" /root && exec "$@"', this.home, BIN, ...args];
+      const full: NodeJS.ProcessEnv = { ...process.env, ...engineEnv(), HOME: '/root', SSH_AUTH_SOCK: '', ...env };
+      if (env.TRUSTPATCH_CHECK_URL === undefined) delete full.TRUSTPATCH_CHECK_URL;
+      execFile('unshare', argv, { env: full, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : -1) : 0;
+        resolve({ stdout, stderr, code });
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.kill();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Every process below `pid`, from /proc. */
+async function descendants(pid: number): Promise<number[]> {
+  const parents = new Map<number, number[]>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid > 0) parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+  }
+  const found: number[] = [];
+  const walk = (p: number) => {
+    for (const child of parents.get(p) ?? []) {
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+}
