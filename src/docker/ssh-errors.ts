@@ -38,8 +38,9 @@ export function sshFailure(target: SshTarget, stderr: string, exitCode: number |
   if (/Permission denied \(|Too many authentication failures/i.test(stderr)) {
     return new SshError(`${who} refused the login (${reason(stderr)}); add the key to ssh-agent (ssh-add) or name it with IdentityFile in ~/.ssh/config, and check that \`${login} docker version\` works`);
   }
-  if (exitCode === 127 || /docker: (command )?not found|docker: No such file/i.test(stderr)) {
-    return new SshError(`\`docker\` is not on the PATH of ${who} (${reason(stderr)}); install the Docker CLI there (\`docker system dial-stdio\` is what runs), or check \`${login} docker version\``);
+  const missing = /^.*docker: (command )?not found.*$|^.*docker: No such file.*$/im.exec(stderr);
+  if (exitCode === 127 || missing) {
+    return new SshError(`\`docker\` is not on the PATH of ${who} (${missing?.[0].trim() ?? reason(stderr)}); install the Docker CLI there (\`docker system dial-stdio\` is what runs), or check \`${login} docker version\``);
   }
   if (/Could not resolve hostname/i.test(stderr)) {
     return new SshError(`ssh cannot resolve ${target.hostname} (${reason(stderr)}); check the name, or add a Host entry for it to ~/.ssh/config`);

@@ -27,7 +27,7 @@ export class SshMaster {
   constructor(
     readonly target: SshTarget,
     private readonly env: NodeJS.ProcessEnv,
-    private readonly ssh = 'ssh',
+    readonly ssh = 'ssh',
   ) {}
 
   /** The master's socket, in a directory made on first use. */

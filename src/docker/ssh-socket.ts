@@ -8,6 +8,8 @@ import type { SshError } from './ssh-errors.js';
  * net.Socket methods Node's HTTP client and keep-alive agent call. Every error of the child
  * and its pipes ends here as a destroy(error), so none can go unhandled. When the child ends
  * without a byte sent (ssh refused, master gone, `docker` missing) the error is `failure()`.
+ * The socket exists before its child does (`attach`), because Node's Agent counts a socket
+ * against maxSockets only once createConnection has handed it over.
  */
 export class SshSocket extends Duplex {
   /** Set by the agent: the socket sits in the keep-alive pool. */
@@ -15,12 +17,21 @@ export class SshSocket extends Duplex {
   private answered = false;
   private stderr = '';
   private exited: { code: number | null } | undefined;
+  private child: ChildProcessWithoutNullStreams | undefined;
+  /** What was asked of the socket before its child existed. */
+  private early: { write?: [Buffer, (error?: Error | null) => void]; final?: (error?: Error | null) => void; read?: boolean } = {};
 
-  constructor(
-    private readonly child: ChildProcessWithoutNullStreams,
-    private readonly failure: (stderr: string, code: number | null) => SshError,
-  ) {
+  constructor(private readonly failure: (stderr: string, code: number | null) => SshError) {
     super({ allowHalfOpen: false });
+  }
+
+  /** The session's ssh child: from now on bytes flow. */
+  attach(child: ChildProcessWithoutNullStreams): void {
+    if (this.destroyed) {
+      child.kill('SIGTERM');
+      return;
+    }
+    this.child = child;
     child.stdout.on('data', (chunk: Buffer) => {
       this.answered = true;
       if (!this.push(chunk)) child.stdout.pause();
@@ -33,31 +44,43 @@ export class SshSocket extends Duplex {
       this.exited = { code };
       this.finish();
     });
+    const { write, final } = this.early;
+    this.early = {};
+    if (write) this._write(write[0], 'utf8', write[1]);
+    if (final) this._final(final);
   }
 
   /** The end of the answer: a clean end once the child has exited, its reason if it said nothing. */
   private finish(): void {
-    if (this.exited === undefined || !this.child.stdout.readableEnded) return;
+    if (this.exited === undefined || !this.child?.stdout.readableEnded) return;
     if (!this.answered) this.destroy(this.failure(this.stderr, this.exited.code));
     else this.push(null);
   }
 
   override _read(): void {
-    this.child.stdout.resume();
+    this.child?.stdout.resume();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.child === undefined) {
+      this.early.write = [chunk, callback];
+      return;
+    }
     if (this.child.stdin.destroyed) return callback();
     this.child.stdin.write(chunk, () => callback());
   }
 
   override _final(callback: (error?: Error | null) => void): void {
+    if (this.child === undefined) {
+      this.early.final = callback;
+      return;
+    }
     this.child.stdin.end();
     callback();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (this.exited === undefined) this.child.kill('SIGTERM');
+    if (this.child !== undefined && this.exited === undefined) this.child.kill('SIGTERM');
     callback(error);
   }
 

@@ -32,6 +32,11 @@ export class SshAgent extends Agent {
   private readonly waiting: (() => void)[] = [];
   private held = 0;
 
+  /** Sessions open now, idle ones included. */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
   constructor(
     private readonly master: SshMaster,
     private readonly env: NodeJS.ProcessEnv,
@@ -39,17 +44,34 @@ export class SshAgent extends Agent {
     super({ keepAlive: true, maxSockets: MAX_SESSIONS, maxFreeSockets: MAX_SESSIONS });
   }
 
-  override createConnection(_options: ClientRequestArgs, callback?: (error: Error | null, stream: Duplex) => void): undefined {
-    const done = callback ?? (() => {});
-    this.open().then(
-      (socket) => done(null, socket),
-      (error: Error) => done(error, undefined as unknown as Duplex),
-    );
-    return undefined;
+  /** A socket at once (so the Agent counts it), its ssh session once a slot and the master are there. */
+  override createConnection(_options: ClientRequestArgs): Duplex {
+    const target = this.master.target;
+    const socket = new SshSocket((stderr, code) => sshFailure(target, stderr, code));
+    this.sessions.add(socket);
+    let slotHeld = false;
+    socket.once('close', () => {
+      this.sessions.delete(socket);
+      if (slotHeld) this.release();
+    });
+    void this.slot()
+      .then(async () => {
+        if (socket.destroyed) return this.release();
+        slotHeld = true;
+        await this.master.ready();
+        if (socket.destroyed) return;
+        const child = spawn(this.master.ssh, sessionArgs(target, this.master.controlPath), { env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
+        // 255 is ssh's own failure (the master gone, the connection lost), not the remote command's.
+        child.once('exit', (code) => code === 255 && this.master.lost());
+        socket.attach(child);
+      })
+      .catch((error: Error) => socket.destroy(error));
+    return socket;
   }
 
-  /** Marks a socket idle when the agent pools it, and closes it after IDLE_MS unused. */
+  /** Marks a socket idle when the agent pools it, and closes it after IDLE_MS unused, or at once when a session waits for its slot. */
   override keepSocketAlive(socket: Duplex): boolean {
+    if (this.waiting.length > 0) return false;
     const ssh = socket as SshSocket;
     ssh.idle = true;
     setTimeout(() => ssh.idle && ssh.destroy(), IDLE_MS).unref();
@@ -58,28 +80,6 @@ export class SshAgent extends Agent {
 
   override reuseSocket(socket: Duplex, _request: ClientRequest): void {
     (socket as SshSocket).idle = false;
-  }
-
-  /** Waits for a session slot and a master, then starts the session. */
-  private async open(): Promise<SshSocket> {
-    await this.slot();
-    try {
-      await this.master.ready();
-    } catch (error) {
-      this.release();
-      throw error;
-    }
-    const target = this.master.target;
-    const child = spawn('ssh', sessionArgs(target, this.master.controlPath), { env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const socket = new SshSocket(child, (stderr, code) => sshFailure(target, stderr, code));
-    this.sessions.add(socket);
-    socket.once('close', () => {
-      this.sessions.delete(socket);
-      this.release();
-    });
-    // 255 is ssh's own failure (the master gone, the connection lost), not the remote command's.
-    child.once('exit', (code) => code === 255 && this.master.lost());
-    return socket;
   }
 
   /** A session slot: when all are taken, an idle keep-alive session gives its slot up. */
@@ -106,6 +106,6 @@ export class SshAgent extends Agent {
 }
 
 /** The agent for one ssh:// engine; the SSH connection is opened on its first request. */
-export function sshAgent(target: SshTarget, env: NodeJS.ProcessEnv): SshAgent {
-  return new SshAgent(new SshMaster(target, env), env);
+export function sshAgent(target: SshTarget, env: NodeJS.ProcessEnv, ssh = 'ssh'): SshAgent {
+  return new SshAgent(new SshMaster(target, env, ssh), env);
 }

@@ -54,18 +54,28 @@ export class Sshd {
     await mkdir(ssh, { recursive: true, mode: 0o700 });
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'trustpatch-test-host', '-f', join(this.dir, 'host_ed25519')]);
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'trustpatch-test-client', '-f', join(ssh, 'id_ed25519')]);
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'trustpatch-test-alias', '-f', join(ssh, 'alias_key')]);
+    for (const name of ['alias_key', 'nodocker_key', 'unauthorized_key']) await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `trustpatch-test-${name}`, '-f', join(ssh, name)]);
     const hostKey = (await readFile(join(this.dir, 'host_ed25519.pub'), 'utf8')).trim();
-    // The remote `docker` talks to the engine under test (Docker or Podman), as set per key.
+    const publicKey = async (name: string) => (await readFile(join(ssh, `${name}.pub`), 'utf8')).trim();
+    // The remote `docker` talks to the engine under test (Docker or Podman), as set per key;
+    // nodocker_key logs in with a PATH that has no docker.
     const env = `environment="DOCKER_HOST=unix://${engineSocket()}"`;
-    const keys = await Promise.all(['id_ed25519', 'alias_key'].map(async (name) => `${env} ${(await readFile(join(ssh, `${name}.pub`), 'utf8')).trim()}`));
+    const keys = [`${env} ${await publicKey('id_ed25519')}`, `${env} ${await publicKey('alias_key')}`, `environment="PATH=/nowhere" ${await publicKey('nodocker_key')}`];
     await writeFile(join(this.dir, 'authorized_keys'), `${keys.join('\n')}\n`, { mode: 0o600 });
     await writeFile(join(ssh, 'known_hosts'), `[127.0.0.1]:${this.port} ${hostKey}\n`);
-    await writeFile(join(ssh, 'config'), `Host tp-engine\n  HostName 127.0.0.1\n  Port ${this.port}\n  User root\n  IdentityFile ~/.ssh/alias_key\n  IdentitiesOnly yes\n  HostKeyAlias [127.0.0.1]:${this.port}\n`);
+    // Host aliases: tp-engine (non-default port, its own key); the others fail one way each.
+    const alias = (name: string, lines: string[]) => [`Host ${name}`, '  HostName 127.0.0.1', `  Port ${this.port}`, '  User root', '  IdentitiesOnly yes', ...lines.map((line) => `  ${line}`)].join('\n');
+    const aliases = [
+      alias('tp-engine', ['IdentityFile ~/.ssh/alias_key']),
+      alias('tp-unknown-host', ['IdentityFile ~/.ssh/alias_key', 'UserKnownHostsFile ~/.ssh/known_hosts_empty']),
+      alias('tp-refused', ['IdentityFile ~/.ssh/unauthorized_key']),
+      alias('tp-no-docker', ['IdentityFile ~/.ssh/nodocker_key']),
+    ];
+    await writeFile(join(ssh, 'config'), `${aliases.join('\n')}\n`);
     const config = [
       `Port ${this.port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(this.dir, 'host_ed25519')}`, `PidFile ${join(this.dir, 'sshd.pid')}`,
       `AuthorizedKeysFile ${join(this.dir, 'authorized_keys')}`, 'StrictModes no', 'UsePAM no', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
-      'PermitRootLogin prohibit-password', 'PermitUserEnvironment DOCKER_HOST', 'LogLevel VERBOSE', 'Subsystem sftp none',
+      'PermitRootLogin prohibit-password', 'PermitUserEnvironment DOCKER_HOST,PATH', 'LogLevel VERBOSE', 'Subsystem sftp none',
     ];
     await writeFile(join(this.dir, 'sshd_config'), `${config.join('\n')}\n`);
     // sshd needs its privilege-separation user, which only openssh-server's postinst would add
@@ -119,15 +129,20 @@ export class Sshd {
 
   /** bin/trustpatch with `home` as /root (private mount namespace), no ssh-agent. */
   trustpatch(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-    return new Promise((resolve) => {
-      const argv = ['-m', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" /root && exec "$@"', this.home, BIN, ...args];
-      const full: NodeJS.ProcessEnv = { ...process.env, ...engineEnv(), HOME: '/root', SSH_AUTH_SOCK: '', ...env };
-      if (env.TRUSTPATCH_CHECK_URL === undefined) delete full.TRUSTPATCH_CHECK_URL;
-      execFile('unshare', argv, { env: full, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-        const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : -1) : 0;
-        resolve({ stdout, stderr, code });
-      });
-    });
+    return this.startTrustpatch(args, env).done;
+  }
+
+  /** The same, without waiting: for tests that act while it runs. */
+  startTrustpatch(args: string[], env: NodeJS.ProcessEnv = {}): { done: Promise<CliResult> } {
+    const argv = ['-m', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" /root && exec "$@"', this.home, BIN, ...args];
+    const full: NodeJS.ProcessEnv = { ...process.env, ...engineEnv(), HOME: '/root', SSH_AUTH_SOCK: '', ...env };
+    if (env.TRUSTPATCH_CHECK_URL === undefined) delete full.TRUSTPATCH_CHECK_URL;
+    const child = spawn('unshare', argv, { env: full, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    return { done: new Promise((resolve) => child.on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 }))) };
   }
 
   async stop(): Promise<void> {
