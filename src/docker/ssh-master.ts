@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exitArgs, masterArgs, type SshTarget } from './ssh-args.js';
+import { exitArgs, forwardArgs, masterArgs, probeArgs, type SshTarget } from './ssh-args.js';
 import { sshFailure, sshMissing, type SshError } from './ssh-errors.js';
 
 /** Seconds an orphaned master (trustpatch killed) outlives its last session. */
@@ -21,6 +21,11 @@ export class SshMaster {
   private dir: string | undefined;
   private starting: Promise<void> | undefined;
   private up = false;
+  /**
+   * The remote engine's socket, forwarded to a local one by the master, when the remote
+   * `docker` uses a unix socket; else connections run `docker system dial-stdio`.
+   */
+  forwarded: string | undefined;
   private failures = 0;
   private lastFailureAt = 0;
 
@@ -52,6 +57,7 @@ export class SshMaster {
   /** A session found the master gone (sshd killed, connection lost): start anew next time. */
   lost(): void {
     this.up = false;
+    this.forwarded = undefined;
   }
 
   private async start(): Promise<void> {
@@ -62,6 +68,7 @@ export class SshMaster {
     if (this.dir !== undefined) this.stopOld();
     try {
       await this.run(masterArgs(this.target, this.controlPath, PERSIST_SECONDS));
+      this.forwarded = await this.forward();
       this.up = true;
       this.failures = 0;
     } catch (error) {
@@ -71,14 +78,27 @@ export class SshMaster {
     }
   }
 
-  /** Runs ssh until its foreground process exits; with ControlPersist that is once the master is up. */
-  private run(args: string[]): Promise<void> {
+  /** The forwarded socket's path, or undefined when the remote engine is not a unix socket or the probe failed. */
+  private async forward(): Promise<string | undefined> {
+    const endpoint = (await this.run(probeArgs(this.target, this.controlPath)).catch(() => '')).trim();
+    if (!endpoint.startsWith('unix:///')) return undefined;
+    const local = join(this.dir!, 'docker.sock');
+    await this.run(forwardArgs(this.target, this.controlPath, local, endpoint.slice('unix://'.length)));
+    return local;
+  }
+
+  /** Runs ssh until its foreground process exits (with ControlPersist, once the master is up) and gives its stdout. */
+  private run(args: string[]): Promise<string> {
     return new Promise((resolve, reject) => {
+      let stdout = '';
       let stderr = '';
-      const child = spawn(this.ssh, args, { env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(this.ssh, args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       child.once('error', (error: NodeJS.ErrnoException) => reject(sshMissing(error)));
-      child.once('exit', (code) => (code === 0 ? resolve() : reject(sshFailure(this.target, stderr, code) satisfies SshError)));
+      // 'close', not 'exit': the probe's stdout must be read to its end. A backgrounded master
+      // has put its stdio on /dev/null (ssh.c fork_postauth), so the pipes close too.
+      child.once('close', (code) => (code === 0 ? resolve(stdout) : reject(sshFailure(this.target, stderr, code) satisfies SshError)));
     });
   }
 

@@ -1,48 +1,66 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import { Duplex, type Readable, type Writable } from 'node:stream';
 import type { SshError } from './ssh-errors.js';
 
 /**
- * One `ssh … docker system dial-stdio` child as the socket of an HTTP connection: what is
- * written goes to its stdin, its stdout is what the engine answers. It carries the few
- * net.Socket methods Node's HTTP client and keep-alive agent call. Every error of the child
- * and its pipes ends here as a destroy(error), so none can go unhandled. When the child ends
- * without a byte sent (ssh refused, master gone, `docker` missing) the error is `failure()`.
- * The socket exists before its child does (`attach`), because Node's Agent counts a socket
- * against maxSockets only once createConnection has handed it over.
+ * One HTTP connection to an ssh:// engine: a channel of the master, either the engine socket
+ * it forwards (a local unix socket, `attachSocket`) or an `ssh … docker system dial-stdio`
+ * child (`attachChild`: what is written goes to its stdin, its stdout is the engine's answer).
+ * It exists before what carries it does, because Node's Agent counts a socket against
+ * maxSockets only once createConnection has handed it over; what is written meanwhile waits.
+ * It carries the few net.Socket methods Node's HTTP client and keep-alive agent call. Every
+ * error of the child, its pipes or the socket ends here as a destroy(error), so none can go
+ * unhandled. A child that ends without a byte sent (ssh refused, master gone, no `docker`)
+ * destroys it with `failure()`.
  */
 export class SshSocket extends Duplex {
   /** Set by the agent: the socket sits in the keep-alive pool. */
   idle = false;
   private answered = false;
-  private stderr = '';
-  private exited: { code: number | null } | undefined;
-  private child: ChildProcessWithoutNullStreams | undefined;
-  /** What was asked of the socket before its child existed. */
-  private early: { write?: [Buffer, (error?: Error | null) => void]; final?: (error?: Error | null) => void; read?: boolean } = {};
+  private input: Writable | undefined;
+  private output: Readable | undefined;
+  private stop: (() => void) | undefined;
+  private early: { write?: [Buffer, (error?: Error | null) => void]; final?: (error?: Error | null) => void } = {};
 
   constructor(private readonly failure: (stderr: string, code: number | null) => SshError) {
     super({ allowHalfOpen: false });
   }
 
-  /** The session's ssh child: from now on bytes flow. */
-  attach(child: ChildProcessWithoutNullStreams): void {
-    if (this.destroyed) {
-      child.kill('SIGTERM');
-      return;
-    }
-    this.child = child;
-    child.stdout.on('data', (chunk: Buffer) => {
-      this.answered = true;
-      if (!this.push(chunk)) child.stdout.pause();
-    });
-    child.stdout.once('end', () => this.finish());
-    child.stderr.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4_000)));
+  attachSocket(socket: Socket): void {
+    socket.on('error', (error) => this.destroy(error));
+    this.link(socket, socket, () => socket.destroy());
+    socket.once('end', () => this.push(null));
+  }
+
+  attachChild(child: ChildProcessWithoutNullStreams): void {
+    let stderr = '';
+    let exited: number | null | undefined;
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4_000)));
     for (const stream of [child.stdin, child.stdout, child.stderr]) stream.on('error', () => {});
     child.once('error', (error) => this.destroy(error));
+    // The end of the answer: a clean end once the child has exited, its reason if it said nothing.
+    const finish = () => {
+      if (exited === undefined || !child.stdout.readableEnded) return;
+      if (!this.answered) this.destroy(this.failure(stderr, exited));
+      else this.push(null);
+    };
+    child.stdout.once('end', finish);
     child.once('exit', (code) => {
-      this.exited = { code };
-      this.finish();
+      exited = code;
+      finish();
+    });
+    this.link(child.stdin, child.stdout, () => exited === undefined && child.kill('SIGTERM'));
+  }
+
+  private link(input: Writable, output: Readable, stop: () => void): void {
+    if (this.destroyed) return stop();
+    this.input = input;
+    this.output = output;
+    this.stop = stop;
+    output.on('data', (chunk: Buffer) => {
+      this.answered = true;
+      if (!this.push(chunk)) output.pause();
     });
     const { write, final } = this.early;
     this.early = {};
@@ -50,37 +68,30 @@ export class SshSocket extends Duplex {
     if (final) this._final(final);
   }
 
-  /** The end of the answer: a clean end once the child has exited, its reason if it said nothing. */
-  private finish(): void {
-    if (this.exited === undefined || !this.child?.stdout.readableEnded) return;
-    if (!this.answered) this.destroy(this.failure(this.stderr, this.exited.code));
-    else this.push(null);
-  }
-
   override _read(): void {
-    this.child?.stdout.resume();
+    this.output?.resume();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (this.child === undefined) {
+    if (this.input === undefined) {
       this.early.write = [chunk, callback];
       return;
     }
-    if (this.child.stdin.destroyed) return callback();
-    this.child.stdin.write(chunk, () => callback());
+    if (this.input.destroyed) return callback();
+    this.input.write(chunk, () => callback());
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    if (this.child === undefined) {
+    if (this.input === undefined) {
       this.early.final = callback;
       return;
     }
-    this.child.stdin.end();
+    this.input.end();
     callback();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (this.child !== undefined && this.exited === undefined) this.child.kill('SIGTERM');
+    this.stop?.();
     callback(error);
   }
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { connect as netConnect } from 'node:net';
 import { Agent, type ClientRequest, type ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { sessionArgs, type SshTarget } from './ssh-args.js';
@@ -9,11 +10,14 @@ import { SshSocket } from './ssh-socket.js';
 export type { SshTarget } from './ssh-args.js';
 
 /**
- * Sessions at once per engine. sshd allows 10 per connection (MaxSessions, sshd_config(5));
- * a hijacked exec stream holds one for as long as the command runs, and keep-alive sockets
- * hold one while idle, so the agent counts them all and keeps two in reserve.
+ * `docker system dial-stdio` sessions at once per engine. sshd allows 10 per connection
+ * (MaxSessions, sshd_config(5)); a hijacked exec stream holds one for as long as the command
+ * runs, and keep-alive sockets hold one while idle, so the agent counts them all and keeps
+ * two in reserve.
  */
 export const MAX_SESSIONS = 8;
+/** Connections at once through a forwarded engine socket: channels, which MaxSessions does not count. */
+export const MAX_FORWARDED = 32;
 /** An idle keep-alive session is closed after this long (the engine's own idle limit is longer). */
 const IDLE_MS = 5_000;
 
@@ -41,7 +45,7 @@ export class SshAgent extends Agent {
     private readonly master: SshMaster,
     private readonly env: NodeJS.ProcessEnv,
   ) {
-    super({ keepAlive: true, maxSockets: MAX_SESSIONS, maxFreeSockets: MAX_SESSIONS });
+    super({ keepAlive: true, maxSockets: MAX_FORWARDED, maxFreeSockets: MAX_SESSIONS });
   }
 
   /** A socket at once (so the Agent counts it), its ssh session once a slot and the master are there. */
@@ -54,16 +58,25 @@ export class SshAgent extends Agent {
       this.sessions.delete(socket);
       if (slotHeld) this.release();
     });
-    void this.slot()
+    void this.master
+      .ready()
+      .then(() => this.slot(this.master.forwarded !== undefined ? MAX_FORWARDED : MAX_SESSIONS))
       .then(async () => {
         if (socket.destroyed) return this.release();
         slotHeld = true;
+        // The master may have gone while this waited for a slot.
         await this.master.ready();
         if (socket.destroyed) return;
+        const forwarded = this.master.forwarded;
+        if (forwarded !== undefined) {
+          // A refused or missing socket means the master (and its forward) is gone.
+          const link = netConnect(forwarded).once('error', () => this.master.lost());
+          return socket.attachSocket(link);
+        }
         const child = spawn(this.master.ssh, sessionArgs(target, this.master.controlPath), { env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
         // 255 is ssh's own failure (the master gone, the connection lost), not the remote command's.
         child.once('exit', (code) => code === 255 && this.master.lost());
-        socket.attach(child);
+        socket.attachChild(child);
       })
       .catch((error: Error) => socket.destroy(error));
     return socket;
@@ -83,8 +96,8 @@ export class SshAgent extends Agent {
   }
 
   /** A session slot: when all are taken, an idle keep-alive session gives its slot up. */
-  private slot(): Promise<void> {
-    if (this.held < MAX_SESSIONS) {
+  private slot(limit: number): Promise<void> {
+    if (this.held < limit) {
       this.held += 1;
       return Promise.resolve();
     }

@@ -42,7 +42,8 @@ describe('ssh:// engines: ssh failures become messages with the next step', () =
 /**
  * A stand-in `ssh` (a script, no sshd): a master that comes up or is refused, and sessions
  * that answer HTTP keep-alive requests on stdio the way `docker system dial-stdio` does, or fail
- * as sessions do when the master is gone. It logs each start to $FAKE_SSH_LOG.
+ * as sessions do when the master is gone. Its probe names no engine socket, so nothing is
+ * forwarded and every connection is a session. It logs each start to $FAKE_SSH_LOG.
  */
 const FAKE_SSH = `#!/usr/bin/env node
 const fs = require('node:fs');
@@ -55,6 +56,7 @@ if (args.includes('ControlMaster=yes')) {
   if (flag('refuse')) { process.stderr.write('ops@127.0.0.1: Permission denied (publickey).\\r\\n'); process.exit(255); }
   process.exit(0);
 }
+if (args.some((arg) => arg.startsWith('docker context inspect'))) { log('probe'); process.exit(0); }
 log('session');
 if (flag('down')) { process.stderr.write('Control socket connect(/tmp/x): No such file or directory\\r\\nConnection closed by UNKNOWN port 65535\\r\\n'); process.exit(255); }
 let buffer = '';
