@@ -45,7 +45,7 @@ export class SshAgent extends Agent {
     private readonly master: SshMaster,
     private readonly env: NodeJS.ProcessEnv,
   ) {
-    super({ keepAlive: true, maxSockets: MAX_FORWARDED, maxFreeSockets: MAX_SESSIONS });
+    super({ keepAlive: true, maxSockets: MAX_SESSIONS, maxFreeSockets: MAX_SESSIONS });
   }
 
   /** A socket at once (so the Agent counts it), its ssh session once a slot and the master are there. */
@@ -60,7 +60,11 @@ export class SshAgent extends Agent {
     });
     void this.master
       .ready()
-      .then(() => this.slot(this.master.forwarded !== undefined ? MAX_FORWARDED : MAX_SESSIONS))
+      .then(() => {
+        // The Agent reads maxSockets at each request: more once channels are known to be cheap.
+        this.maxSockets = this.master.forwarded !== undefined ? MAX_FORWARDED : MAX_SESSIONS;
+        return this.slot(this.maxSockets);
+      })
       .then(async () => {
         if (socket.destroyed) return this.release();
         slotHeld = true;

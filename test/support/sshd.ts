@@ -101,6 +101,12 @@ export class Sshd {
     }
   }
 
+  /** The SHA256 fingerprint of a client key in home/.ssh, as sshd logs it. */
+  async fingerprint(name: string): Promise<string> {
+    const { stdout } = await run('ssh-keygen', ['-l', '-f', join(this.home, '.ssh', `${name}.pub`)]);
+    return stdout.split(' ')[1] ?? '';
+  }
+
   get logPath(): string {
     return join(this.dir, 'sshd.log');
   }
