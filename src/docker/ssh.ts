@@ -26,8 +26,10 @@ const IDLE_MS = 5_000;
  * cli/connhelper): it runs the system `ssh`, so ~/.ssh/config (Host aliases, User, Port,
  * IdentityFile, ProxyJump), ssh-agent, passphrase prompts and known_hosts work as they do for
  * the docker CLI, and every connection is `docker system dial-stdio` on the remote host.
- * Unlike the CLI, all sessions share one SSH connection (see SshMaster) and are reused with
- * HTTP keep-alive, within MAX_SESSIONS. docker-modem takes it as its `agent` and speaks plain
+ * Unlike the CLI, everything shares one SSH connection (see SshMaster): a connection is a
+ * channel to the engine socket the master forwards (when the remote engine is a unix socket),
+ * else a `docker system dial-stdio` session, at most MAX_SESSIONS at once; both are reused
+ * with HTTP keep-alive. docker-modem takes it as its `agent` and speaks plain
  * HTTP over it (its own ssh mode makes a connection per request and cannot say why a host
  * refused).
  */
