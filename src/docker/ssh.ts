@@ -94,11 +94,14 @@ export class SshAgent extends Agent {
     const ssh = socket as SshSocket;
     ssh.idle = true;
     setTimeout(() => ssh.idle && ssh.destroy(), IDLE_MS).unref();
+    super.keepSocketAlive(socket as never);
     return true;
   }
 
-  override reuseSocket(socket: Duplex, _request: ClientRequest): void {
+  override reuseSocket(socket: Duplex, request: ClientRequest): void {
     (socket as SshSocket).idle = false;
+    // Node's own takes off the error listener it put on the pooled socket (lib/_http_agent.js).
+    super.reuseSocket(socket as never, request);
   }
 
   /** A session slot: when all are taken, an idle keep-alive session gives its slot up. */
