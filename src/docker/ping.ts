@@ -2,6 +2,7 @@ import type Dockerode from 'dockerode';
 import { EngineError } from '../errors.js';
 import { negotiateApiVersion, type EngineVersion } from './api-version.js';
 import { describe, statusCode } from './engine-errors.js';
+import { SshError } from './ssh-errors.js';
 
 /** dockerode takes an abort signal here and docker-modem a version, though the typings omit them. */
 interface UntypedDockerode {
@@ -10,7 +11,8 @@ interface UntypedDockerode {
   modem: { version?: string };
 }
 
-const SSH_HINT = 'an ssh:// engine needs the host key in ~/.ssh/known_hosts, a key in ssh-agent (SSH_AUTH_SOCK) or ~/.ssh/id_*, and `docker` on the remote PATH.';
+/** Go's net/http answers a plain request on a TLS port with this 400 (net/http/server.go). */
+const PLAIN_TO_TLS = /Client sent an HTTP request to an HTTPS server/i;
 
 /**
  * `GET /_ping` must say OK and `GET /version` must carry a usable API version, within
@@ -39,9 +41,14 @@ function unreachable(error: unknown, endpoint: string, timeoutMs: number): Engin
   if (code !== undefined) {
     // docker-modem words it "(HTTP code 404) unexpected - BODY": keep the body, shortened.
     const body = describe(error).replace(/^\(HTTP code \d+\)[^-]*- /, '').trim().slice(0, 80);
+    if (code === 400 && PLAIN_TO_TLS.test(body)) {
+      return new EngineError(`${endpoint} speaks TLS, and trustpatch spoke plain HTTP to it; set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH=DIR (the directory of ca.pem, cert.pem and key.pem, as for docker --tlsverify), or use a Docker context that has them (docker context create --docker host=…,ca=…,cert=…,key=…)`, { cause: error });
+    }
     return new EngineError(`${endpoint} answered HTTP ${code} where a Docker engine answers 200 (${body || 'no body'}); is it the engine's address?`, { cause: error });
   }
-  const hint = endpoint.startsWith('ssh://') ? SSH_HINT : 'start the engine, or pick a reachable one with --host, --context or DOCKER_HOST.';
+  // ssh's failures already name the host and the next step (ssh-errors.ts).
+  if (error instanceof SshError) return new EngineError(`no Docker engine answers at ${endpoint}: ${error.message}.`, { cause: error });
+  const hint = 'start the engine, or pick a reachable one with --host, --context or DOCKER_HOST.';
   const name = (error as Error | undefined)?.name;
   const why = name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${timeoutMs / 1000}s` : describe(error);
   return new EngineError(`no Docker engine answers at ${endpoint} (${why}); ${hint}`, { cause: error });

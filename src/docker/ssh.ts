@@ -1,122 +1,133 @@
-import { createHash, createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { Agent, type ClientRequestArgs } from 'node:http';
-import { homedir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { connect as netConnect } from 'node:net';
+import { Agent, type ClientRequest, type ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
-import ssh2, { type ConnectConfig } from 'ssh2';
+import { sessionArgs, type SshTarget } from './ssh-args.js';
+import { sshFailure } from './ssh-errors.js';
+import { SshMaster } from './ssh-master.js';
+import { SshSocket } from './ssh-socket.js';
 
-/** Where an ssh:// engine lives, as parseHost returns it. */
-export interface SshTarget {
-  hostname: string;
-  port: number;
-  username?: string;
-}
+export type { SshTarget } from './ssh-args.js';
 
 /**
- * An HTTP agent whose every connection is an ssh session running `docker system dial-stdio`
- * on the engine's host, as the docker CLI does for ssh:// (docker/cli connhelper). docker-modem
- * has an ssh mode too, but it builds an invalid URL (Node prints a DEP0170 warning on every
- * run) and it cannot say why a host was refused; with this agent the modem speaks plain HTTP.
+ * `docker system dial-stdio` sessions at once per engine. sshd allows 10 per connection
+ * (MaxSessions, sshd_config(5)); a hijacked exec stream holds one for as long as the command
+ * runs, and keep-alive sockets hold one while idle, so the agent counts them all and keeps
+ * two in reserve.
+ */
+export const MAX_SESSIONS = 8;
+/** Connections at once through a forwarded engine socket: channels, which MaxSessions does not count. */
+export const MAX_FORWARDED = 32;
+/** An idle keep-alive session is closed after this long (the engine's own idle limit is longer). */
+const IDLE_MS = 5_000;
+
+/**
+ * An HTTP agent for an ssh:// engine that behaves like `docker -H ssh://` (docker/cli
+ * cli/connhelper): it runs the system `ssh`, so ~/.ssh/config (Host aliases, User, Port,
+ * IdentityFile, ProxyJump), ssh-agent, passphrase prompts and known_hosts work as they do for
+ * the docker CLI, and every connection is `docker system dial-stdio` on the remote host.
+ * Unlike the CLI, everything shares one SSH connection (see SshMaster): a connection is a
+ * channel to the engine socket the master forwards (when the remote engine is a unix socket),
+ * else a `docker system dial-stdio` session, at most MAX_SESSIONS at once; both are reused
+ * with HTTP keep-alive. docker-modem takes it as its `agent` and speaks plain
+ * HTTP over it (its own ssh mode makes a connection per request and cannot say why a host
+ * refused).
  */
 export class SshAgent extends Agent {
-  constructor(private readonly config: ConnectConfig & { refusal: () => string | undefined }) {
-    super({ keepAlive: false });
+  private readonly sessions = new Set<SshSocket>();
+  private readonly waiting: (() => void)[] = [];
+  private held = 0;
+
+  /** Sessions open now, idle ones included. */
+  get sessionCount(): number {
+    return this.sessions.size;
   }
 
-  override createConnection(_options: ClientRequestArgs, callback?: (error: Error | null, stream: Duplex) => void): undefined {
-    const done = callback ?? (() => {});
-    const connection = new ssh2.Client();
-    connection
-      .once('ready', () => {
-        connection.exec('docker system dial-stdio', (error, channel) => {
-          if (error) {
-            connection.end();
-            done(error, undefined as unknown as Duplex);
-            return;
-          }
-          channel.once('close', () => connection.end());
-          done(null, channel);
-        });
+  constructor(
+    private readonly master: SshMaster,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
+    super({ keepAlive: true, maxSockets: MAX_SESSIONS, maxFreeSockets: MAX_SESSIONS });
+  }
+
+  /** A socket at once (so the Agent counts it), its ssh session once a slot and the master are there. */
+  override createConnection(_options: ClientRequestArgs): Duplex {
+    const target = this.master.target;
+    const socket = new SshSocket((stderr, code) => sshFailure(target, stderr, code));
+    this.sessions.add(socket);
+    let slotHeld = false;
+    socket.once('close', () => {
+      this.sessions.delete(socket);
+      if (slotHeld) this.release();
+    });
+    void this.master
+      .ready()
+      .then(() => {
+        // The Agent reads maxSockets at each request: more once channels are known to be cheap.
+        this.maxSockets = this.master.forwarded !== undefined ? MAX_FORWARDED : MAX_SESSIONS;
+        return this.slot(this.maxSockets);
       })
-      .once('error', (error) => done(new Error(this.config.refusal() ?? error.message), undefined as unknown as Duplex))
-      .connect(this.config);
-    return undefined;
+      .then(async () => {
+        if (socket.destroyed) return this.release();
+        slotHeld = true;
+        // The master may have gone while this waited for a slot.
+        await this.master.ready();
+        if (socket.destroyed) return;
+        const forwarded = this.master.forwarded;
+        if (forwarded !== undefined) {
+          // A refused or missing socket means the master (and its forward) is gone.
+          const link = netConnect(forwarded).once('error', () => this.master.lost());
+          return socket.attachSocket(link);
+        }
+        const child = spawn(this.master.ssh, sessionArgs(target, this.master.controlPath), { env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
+        // 255 is ssh's own failure (the master gone, the connection lost), not the remote command's.
+        child.once('exit', (code) => code === 255 && this.master.lost());
+        socket.attachChild(child);
+      })
+      .catch((error: Error) => socket.destroy(error));
+    return socket;
   }
-}
 
-const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
-
-/**
- * How to reach an ssh:// engine, close to what `ssh` does for the docker CLI: the ssh-agent at
- * SSH_AUTH_SOCK when there is one, else the first default key in ~/.ssh (it must not need a
- * passphrase); the user from the address, else the local one; and the host's key must be in
- * ~/.ssh/known_hosts. ~/.ssh/config is not read.
- */
-export function sshAgent(target: SshTarget, env: NodeJS.ProcessEnv): SshAgent {
-  const sshDir = join(env.HOME || homedir(), '.ssh');
-  const knownHosts = readOptional(join(sshDir, 'known_hosts'))?.toString('utf8') ?? '';
-  let refusal: string | undefined;
-  const hostVerifier = (key: Buffer) => {
-    if (isKnownHost(knownHosts, target.hostname, target.port, key)) return true;
-    const fingerprint = `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
-    refusal = `host key ${fingerprint} of ${target.port === 22 ? target.hostname : `[${target.hostname}]:${target.port}`} is not in ${join(sshDir, 'known_hosts')}`;
-    return false;
-  };
-  const username = target.username ?? (env.USER || userInfo().username);
-  const base = { host: target.hostname, port: target.port, username, hostVerifier, refusal: () => refusal, readyTimeout: 20_000 };
-  if (env.SSH_AUTH_SOCK) return new SshAgent({ ...base, agent: env.SSH_AUTH_SOCK });
-  for (const name of DEFAULT_KEYS) {
-    const privateKey = readOptional(join(sshDir, name));
-    if (privateKey) return new SshAgent({ ...base, privateKey });
+  /** Marks a socket idle when the agent pools it, and closes it after IDLE_MS unused, or at once when a session waits for its slot. */
+  override keepSocketAlive(socket: Duplex): boolean {
+    if (this.waiting.length > 0) return false;
+    const ssh = socket as SshSocket;
+    ssh.idle = true;
+    setTimeout(() => ssh.idle && ssh.destroy(), IDLE_MS).unref();
+    super.keepSocketAlive(socket as never);
+    return true;
   }
-  return new SshAgent(base);
-}
 
-/**
- * True when `known_hosts` text lists `key` (the raw SSH public key blob) for the host: plain
- * or `[host]:port` names, comma lists, `*`/`?` patterns and hashed (`|1|salt|hash`) entries.
- * `@revoked` lines reject the key; `@cert-authority` lines are not supported and never match.
- */
-export function isKnownHost(knownHosts: string, hostname: string, port: number, key: Buffer): boolean {
-  const name = port === 22 ? hostname : `[${hostname}]:${port}`;
-  let known = false;
-  for (const raw of knownHosts.split('\n')) {
-    const fields = raw.trim().split(/\s+/);
-    if (fields[0] === undefined || fields[0] === '' || fields[0].startsWith('#')) continue;
-    const marker = fields[0].startsWith('@') ? fields.shift() : undefined;
-    const [patterns, , base64] = fields;
-    if (patterns === undefined || base64 === undefined || !hostMatches(patterns, name)) continue;
-    if (!Buffer.from(base64, 'base64').equals(key)) continue;
-    if (marker === '@revoked') return false;
-    if (marker === undefined) known = true;
+  override reuseSocket(socket: Duplex, request: ClientRequest): void {
+    (socket as SshSocket).idle = false;
+    // Node's own takes off the error listener it put on the pooled socket (lib/_http_agent.js).
+    super.reuseSocket(socket as never, request);
   }
-  return known;
-}
 
-function hostMatches(patterns: string, name: string): boolean {
-  if (patterns.startsWith('|1|')) {
-    const [, , salt, hash] = patterns.split('|');
-    if (!salt || !hash) return false;
-    return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
-  }
-  let matched = false;
-  for (const pattern of patterns.split(',')) {
-    const negated = pattern.startsWith('!');
-    const glob = negated ? pattern.slice(1) : pattern;
-    const regex = new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\[/g, '\\[').replace(/\]/g, '\\]').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-    if (regex.test(name)) {
-      if (negated) return false;
-      matched = true;
+  /** A session slot: when all are taken, an idle keep-alive session gives its slot up. */
+  private slot(limit: number): Promise<void> {
+    if (this.held < limit) {
+      this.held += 1;
+      return Promise.resolve();
     }
+    for (const socket of this.sessions) {
+      if (socket.idle) {
+        socket.destroy();
+        break;
+      }
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
-  return matched;
+
+  /** A slot freed goes to the longest waiter. */
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.held -= 1;
+  }
 }
 
-function readOptional(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path);
-  } catch {
-    return undefined;
-  }
+/** The agent for one ssh:// engine; the SSH connection is opened on its first request. */
+export function sshAgent(target: SshTarget, env: NodeJS.ProcessEnv, ssh = 'ssh'): SshAgent {
+  return new SshAgent(new SshMaster(target, env, ssh), env);
 }

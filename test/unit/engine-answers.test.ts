@@ -35,6 +35,13 @@ describe('an engine that answers something unexpected', () => {
     assert.equal(result.err, `trustpatch: ${result.host} answered HTTP 404 where a Docker engine answers 200 (404 page not found); is it the engine's address?\n`);
   });
 
+  it('an engine that speaks TLS, reached without TLS settings: says what to set (a stand-in: Go net/http\'s own 400 answer, not a real TLS dockerd)', async () => {
+    // The body Go's net/http sends when plain HTTP reaches a TLS listener (net/http/server.go).
+    const result = await runAgainst((_req, res) => res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Client sent an HTTP request to an HTTPS server.\n'));
+    assert.equal(result.code, 3);
+    assert.match(result.err, new RegExp(`^trustpatch: ${result.host.replace(/[.]/g, '\\.')} speaks TLS, and trustpatch spoke plain HTTP to it; set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH=DIR`));
+  });
+
   it('a server that says 200 but not "OK" to /_ping', async () => {
     const result = await runAgainst((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>hello</html>'));
     assert.equal(result.code, 3);

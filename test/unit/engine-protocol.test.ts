@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { negotiateApiVersion } from '../../src/docker/api-version.js';
 import { parsePathStat } from '../../src/docker/path-stat.js';
-import { isKnownHost } from '../../src/docker/ssh.js';
 
 describe('API version negotiation', () => {
   it('speaks 1.41 with newer engines and the engine’s own version with older ones', () => {
@@ -34,44 +32,6 @@ describe('API version negotiation', () => {
     assert.throws(() => negotiateApiVersion({ ApiVersion: 'latest' }, 'e'), /without a Docker API version/);
   });
 });
-
-describe('ssh:// engines: the host key must be in known_hosts', () => {
-  const blob = (seed: string) => Buffer.from(`ssh-ed25519-${seed}`);
-  const key = blob('a');
-  const line = (hosts: string, k = key) => `${hosts} ssh-ed25519 ${k.toString('base64')}`;
-
-  it('accepts a listed host (plain, comma list, [host]:port) and refuses another key or host', () => {
-    assert.equal(isKnownHost(line('build-1'), 'build-1', 22, key), true);
-    assert.equal(isKnownHost(line('other,build-1'), 'build-1', 22, key), true);
-    assert.equal(isKnownHost(line('[127.0.0.1]:2222'), '127.0.0.1', 2222, key), true);
-    assert.equal(isKnownHost(line('127.0.0.1'), '127.0.0.1', 2222, key), false, 'a non-default port is listed as [host]:port');
-    assert.equal(isKnownHost(line('build-1'), 'build-1', 22, blob('b')), false);
-    assert.equal(isKnownHost('', 'build-1', 22, key), false);
-  });
-
-  it('matches hashed entries (HashKnownHosts), patterns and negations, and honours @revoked', () => {
-    const salt = Buffer.from('0123456789abcdef0123');
-    const hash = createHmac('sha1', salt).update('build-1').digest('base64');
-    assert.equal(isKnownHost(line(`|1|${salt.toString('base64')}|${hash}`), 'build-1', 22, key), true);
-    assert.equal(isKnownHost(line(`|1|${salt.toString('base64')}|${hash}`), 'build-2', 22, key), false);
-    assert.equal(isKnownHost(line('*.example.internal'), 'a.example.internal', 22, key), true);
-    assert.equal(isKnownHost(line('*.example.internal,!bad.example.internal'), 'bad.example.internal', 22, key), false);
-    assert.equal(isKnownHost(`${line('build-1')}\n@revoked ${line('build-1')}`, 'build-1', 22, key), false);
-  });
-
-  it('compares the raw key blob that ssh2 hands over with the base64 in the file', () => {
-    const { publicKey } = generateKeyPairSync('ed25519');
-    const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
-    const wire = Buffer.concat([u32(11), Buffer.from('ssh-ed25519'), u32(32), raw]);
-    assert.equal(isKnownHost(`# comment\n\nbuild-1 ssh-ed25519 ${wire.toString('base64')} root@build-1`, 'build-1', 22, wire), true);
-  });
-});
-
-function u32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n);
-  return b;
-}
 
 describe('path stats from either engine', () => {
   const header = (stat: object) => Buffer.from(JSON.stringify(stat)).toString('base64');
