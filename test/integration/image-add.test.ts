@@ -23,7 +23,7 @@ async function runFrom(image: string, args: string[] = [], env: string[] = []): 
     const logs = await docker(['logs', id], { allowFailure: true });
     return { code, stdout: logs.stdout, stderr: logs.stderr };
   } finally {
-    await docker(['rm', '-f', id], { allowFailure: true });
+    await docker(['rm', '-f', '-v', id], { allowFailure: true });
   }
 }
 
@@ -33,7 +33,7 @@ async function bundleOf(image: string): Promise<string[]> {
   try {
     return await bundleFingerprints((await copyOut(id, BUNDLE)) ?? '');
   } finally {
-    await docker(['rm', '-f', id], { allowFailure: true });
+    await docker(['rm', '-f', '-v', id], { allowFailure: true });
   }
 }
 
@@ -193,7 +193,7 @@ describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`
         const state = (await docker(['inspect', '--format', '{{.State.Running}} {{json .Config.Cmd}}', id])).stdout.trim();
         assert.equal(state, 'true ["/pause"]', "NEW's own command runs");
       } finally {
-        await docker(['rm', '-f', id], { allowFailure: true });
+        await docker(['rm', '-f', '-v', id], { allowFailure: true });
       }
     });
   }

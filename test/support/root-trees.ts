@@ -24,7 +24,7 @@ export async function exportedTree(image: string): Promise<string> {
   try {
     await run('bash', ['-o', 'pipefail', '-c', 'docker export "$1" | tar -x -C "$2"', 'bash', id, dir], { maxBuffer: 1024 * 1024, env: { ...process.env, ...engineEnv() } });
   } finally {
-    await docker(['rm', '-f', id], { allowFailure: true });
+    await docker(['rm', '-f', '-v', id], { allowFailure: true });
   }
   return dir;
 }
