@@ -54,7 +54,10 @@ export class SshSocket extends Duplex {
   }
 
   private link(input: Writable, output: Readable, stop: () => void): void {
-    if (this.destroyed) return stop();
+    if (this.destroyed) {
+      stop();
+      return;
+    }
     this.input = input;
     this.output = output;
     this.stop = stop;
@@ -77,7 +80,10 @@ export class SshSocket extends Duplex {
       this.early.write = [chunk, callback];
       return;
     }
-    if (this.input.destroyed) return callback();
+    if (this.input.destroyed) {
+      callback();
+      return;
+    }
     this.input.write(chunk, () => callback());
   }
 

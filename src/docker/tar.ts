@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { extract, pack } from 'tar-stream';
 import type { ArchiveEntry, FileToWrite } from './container-client.js';
 

@@ -11,7 +11,7 @@ import { DEBIAN_BUNDLE, fileBytes, snapshotStore, storeDifferences } from '../su
 type Fault = 'kill' | 'pause' | 'remove';
 
 /** The paths a rollback warning says are left, as trustpatch names them. */
-export function namedLeftovers(warnings: readonly string[]): string[] {
+function namedLeftovers(warnings: readonly string[]): string[] {
   const line = warnings.find((w) => w.includes('the trust store still differs from before: '));
   const list = line?.match(/still differs from before: (.*) \(run trustpatch add again/)?.[1];
   return list === undefined ? [] : list.split(', ');

@@ -9,7 +9,10 @@ const [port, path] = [Number(process.argv[2]), process.argv[3]!];
 const forward = (client: import('node:net').Socket) => {
   const upstream = connect(path);
   client.pipe(upstream).pipe(client);
-  const drop = () => (client.destroy(), upstream.destroy());
+  const drop = () => {
+    client.destroy();
+    upstream.destroy();
+  };
   client.on('error', drop);
   upstream.on('error', drop);
 };

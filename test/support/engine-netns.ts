@@ -22,7 +22,10 @@ export async function reachableFromEngine(port: number, netns = engineNetns()): 
   const relay = createServer((client) => {
     const upstream = connect(port, '127.0.0.1');
     client.pipe(upstream).pipe(client);
-    const drop = () => (client.destroy(), upstream.destroy());
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
     client.on('error', drop);
     upstream.on('error', drop);
   });

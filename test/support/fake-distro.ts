@@ -47,7 +47,7 @@ export function fakeDistro(id: string, family: Family, options: FakeDistroOption
       self.write(main, [...distro, ...anchors().map(([, content]) => content.toString('latin1'))].join(''));
       return { exitCode: 0 };
     }
-    if (installer && installer.commands.some((command) => command.join(' ') === argv.join(' ')) && self.files.has(installer.manager)) {
+    if (installer?.commands.some((command) => command.join(' ') === argv.join(' ')) && self.files.has(installer.manager)) {
       const last = argv.join(' ') === installer.commands.at(-1)!.join(' ');
       if (last && update) self.write(update[0]!, '#!/bin/sh\n');
       return { exitCode: 0 };

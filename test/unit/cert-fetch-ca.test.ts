@@ -68,7 +68,10 @@ describe('trustpatch fetch-ca (without an intercepting proxy)', function () {
     const [leaf, issuing, self] = [certs(leafPem)[0]!, certs(intermediate.pem)[0]!, certs(root.pem)[0]!];
     // These certificates name no caIssuers address: nothing may be fetched for them.
     const asked: string[] = [];
-    const get: HttpGet = async (url) => (asked.push(url.href), { kind: 'failed', reason: 'not here' });
+    const get: HttpGet = async (url) => {
+      asked.push(url.href);
+      return { kind: 'failed', reason: 'not here' };
+    };
     const withRoot = await discoverCa([leaf, issuing, self], { url: 'https://x/', proxy: undefined, get });
     assert.equal(withRoot.certificate, self);
     assert.equal(withRoot.foundBy, 'presented');

@@ -50,11 +50,11 @@ describe('trustpatch inspect', function () {
     const input = (await readFile(server.keyPath, 'utf8')) + server.cert;
     const refused = await trustpatch(['inspect', '-'], { input });
     assert.equal(refused.code, 2, 'add would refuse a leaf');
-    assert.match(refused.stdout, /ERROR     "inspect-leaf" is neither a CA certificate/);
+    assert.match(refused.stdout, /ERROR {5}"inspect-leaf" is neither a CA certificate/);
     const { stdout, code } = await trustpatch(['inspect', '-', '--allow-leaf'], { input });
     assert.equal(code, 0);
     assert.match(stdout, /^standard input: 1 certificate/);
-    assert.match(stdout, /warning   "inspect-leaf" is neither a CA certificate .*accepted: --allow-leaf/);
+    assert.match(stdout, /warning {3}"inspect-leaf" is neither a CA certificate .*accepted: --allow-leaf/);
     assert.match(stdout, /warning: standard input: the private key in the file was ignored/);
     assert.ok(!stdout.includes('PRIVATE KEY') && !stdout.includes(input.split('\n')[1]!), 'no key material printed');
   });
@@ -64,11 +64,11 @@ describe('trustpatch inspect', function () {
     const refused = await trustpatch(['inspect', path]);
     assert.equal(refused.code, 2);
     assert.match(refused.stdout, /\(expired 10 days ago\)/);
-    assert.match(refused.stdout, /ERROR     "Old CA" expired on/);
+    assert.match(refused.stdout, /ERROR {5}"Old CA" expired on/);
     assert.match(refused.stderr, /add would refuse 1 of 1 certificates: "Old CA" expired on/);
     const allowed = await trustpatch(['inspect', '--allow-expired', path]);
     assert.equal(allowed.code, 0);
-    assert.match(allowed.stdout, /warning   "Old CA" expired on .*accepted: --allow-expired/);
+    assert.match(allowed.stdout, /warning {3}"Old CA" expired on .*accepted: --allow-expired/);
   });
 
   it('opens PKCS#12 with --password-file or the environment variable, never a password flag', async () => {

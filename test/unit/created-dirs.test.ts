@@ -31,7 +31,11 @@ describe('directories add creates are recorded and removed again (a minimal root
     container.write('/bin/rmdir', 'ELF').write('/usr/bin/env', 'ELF').write('/var/log/messages', '');
     const rmdirs: (readonly string[])[] = [];
     const handler = container.handler;
-    container.handler = (argv, self, options) => (argv[0] === '/bin/rmdir' ? (rmdirs.push(argv.slice(1)), { exitCode: 0 }) : handler(argv, self, options));
+    container.handler = (argv, self, options) => {
+      if (argv[0] !== '/bin/rmdir') return handler(argv, self, options);
+      rmdirs.push(argv.slice(1));
+      return { exitCode: 0 };
+    };
     const add = (pem: string) => patchContainer({ client, certificates: install(pem), options: { checkUrls: [], install: 'never', timeoutMs: 1000 } } satisfies PatchContext, container.info);
     const dirsInRecord = () => (JSON.parse(container.read(MANIFEST_PATH)!) as { entries: { createdDirs?: string[] }[] }).entries.map((e) => e.createdDirs);
     const remove = (pem: string) => removeFromContainer({ client, target: { kind: 'name', label: 'x', name: install(pem)[0]!.name } }, container.info);

@@ -30,8 +30,8 @@ describe('LocalClient: the container-client interface over a directory tree', ()
   it('resolves links in parent directories inside the tree, absolute ones included, and never climbs out', async () => {
     assert.equal(await inRoot(root, '/etc/shared/x'), join(root, 'usr/share/x'));
     assert.equal(await inRoot(root, '/etc/ssl/cert.pem'), join(root, 'etc/ssl/cert.pem'));
-    assert.equal(await inRoot(root, '/../../..' + outside + '/secret'), join(root, outside, 'secret'));
-    await symlink('../../../../../../..' + outside, join(root, 'etc/escape'));
+    assert.equal(await inRoot(root, `/../../..${outside}/secret`), join(root, outside, 'secret'));
+    await symlink(`../../../../../../..${outside}`, join(root, 'etc/escape'));
     assert.equal(await inRoot(root, '/etc/escape/secret'), join(root, outside, 'secret'));
     assert.equal(await client.getArchive(HOST_ID, '/etc/escape/secret'), undefined);
   });

@@ -110,7 +110,10 @@ describe('host on macOS and Windows: exact command lines and their output (untes
 
   it('a listing it cannot read (a translated certutil) changes nothing', async () => {
     const machine = fakeMachine(WINDOWS, []);
-    machine.deps.run = async (argv) => (machine.runs.push([...argv]), { exitCode: 0, stdout: '================ Zertifikat 0 ================\r\nZert-Hash(sha1): cd d4 ee\r\n', stderr: '' });
+    machine.deps.run = async (argv) => {
+      machine.runs.push([...argv]);
+      return { exitCode: 0, stdout: '================ Zertifikat 0 ================\r\nZert-Hash(sha1): cd d4 ee\r\n', stderr: '' };
+    };
     await assert.rejects(osHostAdd(WINDOWS, installNames((await loadCertificates(ca.certPath)).certificates), machine.deps), /could not read any certificate in the output of `certutil -store Root`.*nothing was changed/);
     assert.deepEqual(machine.runs, [WINDOWS.listArgv()]);
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { captureIo } from '../support/capture-io.js';
-import { makeCa, openssl, removeCa, type KeySpec, type TestCa } from '../support/pki.js';
+import { makeCa, openssl, removeCa, type KeySpec, } from '../support/pki.js';
 import { opensslPublicKey } from '../support/registry-pki.js';
 
 describe('registry client-cert: a client pair signed by the CA, as openssl sees it', () => {

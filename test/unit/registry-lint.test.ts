@@ -155,7 +155,7 @@ describe('registry lint: each finding from a certs.d fixture', () => {
     await fixture('registry.test:5000', { 'ca.cert': ca.certPath });
     let io = captureIo();
     assert.equal(await main(['registry', 'lint', certsD], io), 1);
-    assert.match(io.out(), /ca\.cert: ca-as-cert: .*\n    fix: mv .*ca\.cert .*ca\.crt/);
+    assert.match(io.out(), /ca\.cert: ca-as-cert: .*\n {4}fix: mv .*ca\.cert .*ca\.crt/);
     await rm(join(certsD, 'registry.test:5000', 'ca.cert'));
     io = captureIo();
     assert.equal(await main(['registry', 'lint', certsD], io), 0);

@@ -97,7 +97,10 @@ describe('remove and status (fake engine)', () => {
     withCertifi(container, cas.distro.pem, { checkPasses: true, onPath: false });
     const ran: string[] = [];
     const fake = container.handler;
-    container.handler = (argv, self, o) => (ran.push(argv[0]!), fake(argv, self, o));
+    container.handler = (argv, self, o) => {
+      ran.push(argv[0]!);
+      return fake(argv, self, o);
+    };
     const quiet = await patchContainer(context, container.info);
     assert.equal(quiet.status, 'patched', JSON.stringify(quiet));
     assert.deepEqual([ran.includes('/usr/bin/find'), quiet.stores, container.read(VENV_CERTIFI)], [false, [], cas.distro.pem]);
