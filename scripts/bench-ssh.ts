@@ -23,7 +23,8 @@ const sshd = await Sshd.start();
 const label = `trustpatch.bench-ssh=${SESSION_ID}`;
 const ids: string[] = [];
 try {
-  for (let i = 0; i < count; i += 1) ids.push(await startContainer(testImage('debian-curl'), { labels: { 'trustpatch.bench-ssh': SESSION_ID } }));
+  for (let i = 0; i < count; i += 1)
+    ids.push(await startContainer(testImage('debian-curl'), { labels: { 'trustpatch.bench-ssh': SESSION_ID } }));
   console.log(`${count} debian-curl containers; seconds per container (whole run / N), SSH connections per ssh run\n`);
   console.log('command            local     ssh   ratio  connections');
   for (const [name, args] of [
@@ -39,7 +40,11 @@ try {
     const localMs = Date.now() - started;
     if (local.code !== 0) throw new Error(`local ${name} failed: ${local.stderr}`);
     // Undo the local run so the ssh run does the same work.
-    const undo = name.startsWith('add') ? ['remove', ca.certPath, '--label', label] : name.startsWith('remove') ? ['add', ca.certPath, '--label', label] : undefined;
+    const undo = name.startsWith('add')
+      ? ['remove', ca.certPath, '--label', label]
+      : name.startsWith('remove')
+        ? ['add', ca.certPath, '--label', label]
+        : undefined;
     if (undo) await trustpatch(undo);
     const before = await sshd.connections();
     started = Date.now();
@@ -47,7 +52,9 @@ try {
     const sshMs = Date.now() - started;
     if (remote.code !== 0) throw new Error(`ssh ${name} failed: ${remote.stderr}`);
     const per = (ms: number) => (ms / 1000 / count).toFixed(2).padStart(7);
-    console.log(`${name.padEnd(14)} ${per(localMs)} ${per(sshMs)} ${(sshMs / localMs).toFixed(2).padStart(6)}x  ${String((await sshd.connections()) - before).padStart(5)}`);
+    console.log(
+      `${name.padEnd(14)} ${per(localMs)} ${per(sshMs)} ${(sshMs / localMs).toFixed(2).padStart(6)}x  ${String((await sshd.connections()) - before).padStart(5)}`,
+    );
   }
 } finally {
   await removeContainers(ids);

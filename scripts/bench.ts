@@ -45,7 +45,13 @@ async function timed<T>(work: () => Promise<T>): Promise<Timed<T>> {
 
 /** N fresh labelled containers for `work`, removed afterwards whatever happens. */
 async function withFleet<T>(count: number, label: string, work: (ids: string[]) => Promise<T>): Promise<T> {
-  const ids = (await mapLimit(Array.from({ length: count }, (_, i) => i), 4, () => startContainer(testImage('debian-curl'), { labels: { 'trustpatch.bench': label } }))).filter((id): id is string => id !== undefined);
+  const ids = (
+    await mapLimit(
+      Array.from({ length: count }, (_, i) => i),
+      4,
+      () => startContainer(testImage('debian-curl'), { labels: { 'trustpatch.bench': label } }),
+    )
+  ).filter((id): id is string => id !== undefined);
   try {
     return await work(ids);
   } finally {
@@ -56,14 +62,29 @@ async function withFleet<T>(count: number, label: string, work: (ids: string[]) 
 /** bin/trustpatch (or another build's) under GNU time: exit code and peak RSS in MB. */
 async function trustpatchRun(args: string[], bin = BIN): Promise<Timed<{ code: number; peakMb: number }>> {
   return timed(async () => {
-    const out = await run('/usr/bin/time', ['-f', 'peak-rss-kb=%M', bin, ...args], { maxBuffer: 64 * 1024 * 1024 }).then((r) => ({ ...r, code: 0 }), (e: { stderr: string; code: number }) => ({ stdout: '', stderr: e.stderr, code: e.code }));
+    const out = await run('/usr/bin/time', ['-f', 'peak-rss-kb=%M', bin, ...args], {
+      maxBuffer: 64 * 1024 * 1024,
+    }).then(
+      (r) => ({ ...r, code: 0 }),
+      (e: { stderr: string; code: number }) => ({ stdout: '', stderr: e.stderr, code: e.code }),
+    );
     return { code: out.code, peakMb: Number(/peak-rss-kb=(\d+)/.exec(out.stderr)?.[1] ?? 0) / 1024 };
   });
 }
 
 async function benchmark(count: number, certPath: string, url: string) {
   const tag = `${process.pid}-${count}`;
-  const addArgs = (set: string) => ['add', certPath, '--label', `trustpatch.bench=${tag}-${set}`, '--check-url', url, '--quiet', '--concurrency', '8'];
+  const addArgs = (set: string) => [
+    'add',
+    certPath,
+    '--label',
+    `trustpatch.bench=${tag}-${set}`,
+    '--check-url',
+    url,
+    '--quiet',
+    '--concurrency',
+    '8',
+  ];
   const manual = await withFleet(count, `${tag}-manual`, (ids) =>
     timed(async () => {
       for (const id of ids) {
@@ -73,14 +94,24 @@ async function benchmark(count: number, certPath: string, url: string) {
       }
     }),
   );
-  const [first, second] = await withFleet(count, `${tag}-patch`, async () => [await trustpatchRun(addArgs('patch')), await trustpatchRun(addArgs('patch'))] as const);
-  const baseline = BASELINE === undefined ? undefined : await withFleet(count, `${tag}-baseline`, () => trustpatchRun(addArgs('baseline'), BASELINE));
+  const [first, second] = await withFleet(
+    count,
+    `${tag}-patch`,
+    async () => [await trustpatchRun(addArgs('patch')), await trustpatchRun(addArgs('patch'))] as const,
+  );
+  const baseline =
+    BASELINE === undefined
+      ? undefined
+      : await withFleet(count, `${tag}-baseline`, () => trustpatchRun(addArgs('baseline'), BASELINE));
   const floors: (Timed<unknown> & { concurrency: number })[] = [];
   for (const concurrency of FLOOR_CONCURRENCY) {
     floors.push(
       await withFleet(count, `${tag}-floor${concurrency}`, async (ids) => {
         await mapLimit(ids, 8, (id) => docker(['cp', certPath, `${id}:/usr/local/share/ca-certificates/bench.crt`]));
-        return { ...(await timed(() => mapLimit(ids, concurrency, (id) => docker(['exec', id, UPDATE])))), concurrency };
+        return {
+          ...(await timed(() => mapLimit(ids, concurrency, (id) => docker(['exec', id, UPDATE])))),
+          concurrency,
+        };
       }),
     );
   }
@@ -88,12 +119,17 @@ async function benchmark(count: number, certPath: string, url: string) {
   return { count, manual, first, second, floor, baseline };
 }
 
-const counts = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const counts = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const ca = await makeCa('trustpatch bench CA');
 const server = await startHttpsServer(await makeServerCert(ca));
 const s = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 try {
-  console.log(`N    trustpatch  rerun   manual   floor (best -j)  tp/floor  manual/tp  rerun/tp  CPU/container tp, floor  peak RSS  exit${BASELINE ? '  baseline (CPU/container)' : ''}`);
+  console.log(
+    `N    trustpatch  rerun   manual   floor (best -j)  tp/floor  manual/tp  rerun/tp  CPU/container tp, floor  peak RSS  exit${BASELINE ? '  baseline (CPU/container)' : ''}`,
+  );
   for (const count of counts.length > 0 ? counts : [10, 50, 100]) {
     const r = await benchmark(count, ca.certPath, server.url);
     console.log(
@@ -109,8 +145,12 @@ try {
         `${(r.first.cpuMs / r.count).toFixed(0)} ms, ${(r.floor.cpuMs / r.count).toFixed(0)} ms`.padEnd(24),
         `${r.first.value.peakMb.toFixed(0)} MB`.padEnd(9),
         `${r.first.value.code}/${r.second.value.code}`.padEnd(5),
-        r.baseline ? `${s(r.baseline.ms)} (${(r.baseline.cpuMs / r.count).toFixed(0)} ms), exit ${r.baseline.value.code}` : '',
-      ].join(' ').trimEnd(),
+        r.baseline
+          ? `${s(r.baseline.ms)} (${(r.baseline.cpuMs / r.count).toFixed(0)} ms), exit ${r.baseline.value.code}`
+          : '',
+      ]
+        .join(' ')
+        .trimEnd(),
     );
   }
 } finally {

@@ -16,7 +16,10 @@ async function demo(): Promise<number> {
   let id: string | undefined;
   try {
     say(`a local HTTPS server at ${server.url}, signed by a new CA (${ca.certPath})`);
-    id = await startContainer(testImage('debian-curl'), { name: `trustpatch-demo-${process.pid}`, labels: { 'trustpatch.demo': '1' } });
+    id = await startContainer(testImage('debian-curl'), {
+      name: `trustpatch-demo-${process.pid}`,
+      labels: { 'trustpatch.demo': '1' },
+    });
     say(`a throwaway Debian container ${id.slice(0, 12)} (host network); curl inside it before:`);
     const before = await execIn(id, ['curl', '-sS', server.url]);
     process.stdout.write(`curl exit ${before.code}: ${before.stderr.trim().split('\n')[0]}\n`);
@@ -44,7 +47,9 @@ async function demo(): Promise<number> {
 // Keep the engine check close to the demo: a clear message rather than a stack.
 const engine = await docker(['version', '--format', '{{.Server.Version}}'], { allowFailure: true });
 if (engine.code !== 0) {
-  process.stderr.write(`no Docker engine answers; run \`bash scripts/ensure-engine.sh\` first (${engine.stderr.trim()})\n`);
+  process.stderr.write(
+    `no Docker engine answers; run \`bash scripts/ensure-engine.sh\` first (${engine.stderr.trim()})\n`,
+  );
   process.exit(3);
 }
 process.exit(await demo());

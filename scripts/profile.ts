@@ -38,7 +38,12 @@ function traced(inner: ContainerClient, calls: Call[]): ContainerClient {
     return typeof args[1] === 'string' ? args[1] : '';
   };
   // One kind per program run, so that the update, the checks and the scans are told apart.
-  const kind = (method: string, args: unknown[]) => (method === 'exec' ? `exec ${String((args[1] as string[])[0]).split('/').pop()}` : method);
+  const kind = (method: string, args: unknown[]) =>
+    method === 'exec'
+      ? `exec ${String((args[1] as string[])[0])
+          .split('/')
+          .pop()}`
+      : method;
   return new Proxy(inner, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
@@ -48,7 +53,11 @@ function traced(inner: ContainerClient, calls: Call[]): ContainerClient {
         try {
           return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         } finally {
-          calls.push({ kind: kind(String(property), args), detail: describe(String(property), args), ms: Number(process.hrtime.bigint() - started) / 1e6 });
+          calls.push({
+            kind: kind(String(property), args),
+            detail: describe(String(property), args),
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+          });
         }
       };
     },
@@ -60,20 +69,39 @@ function ownCpuMs(): number {
   return (own.user + own.system) / 1000;
 }
 
-async function profileAdd(ca: TestCa, url: string, ids: string[], options: { check: boolean; stores?: StoreKind[]; concurrency: number }): Promise<void> {
+async function profileAdd(
+  ca: TestCa,
+  url: string,
+  ids: string[],
+  options: { check: boolean; stores?: StoreKind[]; concurrency: number },
+): Promise<void> {
   const [engine] = connectEngines();
   for (const title of ['first add', 'second add']) {
     const calls: Call[] = [];
     const [started, cpu, own] = [Date.now(), machineCpuMs(), ownCpuMs()];
-    const report = await runAdd({ certificate: ca.certPath, selector: { names: ids, labels: [], filters: [], all: false }, checkUrls: options.check ? [url] : [], stores: options.stores, concurrency: options.concurrency, client: traced(engine!, calls) });
+    const report = await runAdd({
+      certificate: ca.certPath,
+      selector: { names: ids, labels: [], filters: [], all: false },
+      checkUrls: options.check ? [url] : [],
+      stores: options.stores,
+      concurrency: options.concurrency,
+      client: traced(engine!, calls),
+    });
     const [wall, machine, mine] = [Date.now() - started, machineCpuMs() - cpu, ownCpuMs() - own];
     const statuses = [...new Set(report.results.map((r) => r.status))].join(', ');
-    console.log(`\n${title} (${statuses}): ${(wall / 1000).toFixed(1)} s wall; CPU a container: ${(machine / ids.length).toFixed(0)} ms for the machine, ${(mine / ids.length).toFixed(0)} ms of it trustpatch's; ${(calls.length / ids.length).toFixed(1)} engine calls a container`);
-    if (ids.length === 1) for (const call of calls) console.log(`  ${call.ms.toFixed(0).padStart(6)} ms  ${call.kind.padEnd(30)} ${call.detail}`);
+    console.log(
+      `\n${title} (${statuses}): ${(wall / 1000).toFixed(1)} s wall; CPU a container: ${(machine / ids.length).toFixed(0)} ms for the machine, ${(mine / ids.length).toFixed(0)} ms of it trustpatch's; ${(calls.length / ids.length).toFixed(1)} engine calls a container`,
+    );
+    if (ids.length === 1)
+      for (const call of calls)
+        console.log(`  ${call.ms.toFixed(0).padStart(6)} ms  ${call.kind.padEnd(30)} ${call.detail}`);
     const kinds = new Map<string, number[]>();
     for (const call of calls) kinds.set(call.kind, [...(kinds.get(call.kind) ?? []), call.ms]);
     const total = (times: number[]) => times.reduce((sum, t) => sum + t, 0);
-    for (const [kind, times] of [...kinds].sort((a, b) => total(b[1]) - total(a[1]))) console.log(`  ${kind.padEnd(32)} ${String(times.length).padStart(5)}x  mean ${(total(times) / times.length).toFixed(0).padStart(5)} ms`);
+    for (const [kind, times] of [...kinds].sort((a, b) => total(b[1]) - total(a[1])))
+      console.log(
+        `  ${kind.padEnd(32)} ${String(times.length).padStart(5)}x  mean ${(total(times) / times.length).toFixed(0).padStart(5)} ms`,
+      );
   }
 }
 
@@ -81,7 +109,25 @@ async function profileAdd(ca: TestCa, url: string, ids: string[], options: { che
 async function profileOps(ca: TestCa, url: string, ids: string[]): Promise<void> {
   const [client] = connectEngines();
   const c = client!;
-  const find = ['/usr/bin/find', '/', '(', '-path', '/proc', '-o', '-path', '/sys', '-o', '-path', '/dev', ')', '-prune', '-o', '-name', 'cacert.pem', '-print'];
+  const find = [
+    '/usr/bin/find',
+    '/',
+    '(',
+    '-path',
+    '/proc',
+    '-o',
+    '-path',
+    '/sys',
+    '-o',
+    '-path',
+    '/dev',
+    ')',
+    '-prune',
+    '-o',
+    '-name',
+    'cacert.pem',
+    '-print',
+  ];
   const ops: [string, (id: string) => Promise<unknown>][] = [
     ['exec true', (id) => c.exec(id, ['/usr/bin/true'])],
     ['stat (a path that exists)', (id) => c.stat(id, '/usr/bin/curl')],
@@ -90,7 +136,10 @@ async function profileOps(ca: TestCa, url: string, ids: string[]): Promise<void>
     ['read a missing path', (id) => c.getArchive(id, '/var/lib/trustpatch/manifest.json')],
     ['exec find /', (id) => c.exec(id, find)],
     ['exec curl (untrusted)', (id) => c.exec(id, ['/usr/bin/curl', '-sS', '-o', '/dev/null', url])],
-    ['write a file', (id) => c.putFiles(id, [{ path: '/usr/local/share/ca-certificates/profile.crt', content: ca.pem }])],
+    [
+      'write a file',
+      (id) => c.putFiles(id, [{ path: '/usr/local/share/ca-certificates/profile.crt', content: ca.pem }]),
+    ],
     ['exec update (first)', (id) => c.exec(id, ['/usr/sbin/update-ca-certificates'])],
     ['exec update (again)', (id) => c.exec(id, ['/usr/sbin/update-ca-certificates'])],
     ['exec curl (trusted)', (id) => c.exec(id, ['/usr/bin/curl', '-sS', '-o', '/dev/null', url])],
@@ -100,7 +149,9 @@ async function profileOps(ca: TestCa, url: string, ids: string[]): Promise<void>
   for (const [name, op] of ops) {
     const [started, cpu] = [Date.now(), machineCpuMs()];
     await mapLimit(ids, 8, op);
-    console.log(`  ${name.padEnd(28)} wall ${((Date.now() - started) / ids.length).toFixed(0).padStart(5)} ms  machine CPU ${((machineCpuMs() - cpu) / ids.length).toFixed(0).padStart(5)} ms  (per operation)`);
+    console.log(
+      `  ${name.padEnd(28)} wall ${((Date.now() - started) / ids.length).toFixed(0).padStart(5)} ms  machine CPU ${((machineCpuMs() - cpu) / ids.length).toFixed(0).padStart(5)} ms  (per operation)`,
+    );
   }
 }
 
@@ -111,10 +162,19 @@ const stores = flag('--stores')?.split(',') as StoreKind[] | undefined;
 const count = Number(args.find((a, i) => /^\d+$/.test(a) && !args[i - 1]?.startsWith('--')) ?? (ops ? 16 : 1));
 const ca = await makeCa('trustpatch profile CA');
 const server = await startHttpsServer(await makeServerCert(ca));
-const ids = (await mapLimit(Array.from({ length: count }, (_, i) => i), 4, () => startContainer(testImage('debian-curl')))) as string[];
+const ids = (await mapLimit(
+  Array.from({ length: count }, (_, i) => i),
+  4,
+  () => startContainer(testImage('debian-curl')),
+)) as string[];
 try {
   if (ops) await profileOps(ca, server.url, ids);
-  else await profileAdd(ca, server.url, ids, { check: !args.includes('--no-check'), stores, concurrency: Number(flag('--concurrency') ?? 8) });
+  else
+    await profileAdd(ca, server.url, ids, {
+      check: !args.includes('--no-check'),
+      stores,
+      concurrency: Number(flag('--concurrency') ?? 8),
+    });
 } finally {
   await removeContainers(ids);
   await server.close();

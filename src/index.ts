@@ -1,6 +1,13 @@
 /** trustpatch as a library: the same functions the CLI calls. */
 export { runAdd, exitCodeFor, type AddOptions, type AddReport } from './commands/add.js';
-export { runCheckCommand, checkExitCode, type CheckOptions, type CheckReport, type CheckContainerResult, type CheckStatus } from './commands/check.js';
+export {
+  runCheckCommand,
+  checkExitCode,
+  type CheckOptions,
+  type CheckReport,
+  type CheckContainerResult,
+  type CheckStatus,
+} from './commands/check.js';
 export { loadCertificates, parseCertificates, type LoadedCertificates, type LoadOptions } from './cert/load.js';
 export { runInspect, type InspectOptions, type InspectReport, type InspectedCertificate } from './commands/inspect.js';
 export { runFetchCa, type FetchCaOptions, type FetchCaReport } from './commands/fetch-ca.js';
@@ -11,24 +18,52 @@ export type { EngineAddress } from './docker/engine-address.js';
 export type { ContainerClient, ContainerInfo, ExecResult } from './docker/container-client.js';
 export type { ContainerResult, ContainerStatus, PatchOptions } from './patch/types.js';
 export { UserError, EngineError, UsageError } from './errors.js';
-export { runRegistryAdd, registryAddExitCode, type RegistryAddOptions, type RegistryAddReport } from './commands/registry-add.js';
+export {
+  runRegistryAdd,
+  registryAddExitCode,
+  type RegistryAddOptions,
+  type RegistryAddReport,
+} from './commands/registry-add.js';
 export { runRegistryLint, registryLintExitCode } from './commands/registry-lint.js';
 export { runClientCert, type ClientCertOptions, type ClientCertReport } from './commands/registry-client-cert.js';
 export type { Finding, FindingKind } from './registry/findings.js';
 export { runRemove, removeExitCode, type RemoveOptions, type RemoveReport } from './commands/remove.js';
-export { runStatus, statusExitCode, type StatusOptions, type StatusReport, type StatusContainerResult } from './commands/status.js';
+export {
+  runStatus,
+  statusExitCode,
+  type StatusOptions,
+  type StatusReport,
+  type StatusContainerResult,
+} from './commands/status.js';
 export { runDockerfile, type DockerfileOptions, type DockerfileReport } from './commands/dockerfile.js';
 export { runImageAdd, imageAddExitCode, type ImageAddOptions, type ImageAddReport } from './commands/image-add.js';
-export { runImageStatus, imageStatusExitCode, type ImageStatusOptions, type ImageStatusReport } from './commands/image-status.js';
+export {
+  runImageStatus,
+  imageStatusExitCode,
+  type ImageStatusOptions,
+  type ImageStatusReport,
+} from './commands/image-status.js';
 export type { RemoveResult } from './undo/types.js';
 export { MANIFEST_PATH, type Manifest, type ManifestEntry } from './record/manifest.js';
-export { runHostAdd, runHostRemove, runHostStatus, type HostAddOptions, type HostAddReport, type HostRemoveOptions } from './commands/host.js';
+export {
+  runHostAdd,
+  runHostRemove,
+  runHostStatus,
+  type HostAddOptions,
+  type HostAddReport,
+  type HostRemoveOptions,
+} from './commands/host.js';
 export { hostTrust, hostTrusts, type HostTrust } from './host/host-trusts.js';
 export { LocalClient } from './host/local-client.js';
 // The documents the CLI prints with --json, made from the reports above (docs/json.md).
 export { addDocument, checkDocument, SCHEMA_VERSION, type JsonContainer } from './report/json.js';
 export { removeDocument, statusDocument } from './report/json-undo.js';
-export { inspectDocument, registryAddDocument, registryLintDocument, clientCertDocument } from './report/json-registry.js';
+export {
+  inspectDocument,
+  registryAddDocument,
+  registryLintDocument,
+  clientCertDocument,
+} from './report/json-registry.js';
 export type { DocumentCommand } from './report/envelope.js';
 export type { CheckSummary } from './report/check-summary.js';
 export type { CheckResult } from './check/https-check.js';

@@ -26,7 +26,11 @@ export function parseAsn1(bytes: Buffer): Asn1 {
   // @types/node-forge declares only the boolean form of the options; forge also takes an object.
   const fromDer = forge.asn1.fromDer as unknown as (input: forge.util.ByteStringBuffer, options: object) => Asn1;
   // decodeBitStrings off: BIT STRINGs stay opaque, so re-encoding a certificate gives its exact bytes.
-  return fromDer(forge.util.createBuffer(bytes.toString('binary')), { strict: false, parseAllBytes: false, decodeBitStrings: false });
+  return fromDer(forge.util.createBuffer(bytes.toString('binary')), {
+    strict: false,
+    parseAllBytes: false,
+    decodeBitStrings: false,
+  });
 }
 
 /** DER bytes of a parsed element, as a Buffer. */

@@ -1,7 +1,15 @@
 import { children, firstElementLength, isUniversal, oidOf, parseAsn1, Type, type Asn1 } from './der.js';
 
 /** What a DER blob is, judged by its structure (never by a file name). */
-export type DerKind = 'certificate' | 'pkcs7' | 'pkcs12' | 'private-key' | 'certificate-request' | 'crl' | 'public-key' | 'unknown';
+export type DerKind =
+  | 'certificate'
+  | 'pkcs7'
+  | 'pkcs12'
+  | 'private-key'
+  | 'certificate-request'
+  | 'crl'
+  | 'public-key'
+  | 'unknown';
 
 /** How each kind is named in messages: "found a PKCS#12 file", "found a private key". */
 export const KIND_NAMES: Record<DerKind, string> = {
@@ -28,7 +36,8 @@ export class MalformedDerError extends Error {}
 export function classifyDer(bytes: Buffer): DerKind {
   const length = firstElementLength(bytes);
   if (bytes[0] !== 0x30) throw new MalformedDerError('neither PEM blocks nor DER data');
-  if (length === undefined && !isIndefinite(bytes)) throw new MalformedDerError('DER data that ends before its declared length');
+  if (length === undefined && !isIndefinite(bytes))
+    throw new MalformedDerError('DER data that ends before its declared length');
   let root: Asn1;
   try {
     root = parseAsn1(bytes);
@@ -41,10 +50,18 @@ export function classifyDer(bytes: Buffer): DerKind {
 function kindOf(root: Asn1): DerKind {
   const top = children(root);
   if (oidOf(top[0]) === SIGNED_DATA) return 'pkcs7';
-  if (isUniversal(top[0], Type.INTEGER) && isUniversal(top[1], Type.SEQUENCE) && oidOf(children(top[1])[0]) === DATA) return 'pkcs12';
-  if (top.length === 3 && isUniversal(top[0], Type.SEQUENCE) && isUniversal(top[1], Type.SEQUENCE) && isUniversal(top[2], Type.BITSTRING)) return signedKind(children(top[0]));
+  if (isUniversal(top[0], Type.INTEGER) && isUniversal(top[1], Type.SEQUENCE) && oidOf(children(top[1])[0]) === DATA)
+    return 'pkcs12';
+  if (
+    top.length === 3 &&
+    isUniversal(top[0], Type.SEQUENCE) &&
+    isUniversal(top[1], Type.SEQUENCE) &&
+    isUniversal(top[2], Type.BITSTRING)
+  )
+    return signedKind(children(top[0]));
   if (isPrivateKey(top)) return 'private-key';
-  if (top.length === 2 && isUniversal(top[0], Type.SEQUENCE) && isUniversal(top[1], Type.BITSTRING)) return 'public-key';
+  if (top.length === 2 && isUniversal(top[0], Type.SEQUENCE) && isUniversal(top[1], Type.BITSTRING))
+    return 'public-key';
   return 'unknown';
 }
 

@@ -34,7 +34,11 @@ export async function loadCertificates(source: string, options: LoadOptions = {}
 }
 
 /** Certificates from PEM, DER, PKCS#7 or PKCS#12 (judged by content), validated if asked. */
-export function parseCertificates(bytes: Buffer, source: string, options: LoadOptions = {}): Omit<LoadedCertificates, 'source'> {
+export function parseCertificates(
+  bytes: Buffer,
+  source: string,
+  options: LoadOptions = {},
+): Omit<LoadedCertificates, 'source'> {
   const read = readCertificates(bytes, source, options);
   const warnings = options.validate ? validateCertificates(read.certificates, source, options) : [];
   return { certificates: read.certificates, warnings: [...read.warnings, ...warnings] };
@@ -46,17 +50,25 @@ export function displayName(source: string): string {
 }
 
 /** The bytes of a file, or of standard input for `-`, refusing directories and oversized inputs. */
-export async function readInput(source: string, stdin: AsyncIterable<Buffer | string> = process.stdin): Promise<Buffer> {
+export async function readInput(
+  source: string,
+  stdin: AsyncIterable<Buffer | string> = process.stdin,
+): Promise<Buffer> {
   return source === '-' ? readStream(stdin) : readInputFile(source);
 }
 
 async function readInputFile(path: string): Promise<Buffer> {
   if (path === '') throw new UserError('the certificate file name is empty; give a path, or - for standard input.');
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new UserError(`${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}; give the path of a certificate file.`);
+    throw new UserError(
+      `${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}; give the path of a certificate file.`,
+    );
   });
   if (info.isDirectory()) throw new UserError(`${path}: is a directory; give the path of a certificate file.`);
-  if (info.size > MAX_INPUT_BYTES) throw new UserError(`${path}: ${info.size} bytes is too large for a certificate file (limit ${MAX_INPUT_BYTES}); give the CA certificate alone.`);
+  if (info.size > MAX_INPUT_BYTES)
+    throw new UserError(
+      `${path}: ${info.size} bytes is too large for a certificate file (limit ${MAX_INPUT_BYTES}); give the CA certificate alone.`,
+    );
   return readFile(path);
 }
 
@@ -66,7 +78,10 @@ async function readStream(stream: AsyncIterable<Buffer | string>): Promise<Buffe
   for await (const chunk of stream) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += bytes.length;
-    if (size > MAX_INPUT_BYTES) throw new UserError(`standard input: more than ${MAX_INPUT_BYTES} bytes is too large for a certificate file; give the CA certificate alone.`);
+    if (size > MAX_INPUT_BYTES)
+      throw new UserError(
+        `standard input: more than ${MAX_INPUT_BYTES} bytes is too large for a certificate file; give the CA certificate alone.`,
+      );
     chunks.push(bytes);
   }
   return Buffer.concat(chunks);

@@ -22,7 +22,12 @@ interface Scan {
  * took 20 s, and a bundle inside a container is input too.
  */
 function scanPem(text: string): Scan {
-  const markers = [...text.matchAll(MARKER)].map((m) => ({ begin: m[1] === 'BEGIN', label: m[2]!, start: m.index!, end: m.index! + m[0].length + 5 }));
+  const markers = [...text.matchAll(MARKER)].map((m) => ({
+    begin: m[1] === 'BEGIN',
+    label: m[2]!,
+    start: m.index!,
+    end: m.index! + m[0].length + 5,
+  }));
   // Where each label is closed, in order, to find "the first END after" by binary search.
   const ends = new Map<string, number[]>();
   markers.forEach((marker, index) => {
@@ -42,7 +47,10 @@ function scanPem(text: string): Scan {
       continue;
     }
     const endMarker = markers[close]!;
-    const body = text.slice(marker.end, endMarker.start).replace(/^[A-Za-z-]+:.*$/gm, '').replace(/[^A-Za-z0-9+/=]/g, '');
+    const body = text
+      .slice(marker.end, endMarker.start)
+      .replace(/^[A-Za-z-]+:.*$/gm, '')
+      .replace(/[^A-Za-z0-9+/=]/g, '');
     blocks.push({ label: marker.label, der: Buffer.from(body, 'base64') });
     resume = endMarker.end;
   }

@@ -40,7 +40,9 @@ export function checkPkcs12Iterations(der: Buffer): void {
 function check(node: Asn1 | undefined, what: string): void {
   const count = integerOf(node);
   if (count !== undefined && count > MAX_KDF_ITERATIONS) {
-    throw new Pkcs12LimitError(`${what} asks for ${count > Number.MAX_SAFE_INTEGER ? 'more than 2^53' : count} key-derivation iterations (the limit is ${MAX_KDF_ITERATIONS})`);
+    throw new Pkcs12LimitError(
+      `${what} asks for ${count > Number.MAX_SAFE_INTEGER ? 'more than 2^53' : count} key-derivation iterations (the limit is ${MAX_KDF_ITERATIONS})`,
+    );
   }
 }
 
@@ -57,7 +59,12 @@ function integerOf(node: Asn1 | undefined): number | undefined {
 /** The DER inside an OCTET STRING (BER may split it into chunks), parsed; undefined if it is not. */
 function parseOctets(node: Asn1 | undefined): Asn1 | undefined {
   if (node === undefined) return undefined;
-  const bytes = typeof node.value === 'string' ? node.value : children(node).map((chunk) => (typeof chunk.value === 'string' ? chunk.value : '')).join('');
+  const bytes =
+    typeof node.value === 'string'
+      ? node.value
+      : children(node)
+          .map((chunk) => (typeof chunk.value === 'string' ? chunk.value : ''))
+          .join('');
   try {
     return parseAsn1(Buffer.from(bytes, 'binary'));
   } catch {

@@ -29,7 +29,12 @@ export function readPkcs12(der: Buffer, password: string | undefined): Pkcs12Con
       lastError = error;
     }
   }
-  if (isPasswordFailure(lastError)) throw new Pkcs12PasswordError(password === undefined || password === '' ? 'the file needs a password and none was given' : 'the password is wrong');
+  if (isPasswordFailure(lastError))
+    throw new Pkcs12PasswordError(
+      password === undefined || password === ''
+        ? 'the file needs a password and none was given'
+        : 'the password is wrong',
+    );
   throw lastError;
 }
 

@@ -40,13 +40,18 @@ export function readCertificates(bytes: Buffer, source: string, options: ReadOpt
   const found = looksLikePem(text) ? fromPem(text, source, options) : fromDerFile(body, source, options);
   if (found.ders.length === 0) {
     const what = found.other.length > 0 ? [...new Set(found.other)].join(', ') : 'no PEM block';
-    throw new UserError(`${source}: found ${what} and no certificate; ${NEXT_STEP}${found.keys > 0 ? ', not its key' : ''}.`);
+    throw new UserError(
+      `${source}: found ${what} and no certificate; ${NEXT_STEP}${found.keys > 0 ? ', not its key' : ''}.`,
+    );
   }
   if (found.ders.length > MAX_CERTIFICATES) {
-    throw new UserError(`${source}: holds ${found.ders.length} certificates, more than the ${MAX_CERTIFICATES} trustpatch reads from one input; give the CA certificate alone (or the CA and its chain).`);
+    throw new UserError(
+      `${source}: holds ${found.ders.length} certificates, more than the ${MAX_CERTIFICATES} trustpatch reads from one input; give the CA certificate alone (or the CA and its chain).`,
+    );
   }
   const warnings: string[] = [];
-  if (found.keys > 0) warnings.push(`${source}: the private key in the file was ignored; it is never copied, written or printed.`);
+  if (found.keys > 0)
+    warnings.push(`${source}: the private key in the file was ignored; it is never copied, written or printed.`);
   const certificates: Certificate[] = [];
   found.ders.forEach((der, index) => {
     const certificate = parse(der, found.ders.length > 1 ? `certificate ${index + 1}` : 'the certificate', source);
@@ -59,13 +64,22 @@ export function readCertificates(bytes: Buffer, source: string, options: ReadOpt
 
 function fromPem(text: string, source: string, options: ReadOptions): Found {
   const open = unterminatedLabel(text);
-  if (open !== undefined) throw new UserError(`${source}: a BEGIN ${open} line has no END line: the file is truncated or damaged; get it again.`);
+  if (open !== undefined)
+    throw new UserError(
+      `${source}: a BEGIN ${open} line has no END line: the file is truncated or damaged; get it again.`,
+    );
   const found: Found = { ders: [], keys: 0, other: [] };
   pemBlocks(text).forEach((block, index) => {
     // Keys are counted and dropped unread: nothing of them goes further than this line.
     const part = block.label.includes('PRIVATE KEY')
       ? nothing(`a ${block.label} block`, 1)
-      : fromDer(block.der, `the ${block.label} block${index > 0 ? ` (block ${index + 1})` : ''}`, source, options, block.label);
+      : fromDer(
+          block.der,
+          `the ${block.label} block${index > 0 ? ` (block ${index + 1})` : ''}`,
+          source,
+          options,
+          block.label,
+        );
     found.ders.push(...part.ders);
     found.keys += part.keys;
     found.other.push(...part.other);
@@ -79,7 +93,12 @@ function fromDerFile(bytes: Buffer, source: string, options: ReadOptions): Found
   let rest = bytes;
   do {
     const length = firstElementLength(rest) ?? rest.length;
-    const part = fromDer(rest.subarray(0, length), found.ders.length === 0 ? 'the file' : 'the data after the first certificate', source, options);
+    const part = fromDer(
+      rest.subarray(0, length),
+      found.ders.length === 0 ? 'the file' : 'the data after the first certificate',
+      source,
+      options,
+    );
     found.ders.push(...part.ders);
     found.keys += part.keys;
     found.other.push(...part.other);
@@ -105,23 +124,37 @@ function fromDer(der: Buffer, where: string, source: string, options: ReadOption
     case 'unknown':
       return nothing(label === undefined ? 'DER data of an unknown kind' : `a ${label} block of an unknown kind`);
     default:
-      return nothing(label === undefined ? `a DER ${KIND_NAMES[kind]}` : `a ${label} block${/CERTIFICATE$|PKCS7/.test(label) ? ` holding a ${KIND_NAMES[kind]}` : ''}`);
+      return nothing(
+        label === undefined
+          ? `a DER ${KIND_NAMES[kind]}`
+          : `a ${label} block${/CERTIFICATE$|PKCS7/.test(label) ? ` holding a ${KIND_NAMES[kind]}` : ''}`,
+      );
   }
 }
 
 function fromPkcs12(der: Buffer, source: string, options: ReadOptions): Found {
   try {
     const contents = readPkcs12(der, options.password);
-    if (contents.certificates.length === 0) return nothing(contents.keyCount > 0 ? 'a PKCS#12 file holding only a private key' : 'an empty PKCS#12 file', contents.keyCount);
+    if (contents.certificates.length === 0)
+      return nothing(
+        contents.keyCount > 0 ? 'a PKCS#12 file holding only a private key' : 'an empty PKCS#12 file',
+        contents.keyCount,
+      );
     return { ders: contents.certificates, keys: contents.keyCount, other: [] };
   } catch (error) {
     if (error instanceof Pkcs12LimitError) {
-      throw new UserError(`${source}: the PKCS#12 file: ${error.message}: refusing to spend that long on it; re-export it (openssl pkcs12 -export -iter 2048) or give the CA certificate as PEM.`);
+      throw new UserError(
+        `${source}: the PKCS#12 file: ${error.message}: refusing to spend that long on it; re-export it (openssl pkcs12 -export -iter 2048) or give the CA certificate as PEM.`,
+      );
     }
     if (error instanceof Pkcs12PasswordError) {
-      throw new UserError(`${source}: PKCS#12 file: ${error.message}; give it with --password-file FILE or the TRUSTPATCH_P12_PASSWORD environment variable.`);
+      throw new UserError(
+        `${source}: PKCS#12 file: ${error.message}; give it with --password-file FILE or the TRUSTPATCH_P12_PASSWORD environment variable.`,
+      );
     }
-    throw new UserError(`${source}: the PKCS#12 file is corrupt or its password is wrong (${(error as Error).message}); get the file again.`);
+    throw new UserError(
+      `${source}: the PKCS#12 file is corrupt or its password is wrong (${(error as Error).message}); get the file again.`,
+    );
   }
 }
 
@@ -130,8 +163,13 @@ function kindOf(der: Buffer, where: string, source: string): DerKind {
     return classifyDer(der);
   } catch (error) {
     if (!(error instanceof MalformedDerError)) throw error;
-    if (where !== 'the file') throw new UserError(`${source}: ${where} is damaged (${error.message.replace('neither PEM blocks nor ', 'no ')} inside): the file is corrupt or truncated; get it again.`);
-    throw new UserError(`${source}: found ${error.message}: the file is corrupt, truncated or not a certificate; ${NEXT_STEP}.`);
+    if (where !== 'the file')
+      throw new UserError(
+        `${source}: ${where} is damaged (${error.message.replace('neither PEM blocks nor ', 'no ')} inside): the file is corrupt or truncated; get it again.`,
+      );
+    throw new UserError(
+      `${source}: found ${error.message}: the file is corrupt, truncated or not a certificate; ${NEXT_STEP}.`,
+    );
   }
 }
 
@@ -140,11 +178,15 @@ function parse(der: Buffer, what: string, source: string): Certificate {
   try {
     certificate = certificateFromDer(der);
   } catch (error) {
-    throw new UserError(`${source}: ${what} cannot be read (${(error as Error).message}): it is corrupt or truncated; get the file again.`);
+    throw new UserError(
+      `${source}: ${what} cannot be read (${(error as Error).message}): it is corrupt or truncated; get the file again.`,
+    );
   }
   // Only a self-issued certificate can be checked on its own: a failed self-signature means damage.
   if (certificate.selfIssued && !certificate.selfSigned) {
-    throw new UserError(`${source}: ${what} ("${certificate.commonName ?? certificate.subject}") names itself as its issuer but its signature does not verify: the file is damaged or altered; get it again.`);
+    throw new UserError(
+      `${source}: ${what} ("${certificate.commonName ?? certificate.subject}") names itself as its issuer but its signature does not verify: the file is damaged or altered; get it again.`,
+    );
   }
   return certificate;
 }

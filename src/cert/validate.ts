@@ -32,12 +32,19 @@ export function isoDay(date: Date): string {
 }
 
 /** The findings for one certificate of an input (`all` is the whole input, to find issuers in it). */
-export function findingsFor(certificate: Certificate, all: readonly Certificate[], options: ValidateOptions = {}): Findings {
+export function findingsFor(
+  certificate: Certificate,
+  all: readonly Certificate[],
+  options: ValidateOptions = {},
+): Findings {
   const now = options.now ?? new Date();
   const label = `"${certificate.commonName ?? certificate.subject}"`;
   const errors: string[] = [];
   const warnings: string[] = [];
-  const timeProblem = (message: string) => (options.allowExpired ? warnings.push(`${message} (accepted: --allow-expired)`) : errors.push(`${message}; get a current certificate from its issuer, or pass --allow-expired`));
+  const timeProblem = (message: string) =>
+    options.allowExpired
+      ? warnings.push(`${message} (accepted: --allow-expired)`)
+      : errors.push(`${message}; get a current certificate from its issuer, or pass --allow-expired`);
   const left = daysLeft(certificate, now);
   if (certificate.notAfter.getTime() < now.getTime()) {
     const ago = Math.floor((now.getTime() - certificate.notAfter.getTime()) / DAY_MS);
@@ -45,18 +52,30 @@ export function findingsFor(certificate: Certificate, all: readonly Certificate[
   } else if (certificate.notBefore.getTime() > now.getTime()) {
     timeProblem(`${label} is not valid before ${isoDay(certificate.notBefore)} (check this machine's clock)`);
   } else if (left < EXPIRY_WARNING_DAYS) {
-    warnings.push(`${label} expires on ${isoDay(certificate.notAfter)}, in ${left} day${left === 1 ? '' : 's'}: plan its replacement`);
+    warnings.push(
+      `${label} expires on ${isoDay(certificate.notAfter)}, in ${left} day${left === 1 ? '' : 's'}: plan its replacement`,
+    );
   }
   if (!certificate.isCA && !certificate.selfSigned) {
     // It can vouch only for a server presenting this very certificate, and only until that
     // server's certificate is renewed: almost always the server's certificate given by mistake.
     const leaf = `${label} is neither a CA certificate (no basicConstraints CA:TRUE) nor self-signed: it looks like a server's own certificate, which vouches for nothing but itself`;
     if (options.allowLeaf) warnings.push(`${leaf} (accepted: --allow-leaf)`);
-    else errors.push(`${leaf}; give the CA that issued it instead (issuer: ${certificate.issuer}; for an intercepting proxy, \`trustpatch fetch-ca URL\` reads it), or pass --allow-leaf to trust this certificate alone`);
+    else
+      errors.push(
+        `${leaf}; give the CA that issued it instead (issuer: ${certificate.issuer}; for an intercepting proxy, \`trustpatch fetch-ca URL\` reads it), or pass --allow-leaf to trust this certificate alone`,
+      );
   } else if (!certificate.isCA) {
-    warnings.push(`${label} is not a CA certificate (no basicConstraints CA:TRUE): it cannot vouch for other certificates, so trusting it only makes clients accept a server that presents this very certificate`);
-  } else if (!certificate.selfIssued && !all.some((other) => other !== certificate && certificate.x509.checkIssued(other.x509))) {
-    warnings.push(`${label} is an intermediate CA (issued by ${certificate.issuer}), not a root: clients that do not accept partial chains (e.g. Python before 3.13) also need that root`);
+    warnings.push(
+      `${label} is not a CA certificate (no basicConstraints CA:TRUE): it cannot vouch for other certificates, so trusting it only makes clients accept a server that presents this very certificate`,
+    );
+  } else if (
+    !certificate.selfIssued &&
+    !all.some((other) => other !== certificate && certificate.x509.checkIssued(other.x509))
+  ) {
+    warnings.push(
+      `${label} is an intermediate CA (issued by ${certificate.issuer}), not a root: clients that do not accept partial chains (e.g. Python before 3.13) also need that root`,
+    );
   }
   return { errors, warnings };
 }
@@ -65,7 +84,11 @@ export function findingsFor(certificate: Certificate, all: readonly Certificate[
  * Checks every certificate of an input before anything is changed: throws a UserError for the
  * first error (expired, not yet valid), returns the warnings otherwise.
  */
-export function validateCertificates(certificates: readonly Certificate[], source: string, options: ValidateOptions = {}): string[] {
+export function validateCertificates(
+  certificates: readonly Certificate[],
+  source: string,
+  options: ValidateOptions = {},
+): string[] {
   const warnings: string[] = [];
   for (const certificate of certificates) {
     const findings = findingsFor(certificate, certificates, options);
@@ -78,5 +101,7 @@ export function validateCertificates(certificates: readonly Certificate[], sourc
 /** Warnings about the input as a whole rather than one certificate of it. */
 export function inputWarnings(certificates: readonly Certificate[], source: string): string[] {
   if (certificates.length <= BUNDLE_WARNING_COUNT) return [];
-  return [`${source}: ${certificates.length} certificates: this looks like a whole CA bundle; each would be installed as its own file.`];
+  return [
+    `${source}: ${certificates.length} certificates: this looks like a whole CA bundle; each would be installed as its own file.`,
+  ];
 }

@@ -29,7 +29,11 @@ export async function findProgram(client: ContainerClient, id: string, name: str
  * The TLS clients present in the container, in order of preference; with `first`, only the
  * most preferred one (the check probes the others only if that one proves nothing).
  */
-export async function findTlsClients(client: ContainerClient, id: string, options: { first?: boolean; skip?: readonly TlsTool[] } = {}): Promise<TlsClient[]> {
+export async function findTlsClients(
+  client: ContainerClient,
+  id: string,
+  options: { first?: boolean; skip?: readonly TlsTool[] } = {},
+): Promise<TlsClient[]> {
   const found: TlsClient[] = [];
   for (const tool of TLS_TOOLS) {
     if (options.skip?.includes(tool)) continue;

@@ -6,7 +6,10 @@ import type { TlsTool } from './clients.js';
  * the web page mentioned above." (curl prints its error first and its advice after it).
  */
 export function clientErrorLine(tool: TlsTool, output: string): string {
-  const lines = output.split('\n').map((line) => line.trimEnd()).filter((line) => line.trim() !== '');
+  const lines = output
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== '');
   const first = (pattern: RegExp): string | undefined => lines.find((line) => pattern.test(line));
   const chosen = (() => {
     switch (tool) {

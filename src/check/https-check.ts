@@ -39,7 +39,12 @@ export interface CheckOptions {
  * Checks `url` from inside the container with the first client that can prove something:
  * curl, else wget (only where it validates), else `openssl s_client`, else python3.
  */
-export async function runCheck(client: ContainerClient, id: string, url: string, options: CheckOptions = {}): Promise<CheckResult> {
+export async function runCheck(
+  client: ContainerClient,
+  id: string,
+  url: string,
+  options: CheckOptions = {},
+): Promise<CheckResult> {
   const seconds = Math.max(1, Math.round((options.timeoutMs ?? 15_000) / 1000));
   const notes: string[] = [];
   const tried: TlsClient['tool'][] = [];
@@ -50,22 +55,48 @@ export async function runCheck(client: ContainerClient, id: string, url: string,
     for (const candidate of candidates) {
       tried.push(candidate.tool);
       const run = clientRun(candidate, new URL(url), seconds, options.proxy);
-      const result = await client.exec(id, run.argv, { user: options.user, env: run.env, stdin: run.stdin, timeoutMs: (seconds + 5) * 1000 });
+      const result = await client.exec(id, run.argv, {
+        user: options.user,
+        env: run.env,
+        stdin: run.stdin,
+        timeoutMs: (seconds + 5) * 1000,
+      });
       const verdict = verdictOf(candidate, result);
       if (verdict.kind === 'pass') return { url, ok: true, tool: candidate.tool, verifiedBy: 'tls', detail: 'ok' };
-      if (verdict.kind === 'fail') return { url, ok: false, tool: candidate.tool, verifiedBy: null, detail: verdict.detail, ...(verdict.exitCode === undefined ? {} : { exitCode: verdict.exitCode }), failure: verdict.cause };
+      if (verdict.kind === 'fail')
+        return {
+          url,
+          ok: false,
+          tool: candidate.tool,
+          verifiedBy: null,
+          detail: verdict.detail,
+          ...(verdict.exitCode === undefined ? {} : { exitCode: verdict.exitCode }),
+          failure: verdict.cause,
+        };
       notes.push(verdict.detail);
     }
     if (options.clients === undefined) break;
     candidates = await findTlsClients(client, id, { skip: tried });
   }
   const why = notes.length > 0 ? `; ${notes.join('; ')}` : '';
-  return { url, ok: false, tool: null, verifiedBy: null, detail: `no TLS client that validates certificates in the container (tried curl, wget, openssl, python3${why})` };
+  return {
+    url,
+    ok: false,
+    tool: null,
+    verifiedBy: null,
+    detail: `no TLS client that validates certificates in the container (tried curl, wget, openssl, python3${why})`,
+  };
 }
 
 /** The weaker result for a container without a usable TLS client, once the bundles are verified. */
 export function bundleVerified(check: CheckResult): CheckResult {
-  return { url: check.url, ok: false, tool: null, verifiedBy: 'bundle', detail: `bundle verified: the CA is in every bundle, but ${check.detail.replace(/^no/, 'there is no')}` };
+  return {
+    url: check.url,
+    ok: false,
+    tool: null,
+    verifiedBy: 'bundle',
+    detail: `bundle verified: the CA is in every bundle, but ${check.detail.replace(/^no/, 'there is no')}`,
+  };
 }
 
 /** `ok`, `bundle verified`, `unavailable` or `failed (curl 60)`, as the report shows it. */

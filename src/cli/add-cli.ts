@@ -27,7 +27,11 @@ export interface AddArgs extends SelectorArgs, RunArgs, IntakeArgs {
 /** The terminal side of `add`: progress while it runs, then a table and a summary, or one JSON document. */
 export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promise<number> {
   const started = Date.now();
-  const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
+  const password = await resolvePassword({
+    passwordFile: args.passwordFile,
+    passwordEnv: args.passwordEnv,
+    env: io.env,
+  });
   const progress = addProgress(io, args.quiet, 'patching');
   try {
     const report = await runAdd({ ...addOptionsFrom(args, io, password), signal, ...progress.hooks });
@@ -75,7 +79,12 @@ export function addProgress(io: Io, quiet: boolean, verb: string) {
       progress = startProgress(io, count, { quiet, verb });
     },
     onProgress: (event: ProgressEvent) => progress.onProgress(event),
-    onResult: (result: OnEngine<ContainerResult>) => progress.finished(several ? `${result.name} on ${result.engine}` : result.name, progressSummary(result), result.status === 'failed'),
+    onResult: (result: OnEngine<ContainerResult>) =>
+      progress.finished(
+        several ? `${result.name} on ${result.engine}` : result.name,
+        progressSummary(result),
+        result.status === 'failed',
+      ),
   };
   return { hooks, stop: () => progress.stop() };
 }
@@ -84,19 +93,39 @@ export function addProgress(io: Io, quiet: boolean, verb: string) {
 export function printAddReport(report: AddReport, args: AddArgs, io: Io, elapsed: number): number {
   const exitCode = exitCodeFor(report.results, report.interrupted);
   if (args.json) {
-    const document = addDocument({ engines: report.engines, installed: report.installed, warnings: report.warnings, results: report.results, durationMs: elapsed, exitCode, interrupted: report.interrupted });
+    const document = addDocument({
+      engines: report.engines,
+      installed: report.installed,
+      warnings: report.warnings,
+      results: report.results,
+      durationMs: elapsed,
+      exitCode,
+      interrupted: report.interrupted,
+    });
     writeLine(io.stdout, JSON.stringify(document, null, 2));
     for (const line of warningLines(report.results)) writeLine(io.stderr, line);
     return exitCode;
   }
   const paint = painter(io);
   for (const item of report.installed) writeLine(io.stdout, certificateLine(item));
-  writeLine(io.stdout, addTable(report.results, (status, text) => paint(statusColor(status), text), { engine: report.engines.length > 1 }));
+  writeLine(
+    io.stdout,
+    addTable(report.results, (status, text) => paint(statusColor(status), text), { engine: report.engines.length > 1 }),
+  );
   for (const line of warningLines(report.results)) writeLine(io.stdout, line);
   for (const line of planLines(report.results)) writeLine(io.stdout, line);
   for (const line of mountLines(report.results)) writeLine(io.stdout, line);
   for (const line of aftercareLines(report.results, args.certificate)) writeLine(io.stdout, line);
   if (report.interrupted) writeLine(io.stdout, 'interrupted: containers not started are listed as skipped');
-  writeLine(io.stdout, summaryLine(countStatuses(report.results, ADD_STATUSES), elapsed, args.dryRun ? ['planned', 'already-trusted', 'skipped', 'failed'] : ['patched', 'already-trusted', 'covered', 'skipped', 'failed']));
+  writeLine(
+    io.stdout,
+    summaryLine(
+      countStatuses(report.results, ADD_STATUSES),
+      elapsed,
+      args.dryRun
+        ? ['planned', 'already-trusted', 'skipped', 'failed']
+        : ['patched', 'already-trusted', 'covered', 'skipped', 'failed'],
+    ),
+  );
   return exitCode;
 }

@@ -24,7 +24,11 @@ export interface AddSessionArgs extends AddArgs {
   watch: boolean;
 }
 
-const ENDED: Record<EndedBy, string> = { expiry: 'the time is up', interrupt: 'interrupted', 'nothing-patched': 'nothing was patched' };
+const ENDED: Record<EndedBy, string> = {
+  expiry: 'the time is up',
+  interrupt: 'interrupted',
+  'nothing-patched': 'nothing was patched',
+};
 
 /**
  * The terminal side of `add --for` / `--until-interrupt` / `--watch`: the add report, then what
@@ -34,10 +38,20 @@ const ENDED: Record<EndedBy, string> = { expiry: 'the time is up', interrupt: 'i
  */
 export async function addSessionCli(args: AddSessionArgs, io: Io, interrupts: Interrupts): Promise<number> {
   const started = Date.now();
-  if (args.for !== undefined && args.untilInterrupt) throw new UsageError('--for and --until-interrupt: give one of them (--for ends at a time, --until-interrupt at Ctrl-C; both end at Ctrl-C).');
-  if (args.dryRun) throw new UsageError('--dry-run plans one pass and changes nothing, so there is nothing to hold, watch or revert: run it without --for, --until-interrupt and --watch.');
+  if (args.for !== undefined && args.untilInterrupt)
+    throw new UsageError(
+      '--for and --until-interrupt: give one of them (--for ends at a time, --until-interrupt at Ctrl-C; both end at Ctrl-C).',
+    );
+  if (args.dryRun)
+    throw new UsageError(
+      '--dry-run plans one pass and changes nothing, so there is nothing to hold, watch or revert: run it without --for, --until-interrupt and --watch.',
+    );
   const durationMs = args.for === undefined ? undefined : parseDuration(args.for);
-  const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
+  const password = await resolvePassword({
+    passwordFile: args.passwordFile,
+    passwordEnv: args.passwordEnv,
+    env: io.env,
+  });
   const quiet = args.quiet || args.json;
   const patching = addProgress(io, quiet, 'patching');
   let reverting = startProgress(io, 0, { quiet: true, verb: '' });
@@ -76,13 +90,18 @@ export async function addSessionCli(args: AddSessionArgs, io: Io, interrupts: In
         revertStarted = Date.now();
         for (const patched of holding.patched) pending.add(patched.name);
         if (!args.json && args.watch) writeLine(io.stdout, `watch ended (${ENDED[endedBy]}): ${countLine(watched)}`);
-        if (!args.json) writeLine(io.stdout, `reverting (${ENDED[endedBy]}): ${holding.patched.map((p) => p.name).join(', ')}`);
+        if (!args.json)
+          writeLine(io.stdout, `reverting (${ENDED[endedBy]}): ${holding.patched.map((p) => p.name).join(', ')}`);
         reverting = startProgress(io, holding.patched.length, { quiet, verb: 'reverting' });
       },
       onRevertProgress: (event) => reverting.onProgress(event),
       onRevertResult: (result) => {
         pending.delete(result.name);
-        reverting.finished(result.name, result.status + ('reason' in result ? `: ${result.reason}` : ''), result.status === 'failed');
+        reverting.finished(
+          result.name,
+          result.status + ('reason' in result ? `: ${result.reason}` : ''),
+          result.status === 'failed',
+        );
       },
     });
     stopCountdown();
@@ -97,15 +116,58 @@ export async function addSessionCli(args: AddSessionArgs, io: Io, interrupts: In
 }
 
 /** Prints what is left to print and derives the exit status: the revert's failure first, then the add's. */
-function finish(report: AddSessionReport, args: AddSessionArgs, io: Io, elapsed: { total: number; revert: number }): number {
+function finish(
+  report: AddSessionReport,
+  args: AddSessionArgs,
+  io: Io,
+  elapsed: { total: number; revert: number },
+): number {
   const addCode = exitCodeFor([...report.add.results, ...report.watched]);
   if (args.json) {
     const revertCode = report.revert ? removeExitCode(report.revert.results) : 0;
     const exitCode = revertCode || addCode;
-    const add = addDocument({ engines: report.add.engines, installed: report.add.installed, warnings: report.add.warnings, results: report.add.results, durationMs: elapsed.total, exitCode, interrupted: report.add.interrupted });
-    const revert = report.revert && removeDocument({ engines: report.revert.engines, target: report.revert.target, results: report.revert.results, durationMs: elapsed.revert, exitCode: revertCode, interrupted: false });
-    const watched = args.watch ? addDocument({ engines: report.add.engines, installed: report.add.installed, warnings: [], results: report.watched, durationMs: elapsed.total, exitCode, interrupted: false }).containers : undefined;
-    writeLine(io.stdout, JSON.stringify({ ...add, ...(watched ? { watched } : {}), ...(report.session ? { temporary: { ...report.session, endedBy: report.endedBy, revert } } : {}) }, null, 2));
+    const add = addDocument({
+      engines: report.add.engines,
+      installed: report.add.installed,
+      warnings: report.add.warnings,
+      results: report.add.results,
+      durationMs: elapsed.total,
+      exitCode,
+      interrupted: report.add.interrupted,
+    });
+    const revert =
+      report.revert &&
+      removeDocument({
+        engines: report.revert.engines,
+        target: report.revert.target,
+        results: report.revert.results,
+        durationMs: elapsed.revert,
+        exitCode: revertCode,
+        interrupted: false,
+      });
+    const watched = args.watch
+      ? addDocument({
+          engines: report.add.engines,
+          installed: report.add.installed,
+          warnings: [],
+          results: report.watched,
+          durationMs: elapsed.total,
+          exitCode,
+          interrupted: false,
+        }).containers
+      : undefined;
+    writeLine(
+      io.stdout,
+      JSON.stringify(
+        {
+          ...add,
+          ...(watched ? { watched } : {}),
+          ...(report.session ? { temporary: { ...report.session, endedBy: report.endedBy, revert } } : {}),
+        },
+        null,
+        2,
+      ),
+    );
     return exitCode;
   }
   if (report.endedBy === 'nothing-patched') {
@@ -123,18 +185,30 @@ function finish(report: AddSessionReport, args: AddSessionArgs, io: Io, elapsed:
 
 function holdingLine(holding: Holding, watch: boolean): string {
   const names = holding.patched.map((p) => p.name).join(', ');
-  const until = holding.expiresAt === null ? 'until Ctrl-C or SIGTERM' : `until ${holding.expiresAt.toISOString()} (${formatDuration(holding.expiresAt.getTime() - Date.now())}), or Ctrl-C / SIGTERM`;
+  const until =
+    holding.expiresAt === null
+      ? 'until Ctrl-C or SIGTERM'
+      : `until ${holding.expiresAt.toISOString()} (${formatDuration(holding.expiresAt.getTime() - Date.now())}), or Ctrl-C / SIGTERM`;
   const watching = watch ? `; watching for matching containers that start` : '';
-  if (holding.session === null) return `watch: ${names === '' ? 'nothing patched yet' : `patched ${names}`}; patching each matching container that starts ${until}`;
-  const who = names === '' ? 'no container patched yet, ' : `${names} trust${holding.patched.length === 1 ? 's' : ''} this CA `;
+  if (holding.session === null)
+    return `watch: ${names === '' ? 'nothing patched yet' : `patched ${names}`}; patching each matching container that starts ${until}`;
+  const who =
+    names === '' ? 'no container patched yet, ' : `${names} trust${holding.patched.length === 1 ? 's' : ''} this CA `;
   return `temporary: ${who}${until}${watching}; then exactly what was added is removed`;
 }
 
 /** One container the watch handled: the same table row and lines as the first pass. */
 function printWatched(result: OnEngine<ContainerResult>, args: AddSessionArgs, io: Io): void {
   const paint = painter(io);
-  writeLine(io.stdout, addTable([result], (status, text) => paint(statusColor(status), text), { engine: true }));
-  for (const line of [...warningLines([result]), ...aftercareLines([result], args.certificate).filter((line) => !line.startsWith('note: '))]) writeLine(io.stdout, line);
+  writeLine(
+    io.stdout,
+    addTable([result], (status, text) => paint(statusColor(status), text), { engine: true }),
+  );
+  for (const line of [
+    ...warningLines([result]),
+    ...aftercareLines([result], args.certificate).filter((line) => !line.startsWith('note: ')),
+  ])
+    writeLine(io.stdout, line);
 }
 
 function countLine(results: readonly ContainerResult[]): string {
@@ -149,7 +223,9 @@ function startCountdown(io: Io, holding: Holding): () => void {
   const draw = () => {
     const left = expiresAt === null ? 'until Ctrl-C' : `${formatDuration(expiresAt.getTime() - Date.now())} left`;
     const end = holding.session === null ? 'Ctrl-C stops watching' : 'Ctrl-C reverts now';
-    io.stderr.write(`\r\x1b[2K${left} · patched: ${holding.patched.map((p) => p.name).join(', ') || 'none yet'} · ${end}`);
+    io.stderr.write(
+      `\r\x1b[2K${left} · patched: ${holding.patched.map((p) => p.name).join(', ') || 'none yet'} · ${end}`,
+    );
   };
   draw();
   const timer = setInterval(draw, 1000);
@@ -163,7 +239,8 @@ function startCountdown(io: Io, holding: Holding): () => void {
 }
 
 function stillBusy(phase: 'patching' | 'holding' | 'reverting', pending: ReadonlySet<string>): string {
-  if (phase === 'patching') return 'still patching: the containers in flight finish, then everything this session changed is reverted';
+  if (phase === 'patching')
+    return 'still patching: the containers in flight finish, then everything this session changed is reverted';
   if (phase === 'holding') return 'reverting now';
   const names = [...pending].join(', ') || 'the last containers';
   return `still reverting ${names}: a container is never left half reverted, so this finishes first (kill -9 would leave them for \`trustpatch remove --expired\`)`;

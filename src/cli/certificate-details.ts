@@ -6,7 +6,11 @@ export function reportLines(report: InspectReport): string[] {
   const count = report.certificates.length;
   const lines = [`${report.source}: ${count} certificate${count === 1 ? '' : 's'}`];
   report.certificates.forEach((item, index) => {
-    lines.push('', `[${index + 1}] ${item.commonName ?? item.subject}`, ...certificateLines(item).map((line) => `    ${line}`));
+    lines.push(
+      '',
+      `[${index + 1}] ${item.commonName ?? item.subject}`,
+      ...certificateLines(item).map((line) => `    ${line}`),
+    );
   });
   if (report.warnings.length > 0) lines.push('');
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);

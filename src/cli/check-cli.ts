@@ -15,7 +15,8 @@ export type CheckArgs = SelectorArgs & RunArgs;
 export async function checkCli(args: CheckArgs, io: Io, signal?: AbortSignal): Promise<number> {
   const started = Date.now();
   const settings = runSettings(args, io.env);
-  if (settings.checkUrls.length === 0) throw new UserError(`check needs a URL: give --check-url https://… (or set ${CHECK_URL_ENV}).`);
+  if (settings.checkUrls.length === 0)
+    throw new UserError(`check needs a URL: give --check-url https://… (or set ${CHECK_URL_ENV}).`);
   const progress = startProgress(io, 0, { quiet: true, verb: '' });
   let live = progress;
   let several = false;
@@ -32,17 +33,28 @@ export async function checkCli(args: CheckArgs, io: Io, signal?: AbortSignal): P
         several = engines.length > 1;
         live = startProgress(io, count, { quiet: args.quiet, verb: 'checking' });
       },
-      onResult: (r) => live.finished(several ? `${r.name} on ${r.engine}` : r.name, r.status + (r.reason ? `: ${printable(r.reason)}` : ''), r.status !== 'trusted'),
+      onResult: (r) =>
+        live.finished(
+          several ? `${r.name} on ${r.engine}` : r.name,
+          r.status + (r.reason ? `: ${printable(r.reason)}` : ''),
+          r.status !== 'trusted',
+        ),
     });
     live.stop();
     const exitCode = checkExitCode(results, interrupted);
     const elapsed = Date.now() - started;
     if (args.json) {
-      writeLine(io.stdout, JSON.stringify(checkDocument({ engines, results, durationMs: elapsed, exitCode, interrupted }), null, 2));
+      writeLine(
+        io.stdout,
+        JSON.stringify(checkDocument({ engines, results, durationMs: elapsed, exitCode, interrupted }), null, 2),
+      );
       return exitCode;
     }
     const paint = painter(io);
-    writeLine(io.stdout, checkTable(results, (status, text) => paint(statusColor(status), text), { engine: engines.length > 1 }));
+    writeLine(
+      io.stdout,
+      checkTable(results, (status, text) => paint(statusColor(status), text), { engine: engines.length > 1 }),
+    );
     writeLine(io.stdout, summaryLine(countStatuses(results, CHECK_STATUSES), elapsed, CHECK_STATUSES));
     return exitCode;
   } finally {

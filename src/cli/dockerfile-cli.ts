@@ -19,7 +19,11 @@ export interface DockerfileArgs {
 
 /** Prints the Dockerfile lines on stdout (ready to paste); warnings on stderr. */
 export async function dockerfileCli(args: DockerfileArgs, io: Io): Promise<number> {
-  const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
+  const password = await resolvePassword({
+    passwordFile: args.passwordFile,
+    passwordEnv: args.passwordEnv,
+    env: io.env,
+  });
   const report = await runDockerfile({
     certificate: args.certificate,
     container: args.container,
@@ -28,7 +32,19 @@ export async function dockerfileCli(args: DockerfileArgs, io: Io): Promise<numbe
     password,
     stores: args.stores.length > 0 ? parseStores(args.stores) : undefined,
     writeCerts: args.writeCerts,
-    ...engineChoice({ host: args.host, context: args.context, check: false, checkUrl: [], concurrency: 1, timeout: 1, json: false, quiet: true }, io.env),
+    ...engineChoice(
+      {
+        host: args.host,
+        context: args.context,
+        check: false,
+        checkUrl: [],
+        concurrency: 1,
+        timeout: 1,
+        json: false,
+        quiet: true,
+      },
+      io.env,
+    ),
   });
   for (const warning of report.warnings) writeLine(io.stderr, `warning: ${warning}`);
   for (const path of report.written) writeLine(io.stderr, `wrote ${path}`);

@@ -8,10 +8,14 @@ export const MAX_DURATION_MS = 30 * UNITS.d!;
 export function parseDuration(text: string, flag = '--for'): number {
   const parts = [...text.trim().matchAll(/(\d+(?:\.\d+)?)([smhd])/g)];
   const whole = parts.map((p) => p[0]).join('');
-  if (parts.length === 0 || whole !== text.trim()) throw new UserError(`${flag} ${JSON.stringify(text)}: not a duration; give a number with a unit, like 90s, 10m or 1h30m.`);
+  if (parts.length === 0 || whole !== text.trim())
+    throw new UserError(
+      `${flag} ${JSON.stringify(text)}: not a duration; give a number with a unit, like 90s, 10m or 1h30m.`,
+    );
   const ms = parts.reduce((sum, [, value, unit]) => sum + Number(value) * UNITS[unit!]!, 0);
   if (ms < 1000) throw new UserError(`${flag} ${text}: shorter than a second; give at least 1s.`);
-  if (ms > MAX_DURATION_MS) throw new UserError(`${flag} ${text}: longer than 30 days; for lasting trust, use add without ${flag}.`);
+  if (ms > MAX_DURATION_MS)
+    throw new UserError(`${flag} ${text}: longer than 30 days; for lasting trust, use add without ${flag}.`);
   return Math.round(ms);
 }
 

@@ -21,7 +21,8 @@ export interface FetchCaArgs {
 export async function fetchCaCli(args: FetchCaArgs, io: Io): Promise<number> {
   const timeoutMs = timeoutMsOf(args.timeout);
   // Refuse an existing -o before connecting; the exclusive write below still catches a race.
-  if (args.output !== undefined && !args.force && (await lstat(args.output).catch(() => undefined)) !== undefined) throw existsError(args.output);
+  if (args.output !== undefined && !args.force && (await lstat(args.output).catch(() => undefined)) !== undefined)
+    throw existsError(args.output);
   const report = await runFetchCa({ url: args.url, proxy: args.proxy, env: io.env, timeoutMs });
   const out = args.output === undefined ? io.stderr : io.stdout;
   for (const line of describe(report)) writeLine(out, line);
@@ -29,10 +30,12 @@ export async function fetchCaCli(args: FetchCaArgs, io: Io): Promise<number> {
     io.stdout.write(report.certificate.pem);
     return 0;
   }
-  await writeFile(args.output, report.certificate.pem, { flag: args.force ? 'w' : 'wx', mode: 0o644 }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EEXIST') throw existsError(args.output!);
-    throw new UserError(`-o ${args.output}: cannot write (${error.message}); choose another path.`);
-  });
+  await writeFile(args.output, report.certificate.pem, { flag: args.force ? 'w' : 'wx', mode: 0o644 }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EEXIST') throw existsError(args.output!);
+      throw new UserError(`-o ${args.output}: cannot write (${error.message}); choose another path.`);
+    },
+  );
   writeLine(out, `wrote ${args.output}`);
   return 0;
 }
@@ -40,7 +43,7 @@ export async function fetchCaCli(args: FetchCaArgs, io: Io): Promise<number> {
 const FOUND_BY: Record<FetchCaReport['foundBy'], string> = {
   presented: 'the chain the server presented',
   aia: "following the AIA caIssuers address in the server's certificate",
-  'well-known-address': "asking the proxy for the address where it serves its own CA",
+  'well-known-address': 'asking the proxy for the address where it serves its own CA',
 };
 
 function describe(report: FetchCaReport): string[] {

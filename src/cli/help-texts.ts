@@ -10,7 +10,8 @@ export interface HelpText {
 }
 
 /** What the host commands say about macOS and Windows. */
-export const UNTESTED = 'On macOS (security, System keychain) and Windows (certutil, Root store) the commands are built from the vendors’ documentation and untested on real macOS and Windows.';
+export const UNTESTED =
+  'On macOS (security, System keychain) and Windows (certutil, Root store) the commands are built from the vendors’ documentation and untested on real macOS and Windows.';
 
 const INPUT = '2 bad input or usage, nothing changed';
 const ENGINE = '3 an engine did not answer';
@@ -18,9 +19,15 @@ const ENGINE = '3 an engine did not answer';
 export const HELP_TEXTS: Record<string, HelpText> = {
   add: {
     examples: [
-      ['$0 add corp-ca.pem web api --check-url https://git.corp/', 'patch two containers and prove it with a check from inside'],
+      [
+        '$0 add corp-ca.pem web api --check-url https://git.corp/',
+        'patch two containers and prove it with a check from inside',
+      ],
       ['$0 add corp-ca.pem --label env=dev --dry-run', 'show what would be done in every container labelled env=dev'],
-      ['$0 add proxy-ca.pem --label env=dev --for 30m --watch', 'trust for 30 minutes, also in containers that start meanwhile, then revert'],
+      [
+        '$0 add proxy-ca.pem --label env=dev --for 30m --watch',
+        'trust for 30 minutes, also in containers that start meanwhile, then revert',
+      ],
     ],
     exitCodes: `0 done (and every check passed); 1 a container failed or a check failed afterwards; ${INPUT}; ${ENGINE}; 130 interrupted`,
   },
@@ -42,7 +49,10 @@ export const HELP_TEXTS: Record<string, HelpText> = {
   },
   dockerfile: {
     examples: [
-      ['$0 dockerfile corp-ca.pem web --write-certs .', 'the lines for the image of container web, and the .crt files they COPY'],
+      [
+        '$0 dockerfile corp-ca.pem web --write-certs .',
+        'the lines for the image of container web, and the .crt files they COPY',
+      ],
       ['$0 dockerfile corp-ca.pem --family rhel', 'the lines for a RHEL-family image'],
     ],
     exitCodes: `0 printed; ${INPUT}; ${ENGINE}`,
@@ -52,7 +62,9 @@ export const HELP_TEXTS: Record<string, HelpText> = {
     exitCodes: `0 add would take the file (warnings or not); ${INPUT.replace(', nothing changed', '')}: add would refuse it`,
   },
   'fetch-ca': {
-    examples: [['$0 fetch-ca https://git.corp/ -o proxy-ca.pem', 'save the CA the proxy presents; inspect it before you add it']],
+    examples: [
+      ['$0 fetch-ca https://git.corp/ -o proxy-ca.pem', 'save the CA the proxy presents; inspect it before you add it'],
+    ],
     exitCodes: `0 saved; 2 bad input, an existing -o file, or the server or proxy could not be read`,
   },
   registry: {
@@ -60,7 +72,9 @@ export const HELP_TEXTS: Record<string, HelpText> = {
     exitCodes: `see each command's --help`,
   },
   'registry add': {
-    examples: [['$0 registry add registry.corp:5000 --ca corp-ca.pem', 'write /etc/docker/certs.d/registry.corp:5000/ca.crt']],
+    examples: [
+      ['$0 registry add registry.corp:5000 --ca corp-ca.pem', 'write /etc/docker/certs.d/registry.corp:5000/ca.crt'],
+    ],
     exitCodes: `0 every file written or already there; 1 a write failed; ${INPUT}; ${ENGINE}`,
   },
   'registry lint': {
@@ -68,7 +82,12 @@ export const HELP_TEXTS: Record<string, HelpText> = {
     exitCodes: `0 clean; 1 problems found; ${INPUT}`,
   },
   'registry client-cert': {
-    examples: [['$0 registry client-cert --ca-cert ca.pem --ca-key ca.key --cn ci -o out', 'out/client.cert and client.key, signed by ca.pem']],
+    examples: [
+      [
+        '$0 registry client-cert --ca-cert ca.pem --ca-key ca.key --cn ci -o out',
+        'out/client.cert and client.key, signed by ca.pem',
+      ],
+    ],
     exitCodes: `0 written; ${INPUT}`,
   },
   host: {
@@ -92,11 +111,18 @@ export const HELP_TEXTS: Record<string, HelpText> = {
     exitCodes: `0 read (and the named CA trusted); 1 a record is incomplete or the named CA is not trusted; ${INPUT}`,
   },
   image: {
-    examples: [['$0 image add corp-ca.pem debian:bookworm', 'write debian:bookworm-trustpatch, which trusts corp-ca.pem']],
+    examples: [
+      ['$0 image add corp-ca.pem debian:bookworm', 'write debian:bookworm-trustpatch, which trusts corp-ca.pem'],
+    ],
     exitCodes: `see each command's --help`,
   },
   'image add': {
-    examples: [['$0 image add corp-ca.pem debian:bookworm -t debian:corp', 'write debian:corp from debian:bookworm (which is never changed)']],
+    examples: [
+      [
+        '$0 image add corp-ca.pem debian:bookworm -t debian:corp',
+        'write debian:corp from debian:bookworm (which is never changed)',
+      ],
+    ],
     exitCodes: `0 the image was written; 1 the patch or the check failed (no image); ${INPUT}; ${ENGINE}; 130 interrupted`,
   },
   'image status': {
@@ -111,5 +137,9 @@ export const HELP_TEXTS: Record<string, HelpText> = {
  */
 export function helpEpilog(help: HelpText): string {
   const examples = help.examples.map(([command, what]) => `  ${command}\n      ${what}`);
-  return [...(help.note === undefined ? [] : [help.note]), `Examples:\n${examples.join('\n')}`, `Exit codes: ${help.exitCodes}.`].join('\n\n');
+  return [
+    ...(help.note === undefined ? [] : [help.note]),
+    `Examples:\n${examples.join('\n')}`,
+    `Exit codes: ${help.exitCodes}.`,
+  ].join('\n\n');
 }

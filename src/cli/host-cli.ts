@@ -35,22 +35,67 @@ export interface HostAddArgs extends HostArgs, IntakeArgs {
 /** `trustpatch host add`: one row for the tree, then what still needs a restart. */
 export async function hostAddCli(args: HostAddArgs, io: Io, argv: readonly string[]): Promise<number> {
   const started = Date.now();
-  const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
+  const password = await resolvePassword({
+    passwordFile: args.passwordFile,
+    passwordEnv: args.passwordEnv,
+    env: io.env,
+  });
   const store = args.root === undefined ? osStoreFor(process.platform) : undefined;
-  if (store) return hostOsCli(store, { verb: 'add', certificate: args.certificate, name: args.name, password, allowExpired: args.allowExpired, allowLeaf: args.allowLeaf, json: args.json, commandLine: common(args, argv).commandLine }, io);
-  const report = await runHostAdd({ ...common(args, argv), certificate: args.certificate, name: args.name, password, allowExpired: args.allowExpired, allowLeaf: args.allowLeaf, checkUrls: args.checkUrl, proxy: args.proxy, dryRun: args.dryRun });
+  if (store)
+    return hostOsCli(
+      store,
+      {
+        verb: 'add',
+        certificate: args.certificate,
+        name: args.name,
+        password,
+        allowExpired: args.allowExpired,
+        allowLeaf: args.allowLeaf,
+        json: args.json,
+        commandLine: common(args, argv).commandLine,
+      },
+      io,
+    );
+  const report = await runHostAdd({
+    ...common(args, argv),
+    certificate: args.certificate,
+    name: args.name,
+    password,
+    allowExpired: args.allowExpired,
+    allowLeaf: args.allowLeaf,
+    checkUrls: args.checkUrl,
+    proxy: args.proxy,
+    dryRun: args.dryRun,
+  });
   const results = [{ ...report.result, engine: endpointOf(report.root) }];
   const exitCode = exitCodeFor(results);
   for (const warning of report.warnings) writeLine(io.stderr, `warning: ${warning}`);
   if (args.json) {
-    const document = addDocument({ engines: [endpointOf(report.root)], installed: report.installed, warnings: report.warnings, results, durationMs: Date.now() - started, exitCode, interrupted: false });
+    const document = addDocument({
+      engines: [endpointOf(report.root)],
+      installed: report.installed,
+      warnings: report.warnings,
+      results,
+      durationMs: Date.now() - started,
+      exitCode,
+      interrupted: false,
+    });
     writeLine(io.stdout, JSON.stringify({ ...document, restartAdvice: report.advice }, null, 2));
     return exitCode;
   }
   const paint = painter(io);
   for (const item of report.installed) writeLine(io.stdout, certificateLine(item));
-  writeLine(io.stdout, addTable(results, (status, text) => paint(statusColor(status), text)));
-  for (const line of [...warningLines(results), ...planLines(results), ...restartLines(report.result.name, report.result.restartNeeded), ...report.advice.map((a) => `restart: ${a}`)]) writeLine(io.stdout, line);
+  writeLine(
+    io.stdout,
+    addTable(results, (status, text) => paint(statusColor(status), text)),
+  );
+  for (const line of [
+    ...warningLines(results),
+    ...planLines(results),
+    ...restartLines(report.result.name, report.result.restartNeeded),
+    ...report.advice.map((a) => `restart: ${a}`),
+  ])
+    writeLine(io.stdout, line);
   return exitCode;
 }
 
@@ -63,20 +108,51 @@ export interface HostRemoveArgs extends HostArgs {
 
 export async function hostRemoveCli(args: HostRemoveArgs, io: Io, argv: readonly string[]): Promise<number> {
   const started = Date.now();
-  const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
+  const password = await resolvePassword({
+    passwordFile: args.passwordFile,
+    passwordEnv: args.passwordEnv,
+    env: io.env,
+  });
   const store = args.root === undefined ? osStoreFor(process.platform) : undefined;
-  if (store) return hostOsCli(store, { verb: 'remove', certificate: args.certificate, password, json: args.json, commandLine: common(args, argv).commandLine }, io);
-  const report = await runHostRemove({ ...common(args, argv), certificate: args.certificate, password, dryRun: args.dryRun });
+  if (store)
+    return hostOsCli(
+      store,
+      {
+        verb: 'remove',
+        certificate: args.certificate,
+        password,
+        json: args.json,
+        commandLine: common(args, argv).commandLine,
+      },
+      io,
+    );
+  const report = await runHostRemove({
+    ...common(args, argv),
+    certificate: args.certificate,
+    password,
+    dryRun: args.dryRun,
+  });
   const results = [{ ...report.result, engine: endpointOf(report.root) }];
   const exitCode = removeExitCode(results);
   if (args.json) {
-    const document = removeDocument({ engines: [endpointOf(report.root)], target: report.target, results, durationMs: Date.now() - started, exitCode, interrupted: false });
+    const document = removeDocument({
+      engines: [endpointOf(report.root)],
+      target: report.target,
+      results,
+      durationMs: Date.now() - started,
+      exitCode,
+      interrupted: false,
+    });
     writeLine(io.stdout, JSON.stringify({ ...document, restartAdvice: report.advice }, null, 2));
     return exitCode;
   }
   const paint = painter(io);
-  writeLine(io.stdout, removeTable(results, (status, text) => paint(statusColor(status), text)));
-  for (const line of [...removeLines(results), ...warningLines(results), ...report.advice.map((a) => `restart: ${a}`)]) writeLine(io.stdout, line);
+  writeLine(
+    io.stdout,
+    removeTable(results, (status, text) => paint(statusColor(status), text)),
+  );
+  for (const line of [...removeLines(results), ...warningLines(results), ...report.advice.map((a) => `restart: ${a}`)])
+    writeLine(io.stdout, line);
   return exitCode;
 }
 
@@ -94,34 +170,66 @@ export async function hostStatusCli(args: HostStatusArgs, io: Io): Promise<numbe
   let exitCode = statusExitCode(results);
   let trust: Awaited<ReturnType<typeof hostTrust>> | undefined;
   if (args.certificate !== undefined) {
-    const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
+    const password = await resolvePassword({
+      passwordFile: args.passwordFile,
+      passwordEnv: args.passwordEnv,
+      env: io.env,
+    });
     const loaded = await loadCertificates(args.certificate, { password, allowExpired: true, validate: false });
-    if (loaded.certificates.length !== 1) throw new UserError(`${args.certificate} holds ${loaded.certificates.length} certificates: host status asks about one CA at a time`);
+    if (loaded.certificates.length !== 1)
+      throw new UserError(
+        `${args.certificate} holds ${loaded.certificates.length} certificates: host status asks about one CA at a time`,
+      );
     trust = await hostTrust(loaded.certificates[0]!, report.root);
     if (!trust.trusted) exitCode = Math.max(exitCode, 1);
   }
   if (args.json) {
-    const document = statusDocument({ engines: [endpointOf(report.root)], results, durationMs: Date.now() - started, exitCode, interrupted: false });
+    const document = statusDocument({
+      engines: [endpointOf(report.root)],
+      results,
+      durationMs: Date.now() - started,
+      exitCode,
+      interrupted: false,
+    });
     writeLine(io.stdout, JSON.stringify({ ...document, ...(trust ? { trust } : {}) }, null, 2));
     return exitCode;
   }
   const paint = painter(io);
-  writeLine(io.stdout, statusTable(results, (status, text) => paint(statusColor(status), text)));
+  writeLine(
+    io.stdout,
+    statusTable(results, (status, text) => paint(statusColor(status), text)),
+  );
   for (const line of statusLines(results)) writeLine(io.stdout, line);
   if (trust) writeLine(io.stdout, trustLine(args.certificate!, report.root, trust));
   return exitCode;
 }
 
 function trustLine(file: string, root: string, trust: Awaited<ReturnType<typeof hostTrust>>): string {
-  const where = [...(trust.anchor ? [`anchor ${trust.anchor}`] : []), ...trust.bundles.filter((b) => b.present).map((b) => `bundle ${b.path}`)];
+  const where = [
+    ...(trust.anchor ? [`anchor ${trust.anchor}`] : []),
+    ...trust.bundles.filter((b) => b.present).map((b) => `bundle ${b.path}`),
+  ];
   const missing = trust.bundles.filter((b) => !b.present).map((b) => b.path);
   if (trust.trusted) return `${root} trusts ${file} (${where.join(', ')})`;
-  const why = [...(trust.bundles.length === 0 ? ['there is no CA bundle'] : missing.length > 0 ? [`not in ${missing.join(', ')}`] : []), ...(trust.anchorDir !== undefined && trust.anchor === undefined ? [`no anchor in ${trust.anchorDir} holds it`] : [])];
+  const why = [
+    ...(trust.bundles.length === 0
+      ? ['there is no CA bundle']
+      : missing.length > 0
+        ? [`not in ${missing.join(', ')}`]
+        : []),
+    ...(trust.anchorDir !== undefined && trust.anchor === undefined
+      ? [`no anchor in ${trust.anchorDir} holds it`]
+      : []),
+  ];
   return `${root} does not trust ${file}: ${why.join('; ')}`;
 }
 
 function common(args: HostArgs, argv: readonly string[]) {
-  return { root: args.root, timeoutMs: timeoutMsOf(args.timeout), commandLine: ['trustpatch', ...argv].map(shellWord).join(' ') };
+  return {
+    root: args.root,
+    timeoutMs: timeoutMsOf(args.timeout),
+    commandLine: ['trustpatch', ...argv].map(shellWord).join(' '),
+  };
 }
 
 function endpointOf(root: string): string {

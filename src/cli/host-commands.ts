@@ -5,29 +5,57 @@ import type { Declare } from './usage-context.js';
 import { UNTESTED } from './help-texts.js';
 import { intakeOptions } from './intake-options.js';
 
-
 /**
  * `trustpatch host ...`: flag declarations only (STYLE.md, rule 5). `argv` is the command line
  * as given, printed behind sudo when root is needed.
  */
-export function hostCommands(y: Argv, io: Io, setExit: (code: number) => void, argv: readonly string[], declare: Declare): Argv {
+export function hostCommands(
+  y: Argv,
+  io: Io,
+  setExit: (code: number) => void,
+  argv: readonly string[],
+  declare: Declare,
+): Argv {
   const shared = <T>(a: Argv<T>) =>
     a
-      .option('root', { type: 'string', describe: 'an offline root filesystem (unpacked image, chroot, mounted disk) instead of this machine: files are written under DIR, the update command runs through `chroot DIR`' })
+      .option('root', {
+        type: 'string',
+        describe:
+          'an offline root filesystem (unpacked image, chroot, mounted disk) instead of this machine: files are written under DIR, the update command runs through `chroot DIR`',
+      })
       .option('timeout', { type: 'number', default: 300, describe: 'seconds allowed in all' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' });
   return y
-    .usage(`$0 host <add|remove|status> ...\n\nThe trust store of the machine trustpatch runs on (Linux: the same families, steps, record and undo as in containers; needs root). ${UNTESTED}`)
+    .usage(
+      `$0 host <add|remove|status> ...\n\nThe trust store of the machine trustpatch runs on (Linux: the same families, steps, record and undo as in containers; needs root). ${UNTESTED}`,
+    )
     .command(
       'add <certificate>',
       'trust a CA on this machine (or on --root DIR)',
       declare('host add', 'add <certificate>', (a) =>
         shared(intakeOptions(a))
-          .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input' })
-          .option('name', { type: 'string', describe: 'file name for the certificate in the anchor directory [default: CN plus a short fingerprint]' })
-          .option('check-url', { type: 'string', array: true, default: [] as string[], describe: 'HTTPS URL checked with the tree’s own client before and after (repeatable)' })
+          .positional('certificate', {
+            type: 'string',
+            demandOption: true,
+            describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input',
+          })
+          .option('name', {
+            type: 'string',
+            describe: 'file name for the certificate in the anchor directory [default: CN plus a short fingerprint]',
+          })
+          .option('check-url', {
+            type: 'string',
+            array: true,
+            default: [] as string[],
+            describe: 'HTTPS URL checked with the tree’s own client before and after (repeatable)',
+          })
           .option('proxy', { type: 'string', describe: 'send the check through this proxy' })
-          .option('dry-run', { type: 'boolean', default: false, describe: 'print the family, files and commands it would use; change nothing' })),
+          .option('dry-run', {
+            type: 'boolean',
+            default: false,
+            describe: 'print the family, files and commands it would use; change nothing',
+          }),
+      ),
       async (args) => {
         const { hostAddCli } = await import('./host-cli.js');
         setExit(await hostAddCli(args, io, argv));
@@ -38,10 +66,27 @@ export function hostCommands(y: Argv, io: Io, setExit: (code: number) => void, a
       'take out exactly what host add put in (by file, fingerprint or name)',
       declare('host remove', 'remove <certificate>', (a) =>
         shared(a)
-          .positional('certificate', { type: 'string', demandOption: true, describe: 'certificate file, SHA-256 fingerprint (or a unique prefix of 8+ hex digits), or the name add gave it' })
-          .option('password-file', { type: 'string', describe: 'file holding the PKCS#12 password, when the certificate file is one' })
-          .option('password-env', { type: 'string', default: DEFAULT_PASSWORD_ENV, describe: 'environment variable holding the PKCS#12 password' })
-          .option('dry-run', { type: 'boolean', default: false, describe: 'print what would be removed; change nothing' })),
+          .positional('certificate', {
+            type: 'string',
+            demandOption: true,
+            describe:
+              'certificate file, SHA-256 fingerprint (or a unique prefix of 8+ hex digits), or the name add gave it',
+          })
+          .option('password-file', {
+            type: 'string',
+            describe: 'file holding the PKCS#12 password, when the certificate file is one',
+          })
+          .option('password-env', {
+            type: 'string',
+            default: DEFAULT_PASSWORD_ENV,
+            describe: 'environment variable holding the PKCS#12 password',
+          })
+          .option('dry-run', {
+            type: 'boolean',
+            default: false,
+            describe: 'print what would be removed; change nothing',
+          }),
+      ),
       async (args) => {
         const { hostRemoveCli } = await import('./host-cli.js');
         setExit(await hostRemoveCli(args, io, argv));
@@ -50,7 +95,12 @@ export function hostCommands(y: Argv, io: Io, setExit: (code: number) => void, a
     .command(
       'status [certificate]',
       'which trustpatch certificates this machine (or --root DIR) holds; with a certificate, whether it trusts that one',
-      declare('host status', 'status [certificate]', (a) => shared(intakeOptions(a)).positional('certificate', { type: 'string', describe: 'a certificate file: say whether the tree trusts it, whoever put it there' })),
+      declare('host status', 'status [certificate]', (a) =>
+        shared(intakeOptions(a)).positional('certificate', {
+          type: 'string',
+          describe: 'a certificate file: say whether the tree trusts it, whoever put it there',
+        }),
+      ),
       async (args) => {
         const { hostStatusCli } = await import('./host-cli.js');
         setExit(await hostStatusCli(args, io));

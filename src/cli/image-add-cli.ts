@@ -31,7 +31,11 @@ export interface ImageAddArgs extends IntakeArgs {
 /** The terminal side of `image add`: progress, the patch's row, then what was written. */
 export async function imageAddCli(args: ImageAddArgs, io: Io, signal?: AbortSignal): Promise<number> {
   const settings = runSettings({ ...args, check: true, concurrency: 1 }, io.env);
-  const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
+  const password = await resolvePassword({
+    passwordFile: args.passwordFile,
+    passwordEnv: args.passwordEnv,
+    env: io.env,
+  });
   const progress = startProgress(io, 1, { quiet: args.quiet || args.json, verb: 'patching a temporary container of' });
   try {
     const report = await runImageAdd({
@@ -70,18 +74,35 @@ export async function imageAddCli(args: ImageAddArgs, io: Io, signal?: AbortSign
   }
 }
 
-export function imageAddLines(report: ImageAddReport, paint: (color: ReturnType<typeof statusColor>, text: string) => string): string[] {
+export function imageAddLines(
+  report: ImageAddReport,
+  paint: (color: ReturnType<typeof statusColor>, text: string) => string,
+): string[] {
   const lines = report.installed.map(certificateLine);
   const { result, committed } = report;
-  if (result) lines.push(addTable([result], (status, text) => paint(statusColor(status), text)), ...warningLines([result]), ...storeLines(result.name, result.stores));
-  if (!report.started && result) lines.push(`${report.image.reference} has no sleep: its temporary container was never started and was patched through the archive API only (nothing ran in it)`);
+  if (result)
+    lines.push(
+      addTable([result], (status, text) => paint(statusColor(status), text)),
+      ...warningLines([result]),
+      ...storeLines(result.name, result.stores),
+    );
+  if (!report.started && result)
+    lines.push(
+      `${report.image.reference} has no sleep: its temporary container was never started and was patched through the archive API only (nothing ran in it)`,
+    );
   if (committed) {
-    lines.push(`wrote ${report.tag} (${committed.id}) from ${report.image.reference} (${report.image.id}, unchanged): family ${result?.family ?? '-'}, method ${result?.method ?? 'none (already trusted)'}, added layer ${formatBytes(committed.layerBytes)}`);
-    lines.push(`its configuration is ${report.image.reference}'s plus the label trustpatch.ca-fingerprints${committed.config === 'rewritten' ? ' (set by a save and load: the commit alone would have kept the temporary container’s command)' : ''}`);
+    lines.push(
+      `wrote ${report.tag} (${committed.id}) from ${report.image.reference} (${report.image.id}, unchanged): family ${result?.family ?? '-'}, method ${result?.method ?? 'none (already trusted)'}, added layer ${formatBytes(committed.layerBytes)}`,
+    );
+    lines.push(
+      `its configuration is ${report.image.reference}'s plus the label trustpatch.ca-fingerprints${committed.config === 'rewritten' ? ' (set by a save and load: the commit alone would have kept the temporary container’s command)' : ''}`,
+    );
   } else if (report.interrupted) {
     lines.push('interrupted: the temporary container was removed; no image was written');
   } else {
-    lines.push(`no image was written: the patch of the temporary container did not succeed; ${report.image.reference} is unchanged`);
+    lines.push(
+      `no image was written: the patch of the temporary container did not succeed; ${report.image.reference} is unchanged`,
+    );
   }
   return lines;
 }
@@ -100,7 +121,11 @@ export function imageAddDocument(report: ImageAddReport, exitCode: number) {
     status: result?.status ?? null,
     reason: result && 'reason' in result ? result.reason : null,
     check: result?.check ?? null,
-    certificates: report.installed.map((c) => ({ fingerprint: c.certificate.fingerprint, subject: c.certificate.subject, name: c.name })),
+    certificates: report.installed.map((c) => ({
+      fingerprint: c.certificate.fingerprint,
+      subject: c.certificate.subject,
+      name: c.name,
+    })),
     warnings: [...report.warnings, ...(result?.warnings ?? [])],
     interrupted: report.interrupted,
     exitCode,

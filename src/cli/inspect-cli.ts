@@ -16,12 +16,25 @@ export interface InspectArgs extends IntakeArgs {
  * 2 when it would refuse it: the report is printed either way, so the user sees why.
  */
 export async function inspectCli(args: InspectArgs, io: Io): Promise<number> {
-  const password = await resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
-  const report = await runInspect({ source: args.certificate, password, allowExpired: args.allowExpired, allowLeaf: args.allowLeaf, name: args.name });
+  const password = await resolvePassword({
+    passwordFile: args.passwordFile,
+    passwordEnv: args.passwordEnv,
+    env: io.env,
+  });
+  const report = await runInspect({
+    source: args.certificate,
+    password,
+    allowExpired: args.allowExpired,
+    allowLeaf: args.allowLeaf,
+    name: args.name,
+  });
   if (args.json) writeLine(io.stdout, JSON.stringify(inspectDocument(report), null, 2));
   else for (const line of reportLines(report)) writeLine(io.stdout, line);
   if (report.accepted) return 0;
   const refused = report.certificates.filter((item) => item.errors.length > 0);
-  writeLine(io.stderr, `trustpatch: ${report.source}: add would refuse ${refused.length} of ${report.certificates.length} certificates: ${refused[0]!.errors[0]}.`);
+  writeLine(
+    io.stderr,
+    `trustpatch: ${report.source}: add would refuse ${refused.length} of ${report.certificates.length} certificates: ${refused[0]!.errors[0]}.`,
+  );
   return 2;
 }

@@ -5,12 +5,37 @@ import { UserError } from '../errors.js';
 /** The flags `add`, `check` (and later `remove`, `status`) share to pick containers. */
 export function selectorOptions<T>(y: Argv<T>, allAre: 'changed' | 'checked' | 'read') {
   return y
-    .positional('containers', { type: 'string', array: true, default: [] as string[], defaultDescription: 'none', describe: 'container names or ids' })
-    .option('label', { alias: 'l', type: 'string', array: true, default: [] as string[], defaultDescription: 'none', describe: 'only containers with this label, KEY or KEY=VALUE (repeatable; all must match)' })
-    .option('filter', { alias: 'f', type: 'string', array: true, default: [] as string[], defaultDescription: 'none', describe: 'any `docker ps --filter` KEY=VALUE (repeatable)' })
+    .positional('containers', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      defaultDescription: 'none',
+      describe: 'container names or ids',
+    })
+    .option('label', {
+      alias: 'l',
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      defaultDescription: 'none',
+      describe: 'only containers with this label, KEY or KEY=VALUE (repeatable; all must match)',
+    })
+    .option('filter', {
+      alias: 'f',
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      defaultDescription: 'none',
+      describe: 'any `docker ps --filter` KEY=VALUE (repeatable)',
+    })
     .option('compose-project', { type: 'string', describe: 'only containers of this Compose project' })
     .option('service', { type: 'string', describe: 'only containers of this Compose service' })
-    .option('all', { alias: 'a', type: 'boolean', default: false, describe: `every container of the engine (only running ones are ${allAre}; stopped ones are listed as skipped)` });
+    .option('all', {
+      alias: 'a',
+      type: 'boolean',
+      default: false,
+      describe: `every container of the engine (only running ones are ${allAre}; stopped ones are listed as skipped)`,
+    });
 }
 
 /**
@@ -21,19 +46,47 @@ export function selectorOptions<T>(y: Argv<T>, allAre: 'changed' | 'checked' | '
 export function engineOptions<T>(y: Argv<T>, engines: 'several' | 'one') {
   const repeat = engines === 'several' ? '; repeat it to work on several engines in one run' : '';
   return y
-    .option('host', { alias: 'H', type: 'string', defaultDescription: 'DOCKER_HOST, else the current Docker context', describe: `engine address: unix:///PATH, tcp://HOST:PORT or ssh://USER@HOST${repeat}` })
-    .option('context', { alias: 'c', type: 'string', defaultDescription: 'DOCKER_CONTEXT, else the current context', describe: `Docker context name (see \`docker context ls\`)${engines === 'several' ? '; repeatable, and combines with --host' : ''}` });
+    .option('host', {
+      alias: 'H',
+      type: 'string',
+      defaultDescription: 'DOCKER_HOST, else the current Docker context',
+      describe: `engine address: unix:///PATH, tcp://HOST:PORT or ssh://USER@HOST${repeat}`,
+    })
+    .option('context', {
+      alias: 'c',
+      type: 'string',
+      defaultDescription: 'DOCKER_CONTEXT, else the current context',
+      describe: `Docker context name (see \`docker context ls\`)${engines === 'several' ? '; repeatable, and combines with --host' : ''}`,
+    });
 }
 
 /** The run-time flags of a fleet command: checks, concurrency, time, output. */
 export function runOptions<T>(y: Argv<T>) {
   return y
-    .option('check-url', { type: 'string', array: true, default: [] as string[], defaultDescription: '$TRUSTPATCH_CHECK_URL (comma-separated), else none', describe: 'HTTPS URL checked from inside each container, before and after (repeatable)' })
+    .option('check-url', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      defaultDescription: '$TRUSTPATCH_CHECK_URL (comma-separated), else none',
+      describe: 'HTTPS URL checked from inside each container, before and after (repeatable)',
+    })
     .option('check', { type: 'boolean', default: true, describe: 'run the HTTPS check (--no-check: skip it)' })
-    .option('proxy', { type: 'string', defaultDescription: 'the container’s own HTTPS_PROXY / NO_PROXY', describe: 'send the check through this proxy' })
+    .option('proxy', {
+      type: 'string',
+      defaultDescription: 'the container’s own HTTPS_PROXY / NO_PROXY',
+      describe: 'send the check through this proxy',
+    })
     .option('concurrency', { alias: 'j', type: 'number', default: 8, describe: 'containers handled at once (1-64)' })
-    .option('timeout', { type: 'number', default: 300, describe: 'seconds allowed per container, after which it is rolled back' })
-    .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout (progress and warnings go to stderr)' })
+    .option('timeout', {
+      type: 'number',
+      default: 300,
+      describe: 'seconds allowed per container, after which it is rolled back',
+    })
+    .option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'print one JSON document on stdout (progress and warnings go to stderr)',
+    })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress output' });
 }
 
@@ -72,21 +125,39 @@ export function allOf(value: string | string[] | undefined): string[] {
 }
 
 /** The engine flags as runAdd / runCheckCommand take them. */
-export function engineChoice(args: RunArgs, env: NodeJS.ProcessEnv): { hosts: string[]; contexts: string[]; env: NodeJS.ProcessEnv } {
+export function engineChoice(
+  args: RunArgs,
+  env: NodeJS.ProcessEnv,
+): { hosts: string[]; contexts: string[]; env: NodeJS.ProcessEnv } {
   return { hosts: allOf(args.host), contexts: allOf(args.context), env };
 }
 
 export function selectorFrom(args: SelectorArgs): Selector {
-  return { names: args.containers, labels: args.label, filters: args.filter, composeProject: args.composeProject, service: args.service, all: args.all };
+  return {
+    names: args.containers,
+    labels: args.label,
+    filters: args.filter,
+    composeProject: args.composeProject,
+    service: args.service,
+    all: args.all,
+  };
 }
 
 /** Validated run settings: the URLs to check, concurrency and timeout within bounds. */
-export function runSettings(args: RunArgs, env: NodeJS.ProcessEnv): { checkUrls: string[]; concurrency: number; timeoutMs: number } {
-  if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 64) throw new UserError(`--concurrency ${args.concurrency}: give a whole number from 1 to 64.`);
+export function runSettings(
+  args: RunArgs,
+  env: NodeJS.ProcessEnv,
+): { checkUrls: string[]; concurrency: number; timeoutMs: number } {
+  if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 64)
+    throw new UserError(`--concurrency ${args.concurrency}: give a whole number from 1 to 64.`);
   const timeoutMs = timeoutMsOf(args.timeout);
-  const fromEnv = (env[CHECK_URL_ENV] ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const fromEnv = (env[CHECK_URL_ENV] ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   const urls = args.check ? (args.checkUrl.length > 0 ? args.checkUrl : fromEnv) : [];
-  if (!args.check && args.checkUrl.length > 0) throw new UserError('--no-check and --check-url contradict each other; give one.');
+  if (!args.check && args.checkUrl.length > 0)
+    throw new UserError('--no-check and --check-url contradict each other; give one.');
   for (const url of urls) {
     let parsed: URL | undefined;
     try {
@@ -104,6 +175,9 @@ export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 /** `--timeout` in milliseconds, refused outside 0 < seconds <= MAX_TIMEOUT_SECONDS. */
 export function timeoutMsOf(seconds: number): number {
-  if (!(seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS)) throw new UserError(`--timeout ${Number.isNaN(seconds) ? '(not a number)' : seconds}: give a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS} (24.8 days, the longest timer Node.js keeps).`);
+  if (!(seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS))
+    throw new UserError(
+      `--timeout ${Number.isNaN(seconds) ? '(not a number)' : seconds}: give a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS} (24.8 days, the longest timer Node.js keeps).`,
+    );
   return Math.round(seconds * 1000);
 }

@@ -32,7 +32,12 @@ export function startProgress(io: Io, total: number, options: { quiet: boolean; 
     };
   }
   const noColor = (io.env.NO_COLOR ?? '') !== '';
-  const spinner: Ora = ora({ stream: io.stderr, text: `${options.verb} ${total} container(s)`, color: noColor ? false : 'cyan', discardStdin: false }).start();
+  const spinner: Ora = ora({
+    stream: io.stderr,
+    text: `${options.verb} ${total} container(s)`,
+    color: noColor ? false : 'cyan',
+    discardStdin: false,
+  }).start();
   const inFlight = new Map<string, string>();
   const render = () => {
     const steps = [...inFlight].slice(0, 3).map(([name, step]) => `${name}: ${step}`);

@@ -38,9 +38,13 @@ export async function registryAddCli(args: RegistryAddArgs, io: Io): Promise<num
     return registryAddExitCode(report);
   }
   for (const warning of report.warnings) writeLine(io.stderr, `warning: ${warning}`);
-  writeLine(io.stdout, `registry ${report.registry} -> ${report.directory} on ${report.target}${report.dryRun ? ' (dry run: nothing written)' : ''}`);
+  writeLine(
+    io.stdout,
+    `registry ${report.registry} -> ${report.directory} on ${report.target}${report.dryRun ? ' (dry run: nothing written)' : ''}`,
+  );
   for (const cert of report.cas) writeLine(io.stdout, certificateSummary('CA', cert));
-  if (report.clientCertificate) writeLine(io.stdout, certificateSummary('client certificate', report.clientCertificate));
+  if (report.clientCertificate)
+    writeLine(io.stdout, certificateSummary('client certificate', report.clientCertificate));
   for (const note of report.notes) writeLine(io.stdout, `note: ${note}`);
   for (const action of report.actions) writeLine(io.stdout, actionLine(action));
   return registryAddExitCode(report);

@@ -17,6 +17,11 @@ export async function registryLintCli(args: RegistryLintArgs, io: Io): Promise<n
   }
   for (const finding of report.findings) writeLine(io.stdout, findingLines(finding));
   const where = `${report.dir} (${report.registries.length} registr${report.registries.length === 1 ? 'y' : 'ies'})`;
-  writeLine(io.stdout, report.findings.length === 0 ? `${where}: no problems found` : `${where}: ${report.findings.length} problem(s) found`);
+  writeLine(
+    io.stdout,
+    report.findings.length === 0
+      ? `${where}: no problems found`
+      : `${where}: ${report.findings.length} problem(s) found`,
+  );
   return registryLintExitCode(report);
 }

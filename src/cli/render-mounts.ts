@@ -8,8 +8,14 @@ import type { ContainerResult } from '../patch/types.js';
 export function mountLines(results: readonly ContainerResult[]): string[] {
   return results.flatMap((r) => {
     const mounts = r.mounts ?? [];
-    if (r.status === 'covered') return [`${r.name}: covered: its trust store is shared with ${r.coveredBy ?? 'another container'}, patched through it (${mounts.map(mountLine).join('; ')})`];
-    if (r.status === 'patched') return mounts.filter((m) => !m.readOnly && m.type !== 'tmpfs').map((m) => `${r.name}: changed outside the container: ${mountLine(m)}`);
+    if (r.status === 'covered')
+      return [
+        `${r.name}: covered: its trust store is shared with ${r.coveredBy ?? 'another container'}, patched through it (${mounts.map(mountLine).join('; ')})`,
+      ];
+    if (r.status === 'patched')
+      return mounts
+        .filter((m) => !m.readOnly && m.type !== 'tmpfs')
+        .map((m) => `${r.name}: changed outside the container: ${mountLine(m)}`);
     return mounts.map((m) => `${r.name}: trust store mount: ${mountLine(m)}`);
   });
 }

@@ -8,8 +8,21 @@ import { renderTable } from './table.js';
 import { mountLine, mountWhere, sharedKey } from '../mounts/mount-map.js';
 
 export function removeTable(results: readonly RemoveResult[], paint: (status: string, text: string) => string): string {
-  const rows = results.map((r) => [r.name, r.id.slice(0, 12), r.image, statusWord(r.status), r.family ?? '-', removedCell(r), seconds(r.durationMs), reasonOf(r)]);
-  return renderTable(['CONTAINER', 'ID', 'IMAGE', 'STATUS', 'FAMILY', 'REMOVED FROM', 'TIME', 'REASON'], rows, (row, column, text) => (column === 3 ? paint(results[row]!.status, text) : text));
+  const rows = results.map((r) => [
+    r.name,
+    r.id.slice(0, 12),
+    r.image,
+    statusWord(r.status),
+    r.family ?? '-',
+    removedCell(r),
+    seconds(r.durationMs),
+    reasonOf(r),
+  ]);
+  return renderTable(
+    ['CONTAINER', 'ID', 'IMAGE', 'STATUS', 'FAMILY', 'REMOVED FROM', 'TIME', 'REASON'],
+    rows,
+    (row, column, text) => (column === 3 ? paint(results[row]!.status, text) : text),
+  );
 }
 
 /** Under the table: bundle counts, copies left in place, and a dry run's plan. */
@@ -17,19 +30,56 @@ export function removeLines(results: readonly RemoveResult[]): string[] {
   return results.flatMap((r) => [
     ...r.counts.map((c) => `${r.name}: ${c.path}: ${c.before} -> ${c.after} certificates`),
     ...r.left.map((note) => `left: ${r.name}: ${note}`),
-    ...(r.status === 'planned' ? [...r.plan.files.map((f) => `${r.name}: would change or delete ${f}`), ...r.plan.commands.map((argv) => `${r.name}: would run ${argv.join(' ')}`)] : []),
+    ...(r.status === 'planned'
+      ? [
+          ...r.plan.files.map((f) => `${r.name}: would change or delete ${f}`),
+          ...r.plan.commands.map((argv) => `${r.name}: would run ${argv.join(' ')}`),
+        ]
+      : []),
   ]);
 }
 
-export function statusTable(results: readonly StatusContainerResult[], paint: (status: string, text: string) => string): string {
-  const rows = results.map((r) => [r.name, r.id.slice(0, 12), r.image, r.status, r.family ?? '-', certificatesCell(r), r.restartNeeded.length === 0 ? '-' : String(r.restartNeeded.length), r.reason ?? '']);
-  return renderTable(['CONTAINER', 'ID', 'IMAGE', 'STATUS', 'FAMILY', 'TRUSTPATCH CERTIFICATES (stores holding it)', 'RESTART NEEDED', 'REASON'], rows, (row, column, text) => (column === 3 ? paint(results[row]!.status, text) : text));
+export function statusTable(
+  results: readonly StatusContainerResult[],
+  paint: (status: string, text: string) => string,
+): string {
+  const rows = results.map((r) => [
+    r.name,
+    r.id.slice(0, 12),
+    r.image,
+    r.status,
+    r.family ?? '-',
+    certificatesCell(r),
+    r.restartNeeded.length === 0 ? '-' : String(r.restartNeeded.length),
+    r.reason ?? '',
+  ]);
+  return renderTable(
+    [
+      'CONTAINER',
+      'ID',
+      'IMAGE',
+      'STATUS',
+      'FAMILY',
+      'TRUSTPATCH CERTIFICATES (stores holding it)',
+      'RESTART NEEDED',
+      'REASON',
+    ],
+    rows,
+    (row, column, text) => (column === 3 ? paint(results[row]!.status, text) : text),
+  );
 }
 
 /** Under the table: every store that lacks a certificate, and every process that needs a restart. */
 export function statusLines(results: readonly StatusContainerResult[]): string[] {
   return results.flatMap((r) => [
-    ...r.certificates.flatMap((c) => c.stores.filter((s) => !s.present).map((s) => `${r.name}: ${c.name}: not in ${s.store} ${s.path}${s.recorded ? ' (trustpatch had put it there)' : ''}`)),
+    ...r.certificates.flatMap((c) =>
+      c.stores
+        .filter((s) => !s.present)
+        .map(
+          (s) =>
+            `${r.name}: ${c.name}: not in ${s.store} ${s.path}${s.recorded ? ' (trustpatch had put it there)' : ''}`,
+        ),
+    ),
     ...r.certificates.flatMap((c) => (c.temporary ? [temporaryLine(r.name, c.name, c.temporary)] : [])),
     ...restartLines(r.name, r.restartNeeded),
     ...(r.mounts ?? []).map((m) => `${r.name}: trust store mount: ${mountLine(m)}`),
@@ -37,14 +87,21 @@ export function statusLines(results: readonly StatusContainerResult[]): string[]
   ]);
 }
 
-function temporaryLine(container: string, name: string, temporary: NonNullable<StatusContainerResult['certificates'][number]['temporary']>): string {
-  if (temporary.expired !== null) return `${container}: ${name}: expired temporary trust (${temporary.expired}); \`trustpatch remove --expired ${container}\` takes it out`;
+function temporaryLine(
+  container: string,
+  name: string,
+  temporary: NonNullable<StatusContainerResult['certificates'][number]['temporary']>,
+): string {
+  if (temporary.expired !== null)
+    return `${container}: ${name}: expired temporary trust (${temporary.expired}); \`trustpatch remove --expired ${container}\` takes it out`;
   const until = temporary.expiresAt === null ? 'until its session is interrupted' : `until ${temporary.expiresAt}`;
   return `${container}: ${name}: temporary trust ${until}, reverted then by trustpatch pid ${temporary.pid} on ${temporary.host}`;
 }
 
 export function restartLines(name: string, notes: readonly RestartNote[] | undefined): string[] {
-  return (notes ?? []).map((n) => `${name}: pid ${n.pid}${n.runtime === 'unknown' ? '' : ` ${n.runtime}`} (${clip(n.command)}): ${n.advice}`);
+  return (notes ?? []).map(
+    (n) => `${name}: pid ${n.pid}${n.runtime === 'unknown' ? '' : ` ${n.runtime}`} (${clip(n.command)}): ${n.advice}`,
+  );
 }
 
 /** add's application stores, one line each. */
@@ -73,11 +130,24 @@ export function aftercareLines(results: readonly ContainerResult[], certificate:
 export function persistenceNotes(results: readonly ContainerResult[], certificate: string): string[] {
   const patched = results.filter((r) => r.status === 'patched');
   if (patched.length === 0) return [];
-  const outside = patched.flatMap((r) => (r.mounts ?? []).filter((m) => !m.readOnly && sharedKey(m) !== undefined).map((m) => `note: ${r.name}: ${m.paths.join(', ')}: the change lives in ${mountWhere(m)}, outlives the container and reaches every container mounting it`));
+  const outside = patched.flatMap((r) =>
+    (r.mounts ?? [])
+      .filter((m) => !m.readOnly && sharedKey(m) !== undefined)
+      .map(
+        (m) =>
+          `note: ${r.name}: ${m.paths.join(', ')}: the change lives in ${mountWhere(m)}, outlives the container and reaches every container mounting it`,
+      ),
+  );
   const families = [...new Set(patched.map((r) => r.family ?? 'generic'))];
   const commands = families.map((family) => `\`trustpatch dockerfile ${certificate} --family ${family}\``);
-  const dockerfile = commands.length === 1 ? `${commands[0]} prints` : `${commands.slice(0, -1).join(', ')} and ${commands.at(-1)} print`;
-  return [...outside, `note: a recreated container loses ${outside.length > 0 ? 'the changes made in its own filesystem (anchor, record)' : 'these changes'}; ${dockerfile} the Dockerfile lines that make them permanent, and \`trustpatch image add ${certificate} ${patched[0]!.image}\` writes an image that keeps them (docs/images.md)`];
+  const dockerfile =
+    commands.length === 1
+      ? `${commands[0]} prints`
+      : `${commands.slice(0, -1).join(', ')} and ${commands.at(-1)} print`;
+  return [
+    ...outside,
+    `note: a recreated container loses ${outside.length > 0 ? 'the changes made in its own filesystem (anchor, record)' : 'these changes'}; ${dockerfile} the Dockerfile lines that make them permanent, and \`trustpatch image add ${certificate} ${patched[0]!.image}\` writes an image that keeps them (docs/images.md)`,
+  ];
 }
 
 function certificatesCell(r: StatusContainerResult): string {
@@ -96,12 +166,18 @@ function certificatesCell(r: StatusContainerResult): string {
 }
 
 function removedCell(r: RemoveResult): string {
-  const parts = r.removed.flatMap((c) => [...(c.anchor ? [`anchor ${c.anchor}`] : []), ...(c.bundles.length ? [`${c.bundles.length} bundle(s)`] : []), ...(c.certifi.length ? [`certifi ${c.certifi.length}`] : []), ...(c.java.length ? [`java ${c.java.length}`] : [])]);
+  const parts = r.removed.flatMap((c) => [
+    ...(c.anchor ? [`anchor ${c.anchor}`] : []),
+    ...(c.bundles.length ? [`${c.bundles.length} bundle(s)`] : []),
+    ...(c.certifi.length ? [`certifi ${c.certifi.length}`] : []),
+    ...(c.java.length ? [`java ${c.java.length}`] : []),
+  ]);
   return parts.length === 0 ? '-' : parts.join(', ');
 }
 
 function reasonOf(r: RemoveResult): string {
-  if (r.status === 'failed') return `${r.reason}${r.rollback === 'done' ? '; put back as it was' : r.rollback === 'not-needed' ? '; nothing was changed' : '; ROLLBACK INCOMPLETE, see warnings'}`;
+  if (r.status === 'failed')
+    return `${r.reason}${r.rollback === 'done' ? '; put back as it was' : r.rollback === 'not-needed' ? '; nothing was changed' : '; ROLLBACK INCOMPLETE, see warnings'}`;
   if (r.status === 'skipped') return r.reason;
   if (r.status === 'not-present') return 'trustpatch added nothing that matches here';
   return '';

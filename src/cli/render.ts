@@ -16,22 +16,62 @@ export interface TableOptions {
 }
 
 /** One row per container: what the end-of-run table and the plain progress lines show. */
-export function addTable(results: readonly (ContainerResult & { engine?: string })[], paint: (status: string, text: string) => string, options: TableOptions = {}): string {
-  const rows = results.map((r) => [r.name, r.id.slice(0, 12), r.image, statusWord(r.status), r.family ?? '-', r.method ?? '-', checkCell(r.check.before, r.check.after), seconds(r.durationMs), reasonOf(r)]);
-  return statusTable(['CONTAINER', 'ID', 'IMAGE', 'STATUS', 'FAMILY', 'METHOD', 'CHECK BEFORE -> AFTER', 'TIME', 'REASON'], rows, results, paint, options);
+export function addTable(
+  results: readonly (ContainerResult & { engine?: string })[],
+  paint: (status: string, text: string) => string,
+  options: TableOptions = {},
+): string {
+  const rows = results.map((r) => [
+    r.name,
+    r.id.slice(0, 12),
+    r.image,
+    statusWord(r.status),
+    r.family ?? '-',
+    r.method ?? '-',
+    checkCell(r.check.before, r.check.after),
+    seconds(r.durationMs),
+    reasonOf(r),
+  ]);
+  return statusTable(
+    ['CONTAINER', 'ID', 'IMAGE', 'STATUS', 'FAMILY', 'METHOD', 'CHECK BEFORE -> AFTER', 'TIME', 'REASON'],
+    rows,
+    results,
+    paint,
+    options,
+  );
 }
 
-export function checkTable(results: readonly (CheckContainerResult & { engine?: string })[], paint: (status: string, text: string) => string, options: TableOptions = {}): string {
-  const rows = results.map((r) => [r.name, r.id.slice(0, 12), r.image, r.status, checks(r.checks) + tools(r.checks), seconds(r.durationMs), r.reason ?? problems(r.checks)]);
+export function checkTable(
+  results: readonly (CheckContainerResult & { engine?: string })[],
+  paint: (status: string, text: string) => string,
+  options: TableOptions = {},
+): string {
+  const rows = results.map((r) => [
+    r.name,
+    r.id.slice(0, 12),
+    r.image,
+    r.status,
+    checks(r.checks) + tools(r.checks),
+    seconds(r.durationMs),
+    r.reason ?? problems(r.checks),
+  ]);
   return statusTable(['CONTAINER', 'ID', 'IMAGE', 'STATUS', 'CHECK', 'TIME', 'REASON'], rows, results, paint, options);
 }
 
 /** The STATUS column (the fourth of `header`) is painted by status; ENGINE goes first when asked. */
-function statusTable(header: string[], rows: string[][], results: readonly { status: string; engine?: string }[], paint: (status: string, text: string) => string, options: TableOptions): string {
+function statusTable(
+  header: string[],
+  rows: string[][],
+  results: readonly { status: string; engine?: string }[],
+  paint: (status: string, text: string) => string,
+  options: TableOptions,
+): string {
   const shift = options.engine ? 1 : 0;
   const head = options.engine ? ['ENGINE', ...header] : header;
   const body = options.engine ? rows.map((row, index) => [results[index]!.engine ?? '-', ...row]) : rows;
-  return renderTable(head, body, (row, column, text) => (column === 3 + shift ? paint(results[row]!.status, text) : text));
+  return renderTable(head, body, (row, column, text) =>
+    column === 3 + shift ? paint(results[row]!.status, text) : text,
+  );
 }
 
 /** The short outcome shown on a plain progress line: `patched (1.4s)`, `failed: reason`. */
@@ -95,7 +135,10 @@ function tools(results: readonly CheckResult[]): string {
 }
 
 function problems(results: readonly CheckResult[]): string {
-  return results.filter((r) => !r.ok).map((r) => `${r.url}: ${r.detail}`).join('; ');
+  return results
+    .filter((r) => !r.ok)
+    .map((r) => `${r.url}: ${r.detail}`)
+    .join('; ');
 }
 
 function rollbackNote(rollback: string): string {

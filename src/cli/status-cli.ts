@@ -36,11 +36,17 @@ export async function statusCli(args: StatusArgs, io: Io, signal?: AbortSignal):
     const exitCode = statusExitCode(results, interrupted);
     const elapsed = Date.now() - started;
     if (args.json) {
-      writeLine(io.stdout, JSON.stringify(statusDocument({ engines, results, durationMs: elapsed, exitCode, interrupted }), null, 2));
+      writeLine(
+        io.stdout,
+        JSON.stringify(statusDocument({ engines, results, durationMs: elapsed, exitCode, interrupted }), null, 2),
+      );
       return exitCode;
     }
     const paint = painter(io);
-    writeLine(io.stdout, statusTable(results, (status, text) => paint(statusColor(status), text)));
+    writeLine(
+      io.stdout,
+      statusTable(results, (status, text) => paint(statusColor(status), text)),
+    );
     for (const line of statusLines(results)) writeLine(io.stdout, line);
     writeLine(io.stdout, summaryLine(countStatuses(results, STATUS_STATUSES), elapsed, STATUS_STATUSES));
     return exitCode;

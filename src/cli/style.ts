@@ -11,7 +11,8 @@ export function painter(io: Io, stream: 'stdout' | 'stderr' = 'stdout'): (color:
 
 /** Green for good outcomes, yellow for skips and weaker results, red for failures. */
 export function statusColor(status: string): Color {
-  if (['patched', 'already-trusted', 'covered', 'trusted', 'planned', 'removed', 'complete', 'clean'].includes(status)) return 'green';
+  if (['patched', 'already-trusted', 'covered', 'trusted', 'planned', 'removed', 'complete', 'clean'].includes(status))
+    return 'green';
   if (['failed', 'untrusted', 'unreachable', 'incomplete'].includes(status)) return 'red';
   return 'yellow';
 }

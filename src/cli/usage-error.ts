@@ -36,28 +36,47 @@ export function usageError(message: string, context: UsageContext, argv: readonl
   if (missing) {
     const wanted = [...(context.declaration ?? '').matchAll(/<([^>]+)>/g)].map((m) => m[1]!);
     const name = wanted[Number(missing[1])] ?? wanted[0] ?? 'an argument';
-    return fail(`${context.command ?? 'this command'} needs ${POSITIONALS[name] ?? name}. Usage: trustpatch ${usageLine(context)}`);
+    return fail(
+      `${context.command ?? 'this command'} needs ${POSITIONALS[name] ?? name}. Usage: trustpatch ${usageLine(context)}`,
+    );
   }
   const required = /^Missing required arguments?: (.+)$/.exec(message);
-  if (required) return fail(`${context.command} needs ${required[1]!.split(', ').map((f) => `--${f}`).join(', ')}`);
+  if (required)
+    return fail(
+      `${context.command} needs ${required[1]!
+        .split(', ')
+        .map((f) => `--${f}`)
+        .join(', ')}`,
+    );
   const choices = /^Invalid values:\s+Argument: (\S+), Given: (.+), Choices: (.+)$/s.exec(message);
   if (choices) return fail(`--${choices[1]} ${choices[2]}: give one of ${choices[3]!.replaceAll('"', '')}`);
   const value = /^Not enough arguments following: (.+)$/.exec(message);
   if (value) return fail(`--${value[1]} needs a value`);
-  if (/^Too many non-option arguments/.test(message)) return fail(`too many arguments for ${context.command}. Usage: trustpatch ${usageLine(context)}`);
+  if (/^Too many non-option arguments/.test(message))
+    return fail(`too many arguments for ${context.command}. Usage: trustpatch ${usageLine(context)}`);
   if (message === 'name a command') return fail(`name a command: ${context.commands.join(', ')}`);
   return fail(message);
 }
 
 function usageLine(context: UsageContext): string {
   const declaration = context.declaration ?? '';
-  const words = declaration.split(' ').slice(1).map((w) => w.replace(/^<(.+)>$/, '$1').replace(/^\[(.+)\.\.\]$/, '[$1...]').toUpperCase());
+  const words = declaration
+    .split(' ')
+    .slice(1)
+    .map((w) =>
+      w
+        .replace(/^<(.+)>$/, '$1')
+        .replace(/^\[(.+)\.\.\]$/, '[$1...]')
+        .toUpperCase(),
+    );
   return [context.command, ...words].join(' ');
 }
 
 /** yargs names `--chek-url` as "chek-url, chekUrl" and `--no-check` as "check": find what was typed. */
 function unknownArguments(names: readonly string[], context: UsageContext, argv: readonly string[]): string {
-  const typed = [...new Set(names.map((name) => typedToken(name, argv)))].filter((token, _, all) => !all.some((other) => other !== token && isCamelTwin(token, other)));
+  const typed = [...new Set(names.map((name) => typedToken(name, argv)))].filter(
+    (token, _, all) => !all.some((other) => other !== token && isCamelTwin(token, other)),
+  );
   const flags = typed.filter((token) => token.startsWith('-'));
   const words = typed.filter((token) => !token.startsWith('-'));
   if (words.length > 0 && (context.command === undefined || context.commands.length > 0)) {
@@ -65,7 +84,8 @@ function unknownArguments(names: readonly string[], context: UsageContext, argv:
     const guess = nearest(word, context.commands);
     return `${word} is not a ${context.command === undefined ? '' : `${context.command} `}command; ${guess ? `did you mean ${guess}?` : `the commands are ${context.commands.join(', ')}`}`;
   }
-  if (flags.length === 0) return `unexpected argument${words.length > 1 ? 's' : ''} ${words.join(' ')}. Usage: trustpatch ${usageLine(context)}`;
+  if (flags.length === 0)
+    return `unexpected argument${words.length > 1 ? 's' : ''} ${words.join(' ')}. Usage: trustpatch ${usageLine(context)}`;
   return flags.map((flag) => unknownFlag(flag, context)).join('; ');
 }
 
@@ -97,5 +117,8 @@ function typedToken(name: string, argv: readonly string[]): string {
 }
 
 function isCamelTwin(a: string, b: string): boolean {
-  return a.replace(/^--?/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) === b.replace(/^--?/, '') || b.replace(/^--?/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) === a.replace(/^--?/, '');
+  return (
+    a.replace(/^--?/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) === b.replace(/^--?/, '') ||
+    b.replace(/^--?/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) === a.replace(/^--?/, '')
+  );
 }

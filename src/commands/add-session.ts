@@ -64,18 +64,34 @@ export async function runAddSession(options: AddSessionOptions): Promise<AddSess
   const session = startSession(options);
   const prepared = await prepareAdd({ ...options, clients, temporary: session ?? undefined });
   const holding: Holding = { session, expiresAt: endOf(session, options), patched: [] };
-  const watch = options.watch ? startWatch({ clients, selector: options.selector, patch: prepared.patch, concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, onStarted: options.onStarted, onProblem: options.onWatchProblem, onResult: (r) => watched(holding, options, r) }) : undefined;
-  const add = await patchSelected(prepared, { ...options, temporary: session ?? undefined, allowNoMatch: options.watch }).catch(async (error: unknown) => {
+  const watch = options.watch
+    ? startWatch({
+        clients,
+        selector: options.selector,
+        patch: prepared.patch,
+        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+        onStarted: options.onStarted,
+        onProblem: options.onWatchProblem,
+        onResult: (r) => watched(holding, options, r),
+      })
+    : undefined;
+  const add = await patchSelected(prepared, {
+    ...options,
+    temporary: session ?? undefined,
+    allowNoMatch: options.watch,
+  }).catch(async (error: unknown) => {
     await watch?.stop();
     throw error;
   });
   holding.patched.push(...add.results.filter((r) => r.status === 'patched'));
-  if (watch === undefined && holding.patched.length === 0) return { add, session, watched: [], endedBy: 'nothing-patched', revert: null };
+  if (watch === undefined && holding.patched.length === 0)
+    return { add, session, watched: [], endedBy: 'nothing-patched', revert: null };
   options.onHolding?.(holding, add);
   watch?.begin(add.results.filter((r) => r.status !== 'skipped').map((r) => r.id));
   const endedBy = await hold(holding.expiresAt, options);
   const watchedResults = (await watch?.stop()) ?? [];
-  if (session === null || holding.patched.length === 0) return { add, session, watched: watchedResults, endedBy, revert: null };
+  if (session === null || holding.patched.length === 0)
+    return { add, session, watched: watchedResults, endedBy, revert: null };
   options.onReverting?.(holding, endedBy);
   const revert = await revertSession(clients, holding, session, options);
   return { add, session, watched: watchedResults, endedBy, revert };
@@ -110,7 +126,12 @@ async function hold(until: Date | null, options: AddSessionOptions): Promise<End
  * one stopped or removed meanwhile is reported, not a reason to stop). Not abortable: a
  * container is never left half reverted.
  */
-async function revertSession(clients: readonly ContainerClient[], holding: Holding, session: TemporaryTrust, options: AddSessionOptions): Promise<RemoveReport> {
+async function revertSession(
+  clients: readonly ContainerClient[],
+  holding: Holding,
+  session: TemporaryTrust,
+  options: AddSessionOptions,
+): Promise<RemoveReport> {
   const targets: EngineTarget[] = await Promise.all(
     holding.patched.map(async (patched) => {
       const client = clients.find((c) => c.endpoint === patched.engine)!;
@@ -131,7 +152,21 @@ async function revertSession(clients: readonly ContainerClient[], holding: Holdi
 
 /** A container removed during the session: remove reports it as skipped, with its state. */
 function gone(patched: ContainerResult): ContainerInfo {
-  return { id: patched.id, name: patched.name, image: patched.image, state: 'removed', labels: {}, running: false, paused: false, restarting: false, user: '', readOnlyRootfs: false, env: [], platform: '', imageId: '' };
+  return {
+    id: patched.id,
+    name: patched.name,
+    image: patched.image,
+    state: 'removed',
+    labels: {},
+    running: false,
+    paused: false,
+    restarting: false,
+    user: '',
+    readOnlyRootfs: false,
+    env: [],
+    platform: '',
+    imageId: '',
+  };
 }
 
 /** Resolves at `until` (null: never) or when `signal` aborts; checks every second, so a long wait needs no huge timer. */
@@ -151,4 +186,3 @@ export function waitUntil(until: Date | null, signal: AbortSignal | undefined): 
     tick();
   });
 }
-

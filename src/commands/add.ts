@@ -81,35 +81,92 @@ export interface PreparedAdd {
  * selection) so that bad input changes nothing, then patches the containers concurrently.
  */
 export async function runAdd(options: AddOptions): Promise<AddReport> {
-  options = checkOptions('runAdd', options, { ...ENGINE_SPEC, certificate: 'string!', selector: 'selector!', name: 'string', password: 'string', allowExpired: 'boolean', allowLeaf: 'boolean', checkUrls: 'strings', install: 'string', timeoutMs: 'timeout', concurrency: 'concurrency', proxy: 'string', dryRun: 'boolean', lockDir: 'string', stores: 'strings', restart: 'boolean', throughMounts: 'boolean', temporary: 'object', signal: 'object', onSelected: 'function', onInputWarnings: 'function', onProgress: 'function', onResult: 'function' });
+  options = checkOptions('runAdd', options, {
+    ...ENGINE_SPEC,
+    certificate: 'string!',
+    selector: 'selector!',
+    name: 'string',
+    password: 'string',
+    allowExpired: 'boolean',
+    allowLeaf: 'boolean',
+    checkUrls: 'strings',
+    install: 'string',
+    timeoutMs: 'timeout',
+    concurrency: 'concurrency',
+    proxy: 'string',
+    dryRun: 'boolean',
+    lockDir: 'string',
+    stores: 'strings',
+    restart: 'boolean',
+    throughMounts: 'boolean',
+    temporary: 'object',
+    signal: 'object',
+    onSelected: 'function',
+    onInputWarnings: 'function',
+    onProgress: 'function',
+    onResult: 'function',
+  });
   return patchSelected(await prepareAdd(options), options);
 }
 
 /** Reads and validates the certificate and opens the engines; changes nothing. */
 export async function prepareAdd(options: AddOptions): Promise<PreparedAdd> {
-  const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired, allowLeaf: options.allowLeaf, validate: true });
+  const loaded = await loadCertificates(options.certificate, {
+    password: options.password,
+    allowExpired: options.allowExpired,
+    allowLeaf: options.allowLeaf,
+    validate: true,
+  });
   const installed: CertificateToInstall[] = installNames(loaded.certificates, options.name);
   options.onInputWarnings?.(loaded.warnings);
   const clients = await openEngines(options);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
-  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs, proxy: options.proxy, dryRun: options.dryRun, stores: options.stores, restart: options.restart, lockDir: options.lockDir, throughMounts: options.throughMounts, temporary: options.temporary };
+  const patchOptions = {
+    checkUrls: options.checkUrls ?? [],
+    install: options.install ?? 'auto',
+    timeoutMs,
+    proxy: options.proxy,
+    dryRun: options.dryRun,
+    stores: options.stores,
+    restart: options.restart,
+    lockDir: options.lockDir,
+    throughMounts: options.throughMounts,
+    temporary: options.temporary,
+  };
   // Per image, shared by the run's containers: the family, and which executables are Go programs.
   const detections = new Map<string, Promise<Detection>>();
   const goBinaries: GoProbes = new Map();
   // Stores that several containers of the run share (a volume, a host directory): patched once.
   const shared = new SharedStores();
   const patch = async ({ client, info }: EngineTarget): Promise<OnEngine<ContainerResult>> => ({
-    ...(await patchContainer({ client: new DeadlineClient(client, timeoutMs), certificates: installed, options: patchOptions, onProgress: options.onProgress, detections, goBinaries, shared }, info)),
+    ...(await patchContainer(
+      {
+        client: new DeadlineClient(client, timeoutMs),
+        certificates: installed,
+        options: patchOptions,
+        onProgress: options.onProgress,
+        detections,
+        goBinaries,
+        shared,
+      },
+      info,
+    )),
     engine: client.endpoint,
   });
   return { certificates: loaded.certificates, installed, warnings: loaded.warnings, clients, patch };
 }
 
 /** Selects the containers (none is fine with `allowNoMatch`) and patches them, `concurrency` at once. */
-export async function patchSelected(prepared: PreparedAdd, options: AddOptions & { allowNoMatch?: boolean }): Promise<AddReport> {
+export async function patchSelected(
+  prepared: PreparedAdd,
+  options: AddOptions & { allowNoMatch?: boolean },
+): Promise<AddReport> {
   const { clients } = prepared;
   const targets = await selectOnEngines(clients, options.selector, { allowNone: options.allowNoMatch });
-  options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
+  options.onSelected?.(
+    targets.length,
+    clients.map((client) => client.endpoint),
+  );
   const results = await runFleet<OnEngine<ContainerResult>, EngineTarget>(
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
@@ -117,7 +174,14 @@ export async function patchSelected(prepared: PreparedAdd, options: AddOptions &
     ({ client, info }) => ({ ...notStarted(info), engine: client.endpoint }),
   );
   const engines = clients.map((client) => client.endpoint);
-  return { certificates: prepared.certificates, installed: prepared.installed, warnings: prepared.warnings, engines, results, interrupted: options.signal?.aborted === true };
+  return {
+    certificates: prepared.certificates,
+    installed: prepared.installed,
+    warnings: prepared.warnings,
+    engines,
+    results,
+    interrupted: options.signal?.aborted === true,
+  };
 }
 
 /**
@@ -126,10 +190,25 @@ export async function patchSelected(prepared: PreparedAdd, options: AddOptions &
  */
 export function exitCodeFor(results: readonly ContainerResult[], interrupted = false): number {
   if (interrupted) return 130;
-  const unproven = results.some((r) => (r.status === 'patched' || r.status === 'already-trusted' || r.status === 'covered') && r.check.after.some((c) => !c.ok && c.tool !== null));
+  const unproven = results.some(
+    (r) =>
+      (r.status === 'patched' || r.status === 'already-trusted' || r.status === 'covered') &&
+      r.check.after.some((c) => !c.ok && c.tool !== null),
+  );
   return results.some((r) => r.status === 'failed') || unproven ? 1 : 0;
 }
 
 export function notStarted(info: ContainerInfo): ContainerResult {
-  return { id: info.id, name: info.name, image: info.image, family: null, method: null, check: { before: [], after: [] }, warnings: [], durationMs: 0, status: 'skipped', reason: 'interrupted before it started' };
+  return {
+    id: info.id,
+    name: info.name,
+    image: info.image,
+    family: null,
+    method: null,
+    check: { before: [], after: [] },
+    warnings: [],
+    durationMs: 0,
+    status: 'skipped',
+    reason: 'interrupted before it started',
+  };
 }

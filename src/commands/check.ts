@@ -49,29 +49,67 @@ export interface CheckOptions extends EngineOptions {
 
 /** `trustpatch check`: only the in-container HTTPS check, on the same selection as `add`; changes nothing. */
 export async function runCheckCommand(options: CheckOptions): Promise<CheckReport> {
-  options = checkOptions('runCheckCommand', options, { ...ENGINE_SPEC, selector: 'selector!', checkUrls: 'strings!', proxy: 'string', timeoutMs: 'timeout', concurrency: 'concurrency', signal: 'object', onSelected: 'function', onResult: 'function' });
+  options = checkOptions('runCheckCommand', options, {
+    ...ENGINE_SPEC,
+    selector: 'selector!',
+    checkUrls: 'strings!',
+    proxy: 'string',
+    timeoutMs: 'timeout',
+    concurrency: 'concurrency',
+    signal: 'object',
+    onSelected: 'function',
+    onResult: 'function',
+  });
   const clients = await openEngines(options);
   const targets = await selectOnEngines(clients, options.selector);
-  options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
+  options.onSelected?.(
+    targets.length,
+    clients.map((client) => client.endpoint),
+  );
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
   const results = await runFleet<OnEngine<CheckContainerResult>, EngineTarget>(
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
-    async ({ client, info }) => ({ ...(await checkOne(new DeadlineClient(client, timeoutMs, 0), info, options)), engine: client.endpoint }),
-    ({ client, info }) => ({ id: info.id, name: info.name, image: info.image, engine: client.endpoint, status: 'skipped', family: null, checks: [], reason: 'interrupted before it started', durationMs: 0 }),
+    async ({ client, info }) => ({
+      ...(await checkOne(new DeadlineClient(client, timeoutMs, 0), info, options)),
+      engine: client.endpoint,
+    }),
+    ({ client, info }) => ({
+      id: info.id,
+      name: info.name,
+      image: info.image,
+      engine: client.endpoint,
+      status: 'skipped',
+      family: null,
+      checks: [],
+      reason: 'interrupted before it started',
+      durationMs: 0,
+    }),
   );
   return { engines: clients.map((client) => client.endpoint), results, interrupted: options.signal?.aborted === true };
 }
 
-async function checkOne(client: ContainerClient, info: ContainerInfo, options: CheckOptions): Promise<CheckContainerResult> {
+async function checkOne(
+  client: ContainerClient,
+  info: ContainerInfo,
+  options: CheckOptions,
+): Promise<CheckContainerResult> {
   const started = Date.now();
   const base = { id: info.id, name: info.name, image: info.image, family: null };
-  if (!info.running) return { ...base, status: 'skipped', checks: [], reason: `container is ${info.paused ? 'paused' : info.restarting ? 'restarting' : info.state}`, durationMs: 0 };
+  if (!info.running)
+    return {
+      ...base,
+      status: 'skipped',
+      checks: [],
+      reason: `container is ${info.paused ? 'paused' : info.restarting ? 'restarting' : info.state}`,
+      durationMs: 0,
+    };
   try {
     // One read of os-release: which family this container is, as add would report it.
     const family = (await detectFamily(client, info.id).catch(() => undefined))?.family.id ?? null;
     const checks: CheckResult[] = [];
-    for (const url of options.checkUrls) checks.push(await runCheck(client, info.id, url, { proxy: options.proxy, user: info.user || '0' }));
+    for (const url of options.checkUrls)
+      checks.push(await runCheck(client, info.id, url, { proxy: options.proxy, user: info.user || '0' }));
     const status = statusOf(checks);
     return { ...base, family, status, checks, durationMs: Date.now() - started };
   } catch (error) {

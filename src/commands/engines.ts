@@ -20,7 +20,11 @@ export type OnEngine<R> = R & { engine: string };
  * selected: one engine that cannot be reached stops the run before anything changes.
  */
 export async function openEngines(options: EngineOptions): Promise<ContainerClient[]> {
-  const clients = options.clients ? [...options.clients] : options.client ? [options.client] : connectEngines({ hosts: options.hosts, contexts: options.contexts, env: options.env });
+  const clients = options.clients
+    ? [...options.clients]
+    : options.client
+      ? [options.client]
+      : connectEngines({ hosts: options.hosts, contexts: options.contexts, env: options.env });
   await Promise.all(clients.map((client) => client.ping()));
   return clients;
 }

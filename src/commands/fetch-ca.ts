@@ -43,7 +43,14 @@ export interface FetchCaReport {
  * user's call.
  */
 export async function runFetchCa(options: FetchCaOptions): Promise<FetchCaReport> {
-  options = checkOptions('runFetchCa', options, { url: 'string!', proxy: 'string', env: 'object', timeoutMs: 'timeout', now: 'date', readChain: 'function' });
+  options = checkOptions('runFetchCa', options, {
+    url: 'string!',
+    proxy: 'string',
+    env: 'object',
+    timeoutMs: 'timeout',
+    now: 'date',
+    readChain: 'function',
+  });
   const target = httpsTarget(options.url);
   const proxy = proxyFor(target, options.proxy, options.env ?? process.env);
   const timeoutMs = options.timeoutMs ?? 30_000;

@@ -55,12 +55,34 @@ export interface HostAddReport {
  * changing the host's packages is its administrator's business.
  */
 export async function runHostAdd(options: HostAddOptions): Promise<HostAddReport> {
-  const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired, allowLeaf: options.allowLeaf, validate: true });
+  const loaded = await loadCertificates(options.certificate, {
+    password: options.password,
+    allowExpired: options.allowExpired,
+    allowLeaf: options.allowLeaf,
+    validate: true,
+  });
   const installed = installNames(loaded.certificates, options.name);
   const { root, client } = await openRoot(options, !options.dryRun);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
-  const patchOptions = { checkUrls: options.checkUrls ?? [], install: 'never' as const, timeoutMs, proxy: options.proxy, dryRun: options.dryRun, stores: ['system' as const], restart: false, lockDir: options.lockDir };
-  const result = await patchContainer({ client: new DeadlineClient(client, timeoutMs), certificates: installed, options: patchOptions, onProgress: options.onProgress }, await client.inspect());
+  const patchOptions = {
+    checkUrls: options.checkUrls ?? [],
+    install: 'never' as const,
+    timeoutMs,
+    proxy: options.proxy,
+    dryRun: options.dryRun,
+    stores: ['system' as const],
+    restart: false,
+    lockDir: options.lockDir,
+  };
+  const result = await patchContainer(
+    {
+      client: new DeadlineClient(client, timeoutMs),
+      certificates: installed,
+      options: patchOptions,
+      onProgress: options.onProgress,
+    },
+    await client.inspect(),
+  );
   const changed = result.status === 'patched' && root === '/';
   const advice = changed ? await hostRestartAdvice(options.certificate) : [];
   return { root, certificates: loaded.certificates, installed, warnings: loaded.warnings, result, advice };
@@ -73,11 +95,16 @@ export interface HostRemoveOptions extends HostOptions {
 }
 
 /** `trustpatch host remove`: takes out exactly what the tree's record says `host add` put in. */
-export async function runHostRemove(options: HostRemoveOptions): Promise<{ root: string; target: RemoveTarget; result: RemoveResult; advice: string[] }> {
+export async function runHostRemove(
+  options: HostRemoveOptions,
+): Promise<{ root: string; target: RemoveTarget; result: RemoveResult; advice: string[] }> {
   const target = await resolveTarget(options.certificate, { password: options.password });
   const { root, client } = await openRoot(options, !options.dryRun);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
-  const result = await removeFromContainer({ client: new DeadlineClient(client, timeoutMs), target, dryRun: options.dryRun, onProgress: options.onProgress }, await client.inspect());
+  const result = await removeFromContainer(
+    { client: new DeadlineClient(client, timeoutMs), target, dryRun: options.dryRun, onProgress: options.onProgress },
+    await client.inspect(),
+  );
   const advice = result.status === 'removed' && root === '/' ? await hostRestartAdvice(options.certificate) : [];
   return { root, target, result, advice };
 }
@@ -95,13 +122,16 @@ async function openRoot(options: HostOptions, writes: boolean): Promise<{ root: 
   const isRoot = options.isRoot ?? process.getuid?.() === 0;
   if (writes && !isRoot) {
     const what = root === '/' ? "this machine's trust store" : `files owned by root under ${root} (and chroot)`;
-    throw new UserError(`changing ${what} needs root: run it again with sudo:\n  sudo ${options.commandLine ?? 'trustpatch host ...'}`);
+    throw new UserError(
+      `changing ${what} needs root: run it again with sudo:\n  sudo ${options.commandLine ?? 'trustpatch host ...'}`,
+    );
   }
   return { root, client: new LocalClient(root) };
 }
 
 async function realDirectory(path: string): Promise<string> {
-  const problem = (why: string) => new UserError(`--root ${path}: ${why}; give the directory that holds the tree's etc/ and usr/`);
+  const problem = (why: string) =>
+    new UserError(`--root ${path}: ${why}; give the directory that holds the tree's etc/ and usr/`);
   const real = await realpath(path).catch(() => undefined);
   if (real === undefined) throw problem('no such directory');
   if (!(await stat(real)).isDirectory()) throw problem('not a directory');

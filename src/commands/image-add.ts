@@ -16,7 +16,18 @@ import { DEFAULT_TIMEOUT_SECONDS, type AddOptions } from './add.js';
 import type { EngineOptions } from './engines.js';
 
 /** The patch's own options are add's: the temporary container is patched as a running one. */
-type PatchFlags = 'name' | 'password' | 'allowExpired' | 'allowLeaf' | 'checkUrls' | 'install' | 'timeoutMs' | 'proxy' | 'stores' | 'lockDir' | 'onProgress';
+type PatchFlags =
+  | 'name'
+  | 'password'
+  | 'allowExpired'
+  | 'allowLeaf'
+  | 'checkUrls'
+  | 'install'
+  | 'timeoutMs'
+  | 'proxy'
+  | 'stores'
+  | 'lockDir'
+  | 'onProgress';
 
 export interface ImageAddOptions extends EngineOptions, Pick<AddOptions, PatchFlags> {
   certificate: string;
@@ -70,12 +81,25 @@ interface State {
  * removed whatever happens. IMAGE itself is never changed.
  */
 export async function runImageAdd(options: ImageAddOptions): Promise<ImageAddReport> {
-  const loaded = await loadCertificates(options.certificate, { password: options.password, allowExpired: options.allowExpired, allowLeaf: options.allowLeaf, validate: true });
+  const loaded = await loadCertificates(options.certificate, {
+    password: options.password,
+    allowExpired: options.allowExpired,
+    allowLeaf: options.allowLeaf,
+    validate: true,
+  });
   const { client, images } = await openImageEngine(options, 'image add');
   const image = await inspectNamed(images, options.image);
   assertImageLinux(image, options.image);
   const target = await targetName(images, options.image, image, options.tag, options.force === true);
-  const state: State = { options, client, images, image, target, installed: installNames(loaded.certificates, options.name), timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000 };
+  const state: State = {
+    options,
+    client,
+    images,
+    image,
+    target,
+    installed: installNames(loaded.certificates, options.name),
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000,
+  };
   const removeNow = () => void removeTemporary(state).catch(() => undefined);
   options.signal?.addEventListener('abort', removeNow, { once: true });
   try {
@@ -91,13 +115,28 @@ export async function runImageAdd(options: ImageAddOptions): Promise<ImageAddRep
     await removeTemporary(state);
   }
   const { result, committed, temporary } = state;
-  return { certificates: loaded.certificates, installed: state.installed, warnings: loaded.warnings, engine: client.endpoint, image: { reference: options.image, id: image.id }, tag: formatName(target), started: temporary?.started ?? false, result, committed, interrupted: options.signal?.aborted === true };
+  return {
+    certificates: loaded.certificates,
+    installed: state.installed,
+    warnings: loaded.warnings,
+    engine: client.endpoint,
+    image: { reference: options.image, id: image.id },
+    tag: formatName(target),
+    started: temporary?.started ?? false,
+    result,
+    committed,
+    interrupted: options.signal?.aborted === true,
+  };
 }
 
 async function makeTemporary(state: State): Promise<void> {
   if (state.options.signal?.aborted) return;
   state.options.onProgress?.({ container: state.options.image, step: 'creating a temporary container' });
-  state.temporary = await createTemporary(state.client, state.images, state.image, { timeoutMs: state.timeoutMs, network: state.options.network, onCreated: (id) => (state.temporaryId = id) });
+  state.temporary = await createTemporary(state.client, state.images, state.image, {
+    timeoutMs: state.timeoutMs,
+    network: state.options.network,
+    onCreated: (id) => (state.temporaryId = id),
+  });
   // Interrupted while it was being made: the abort found no id to remove yet.
   if (state.options.signal?.aborted) await removeTemporary(state);
 }
@@ -106,16 +145,29 @@ async function patchTemporary(state: State): Promise<void> {
   const { options, temporary } = state;
   if (temporary === undefined || options.signal?.aborted) return;
   const engine = temporary.started ? state.client : new NeverStartedClient(state.client);
-  const patchOptions = { checkUrls: options.checkUrls ?? [], install: options.install ?? 'auto', timeoutMs: state.timeoutMs, proxy: options.proxy, stores: options.stores, lockDir: options.lockDir };
+  const patchOptions = {
+    checkUrls: options.checkUrls ?? [],
+    install: options.install ?? 'auto',
+    timeoutMs: state.timeoutMs,
+    proxy: options.proxy,
+    stores: options.stores,
+    lockDir: options.lockDir,
+  };
   const client = new DeadlineClient(engine, state.timeoutMs);
   const info = { ...(await client.inspect(temporary.id)), name: options.image, image: options.image };
-  state.result = await patchContainer({ client, certificates: state.installed, options: patchOptions, onProgress: options.onProgress }, info);
+  state.result = await patchContainer(
+    { client, certificates: state.installed, options: patchOptions, onProgress: options.onProgress },
+    info,
+  );
 }
 
 async function commitNew(state: State): Promise<void> {
   if (state.temporary === undefined || state.options.signal?.aborted) return;
   state.options.onProgress?.({ container: state.options.image, step: `committing ${formatName(state.target)}` });
-  const config = wantedConfig(state.image.config, state.installed.map((c) => c.certificate.fingerprint));
+  const config = wantedConfig(
+    state.image.config,
+    state.installed.map((c) => c.certificate.fingerprint),
+  );
   state.committed = await commitPatched(state.images, state.temporary.id, state.image, state.target, config);
 }
 
@@ -132,5 +184,6 @@ export function imageAddExitCode(report: ImageAddReport): number {
 }
 
 export function assertImageLinux(image: ImageInfo, reference: string): void {
-  if (image.os !== '' && image.os !== 'linux') throw new UserError(`${reference} is a ${image.os} image: only Linux trust stores can be patched.`);
+  if (image.os !== '' && image.os !== 'linux')
+    throw new UserError(`${reference} is a ${image.os} image: only Linux trust stores can be patched.`);
 }

@@ -43,27 +43,51 @@ export async function runImageStatus(options: ImageStatusOptions): Promise<Image
   const { client, images } = await openImageEngine(options, 'image status');
   const image = await inspectNamed(images, options.image);
   // A command is needed to create a container of an image that has none; it never runs.
-  const id = await images.createContainer({ image: image.id, cmd: ['/trustpatch-never-started'], labels: { [CA_LABEL]: TEMPORARY_VALUE } });
+  const id = await images.createContainer({
+    image: image.id,
+    cmd: ['/trustpatch-never-started'],
+    labels: { [CA_LABEL]: TEMPORARY_VALUE },
+  });
   try {
     const record = await readManifest(client, id);
     const labelled = labelFingerprints(image.config);
-    const cas = await Promise.all(record.manifest.entries.map(async (entry) => ({ ...summary(entry), labelled: labelled.includes(entry.fingerprint), present: await holdsEverywhere(client, id, entry) })));
+    const cas = await Promise.all(
+      record.manifest.entries.map(async (entry) => ({
+        ...summary(entry),
+        labelled: labelled.includes(entry.fingerprint),
+        present: await holdsEverywhere(client, id, entry),
+      })),
+    );
     const unrecorded = labelled.filter((f) => !cas.some((ca) => ca.fingerprint === f));
-    return { engine: client.endpoint, image: { reference: options.image, id: image.id }, cas, unrecorded, warnings: record.problem === undefined ? [] : [record.problem] };
+    return {
+      engine: client.endpoint,
+      image: { reference: options.image, id: image.id },
+      cas,
+      unrecorded,
+      warnings: record.problem === undefined ? [] : [record.problem],
+    };
   } finally {
     await images.removeContainer(id);
   }
 }
 
 function summary(entry: ManifestEntry): Omit<ImageCa, 'labelled' | 'present'> {
-  return { fingerprint: entry.fingerprint, name: entry.name, subject: entry.subject, family: entry.family, method: entry.method, addedAt: entry.addedAt };
+  return {
+    fingerprint: entry.fingerprint,
+    name: entry.name,
+    subject: entry.subject,
+    family: entry.family,
+    method: entry.method,
+    addedAt: entry.addedAt,
+  };
 }
 
 async function holdsEverywhere(client: ContainerClient, id: string, entry: ManifestEntry): Promise<boolean> {
   const paths = [...entry.bundles.map((b) => b.path), ...(entry.anchor === null ? [] : [entry.anchor])];
   for (const path of paths) {
     const file = await readContainerFile(client, id, path);
-    if (file === undefined || !bundleFingerprints(file.content.toString('latin1')).includes(entry.fingerprint)) return false;
+    if (file === undefined || !bundleFingerprints(file.content.toString('latin1')).includes(entry.fingerprint))
+      return false;
   }
   return true;
 }

@@ -54,7 +54,15 @@ export interface InspectReport {
  * (expired) are still described, with their errors, so the user sees why.
  */
 export async function runInspect(options: InspectOptions): Promise<InspectReport> {
-  options = checkOptions('runInspect', options, { source: 'string!', password: 'string', allowExpired: 'boolean', allowLeaf: 'boolean', name: 'string', now: 'date', stdin: 'object' });
+  options = checkOptions('runInspect', options, {
+    source: 'string!',
+    password: 'string',
+    allowExpired: 'boolean',
+    allowLeaf: 'boolean',
+    name: 'string',
+    now: 'date',
+    stdin: 'object',
+  });
   const source = displayName(options.source);
   const bytes = await readInput(options.source, options.stdin);
   const read = readCertificates(bytes, source, { password: options.password });
@@ -62,10 +70,18 @@ export async function runInspect(options: InspectOptions): Promise<InspectReport
 }
 
 /** The report for certificates already in hand (also what `fetch-ca` prints). */
-export function describeCertificates(certificates: readonly Certificate[], source: string, options: Omit<InspectOptions, 'source' | 'stdin' | 'password'> & { warnings?: string[] }): InspectReport {
+export function describeCertificates(
+  certificates: readonly Certificate[],
+  source: string,
+  options: Omit<InspectOptions, 'source' | 'stdin' | 'password'> & { warnings?: string[] },
+): InspectReport {
   const now = options.now ?? new Date();
   const described = installNames(certificates, options.name).map(({ certificate, name }) => {
-    const findings = findingsFor(certificate, certificates, { allowExpired: options.allowExpired, allowLeaf: options.allowLeaf, now });
+    const findings = findingsFor(certificate, certificates, {
+      allowExpired: options.allowExpired,
+      allowLeaf: options.allowLeaf,
+      now,
+    });
     return { ...summary(certificate, now), fileName: `${name}.crt`, ...findings };
   });
   return {

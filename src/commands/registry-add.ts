@@ -58,27 +58,54 @@ export interface RegistryAddReport {
  * writing anything, then writes certs.d/<host[:port]>/ by the engine's rules.
  */
 export async function runRegistryAdd(options: RegistryAddOptions): Promise<RegistryAddReport> {
-  options = checkOptions('runRegistryAdd', options, { registry: 'string!', ca: 'string', clientCert: 'string', clientKey: 'string', clientName: 'string', certsDir: 'string', container: 'string', host: 'any', context: 'any', dryRun: 'boolean', force: 'boolean', client: 'object', now: 'date' });
+  options = checkOptions('runRegistryAdd', options, {
+    registry: 'string!',
+    ca: 'string',
+    clientCert: 'string',
+    clientKey: 'string',
+    clientName: 'string',
+    certsDir: 'string',
+    container: 'string',
+    host: 'any',
+    context: 'any',
+    dryRun: 'boolean',
+    force: 'boolean',
+    client: 'object',
+    now: 'date',
+  });
   const now = options.now ?? new Date();
   const dir = registryDir(options.registry);
-  if (options.ca === undefined && options.clientCert === undefined) throw new UserError('registry add: nothing to add; give --ca FILE, or --client-cert FILE with --client-key FILE.');
-  if ((options.clientCert === undefined) !== (options.clientKey === undefined)) throw new UserError('registry add: --client-cert and --client-key go together; give both.');
+  if (options.ca === undefined && options.clientCert === undefined)
+    throw new UserError('registry add: nothing to add; give --ca FILE, or --client-cert FILE with --client-key FILE.');
+  if ((options.clientCert === undefined) !== (options.clientKey === undefined))
+    throw new UserError('registry add: --client-cert and --client-key go together; give both.');
   const warnings: string[] = [];
   const ca = options.ca === undefined ? { certificates: [], warnings: [] } : await readCa(options.ca, now);
   warnings.push(...ca.warnings);
-  const client = options.clientCert === undefined ? undefined : await readClientPair(options.clientCert, options.clientKey!, options.clientName ?? 'client', now);
+  const client =
+    options.clientCert === undefined
+      ? undefined
+      : await readClientPair(options.clientCert, options.clientKey!, options.clientName ?? 'client', now);
   warnings.push(...(client?.warnings ?? []));
   if (isLoopbackHost(dir.host)) warnings.push(loopbackWarning(dir.name));
   const { target, engines } = await resolveTarget(options);
   const dirPath = registryPath(options.certsDir ?? CERTS_D.defaultDir, dir);
   const existing = await target.readFiles(dirPath);
-  const planned = planAdd({ dirPath, cas: ca.certificates, client: client?.pair, existing, force: options.force === true });
+  const planned = planAdd({
+    dirPath,
+    cas: ca.certificates,
+    client: client?.pair,
+    existing,
+    force: options.force === true,
+  });
   const toWrite = planned.filter((p) => p.action === 'write');
   let failure: string | undefined;
   if (!options.dryRun && toWrite.length > 0) {
-    await target.write(toWrite.map((p) => ({ path: p.path, content: p.content, mode: p.mode }))).catch((error: unknown) => {
-      failure = errorMessage(error);
-    });
+    await target
+      .write(toWrite.map((p) => ({ path: p.path, content: p.content, mode: p.mode })))
+      .catch((error: unknown) => {
+        failure = errorMessage(error);
+      });
   }
   const actions = planned.map((p): FileAction => {
     const base = { path: p.path, role: p.role, mode: p.mode, note: p.note };
@@ -107,12 +134,20 @@ export function registryAddExitCode(report: RegistryAddReport): number {
 
 async function resolveTarget(options: RegistryAddOptions): Promise<{ target: CertsDirTarget; engines: string[] }> {
   if (options.container === undefined) return { target: localTarget(), engines: [] };
-  const client = options.client ?? connectOne({ hosts: [options.host ?? []].flat(), contexts: [options.context ?? []].flat() }, 'registry add --container');
+  const client =
+    options.client ??
+    connectOne(
+      { hosts: [options.host ?? []].flat(), contexts: [options.context ?? []].flat() },
+      'registry add --container',
+    );
   await client.ping();
   try {
     return { target: containerTarget(client, await client.inspect(options.container)), engines: [client.endpoint] };
   } catch (error) {
-    if (error instanceof NotFoundError) throw new UserError(`container ${JSON.stringify(options.container)}: no such container on ${client.endpoint}; see \`docker ps\`.`);
+    if (error instanceof NotFoundError)
+      throw new UserError(
+        `container ${JSON.stringify(options.container)}: no such container on ${client.endpoint}; see \`docker ps\`.`,
+      );
     throw error;
   }
 }

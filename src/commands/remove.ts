@@ -42,20 +42,56 @@ export interface RemoveReport {
  * nothing), then in each container takes out exactly what trustpatch's record says it added.
  */
 export async function runRemove(options: RemoveOptions): Promise<RemoveReport> {
-  options = checkOptions('runRemove', options, { ...ENGINE_SPEC, certificate: 'target!', selector: 'selector!', password: 'string', timeoutMs: 'timeout', concurrency: 'concurrency', dryRun: 'boolean', targets: 'array', signal: 'object', onSelected: 'function', onProgress: 'function', onResult: 'function' });
-  const target = typeof options.certificate === 'string' ? await resolveTarget(options.certificate, { password: options.password }) : options.certificate;
+  options = checkOptions('runRemove', options, {
+    ...ENGINE_SPEC,
+    certificate: 'target!',
+    selector: 'selector!',
+    password: 'string',
+    timeoutMs: 'timeout',
+    concurrency: 'concurrency',
+    dryRun: 'boolean',
+    targets: 'array',
+    signal: 'object',
+    onSelected: 'function',
+    onProgress: 'function',
+    onResult: 'function',
+  });
+  const target =
+    typeof options.certificate === 'string'
+      ? await resolveTarget(options.certificate, { password: options.password })
+      : options.certificate;
   const clients = await openEngines(options);
   const targets = options.targets ?? (await selectOnEngines(clients, options.selector));
-  options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
+  options.onSelected?.(
+    targets.length,
+    clients.map((client) => client.endpoint),
+  );
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
   const selected = new Set(targets.map(({ info }) => info.id));
   const results = await runFleet<OnEngine<RemoveResult>, EngineTarget>(
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
-    async ({ client, info }) => ({ ...(await removeFromContainer({ client: new DeadlineClient(client, timeoutMs), target, dryRun: options.dryRun, onProgress: options.onProgress, selected }, info)), engine: client.endpoint }),
+    async ({ client, info }) => ({
+      ...(await removeFromContainer(
+        {
+          client: new DeadlineClient(client, timeoutMs),
+          target,
+          dryRun: options.dryRun,
+          onProgress: options.onProgress,
+          selected,
+        },
+        info,
+      )),
+      engine: client.endpoint,
+    }),
     ({ client, info }) => ({ ...notStarted(info), engine: client.endpoint }),
   );
-  return { target, engines: clients.map((client) => client.endpoint), results, interrupted: options.signal?.aborted === true };
+  return {
+    target,
+    engines: clients.map((client) => client.endpoint),
+    results,
+    interrupted: options.signal?.aborted === true,
+  };
 }
 
 /** As for add: 130 when interrupted, 1 when a container failed, else 0. */
@@ -65,5 +101,18 @@ export function removeExitCode(results: readonly RemoveResult[], interrupted = f
 }
 
 function notStarted(info: ContainerInfo): RemoveResult {
-  return { id: info.id, name: info.name, image: info.image, family: null, removed: [], counts: [], left: [], warnings: [], record: null, durationMs: 0, status: 'skipped', reason: 'interrupted before it started' };
+  return {
+    id: info.id,
+    name: info.name,
+    image: info.image,
+    family: null,
+    removed: [],
+    counts: [],
+    left: [],
+    warnings: [],
+    record: null,
+    durationMs: 0,
+    status: 'skipped',
+    reason: 'interrupted before it started',
+  };
 }

@@ -30,16 +30,43 @@ export interface StatusReport {
 }
 
 export async function runStatus(options: StatusOptions): Promise<StatusReport> {
-  options = checkOptions('runStatus', options, { ...ENGINE_SPEC, selector: 'selector!', stores: 'strings', timeoutMs: 'timeout', concurrency: 'concurrency', signal: 'object', onSelected: 'function', onResult: 'function' });
+  options = checkOptions('runStatus', options, {
+    ...ENGINE_SPEC,
+    selector: 'selector!',
+    stores: 'strings',
+    timeoutMs: 'timeout',
+    concurrency: 'concurrency',
+    signal: 'object',
+    onSelected: 'function',
+    onResult: 'function',
+  });
   const clients = await openEngines(options);
   const targets = await selectOnEngines(clients, options.selector);
-  options.onSelected?.(targets.length, clients.map((client) => client.endpoint));
+  options.onSelected?.(
+    targets.length,
+    clients.map((client) => client.endpoint),
+  );
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
   const results = await runFleet<OnEngine<StatusContainerResult>, EngineTarget>(
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
-    async ({ client, info }) => ({ ...(await statusOf(new DeadlineClient(client, timeoutMs, 0), info, options.stores ?? STORE_KINDS)), engine: client.endpoint }),
-    ({ client, info }) => ({ id: info.id, name: info.name, image: info.image, engine: client.endpoint, family: null, status: 'skipped', certificates: [], restartNeeded: [], warnings: [], reason: 'interrupted before it started', durationMs: 0 }),
+    async ({ client, info }) => ({
+      ...(await statusOf(new DeadlineClient(client, timeoutMs, 0), info, options.stores ?? STORE_KINDS)),
+      engine: client.endpoint,
+    }),
+    ({ client, info }) => ({
+      id: info.id,
+      name: info.name,
+      image: info.image,
+      engine: client.endpoint,
+      family: null,
+      status: 'skipped',
+      certificates: [],
+      restartNeeded: [],
+      warnings: [],
+      reason: 'interrupted before it started',
+      durationMs: 0,
+    }),
   );
   return { engines: clients.map((client) => client.endpoint), results, interrupted: options.signal?.aborted === true };
 }

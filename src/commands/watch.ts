@@ -34,7 +34,10 @@ export interface WatchOptions {
  */
 export function startWatch(options: WatchOptions): Watch {
   const missing = options.clients.filter((client) => client.watchStarts === undefined);
-  if (missing.length > 0) throw new UserError(`--watch: ${missing.map((c) => c.endpoint).join(', ')} cannot report container starts (no event stream); run without --watch.`);
+  if (missing.length > 0)
+    throw new UserError(
+      `--watch: ${missing.map((c) => c.endpoint).join(', ')} cannot report container starts (no event stream); run without --watch.`,
+    );
   const stopping = new AbortController();
   const heard: { client: ContainerClient; start: ContainerStart }[] = [];
   const claimed = new Set<string>();
@@ -49,13 +52,19 @@ export function startWatch(options: WatchOptions): Watch {
     if (stopping.signal.aborted || claimed.has(start.id)) return;
     claimed.add(start.id);
     const work = withSlot(slots, () =>
-      patchStarted(client, start).catch((error: unknown) => problem(`${start.name} on ${client.endpoint}: started, but could not be looked at (${errorMessage(error)}); it was not patched`)),
+      patchStarted(client, start).catch((error: unknown) =>
+        problem(
+          `${start.name} on ${client.endpoint}: started, but could not be looked at (${errorMessage(error)}); it was not patched`,
+        ),
+      ),
     ).finally(() => inFlight.delete(work));
     inFlight.add(work);
   };
 
   const patchStarted = async (client: ContainerClient, start: ContainerStart) => {
-    const info = await client.inspect(start.id).catch((error: unknown) => (error instanceof NotFoundError ? undefined : Promise.reject(error)));
+    const info = await client
+      .inspect(start.id)
+      .catch((error: unknown) => (error instanceof NotFoundError ? undefined : Promise.reject(error)));
     if (info === undefined) return; // removed again at once: nothing is left to patch, nor to judge against the selector
     if (!(await selectorMatches(client, options.selector, info))) return;
     options.onStarted?.(start, client.endpoint);
@@ -70,7 +79,11 @@ export function startWatch(options: WatchOptions): Watch {
     problems.push(text);
     options.onProblem?.(text);
   };
-  const streams = options.clients.map((client) => client.watchStarts!((start) => handle(client, start), stopping.signal).catch((error: unknown) => problem(errorMessage(error))));
+  const streams = options.clients.map((client) =>
+    client.watchStarts!((start) => handle(client, start), stopping.signal).catch((error: unknown) =>
+      problem(errorMessage(error)),
+    ),
+  );
 
   return {
     problems,

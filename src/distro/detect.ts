@@ -57,7 +57,11 @@ export async function readOsRelease(client: ContainerClient, id: string): Promis
  * never which directories exist (/etc/pki/ca-trust exists on some Ubuntu systems:
  * smallstep/certificates#2320, uyuni#2828). Anything else gets the generic family.
  */
-export async function detectFamily(client: ContainerClient, id: string, known: readonly Family[] = families): Promise<Detection> {
+export async function detectFamily(
+  client: ContainerClient,
+  id: string,
+  known: readonly Family[] = families,
+): Promise<Detection> {
   const release = await readOsRelease(client, id);
   if (release) {
     const byId = release.id === undefined ? undefined : known.find((f) => f.osIds.includes(release.id!));

@@ -22,9 +22,18 @@ export const rhel: Family = {
   // curl reads ca-bundle.crt (Fedora's curl.spec: --with-ca-bundle); OpenSSL, and so Python and
   // Ruby, read cert.pem (OPENSSLDIR is /etc/pki/tls). Both are links to the first on a system
   // with ca-certificates (ca-certificates.spec, %install); on micro images none of them exists.
-  bundles: ['/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/pki/tls/cert.pem'],
-  bundlesWhenNone: ['/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/pki/tls/cert.pem'],
-  source: 'https://www.mankier.com/8/update-ca-trust; https://src.fedoraproject.org/rpms/ca-certificates (ca-certificates.spec, README.etc)',
+  bundles: [
+    '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',
+    '/etc/pki/tls/certs/ca-bundle.crt',
+    '/etc/pki/tls/cert.pem',
+  ],
+  bundlesWhenNone: [
+    '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',
+    '/etc/pki/tls/certs/ca-bundle.crt',
+    '/etc/pki/tls/cert.pem',
+  ],
+  source:
+    'https://www.mankier.com/8/update-ca-trust; https://src.fedoraproject.org/rpms/ca-certificates (ca-certificates.spec, README.etc)',
 };
 
 /**
@@ -43,7 +52,11 @@ export const suse: Family = {
   anchorExtension: '.crt',
   updateCommands: [['/usr/sbin/update-ca-certificates', '--fresh']],
   installers: [
-    { manager: '/usr/bin/zypper', commands: [['/usr/bin/zypper', '--non-interactive', 'install', '--no-recommends', 'ca-certificates']], env: [] },
+    {
+      manager: '/usr/bin/zypper',
+      commands: [['/usr/bin/zypper', '--non-interactive', 'install', '--no-recommends', 'ca-certificates']],
+      env: [],
+    },
   ],
   packages: ['ca-certificates'],
   bundles: ['/etc/ssl/ca-bundle.pem'],
@@ -63,11 +76,16 @@ export const arch: Family = {
   anchorExtension: '.crt',
   updateCommands: [['/usr/bin/update-ca-trust'], ['/usr/bin/trust', 'extract-compat']],
   installers: [
-    { manager: '/usr/bin/pacman', commands: [['/usr/bin/pacman', '-Sy', '--noconfirm', '--needed', 'ca-certificates']], env: [] },
+    {
+      manager: '/usr/bin/pacman',
+      commands: [['/usr/bin/pacman', '-Sy', '--noconfirm', '--needed', 'ca-certificates']],
+      env: [],
+    },
   ],
   packages: ['ca-certificates'],
   bundles: ['/etc/ssl/certs/ca-certificates.crt'],
-  source: 'https://man.archlinux.org/man/update-ca-trust.8; https://wiki.archlinux.org/title/Transport_Layer_Security#Add_a_certificate_to_a_trust_store',
+  source:
+    'https://man.archlinux.org/man/update-ca-trust.8; https://wiki.archlinux.org/title/Transport_Layer_Security#Add_a_certificate_to_a_trust_store',
 };
 
 /**
@@ -82,7 +100,9 @@ export const photon: Family = {
   anchorDir: '/etc/ssl/certs',
   anchorExtension: '.pem',
   updateCommands: [['/usr/bin/rehash_ca_certificates.sh']],
-  installers: [{ manager: '/usr/bin/tdnf', commands: [['/usr/bin/tdnf', 'install', '-y', 'openssl', 'ca-certificates']], env: [] }],
+  installers: [
+    { manager: '/usr/bin/tdnf', commands: [['/usr/bin/tdnf', 'install', '-y', 'openssl', 'ca-certificates']], env: [] },
+  ],
   packages: ['openssl', 'ca-certificates'],
   bundles: ['/etc/pki/tls/certs/ca-bundle.crt'],
   source: 'https://github.com/vmware/photon/blob/master/SPECS/openssl/rehash_ca_certificates.sh',

@@ -15,14 +15,23 @@ export interface Tools {
 }
 
 /** The first alternative whose program (argv[0]) exists. */
-export async function firstPresent<T>(client: ContainerClient, id: string, items: readonly T[], program: (item: T) => string): Promise<T | undefined> {
+export async function firstPresent<T>(
+  client: ContainerClient,
+  id: string,
+  items: readonly T[],
+  program: (item: T) => string,
+): Promise<T | undefined> {
   for (const item of items) {
     if (await pathExists(client, id, program(item))) return item;
   }
   return undefined;
 }
 
-export async function probeUpdate(client: ContainerClient, id: string, family: Family): Promise<readonly string[] | undefined> {
+export async function probeUpdate(
+  client: ContainerClient,
+  id: string,
+  family: Family,
+): Promise<readonly string[] | undefined> {
   return firstPresent(client, id, family.updateCommands, (argv) => argv[0]!);
 }
 
@@ -30,12 +39,20 @@ export async function probeUpdate(client: ContainerClient, id: string, family: F
  * The programs the patch may use. The package manager is looked for only when the update
  * command is missing, and only the preferred TLS client (the check finds the others if needed).
  */
-export async function probeTools(client: ContainerClient, id: string, family: Family, options: { installAlways?: boolean; tlsClients?: boolean } = {}): Promise<Tools> {
+export async function probeTools(
+  client: ContainerClient,
+  id: string,
+  family: Family,
+  options: { installAlways?: boolean; tlsClients?: boolean } = {},
+): Promise<Tools> {
   const [update, rm, clients] = await Promise.all([
     probeUpdate(client, id, family),
     findProgram(client, id, 'rm'),
     options.tlsClients === false ? Promise.resolve([]) : findTlsClients(client, id, { first: true }),
   ]);
-  const installer = update === undefined || options.installAlways ? await firstPresent(client, id, family.installers, (i) => i.manager) : undefined;
+  const installer =
+    update === undefined || options.installAlways
+      ? await firstPresent(client, id, family.installers, (i) => i.manager)
+      : undefined;
   return { update, installer, rm, clients };
 }

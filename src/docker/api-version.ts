@@ -23,11 +23,15 @@ export function negotiateApiVersion(answer: unknown, endpoint: string): EngineVe
   const body = typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>) : {};
   const api = body.ApiVersion;
   if (typeof api !== 'string' || parse(api) === undefined) {
-    throw new EngineError(`${endpoint} answered GET /version without a Docker API version (${preview(answer)}); is it a Docker or Podman engine's address?`);
+    throw new EngineError(
+      `${endpoint} answered GET /version without a Docker API version (${preview(answer)}); is it a Docker or Podman engine's address?`,
+    );
   }
   const product = productOf(body);
   if (compare(api, MINIMUM_API_VERSION) < 0) {
-    throw new EngineError(`${product} at ${endpoint} speaks Docker API ${api}; trustpatch needs API ${MINIMUM_API_VERSION} or newer (Docker 19.03+, Podman 3+): upgrade the engine.`);
+    throw new EngineError(
+      `${product} at ${endpoint} speaks Docker API ${api}; trustpatch needs API ${MINIMUM_API_VERSION} or newer (Docker 19.03+, Podman 3+): upgrade the engine.`,
+    );
   }
   let use = compare(api, KNOWN_API_VERSION) < 0 ? api : KNOWN_API_VERSION;
   const minimum = typeof body.MinAPIVersion === 'string' && parse(body.MinAPIVersion) ? body.MinAPIVersion : undefined;
@@ -55,7 +59,11 @@ export function compare(a: string, b: string): number {
 }
 
 function preview(answer: unknown): string {
-  const text = Buffer.isBuffer(answer) ? answer.toString('utf8') : typeof answer === 'string' ? answer : JSON.stringify(answer) ?? String(answer);
+  const text = Buffer.isBuffer(answer)
+    ? answer.toString('utf8')
+    : typeof answer === 'string'
+      ? answer
+      : (JSON.stringify(answer) ?? String(answer));
   const line = text.replace(/\s+/g, ' ').trim();
   return line === '' ? 'an empty answer' : `it said: ${line.length > 80 ? `${line.slice(0, 80)}…` : line}`;
 }

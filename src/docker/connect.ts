@@ -19,13 +19,19 @@ export function connectEngines(choice: EngineChoice = {}): ContainerClient[] {
 /** The one engine of a command that works on a single engine; several are a user error. */
 export function connectOne(choice: EngineChoice, command: string): ContainerClient {
   const clients = connectEngines(choice);
-  if (clients.length !== 1) throw new UserError(`${command} works on one engine, and ${clients.length} were given (${clients.map((c) => c.endpoint).join(', ')}); give one --host or --context.`);
+  if (clients.length !== 1)
+    throw new UserError(
+      `${command} works on one engine, and ${clients.length} were given (${clients.map((c) => c.endpoint).join(', ')}); give one --host or --context.`,
+    );
   return clients[0]!;
 }
 
 /** A client for one engine address. */
 export function connect(address: EngineAddress, env: NodeJS.ProcessEnv = process.env): ContainerClient {
-  return new DockerodeClient(withoutDockerEnv(() => new Dockerode(dockerodeOptions(address, env))), address.host);
+  return new DockerodeClient(
+    withoutDockerEnv(() => new Dockerode(dockerodeOptions(address, env))),
+    address.host,
+  );
 }
 
 /** The options docker-modem needs to reach `address`, TLS and ssh included. */
@@ -33,13 +39,24 @@ export function dockerodeOptions(address: EngineAddress, env: NodeJS.ProcessEnv)
   const parsed = parseHost(address.host, address.origin, address.tls !== undefined);
   if (parsed.kind === 'unix') return { socketPath: parsed.socketPath };
   if (parsed.kind === 'ssh') {
-    return { protocol: 'http', host: parsed.hostname, port: parsed.port, agent: sshAgent(parsed, env) } as Dockerode.DockerOptions;
+    return {
+      protocol: 'http',
+      host: parsed.hostname,
+      port: parsed.port,
+      agent: sshAgent(parsed, env),
+    } as Dockerode.DockerOptions;
   }
   const tls = address.tls;
   if (tls === undefined) return { protocol: 'http', host: parsed.hostname, port: parsed.port };
   // An agent carries the TLS settings: docker-modem has no switch for skipping verification,
   // and it passes `agent` through to https.request. The engine's name is checked as usual.
-  const agent = new Agent({ ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.verify, keepAlive: false });
+  const agent = new Agent({
+    ca: tls.ca,
+    cert: tls.cert,
+    key: tls.key,
+    rejectUnauthorized: tls.verify,
+    keepAlive: false,
+  });
   return { protocol: 'https', host: parsed.hostname, port: parsed.port, agent } as Dockerode.DockerOptions;
 }
 

@@ -27,7 +27,9 @@ export function currentContextName(env: NodeJS.ProcessEnv): string {
   } catch (error) {
     throw new UserError(`${path}: not valid JSON (${(error as Error).message}); fix the file or set DOCKER_HOST.`);
   }
-  return typeof config.currentContext === 'string' && config.currentContext !== '' ? config.currentContext : DEFAULT_CONTEXT;
+  return typeof config.currentContext === 'string' && config.currentContext !== ''
+    ? config.currentContext
+    : DEFAULT_CONTEXT;
 }
 
 interface ContextMeta {
@@ -50,12 +52,22 @@ export function loadContext(name: string, env: NodeJS.ProcessEnv): EngineAddress
   try {
     meta = JSON.parse(readFileSync(metaPath, 'utf8')) as ContextMeta;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`${origin}: no such Docker context in ${dir}; see \`docker context ls\`.`);
-    throw new UserError(`${origin}: cannot read ${metaPath} (${(error as Error).message}); recreate it with \`docker context create\`.`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new UserError(`${origin}: no such Docker context in ${dir}; see \`docker context ls\`.`);
+    throw new UserError(
+      `${origin}: cannot read ${metaPath} (${(error as Error).message}); recreate it with \`docker context create\`.`,
+    );
   }
   const endpoint = meta.Endpoints?.docker;
-  if (typeof endpoint?.Host !== 'string' || endpoint.Host === '') throw new UserError(`${origin}: ${metaPath} has no Docker endpoint; recreate it with \`docker context create ${name} --docker host=…\`.`);
-  return { host: endpoint.Host, origin, tls: contextTls(join(dir, 'contexts', 'tls', id, 'docker'), endpoint.SkipTLSVerify === true) };
+  if (typeof endpoint?.Host !== 'string' || endpoint.Host === '')
+    throw new UserError(
+      `${origin}: ${metaPath} has no Docker endpoint; recreate it with \`docker context create ${name} --docker host=…\`.`,
+    );
+  return {
+    host: endpoint.Host,
+    origin,
+    tls: contextTls(join(dir, 'contexts', 'tls', id, 'docker'), endpoint.SkipTLSVerify === true),
+  };
 }
 
 /** The CLI uses TLS for a context that has TLS files or skips verification; otherwise none. */

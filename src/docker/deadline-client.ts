@@ -1,4 +1,15 @@
-import type { ArchiveEntry, ContainerClient, ContainerInfo, ContainerSummary, ExecOptions, ExecResult, FileToWrite, ListFilters, PathStat, ProcessRow } from './container-client.js';
+import type {
+  ArchiveEntry,
+  ContainerClient,
+  ContainerInfo,
+  ContainerSummary,
+  ExecOptions,
+  ExecResult,
+  FileToWrite,
+  ListFilters,
+  PathStat,
+  ProcessRow,
+} from './container-client.js';
 
 /** A container's time budget (`--timeout`) ran out. */
 export class TimeoutError extends Error {
@@ -42,7 +53,9 @@ export class DeadlineClient implements ContainerClient {
   }
 
   async exec(id: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const result = await this.race((left) => this.inner.exec(id, argv, { ...options, timeoutMs: Math.min(options.timeoutMs ?? left, left) }));
+    const result = await this.race((left) =>
+      this.inner.exec(id, argv, { ...options, timeoutMs: Math.min(options.timeoutMs ?? left, left) }),
+    );
     if (result.timedOut && Date.now() >= this.deadline) throw this.expire();
     return result;
   }

@@ -57,7 +57,7 @@ export class DockerodeClient implements ContainerClient, WithImages {
       image: row.Image,
       state: row.State,
       labels: row.Labels ?? {},
-      ...(Array.isArray(row.Mounts) ? { mounts: row.Mounts.filter((m) => typeof m === "object").map(mountOf) } : {}),
+      ...(Array.isArray(row.Mounts) ? { mounts: row.Mounts.filter((m) => typeof m === 'object').map(mountOf) } : {}),
     }));
   }
 
@@ -104,7 +104,11 @@ export class DockerodeClient implements ContainerClient, WithImages {
         throw statusCode(error) === 404 ? new NotFoundError(`container ${id}`) : error;
       });
     const abort = new AbortController();
-    const stream = (await exec.start({ hijack: true, stdin: options.stdin !== undefined, abortSignal: abort.signal } as Dockerode.ExecStartOptions)) as Duplex;
+    const stream = (await exec.start({
+      hijack: true,
+      stdin: options.stdin !== undefined,
+      abortSignal: abort.signal,
+    } as Dockerode.ExecStartOptions)) as Duplex;
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     this.docker.modem.demuxStream(stream, stdout, stderr);
@@ -155,10 +159,17 @@ export class DockerodeClient implements ContainerClient, WithImages {
   }
 
   async top(id: string): Promise<ProcessRow[]> {
-    const listing = (await this.docker.getContainer(id).top({ ps_args: '-eo pid,user,args' })) as { Titles?: string[]; Processes?: string[][] };
+    const listing = (await this.docker.getContainer(id).top({ ps_args: '-eo pid,user,args' })) as {
+      Titles?: string[];
+      Processes?: string[][];
+    };
     const titles = listing.Titles ?? [];
     const column = (name: string) => titles.indexOf(name);
-    return (listing.Processes ?? []).map((row) => ({ hostPid: row[column('PID')] ?? '', user: row[column('USER')] ?? '', command: row[column('COMMAND')] ?? row[row.length - 1] ?? '' }));
+    return (listing.Processes ?? []).map((row) => ({
+      hostPid: row[column('PID')] ?? '',
+      user: row[column('USER')] ?? '',
+      command: row[column('COMMAND')] ?? row[row.length - 1] ?? '',
+    }));
   }
 
   async restart(id: string, timeoutSeconds = 10): Promise<void> {
@@ -168,7 +179,10 @@ export class DockerodeClient implements ContainerClient, WithImages {
   async watchStarts(onStart: (start: ContainerStart) => void, signal: AbortSignal): Promise<void> {
     // `since` now: Podman 4.3 (events_logger=file) sends nothing live without it, while it reads its whole log.
     const since = Math.floor(Date.now() / 1000);
-    const stream = (await this.docker.getEvents({ since, filters: { type: ['container'], event: ['start'] } })) as Readable;
+    const stream = (await this.docker.getEvents({
+      since,
+      filters: { type: ['container'], event: ['start'] },
+    })) as Readable;
     await readStarts(stream, onStart, signal, this.endpoint);
   }
 }
@@ -197,5 +211,11 @@ async function exitCodeOf(exec: Dockerode.Exec): Promise<number> {
 
 /** The engine's mount row as a plain Mount (Podman's compat API has the same fields). */
 function mountOf(row: { Type?: string; Source?: string; Name?: string; Destination?: string; RW?: boolean }): Mount {
-  return { type: row.Type ?? 'unknown', source: row.Source ?? '', ...(row.Name ? { name: row.Name } : {}), destination: row.Destination ?? '', rw: row.RW !== false };
+  return {
+    type: row.Type ?? 'unknown',
+    source: row.Source ?? '',
+    ...(row.Name ? { name: row.Name } : {}),
+    destination: row.Destination ?? '',
+    rw: row.RW !== false,
+  };
 }

@@ -17,7 +17,14 @@ export class DockerodeImages implements ImageClient {
       if (statusCode(error) === 404) throw new NotFoundError(`image ${nameOrId}`);
       throw error;
     }
-    return { id: data.Id, tags: data.RepoTags ?? [], config: (data.Config ?? {}) as unknown as Record<string, unknown>, layers: data.RootFS?.Layers ?? [], os: data.Os ?? 'linux', size: data.Size ?? 0 };
+    return {
+      id: data.Id,
+      tags: data.RepoTags ?? [],
+      config: (data.Config ?? {}) as unknown as Record<string, unknown>,
+      layers: data.RootFS?.Layers ?? [],
+      os: data.Os ?? 'linux',
+      size: data.Size ?? 0,
+    };
   }
 
   async createContainer(options: CreateOptions): Promise<string> {
@@ -39,7 +46,10 @@ export class DockerodeImages implements ImageClient {
     // POST /commit takes the new image's config as its body: docker-modem sends `_body` as the
     // body and `_query` as the query string (docker-modem lib/modem.js, buildRequest).
     const query = { container: id, pause: true };
-    const answer = (await this.docker.getContainer(id).commit({ _query: query, _body: options.config })) as { Id?: string; id?: string };
+    const answer = (await this.docker.getContainer(id).commit({ _query: query, _body: options.config })) as {
+      Id?: string;
+      id?: string;
+    };
     return answer.Id ?? answer.id ?? '';
   }
 

@@ -34,7 +34,10 @@ export const DEFAULT_SOCKET = '/var/run/docker.sock';
  */
 export function parseHost(host: string, origin: string, tls = false): ParsedHost {
   const value = host.trim();
-  const bad = (why: string) => new UserError(`${origin} ${JSON.stringify(host)}: ${why}; give unix:///path/to/docker.sock, tcp://HOST:PORT or ssh://USER@HOST.`);
+  const bad = (why: string) =>
+    new UserError(
+      `${origin} ${JSON.stringify(host)}: ${why}; give unix:///path/to/docker.sock, tcp://HOST:PORT or ssh://USER@HOST.`,
+    );
   if (value.startsWith('unix://')) {
     const socketPath = value.slice('unix://'.length) || DEFAULT_SOCKET;
     if (!socketPath.startsWith('/')) throw bad('a unix socket path must be absolute');
@@ -50,7 +53,13 @@ export function parseHost(host: string, origin: string, tls = false): ParsedHost
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (hostname === '') throw bad('no host name');
   if (url.protocol === 'tcp:') return { kind: 'tcp', hostname, port: url.port ? Number(url.port) : tls ? 2376 : 2375 };
-  if (url.protocol === 'ssh:') return { kind: 'ssh', hostname, port: url.port ? Number(url.port) : 22, username: url.username ? decodeURIComponent(url.username) : undefined };
+  if (url.protocol === 'ssh:')
+    return {
+      kind: 'ssh',
+      hostname,
+      port: url.port ? Number(url.port) : 22,
+      username: url.username ? decodeURIComponent(url.username) : undefined,
+    };
   throw bad(`unsupported scheme ${url.protocol.replace(/:$/, '')}://`);
 }
 
@@ -81,6 +90,8 @@ export function readPem(path: string, required: boolean, setting: string): Buffe
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !required) return undefined;
-    throw new UserError(`${path}: cannot read it (${code ?? String(error)}); put the engine's TLS files there or point ${setting} at them.`);
+    throw new UserError(
+      `${path}: cannot read it (${code ?? String(error)}); put the engine's TLS files there or point ${setting} at them.`,
+    );
   }
 }

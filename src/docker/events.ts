@@ -7,7 +7,12 @@ import type { ContainerStart } from './container-client.js';
  * and calls `onStart` for each container start. Resolves when `signal` aborts (the stream is
  * closed then), rejects when the engine ends or breaks the stream first.
  */
-export function readStarts(stream: Readable, onStart: (start: ContainerStart) => void, signal: AbortSignal, endpoint: string): Promise<void> {
+export function readStarts(
+  stream: Readable,
+  onStart: (start: ContainerStart) => void,
+  signal: AbortSignal,
+  endpoint: string,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let buffered = '';
     const stop = () => {
@@ -27,7 +32,11 @@ export function readStarts(stream: Readable, onStart: (start: ContainerStart) =>
     const ended = (error?: Error) => {
       signal.removeEventListener('abort', stop);
       if (signal.aborted) return resolve();
-      reject(new Error(`${endpoint}: the engine ended its event stream${error ? ` (${error.message})` : ''}; containers started from now on are not watched`));
+      reject(
+        new Error(
+          `${endpoint}: the engine ended its event stream${error ? ` (${error.message})` : ''}; containers started from now on are not watched`,
+        ),
+      );
     };
     stream.once('end', () => ended());
     stream.once('error', (error) => ended(error));
@@ -36,7 +45,15 @@ export function readStarts(stream: Readable, onStart: (start: ContainerStart) =>
 
 /** One event line, if it is a container start: `status`/`Action` "start", the id, the name attribute. */
 export function containerStart(line: string): ContainerStart | undefined {
-  let event: { Type?: string; status?: string; Action?: string; id?: string; Actor?: { ID?: string; Attributes?: Record<string, string> }; time?: number; timeNano?: number };
+  let event: {
+    Type?: string;
+    status?: string;
+    Action?: string;
+    id?: string;
+    Actor?: { ID?: string; Attributes?: Record<string, string> };
+    time?: number;
+    timeNano?: number;
+  };
   try {
     event = JSON.parse(line) as typeof event;
   } catch {

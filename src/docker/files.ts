@@ -17,7 +17,11 @@ const MAX_LINKS = 8;
  * itself rather than its target, and distributions link their bundles (Alpine's
  * /etc/ssl/cert.pem -> certs/ca-certificates.crt), so links are followed here.
  */
-export async function readContainerFile(client: ContainerClient, id: string, path: string): Promise<ContainerFile | undefined> {
+export async function readContainerFile(
+  client: ContainerClient,
+  id: string,
+  path: string,
+): Promise<ContainerFile | undefined> {
   let current = path;
   for (let hop = 0; hop <= MAX_LINKS; hop += 1) {
     const entries = await client.getArchive(id, current);

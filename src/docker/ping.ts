@@ -30,7 +30,10 @@ export async function pingEngine(docker: Dockerode, endpoint: string, timeoutMs:
   };
   const answer = await ask('ping');
   const text = Buffer.isBuffer(answer) ? answer.toString('utf8') : String(answer);
-  if (text.trim() !== 'OK') throw new EngineError(`${endpoint} answered GET /_ping with ${JSON.stringify(text.slice(0, 60))}, not a Docker engine's "OK"; is it the engine's address?`);
+  if (text.trim() !== 'OK')
+    throw new EngineError(
+      `${endpoint} answered GET /_ping with ${JSON.stringify(text.slice(0, 60))}, not a Docker engine's "OK"; is it the engine's address?`,
+    );
   const engine = negotiateApiVersion(await ask('version'), endpoint);
   untyped.modem.version = `v${engine.useApiVersion}`;
   return engine;
@@ -40,16 +43,27 @@ function unreachable(error: unknown, endpoint: string, timeoutMs: number): Engin
   const code = statusCode(error);
   if (code !== undefined) {
     // docker-modem words it "(HTTP code 404) unexpected - BODY": keep the body, shortened.
-    const body = describe(error).replace(/^\(HTTP code \d+\)[^-]*- /, '').trim().slice(0, 80);
+    const body = describe(error)
+      .replace(/^\(HTTP code \d+\)[^-]*- /, '')
+      .trim()
+      .slice(0, 80);
     if (code === 400 && PLAIN_TO_TLS.test(body)) {
-      return new EngineError(`${endpoint} speaks TLS, and trustpatch spoke plain HTTP to it; set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH=DIR (the directory of ca.pem, cert.pem and key.pem, as for docker --tlsverify), or use a Docker context that has them (docker context create --docker host=…,ca=…,cert=…,key=…)`, { cause: error });
+      return new EngineError(
+        `${endpoint} speaks TLS, and trustpatch spoke plain HTTP to it; set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH=DIR (the directory of ca.pem, cert.pem and key.pem, as for docker --tlsverify), or use a Docker context that has them (docker context create --docker host=…,ca=…,cert=…,key=…)`,
+        { cause: error },
+      );
     }
-    return new EngineError(`${endpoint} answered HTTP ${code} where a Docker engine answers 200 (${body || 'no body'}); is it the engine's address?`, { cause: error });
+    return new EngineError(
+      `${endpoint} answered HTTP ${code} where a Docker engine answers 200 (${body || 'no body'}); is it the engine's address?`,
+      { cause: error },
+    );
   }
   // ssh's failures already name the host and the next step (ssh-errors.ts).
-  if (error instanceof SshError) return new EngineError(`no Docker engine answers at ${endpoint}: ${error.message}.`, { cause: error });
+  if (error instanceof SshError)
+    return new EngineError(`no Docker engine answers at ${endpoint}: ${error.message}.`, { cause: error });
   const hint = 'start the engine, or pick a reachable one with --host, --context or DOCKER_HOST.';
   const name = (error as Error | undefined)?.name;
-  const why = name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${timeoutMs / 1000}s` : describe(error);
+  const why =
+    name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${timeoutMs / 1000}s` : describe(error);
   return new EngineError(`no Docker engine answers at ${endpoint} (${why}); ${hint}`, { cause: error });
 }

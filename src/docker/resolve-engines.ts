@@ -35,7 +35,8 @@ export function resolveEngines(choice: EngineChoice = {}): EngineAddress[] {
 
 /** A --host or DOCKER_HOST value: TLS settings come from the environment for tcp:// only. */
 function fromHost(host: string, origin: string, env: NodeJS.ProcessEnv): EngineAddress {
-  if (host.trim() === '') throw new UserError(`${origin} is empty; give an engine address such as unix://${DEFAULT_SOCKET}.`);
+  if (host.trim() === '')
+    throw new UserError(`${origin} is empty; give an engine address such as unix://${DEFAULT_SOCKET}.`);
   const tcp = parseHost(host, origin).kind === 'tcp';
   const tls = tcp ? tlsFromEnv(env) : undefined;
   return { host: normalize(host, origin, tls !== undefined), origin, tls };

@@ -31,22 +31,31 @@ export function sshCommandLine(target: SshTarget, command = ''): string {
  */
 export function masterArgs(target: SshTarget, controlPath: string, persistSeconds: number): string[] {
   return [
-    '-o', 'ControlMaster=yes',
-    '-o', `ControlPath=${controlPath}`,
-    '-o', `ControlPersist=${persistSeconds}`,
+    '-o',
+    'ControlMaster=yes',
+    '-o',
+    `ControlPath=${controlPath}`,
+    '-o',
+    `ControlPersist=${persistSeconds}`,
     // A dead peer (sshd killed, network gone) is noticed within 3 x 5 s, not at TCP's pace.
-    '-o', 'ServerAliveInterval=5',
-    '-o', 'ServerAliveCountMax=3',
-    '-o', 'ConnectTimeout=30',
+    '-o',
+    'ServerAliveInterval=5',
+    '-o',
+    'ServerAliveCountMax=3',
+    '-o',
+    'ConnectTimeout=30',
     // The forwarded engine socket (forwardArgs) replaces one left by an earlier master.
-    '-o', 'StreamLocalBindUnlink=yes',
-    '-o', 'ExitOnForwardFailure=yes',
+    '-o',
+    'StreamLocalBindUnlink=yes',
+    '-o',
+    'ExitOnForwardFailure=yes',
     // A first session with a pty (`true`, which ends at once) makes both ends of the connection
     // "interactive", which is when OpenSSH turns Nagle off (TCP_NODELAY, packet.c
     // ssh_packet_set_interactive): without it, many small requests over one connection stall
     // on delayed ACKs (8 parallel inspects took 9x the local socket's time, with it 3x). -f:
     // background once authenticated.
-    '-N', '-T',
+    '-N',
+    '-T',
     ...destination(target),
   ];
 }
@@ -59,7 +68,19 @@ export function masterArgs(target: SshTarget, controlPath: string, persistSecond
  * started again, one handshake at a time.
  */
 export function sessionArgs(target: SshTarget, controlPath: string): string[] {
-  return ['-o', 'ControlMaster=no', '-o', `ControlPath=${controlPath}`, '-o', 'ProxyCommand=false', '-T', ...destination(target), 'docker', 'system', 'dial-stdio'];
+  return [
+    '-o',
+    'ControlMaster=no',
+    '-o',
+    `ControlPath=${controlPath}`,
+    '-o',
+    'ProxyCommand=false',
+    '-T',
+    ...destination(target),
+    'docker',
+    'system',
+    'dial-stdio',
+  ];
 }
 
 /**

@@ -62,7 +62,8 @@ export class SshMaster {
 
   private async start(): Promise<void> {
     if (this.failures > 0) {
-      const wait = Math.min(BACKOFF_FIRST_MS * 2 ** (this.failures - 1), BACKOFF_MAX_MS) - (Date.now() - this.lastFailureAt);
+      const wait =
+        Math.min(BACKOFF_FIRST_MS * 2 ** (this.failures - 1), BACKOFF_MAX_MS) - (Date.now() - this.lastFailureAt);
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }
     if (this.dir !== undefined) this.stopOld();
@@ -98,7 +99,9 @@ export class SshMaster {
       child.once('error', (error: NodeJS.ErrnoException) => reject(sshMissing(error)));
       // 'close', not 'exit': the probe's stdout must be read to its end. A backgrounded master
       // has put its stdio on /dev/null (ssh.c fork_postauth), so the pipes close too.
-      child.once('close', (code) => (code === 0 ? resolve(stdout) : reject(sshFailure(this.target, stderr, code) satisfies SshError)));
+      child.once('close', (code) =>
+        code === 0 ? resolve(stdout) : reject(sshFailure(this.target, stderr, code) satisfies SshError),
+      );
     });
   }
 

@@ -79,7 +79,10 @@ export class SshAgent extends Agent {
           const link = netConnect(forwarded).once('error', () => this.master.lost());
           return socket.attachSocket(link);
         }
-        const child = spawn(this.master.ssh, sessionArgs(target, this.master.controlPath), { env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = spawn(this.master.ssh, sessionArgs(target, this.master.controlPath), {
+          env: this.env,
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
         // 255 is ssh's own failure (the master gone, the connection lost), not the remote command's.
         child.once('exit', (code) => code === 255 && this.master.lost());
         socket.attachChild(child);

@@ -12,7 +12,10 @@ export async function packFiles(files: readonly FileToWrite[]): Promise<Buffer> 
   const archive = pack();
   for (const file of files) {
     const name = entryName(file.path);
-    archive.entry({ name, mode: file.mode ?? 0o644, uid: 0, gid: 0, uname: 'root', gname: 'root', mtime: new Date() }, toBuffer(file.content));
+    archive.entry(
+      { name, mode: file.mode ?? 0o644, uid: 0, gid: 0, uname: 'root', gname: 'root', mtime: new Date() },
+      toBuffer(file.content),
+    );
   }
   archive.finalize();
   return streamToBuffer(archive);
@@ -25,8 +28,15 @@ export async function packFiles(files: readonly FileToWrite[]): Promise<Buffer> 
  * "breakout" check); this one holds whatever engine is at the other end.
  */
 export function entryName(path: string): string {
-  const plain = path.startsWith('/') && path !== '/' && !path.endsWith('/') && !path.includes('\0') && posix.normalize(path) === path && !path.split('/').includes('..');
-  if (!plain) throw new Error(`refusing to write ${JSON.stringify(path)} into a container: not a plain absolute file path`);
+  const plain =
+    path.startsWith('/') &&
+    path !== '/' &&
+    !path.endsWith('/') &&
+    !path.includes('\0') &&
+    posix.normalize(path) === path &&
+    !path.split('/').includes('..');
+  if (!plain)
+    throw new Error(`refusing to write ${JSON.stringify(path)} into a container: not a plain absolute file path`);
   return path.slice(1);
 }
 
@@ -40,7 +50,8 @@ export async function unpackEntries(tar: Readable): Promise<ArchiveEntry[]> {
       const content = await streamToBuffer(entry);
       entries.push({
         name: header.name,
-        type: header.type === 'file' || header.type === 'directory' || header.type === 'symlink' ? header.type : 'other',
+        type:
+          header.type === 'file' || header.type === 'directory' || header.type === 'symlink' ? header.type : 'other',
         content,
         linkTarget: header.linkname ?? undefined,
         mode: header.mode ?? 0,

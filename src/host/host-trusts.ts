@@ -28,9 +28,16 @@ export async function hostTrust(certificate: Pick<Certificate, 'fingerprint'>, r
   const survey = await surveyContainer(client, { id: HOST_ID, imageId: '' }, { checks: false, install: 'never' });
   const { family } = survey.detection;
   const fingerprint = certificate.fingerprint;
-  const inAnchorDir = [...survey.store.entries].filter(([path, entry]) => family.anchorDir !== undefined && path.startsWith(`${family.anchorDir}/`) && entry.type === 'file');
-  const anchor = inAnchorDir.find(([, entry]) => bundleFingerprints(entry.content.toString('latin1')).includes(fingerprint))?.[0];
-  const bundles = survey.bundles.filter((b) => b.content !== undefined).map((b) => ({ path: b.path, present: b.fingerprints.includes(fingerprint) }));
+  const inAnchorDir = [...survey.store.entries].filter(
+    ([path, entry]) =>
+      family.anchorDir !== undefined && path.startsWith(`${family.anchorDir}/`) && entry.type === 'file',
+  );
+  const anchor = inAnchorDir.find(([, entry]) =>
+    bundleFingerprints(entry.content.toString('latin1')).includes(fingerprint),
+  )?.[0];
+  const bundles = survey.bundles
+    .filter((b) => b.content !== undefined)
+    .map((b) => ({ path: b.path, present: b.fingerprints.includes(fingerprint) }));
   const trusted = allPresent(survey.bundles, [fingerprint]) && (family.anchorDir === undefined || anchor !== undefined);
   return { trusted, family: family.id, anchorDir: family.anchorDir, anchor, bundles };
 }

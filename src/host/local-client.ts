@@ -1,9 +1,31 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, chown, chmod, lstat, mkdir, readdir, readFile, readlink, rename, unlink, writeFile } from 'node:fs/promises';
+import {
+  access,
+  chown,
+  chmod,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  rename,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { constants, type Stats } from 'node:fs';
 import { posix } from 'node:path';
-import type { ArchiveEntry, ContainerClient, ContainerInfo, ContainerSummary, ExecOptions, ExecResult, FileToWrite, PathStat, ProcessRow } from '../docker/container-client.js';
+import type {
+  ArchiveEntry,
+  ContainerClient,
+  ContainerInfo,
+  ContainerSummary,
+  ExecOptions,
+  ExecResult,
+  FileToWrite,
+  PathStat,
+  ProcessRow,
+} from '../docker/container-client.js';
 import { entryName } from '../docker/tar.js';
 import { inRoot } from './root-path.js';
 
@@ -42,14 +64,39 @@ export class LocalClient implements ContainerClient {
       (error: NodeJS.ErrnoException) => error.code === 'EROFS',
     );
     const name = this.root === '/' ? 'host' : this.root;
-    return { id: HOST_ID, name, image: name, state: 'running', labels: {}, running: true, paused: false, restarting: false, user: '', readOnlyRootfs: readOnly, env: [], platform: 'linux', imageId: '' };
+    return {
+      id: HOST_ID,
+      name,
+      image: name,
+      state: 'running',
+      labels: {},
+      running: true,
+      paused: false,
+      restarting: false,
+      user: '',
+      readOnlyRootfs: readOnly,
+      env: [],
+      platform: 'linux',
+      imageId: '',
+    };
   }
 
   exec(_id: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    if ((options.user ?? '0') !== '0') return Promise.resolve({ argv, exitCode: 126, stdout: '', stderr: `trustpatch runs host commands as root only, not as user ${options.user}`, timedOut: false });
+    if ((options.user ?? '0') !== '0')
+      return Promise.resolve({
+        argv,
+        exitCode: 126,
+        stdout: '',
+        stderr: `trustpatch runs host commands as root only, not as user ${options.user}`,
+        timedOut: false,
+      });
     const [program, ...args] = this.root === '/' ? argv : ['chroot', this.root, ...argv];
     const base = this.root === '/' ? { ...process.env } : { HOME: '/root', LANG: 'C' };
-    const env = { ...base, PATH: this.root === '/' ? `${process.env.PATH ?? ''}:${SYSTEM_PATH}` : SYSTEM_PATH, ...parseEnv(options.env) };
+    const env = {
+      ...base,
+      PATH: this.root === '/' ? `${process.env.PATH ?? ''}:${SYSTEM_PATH}` : SYSTEM_PATH,
+      ...parseEnv(options.env),
+    };
     return run(argv, program!, args, env, options);
   }
 
@@ -57,7 +104,12 @@ export class LocalClient implements ContainerClient {
     const host = await inRoot(this.root, path);
     const stat = await lstatOrUndefined(host);
     if (stat === undefined) return undefined;
-    return { name: posix.basename(host), size: stat.size, type: typeOf(stat), linkTarget: stat.isSymbolicLink() ? await readlink(host) : undefined };
+    return {
+      name: posix.basename(host),
+      size: stat.size,
+      type: typeOf(stat),
+      linkTarget: stat.isSymbolicLink() ? await readlink(host) : undefined,
+    };
   }
 
   /** Like the engine's archive: a directory comes whole, its entries named `<basename>/<relative path>`. */
@@ -102,20 +154,31 @@ export class LocalClient implements ContainerClient {
   }
 }
 
-function run(argv: readonly string[], program: string, args: readonly string[], env: NodeJS.ProcessEnv, options: ExecOptions): Promise<ExecResult> {
+function run(
+  argv: readonly string[],
+  program: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  options: ExecOptions,
+): Promise<ExecResult> {
   return new Promise((resolve) => {
     const child = spawn(program, args, { env, cwd: '/', stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
-    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
-          timedOut = true;
-          child.kill('SIGKILL');
-        }, options.timeoutMs);
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+          }, options.timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     // A missing program is 127, as a shell (and the engine's exec) reports it.
-    child.on('error', (error: NodeJS.ErrnoException) => finish(error.code === 'ENOENT' ? 127 : 126, `${program}: ${error.message}`));
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      finish(error.code === 'ENOENT' ? 127 : 126, `${program}: ${error.message}`),
+    );
     child.on('close', (code) => finish(timedOut ? -1 : (code ?? -1), ''));
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.stdin ?? '');
@@ -124,7 +187,13 @@ function run(argv: readonly string[], program: string, args: readonly string[], 
       if (done) return;
       done = true;
       clearTimeout(timer);
-      resolve({ argv, exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') + extra, timedOut });
+      resolve({
+        argv,
+        exitCode,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8') + extra,
+        timedOut,
+      });
     }
   });
 }
@@ -143,7 +212,13 @@ async function walk(dir: string, name: string, stat: Stats, entries: ArchiveEntr
 async function entryOf(path: string, name: string, stat: Stats): Promise<ArchiveEntry> {
   const type = typeOf(stat);
   const content = type === 'file' ? await readFile(path) : Buffer.alloc(0);
-  return { name, type, content, linkTarget: type === 'symlink' ? await readlink(path) : undefined, mode: stat.mode & 0o7777 };
+  return {
+    name,
+    type,
+    content,
+    linkTarget: type === 'symlink' ? await readlink(path) : undefined,
+    mode: stat.mode & 0o7777,
+  };
 }
 
 function typeOf(stat: Stats): PathStat['type'] {
@@ -154,11 +229,14 @@ async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
   try {
     return await lstat(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return undefined;
     throw error;
   }
 }
 
 function parseEnv(env: readonly string[] | undefined): Record<string, string> {
-  return Object.fromEntries((env ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    (env ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
 }

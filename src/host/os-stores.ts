@@ -37,7 +37,8 @@ export const MACOS: OsStore = {
   parseListing: (stdout) => hashes(stdout, /^\s*SHA-1 hash:\s*([0-9A-Fa-f]{40})\s*$/gm),
   recordPath: () => '/Library/Application Support/trustpatch/host.json',
   privileges: 'run it with sudo (macOS 11 and later also ask for an administrator password)',
-  source: 'security(1) man page, https://ss64.com/mac/security.html; https://developer.apple.com/documentation/security/certificate-key-and-trust-services',
+  source:
+    'security(1) man page, https://ss64.com/mac/security.html; https://developer.apple.com/documentation/security/certificate-key-and-trust-services',
 };
 
 /**

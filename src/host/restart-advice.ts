@@ -9,8 +9,14 @@ import { readdir, readFile } from 'node:fs/promises';
 export async function hostRestartAdvice(caFile: string, procDir = '/proc'): Promise<string[]> {
   const running = await programsRunning(procDir, ['dockerd', 'containerd']);
   const advice: string[] = [];
-  if (running.has('dockerd')) advice.push(`the Docker daemon read the system roots when it started: \`sudo systemctl restart docker\` (restarts containers without a restart policy too), or \`trustpatch registry add HOST --ca ${caFile}\` for one registry without a restart`);
-  if (running.has('containerd')) advice.push('containerd reads the system roots when it starts: `sudo systemctl restart containerd` before pulls through the proxy');
+  if (running.has('dockerd'))
+    advice.push(
+      `the Docker daemon read the system roots when it started: \`sudo systemctl restart docker\` (restarts containers without a restart policy too), or \`trustpatch registry add HOST --ca ${caFile}\` for one registry without a restart`,
+    );
+  if (running.has('containerd'))
+    advice.push(
+      'containerd reads the system roots when it starts: `sudo systemctl restart containerd` before pulls through the proxy',
+    );
   return advice;
 }
 

@@ -18,7 +18,13 @@ export interface Committed {
  * and an engine may ignore the commit's body; then the configuration is set by a save, a
  * rewrite of the config and a load. Whatever fails, no half-made image keeps the name.
  */
-export async function commitPatched(images: ImageClient, containerId: string, image: ImageInfo, name: ImageName, config: ImageConfig): Promise<Committed> {
+export async function commitPatched(
+  images: ImageClient,
+  containerId: string,
+  image: ImageInfo,
+  name: ImageName,
+  config: ImageConfig,
+): Promise<Committed> {
   const committed = await images.inspectImage(await images.commit(containerId, { config }));
   try {
     if (configDifferences(config, committed.config).length === 0) {
@@ -30,11 +36,18 @@ export async function commitPatched(images: ImageClient, containerId: string, im
     const loaded = await images.inspectImage(expected);
     const left = configDifferences(config, loaded.config);
     if (left.length > 0) await images.removeImage(loaded.id);
-    if (left.length > 0) throw new Error(`the engine changed the new image's configuration (${left.join(', ')}) when loading it`);
+    if (left.length > 0)
+      throw new Error(`the engine changed the new image's configuration (${left.join(', ')}) when loading it`);
     return { id: loaded.id, config: 'rewritten', layerBytes: layerBytes(loaded, image) };
   } finally {
     // Untagged by now in the rewrite path (or named NEW, then kept: removeImage by id of a tagged image fails harmlessly).
-    if (!(await images.inspectImage(committed.id).then((i) => i.tags.length > 0, () => true))) await images.removeImage(committed.id);
+    if (
+      !(await images.inspectImage(committed.id).then(
+        (i) => i.tags.length > 0,
+        () => true,
+      ))
+    )
+      await images.removeImage(committed.id);
   }
 }
 

@@ -20,7 +20,10 @@ export const TEMPORARY_VALUE = 'temporary';
 export function labelFingerprints(config: ImageConfig): string[] {
   const value = labelsOf(config)[CA_LABEL];
   if (value === undefined || value === TEMPORARY_VALUE) return [];
-  return value.split(',').map((f) => f.trim().toLowerCase()).filter((f) => /^[0-9a-f]{64}$/.test(f));
+  return value
+    .split(',')
+    .map((f) => f.trim().toLowerCase())
+    .filter((f) => /^[0-9a-f]{64}$/.test(f));
 }
 
 /** IMAGE's configuration with only the CA label added (its earlier fingerprints kept). */
@@ -59,8 +62,12 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 export function parseImageName(name: string): ImageName {
   const slash = name.lastIndexOf('/');
   const colon = name.lastIndexOf(':');
-  const parts = colon > slash ? { repo: name.slice(0, colon), tag: name.slice(colon + 1) } : { repo: name, tag: 'latest' };
-  if (!REPOSITORY.test(parts.repo) || !TAG.test(parts.tag)) throw new UserError(`--tag ${JSON.stringify(name)}: give an image name like registry.example/team/app:1.2-ca (lowercase repository; a tag of letters, digits, _ . -; no @digest).`);
+  const parts =
+    colon > slash ? { repo: name.slice(0, colon), tag: name.slice(colon + 1) } : { repo: name, tag: 'latest' };
+  if (!REPOSITORY.test(parts.repo) || !TAG.test(parts.tag))
+    throw new UserError(
+      `--tag ${JSON.stringify(name)}: give an image name like registry.example/team/app:1.2-ca (lowercase repository; a tag of letters, digits, _ . -; no @digest).`,
+    );
   return parts;
 }
 
@@ -73,7 +80,8 @@ export const DEFAULT_TAG_SUFFIX = '-trustpatch';
  */
 export function defaultTag(reference: string, tags: readonly string[]): ImageName {
   const named = /^(sha256:)?[0-9a-f]{12,64}$/.test(reference) ? tags[0] : reference;
-  if (named === undefined) throw new UserError(`${reference} has no tag to derive a new one from: give --tag NAME:TAG.`);
+  if (named === undefined)
+    throw new UserError(`${reference} has no tag to derive a new one from: give --tag NAME:TAG.`);
   const { repo, tag } = parseImageName(named);
   return { repo, tag: `${tag}${DEFAULT_TAG_SUFFIX}` };
 }

@@ -1,4 +1,14 @@
-import type { ArchiveEntry, ContainerClient, ContainerInfo, ContainerSummary, ExecResult, FileToWrite, ListFilters, PathStat, ProcessRow } from '../docker/container-client.js';
+import type {
+  ArchiveEntry,
+  ContainerClient,
+  ContainerInfo,
+  ContainerSummary,
+  ExecResult,
+  FileToWrite,
+  ListFilters,
+  PathStat,
+  ProcessRow,
+} from '../docker/container-client.js';
 
 /**
  * The temporary container of an image with no `sleep` to keep it up: created, never started.
@@ -28,7 +38,11 @@ export class NeverStartedClient implements ContainerClient {
   }
 
   exec(_id: string, argv: readonly string[]): Promise<ExecResult> {
-    return Promise.reject(new Error(`cannot run \`${argv.join(' ')}\`: the image has no sleep, so its temporary container is never started`));
+    return Promise.reject(
+      new Error(
+        `cannot run \`${argv.join(' ')}\`: the image has no sleep, so its temporary container is never started`,
+      ),
+    );
   }
 
   stat(id: string, path: string): Promise<PathStat | undefined> {

@@ -14,7 +14,11 @@ import { streamToBuffer } from '../docker/tar.js';
  * Needed because a commit cannot give an image *no* command: the engine fills an empty Cmd and
  * Entrypoint from the container's (moby daemon/commit.go, merge()).
  */
-export function rewriteSavedImage(saved: Readable, config: ImageConfig, name: string): { tar: Readable; imageId: Promise<string> } {
+export function rewriteSavedImage(
+  saved: Readable,
+  config: ImageConfig,
+  name: string,
+): { tar: Readable; imageId: Promise<string> } {
   const input = extract();
   const output = pack();
   let resolveId: (id: string) => void = () => {};
@@ -33,11 +37,14 @@ export function rewriteSavedImage(saved: Readable, config: ImageConfig, name: st
       return;
     }
     if (top && (header.name === 'manifest.json' || isConfigEntry(header.name))) {
-      void streamToBuffer(stream).then((content) => {
-        const replaced = header.name === 'manifest.json' ? renameManifest(content, name) : replaceConfig(content, config);
-        if (header.name !== 'manifest.json') found = `sha256:${createHash('sha256').update(replaced).digest('hex')}`;
-        output.entry({ ...header, size: replaced.length }, replaced, next);
-      }).catch((error: unknown) => input.destroy(error as Error));
+      void streamToBuffer(stream)
+        .then((content) => {
+          const replaced =
+            header.name === 'manifest.json' ? renameManifest(content, name) : replaceConfig(content, config);
+          if (header.name !== 'manifest.json') found = `sha256:${createHash('sha256').update(replaced).digest('hex')}`;
+          output.entry({ ...header, size: replaced.length }, replaced, next);
+        })
+        .catch((error: unknown) => input.destroy(error as Error));
       return;
     }
     stream.pipe(output.entry(header, next));
@@ -63,7 +70,8 @@ function replaceConfig(content: Buffer, config: ImageConfig): Buffer {
 
 function renameManifest(content: Buffer, name: string): Buffer {
   const manifest = JSON.parse(content.toString('utf8')) as Array<Record<string, unknown>>;
-  if (manifest.length !== 1) throw new Error(`the saved image's manifest.json lists ${manifest.length} images, not one`);
+  if (manifest.length !== 1)
+    throw new Error(`the saved image's manifest.json lists ${manifest.length} images, not one`);
   return Buffer.from(JSON.stringify([{ ...manifest[0], RepoTags: [name] }]));
 }
 

@@ -21,7 +21,12 @@ export function waitSeconds(timeoutMs: number): number {
  * starts it when the image has a `sleep`. `onCreated` hears the id at once, so that an
  * interruption can remove it.
  */
-export async function createTemporary(client: ContainerClient, images: ImageClient, image: ImageInfo, options: { timeoutMs: number; network?: string; onCreated: (id: string) => void }): Promise<Temporary> {
+export async function createTemporary(
+  client: ContainerClient,
+  images: ImageClient,
+  image: ImageInfo,
+  options: { timeoutMs: number; network?: string; onCreated: (id: string) => void },
+): Promise<Temporary> {
   const wait = ['sleep', String(waitSeconds(options.timeoutMs))];
   const hasEntrypoint = Array.isArray(image.config.Entrypoint) && image.config.Entrypoint.length > 0;
   const id = await images.createContainer({

@@ -38,7 +38,14 @@ export function storeMounts(mounts: readonly Mount[], paths: readonly string[]):
     if (mount === undefined) continue;
     let entry = found.find((m) => m.destination === mount.destination);
     if (entry === undefined) {
-      entry = { type: mount.type, source: mount.source, ...(mount.name ? { volume: mount.name } : {}), destination: mount.destination, readOnly: !mount.rw, paths: [] };
+      entry = {
+        type: mount.type,
+        source: mount.source,
+        ...(mount.name ? { volume: mount.name } : {}),
+        destination: mount.destination,
+        readOnly: !mount.rw,
+        paths: [],
+      };
       found.push(entry);
     }
     entry.paths.push(path);
@@ -60,10 +67,11 @@ export function mountLine(mount: StoreMount): string {
 }
 
 /** What makes two mounts the same store: the volume, or the host path of a bind; tmpfs is never shared. */
-export function sharedKey(mount: Pick<Mount, 'type' | 'source' | 'name'> | Pick<StoreMount, 'type' | 'source' | 'volume'>): string | undefined {
+export function sharedKey(
+  mount: Pick<Mount, 'type' | 'source' | 'name'> | Pick<StoreMount, 'type' | 'source' | 'volume'>,
+): string | undefined {
   const name = 'volume' in mount ? mount.volume : 'name' in mount ? mount.name : undefined;
   if (mount.type === 'volume') return `volume:${name ?? mount.source}`;
   if (mount.type === 'bind') return `bind:${mount.source}`;
   return undefined;
 }
-

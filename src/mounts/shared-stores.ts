@@ -20,7 +20,10 @@ export class SharedStores {
   private readonly held = new Map<string, Leader>();
 
   claim(engine: string, container: { id: string; name: string }, mounts: readonly StoreMount[]): Claim | undefined {
-    const keys = mounts.map(sharedKey).filter((k) => k !== undefined).map((k) => `${engine} ${k}`);
+    const keys = mounts
+      .map(sharedKey)
+      .filter((k) => k !== undefined)
+      .map((k) => `${engine} ${k}`);
     if (keys.length === 0) return undefined;
     const leader = keys.map((k) => this.held.get(k)).find((l) => l !== undefined && l.id !== container.id);
     if (leader !== undefined) return { lead: false, leader };

@@ -18,6 +18,10 @@ export function writtenPaths(plan: Plan | undefined, survey: Survey, apps: AppSu
     paths.push(...bundles, ...seeds);
     if (plan.update !== undefined) paths.push(...[...bundles, ...seeds].map((path) => posix.dirname(path)));
   }
-  paths.push(...writableCertifi(apps).map((s) => s.realPath), ...writableJava(apps).map((s) => s.realPath), MANIFEST_PATH);
+  paths.push(
+    ...writableCertifi(apps).map((s) => s.realPath),
+    ...writableJava(apps).map((s) => s.realPath),
+    MANIFEST_PATH,
+  );
   return [...new Set(paths)];
 }

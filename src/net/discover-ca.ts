@@ -74,13 +74,23 @@ async function followCaIssuers(state: Discovery): Promise<void> {
     if (next === undefined) break;
     state.fetched.push(next.certificate);
     if (next.certificate.selfSigned) {
-      state.found = { certificate: next.certificate, choice: `the self-signed root at ${next.url}, the AIA caIssuers address of "${top.subject}"${hops(state)}`, foundBy: 'aia', tried: state.tried };
+      state.found = {
+        certificate: next.certificate,
+        choice: `the self-signed root at ${next.url}, the AIA caIssuers address of "${top.subject}"${hops(state)}`,
+        foundBy: 'aia',
+        tried: state.tried,
+      };
       return;
     }
   }
   const top = state.fetched.at(-1);
   if (top !== undefined) {
-    state.found = { certificate: top, choice: `the top issuer found by following AIA caIssuers addresses${hops(state)}: its root, "${top.issuer}", could not be fetched; ask for that root if clients need it`, foundBy: 'aia', tried: state.tried };
+    state.found = {
+      certificate: top,
+      choice: `the top issuer found by following AIA caIssuers addresses${hops(state)}: its root, "${top.issuer}", could not be fetched; ask for that root if clients need it`,
+      foundBy: 'aia',
+      tried: state.tried,
+    };
   }
 }
 
@@ -89,16 +99,28 @@ async function askTheProxy(state: Discovery): Promise<void> {
   const { proxy } = state.options;
   if (state.presented.length !== 1 || state.fetched.length > 0) return;
   if (proxy === undefined) {
-    state.tried.push('the CA addresses debugging proxies answer (mitm.it and others): not asked, as no proxy is in use; give --proxy');
+    state.tried.push(
+      'the CA addresses debugging proxies answer (mitm.it and others): not asked, as no proxy is in use; give --proxy',
+    );
     return;
   }
   const leaf = state.presented[0]!;
   for (const address of WELL_KNOWN_CA_ADDRESSES) {
     const url = address.url(proxy);
-    const signer = await firstSigner(state, leaf, [url], () => `${address.proxy}'s CA address, ${url}, asked of ${describeProxy(proxy)}`);
+    const signer = await firstSigner(
+      state,
+      leaf,
+      [url],
+      () => `${address.proxy}'s CA address, ${url}, asked of ${describeProxy(proxy)}`,
+    );
     if (signer === undefined) continue;
     const root = signer.certificate.selfSigned ? 'the self-signed CA' : 'the CA';
-    state.found = { certificate: signer.certificate, choice: `${root} that ${describeProxy(proxy)} serves at ${url} (where ${address.proxy} serves its CA), which signed the certificate presented`, foundBy: 'well-known-address', tried: state.tried };
+    state.found = {
+      certificate: signer.certificate,
+      choice: `${root} that ${describeProxy(proxy)} serves at ${url} (where ${address.proxy} serves its CA), which signed the certificate presented`,
+      foundBy: 'well-known-address',
+      tried: state.tried,
+    };
     return;
   }
 }
@@ -107,26 +129,48 @@ function takePresentedTop(state: Discovery): void {
   const { presented } = state;
   if (presented.length < 2) return;
   const top = presented.at(-1)!;
-  state.found = { certificate: top, choice: `the top issuer presented (${position(top, presented)}): its root, "${top.issuer}", was not sent; ask for that root if clients need it`, foundBy: 'presented', tried: state.tried };
+  state.found = {
+    certificate: top,
+    choice: `the top issuer presented (${position(top, presented)}): its root, "${top.issuer}", was not sent; ask for that root if clients need it`,
+    foundBy: 'presented',
+    tried: state.tried,
+  };
 }
 
 function nothingFound(state: Discovery): UserError {
   const leaf = state.presented[0];
-  const tried = state.tried.length > 0 ? ` Tried: ${state.tried.join('; ')}.` : ' The certificate names no caIssuers address to follow.';
-  return new UserError(`${state.options.url}: the server presented only its own certificate (issued by ${leaf?.issuer ?? 'nobody'}), not its CA.${tried} Get the CA file from the proxy's administrator.`);
+  const tried =
+    state.tried.length > 0
+      ? ` Tried: ${state.tried.join('; ')}.`
+      : ' The certificate names no caIssuers address to follow.';
+  return new UserError(
+    `${state.options.url}: the server presented only its own certificate (issued by ${leaf?.issuer ?? 'nobody'}), not its CA.${tried} Get the CA file from the proxy's administrator.`,
+  );
 }
 
 /** The first certificate at `urls` that verifiably signed `child`; each attempt is recorded. */
-async function firstSigner(state: Discovery, child: Certificate, urls: readonly string[], label: (url: string) => string): Promise<{ certificate: Certificate; url: string } | undefined> {
+async function firstSigner(
+  state: Discovery,
+  child: Certificate,
+  urls: readonly string[],
+  label: (url: string) => string,
+): Promise<{ certificate: Certificate; url: string } | undefined> {
   for (const url of urls) {
-    const fetched = await fetchCertificates(url, state.options.proxy, state.options.get ?? httpGet, state.options.limits ?? DOWNLOAD_LIMITS);
+    const fetched = await fetchCertificates(
+      url,
+      state.options.proxy,
+      state.options.get ?? httpGet,
+      state.options.limits ?? DOWNLOAD_LIMITS,
+    );
     if (fetched.kind === 'failed') {
       state.tried.push(`${label(url)}: ${fetched.reason}`);
       continue;
     }
     const signer = fetched.certificates.find((candidate) => signedBy(child, candidate));
     if (signer !== undefined) return { certificate: signer, url };
-    state.tried.push(`${label(url)}: ${fetched.certificates.length} certificate${fetched.certificates.length === 1 ? '' : 's'}, none of which signed "${child.subject}"`);
+    state.tried.push(
+      `${label(url)}: ${fetched.certificates.length} certificate${fetched.certificates.length === 1 ? '' : 's'}, none of which signed "${child.subject}"`,
+    );
   }
   return undefined;
 }

@@ -9,14 +9,20 @@ export type Fetched = { kind: 'certificates'; certificates: Certificate[] } | { 
  * Downloads `url` through `proxy` and reads the certificates in it. A private key in the answer
  * is dropped by the reader (never kept, written or printed); anything unreadable is a reason.
  */
-export async function fetchCertificates(url: string, proxy: URL | undefined, get: HttpGet, limits: HttpLimits): Promise<Fetched> {
+export async function fetchCertificates(
+  url: string,
+  proxy: URL | undefined,
+  get: HttpGet,
+  limits: HttpLimits,
+): Promise<Fetched> {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return { kind: 'failed', reason: 'not a URL' };
   }
-  if (parsed.protocol !== 'http:') return { kind: 'failed', reason: `not fetched: only http:// addresses are followed, not ${parsed.protocol}//` };
+  if (parsed.protocol !== 'http:')
+    return { kind: 'failed', reason: `not fetched: only http:// addresses are followed, not ${parsed.protocol}//` };
   const answer = await get(parsed, proxy, limits);
   if (answer.kind === 'failed') return answer;
   try {

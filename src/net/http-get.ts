@@ -19,9 +19,17 @@ export interface HttpLimits {
  */
 export const httpGet: HttpGet = (url, proxy, limits) =>
   new Promise((resolve) => {
-    const via = proxy ? { host: bare(proxy.hostname), port: proxy.port === '' ? 80 : Number(proxy.port), path: url.href } : { host: bare(url.hostname), port: url.port === '' ? 80 : Number(url.port), path: `${url.pathname}${url.search}` };
+    const via = proxy
+      ? { host: bare(proxy.hostname), port: proxy.port === '' ? 80 : Number(proxy.port), path: url.href }
+      : {
+          host: bare(url.hostname),
+          port: url.port === '' ? 80 : Number(url.port),
+          path: `${url.pathname}${url.search}`,
+        };
     const headers: Record<string, string> = { host: url.host, accept: '*/*' };
-    if (proxy && proxy.username !== '') headers['proxy-authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`;
+    if (proxy && proxy.username !== '')
+      headers['proxy-authorization'] =
+        `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`;
     const done = (result: HttpGetResult) => {
       clearTimeout(timer);
       resolve(result);
@@ -33,13 +41,17 @@ export const httpGet: HttpGet = (url, proxy, limits) =>
       let size = 0;
       response.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > limits.maxBytes) return done({ kind: 'failed', reason: `more than ${limits.maxBytes} bytes, too large for a certificate` });
+        if (size > limits.maxBytes)
+          return done({ kind: 'failed', reason: `more than ${limits.maxBytes} bytes, too large for a certificate` });
         chunks.push(chunk);
       });
       response.once('end', () => done({ kind: 'body', bytes: Buffer.concat(chunks) }));
       response.once('error', (error) => done({ kind: 'failed', reason: error.message }));
     });
-    const timer = setTimeout(() => done({ kind: 'failed', reason: `no answer within ${limits.timeoutMs / 1000}s` }), limits.timeoutMs);
+    const timer = setTimeout(
+      () => done({ kind: 'failed', reason: `no answer within ${limits.timeoutMs / 1000}s` }),
+      limits.timeoutMs,
+    );
     outgoing.once('error', (error) => done({ kind: 'failed', reason: error.message }));
     outgoing.end();
   });

@@ -32,7 +32,9 @@ export const presentedChain: ChainReader = async (target, proxy, timeoutMs) => {
     });
     socket.once('error', (error) => {
       tunnel?.destroy();
-      reject(new UserError(`${where}: ${error.message}; check the URL${proxy ? ' and the proxy' : ', or give --proxy'}.`));
+      reject(
+        new UserError(`${where}: ${error.message}; check the URL${proxy ? ' and the proxy' : ', or give --proxy'}.`),
+      );
     });
   });
 };
@@ -56,16 +58,30 @@ function openTunnel(proxy: URL, target: Target, timeoutMs: number, where: string
     headers['proxy-authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
   }
   return new Promise<Socket>((resolve, reject) => {
-    const connectRequest = request({ host: proxy.hostname.replace(/^\[(.*)\]$/, '$1'), port: proxy.port === '' ? 80 : Number(proxy.port), method: 'CONNECT', path: authority, headers });
-    connectRequest.setTimeout(timeoutMs, () => connectRequest.destroy(new Error(`the proxy did not answer within ${timeoutMs / 1000}s`)));
+    const connectRequest = request({
+      host: proxy.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: proxy.port === '' ? 80 : Number(proxy.port),
+      method: 'CONNECT',
+      path: authority,
+      headers,
+    });
+    connectRequest.setTimeout(timeoutMs, () =>
+      connectRequest.destroy(new Error(`the proxy did not answer within ${timeoutMs / 1000}s`)),
+    );
     connectRequest.once('connect', (response, socket) => {
       // The request's timeout is the socket's: clear it now that the socket is the tunnel's.
       socket.setTimeout(0);
       if (response.statusCode === 200) return resolve(socket);
       socket.destroy();
-      reject(new UserError(`${where}: the proxy refused the tunnel (HTTP ${response.statusCode} ${response.statusMessage ?? ''}); check the proxy URL and its credentials.`));
+      reject(
+        new UserError(
+          `${where}: the proxy refused the tunnel (HTTP ${response.statusCode} ${response.statusMessage ?? ''}); check the proxy URL and its credentials.`,
+        ),
+      );
     });
-    connectRequest.once('error', (error) => reject(new UserError(`${where}: cannot reach the proxy (${error.message}); check --proxy or HTTPS_PROXY.`)));
+    connectRequest.once('error', (error) =>
+      reject(new UserError(`${where}: cannot reach the proxy (${error.message}); check --proxy or HTTPS_PROXY.`)),
+    );
     connectRequest.end();
   });
 }

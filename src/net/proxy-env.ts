@@ -14,7 +14,8 @@ export function httpsTarget(url: string): Target {
   } catch {
     throw new UserError(`${JSON.stringify(url)}: not a URL; give one like https://host:port/.`);
   }
-  if (parsed.protocol !== 'https:') throw new UserError(`${url}: fetch-ca needs an https:// URL (the proxy shows its CA only when it intercepts TLS).`);
+  if (parsed.protocol !== 'https:')
+    throw new UserError(`${url}: fetch-ca needs an https:// URL (the proxy shows its CA only when it intercepts TLS).`);
   return { host: bare(parsed.hostname), port: parsed.port === '' ? 443 : Number(parsed.port) };
 }
 
@@ -43,7 +44,8 @@ function parseProxy(value: string, origin: string): URL {
   } catch {
     throw new UserError(`${origin}: ${JSON.stringify(value)} is not a proxy URL; give one like http://127.0.0.1:3128.`);
   }
-  if (proxy.protocol !== 'http:') throw new UserError(`${origin}: only http:// proxies (HTTP CONNECT) are supported, not ${proxy.protocol}//.`);
+  if (proxy.protocol !== 'http:')
+    throw new UserError(`${origin}: only http:// proxies (HTTP CONNECT) are supported, not ${proxy.protocol}//.`);
   return proxy;
 }
 

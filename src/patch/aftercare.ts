@@ -36,12 +36,21 @@ export interface AftercareOptions {
   goBinaries?: GoProbes;
 }
 
-export async function aftercare(client: ContainerClient, info: ContainerInfo, options: AftercareOptions, draft: Aftercare): Promise<void> {
+export async function aftercare(
+  client: ContainerClient,
+  info: ContainerInfo,
+  options: AftercareOptions,
+  draft: Aftercare,
+): Promise<void> {
   try {
     const linked = options.anchor !== undefined && (await hashLinked(client, info.id, options.anchor, options.store));
     const scan = { shell: options.shell, imageId: info.imageId, goBinaries: options.goBinaries };
     if (options.restart === 'if-needed') {
-      const stale = await restartNotes(client, info.id, scan, { caFile: options.caFile, since: options.since, hashLinked: linked });
+      const stale = await restartNotes(client, info.id, scan, {
+        caFile: options.caFile,
+        since: options.since,
+        hashLinked: linked,
+      });
       draft.restartNeeded = stale;
       // Only when a restart is all they need: a rerun must not restart again and again for a
       // Node.js that also needs NODE_EXTRA_CA_CERTS, or for a program whose start is unknown.
@@ -49,16 +58,26 @@ export async function aftercare(client: ContainerClient, info: ContainerInfo, op
       await client.restart(info.id);
       draft.restarted = true;
       // Every process started after the CA went in has read it (the restarted ones included).
-      draft.restartNeeded = await restartNotes(client, info.id, scan, { caFile: options.caFile, since: options.since, hashLinked: linked });
+      draft.restartNeeded = await restartNotes(client, info.id, scan, {
+        caFile: options.caFile,
+        since: options.since,
+        hashLinked: linked,
+      });
     } else if (options.restart) {
       await client.restart(info.id);
       draft.restarted = true;
-      draft.restartNeeded = await restartNotes(client, info.id, scan, { caFile: options.caFile, since: options.since, hashLinked: linked });
+      draft.restartNeeded = await restartNotes(client, info.id, scan, {
+        caFile: options.caFile,
+        since: options.since,
+        hashLinked: linked,
+      });
     } else {
       draft.restartNeeded = await restartNotes(client, info.id, scan, { caFile: options.caFile, hashLinked: linked });
     }
   } catch (error) {
-    draft.warnings.push(`${options.restart !== false && draft.restarted !== true ? 'restarting the container' : 'looking for processes that need a restart'} failed: ${errorMessage(error)}`);
+    draft.warnings.push(
+      `${options.restart !== false && draft.restarted !== true ? 'restarting the container' : 'looking for processes that need a restart'} failed: ${errorMessage(error)}`,
+    );
   }
 }
 
@@ -66,14 +85,34 @@ export async function aftercare(client: ContainerClient, info: ContainerInfo, op
  * `add --restart` on a container an earlier run patched: restart it if a process started
  * before that run still needs only a restart (aftercare's `if-needed`).
  */
-export async function restartStale(client: ContainerClient, info: ContainerInfo, run: { certificates: readonly CertificateToInstall[]; plan: Plan; survey: Survey; goBinaries?: GoProbes }, draft: Aftercare): Promise<void> {
+export async function restartStale(
+  client: ContainerClient,
+  info: ContainerInfo,
+  run: { certificates: readonly CertificateToInstall[]; plan: Plan; survey: Survey; goBinaries?: GoProbes },
+  draft: Aftercare,
+): Promise<void> {
   const { certificates, plan, survey } = run;
   const fingerprints = new Set(certificates.map((c) => c.certificate.fingerprint));
   const record = await readManifest(client, info.id);
-  const times = record.manifest.entries.filter((e) => fingerprints.has(e.fingerprint)).map((e) => Date.parse(e.addedAt)).filter(Number.isFinite);
+  const times = record.manifest.entries
+    .filter((e) => fingerprints.has(e.fingerprint))
+    .map((e) => Date.parse(e.addedAt))
+    .filter(Number.isFinite);
   // Trusted without a record of ours (put in by hand or by the image): every such process counts.
   const since = times.length > 0 ? new Date(Math.max(...times)) : new Date();
   const anchor = certificates.length === 1 ? plan.anchors[0]?.path : undefined;
   const caFile = anchor ?? survey.bundles.find((b) => b.content !== undefined)?.realPath ?? plan.family.bundles[0]!;
-  await aftercare(client, info, { shell: await findShell(client, info.id), caFile, restart: 'if-needed', since, anchor, goBinaries: run.goBinaries }, draft);
+  await aftercare(
+    client,
+    info,
+    {
+      shell: await findShell(client, info.id),
+      caFile,
+      restart: 'if-needed',
+      since,
+      anchor,
+      goBinaries: run.goBinaries,
+    },
+    draft,
+  );
 }

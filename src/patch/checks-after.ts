@@ -9,15 +9,29 @@ import type { CertificateToInstall } from './types.js';
  * failed (exit status 1) and a warning says why. Otherwise it is distrust, and this throws: the
  * patch is rolled back.
  */
-export async function judgeChecksAfter(after: CheckResult[], certificates: readonly CertificateToInstall[], options: RefusalOptions, warnings: string[]): Promise<void> {
+export async function judgeChecksAfter(
+  after: CheckResult[],
+  certificates: readonly CertificateToInstall[],
+  options: RefusalOptions,
+  warnings: string[],
+): Promise<void> {
   for (const check of after.filter((c) => !c.ok && c.tool !== null && c.failure === 'untrusted')) {
-    const refusal = await judgeRefusal(check, certificates.map((c) => c.certificate.pem), options);
+    const refusal = await judgeRefusal(
+      check,
+      certificates.map((c) => c.certificate.pem),
+      options,
+    );
     if (refusal.kind === 'unprovable') {
       check.failure = 'unprovable';
-      warnings.push(`${check.tool} cannot prove trust for ${check.url} (${check.detail}): ${refusal.why}; the CA does sign the chain that server presents (read from where trustpatch runs), so the patch is kept`);
+      warnings.push(
+        `${check.tool} cannot prove trust for ${check.url} (${check.detail}): ${refusal.why}; the CA does sign the chain that server presents (read from where trustpatch runs), so the patch is kept`,
+      );
       continue;
     }
-    const why = refusal.kind === 'distrust' ? `the CA does not sign the chain ${check.url} presents (read from where trustpatch runs)` : `${refusal.why}, so the refusal counts as distrust`;
+    const why =
+      refusal.kind === 'distrust'
+        ? `the CA does not sign the chain ${check.url} presents (read from where trustpatch runs)`
+        : `${refusal.why}, so the refusal counts as distrust`;
     throw new Error(`the check still fails after the patch (${check.detail}): ${why}`);
   }
 }

@@ -9,6 +9,10 @@ export function takeLock(context: PatchContext, info: ContainerInfo): Promise<He
     dir: lockDir,
     waitMs: Math.max(5_000, Math.floor(timeoutMs / 2)),
     holdMs: timeoutMs + 120_000,
-    onWait: (holder) => context.onProgress?.({ container: info.name, step: `waiting for another trustpatch run${holder ? ` (pid ${holder.pid} on ${holder.hostname})` : ''} to finish` }),
+    onWait: (holder) =>
+      context.onProgress?.({
+        container: info.name,
+        step: `waiting for another trustpatch run${holder ? ` (pid ${holder.pid} on ${holder.hostname})` : ''} to finish`,
+      }),
   });
 }

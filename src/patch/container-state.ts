@@ -39,7 +39,9 @@ export async function failureReason(client: ContainerClient, id: string, error: 
     const info = await client.inspect(id);
     if (!info.running) return `the container ${stateWords(info)} during the patch (${message})`;
     // Running again by now (a restart policy), but the engine said why the step failed.
-    return /is not running|is paused|is restarting/i.test(message) ? `the container stopped or paused during the patch (${message})` : message;
+    return /is not running|is paused|is restarting/i.test(message)
+      ? `the container stopped or paused during the patch (${message})`
+      : message;
   } catch (inspectError) {
     if (inspectError instanceof NotFoundError) return `the container was removed during the patch (${message})`;
     return message;
@@ -49,7 +51,8 @@ export async function failureReason(client: ContainerClient, id: string, error: 
 /** Why a container is not patched at all, or undefined. */
 export function skipReason(info: ContainerInfo): string | undefined {
   if (!info.running) return `container is ${info.paused ? 'paused' : info.restarting ? 'restarting' : info.state}`;
-  if (info.platform !== '' && !/^linux\b/i.test(info.platform)) return `container platform is ${info.platform}: only Linux trust stores can be patched`;
+  if (info.platform !== '' && !/^linux\b/i.test(info.platform))
+    return `container platform is ${info.platform}: only Linux trust stores can be patched`;
   return undefined;
 }
 

@@ -36,16 +36,39 @@ export interface CoveredInput {
  */
 export async function coveredSteps(input: CoveredInput): Promise<CheckResult[]> {
   const { client, info, leader } = input;
-  if (!(await leader.done)) throw new MountRefusedError(`the trust store is shared with ${leader.name}, whose patch failed`);
-  const shared = input.family.bundles.filter((path) => input.mounts.some((m) => mountFor(info.mounts ?? [], path)?.destination === m.destination));
+  if (!(await leader.done))
+    throw new MountRefusedError(`the trust store is shared with ${leader.name}, whose patch failed`);
+  const shared = input.family.bundles.filter((path) =>
+    input.mounts.some((m) => mountFor(info.mounts ?? [], path)?.destination === m.destination),
+  );
   const bundles = await snapshotBundles(client, info.id, shared);
   const fingerprints = input.certificates.map((c) => c.certificate.fingerprint);
-  const lacking = bundles.filter((b) => b.content !== undefined && fingerprints.some((fp) => !b.fingerprints.includes(fp)));
-  if (lacking.length > 0 || bundles.every((b) => b.content === undefined)) throw new Error(`the store shared with ${leader.name} does not hold the certificate after its patch (${(lacking[0] ?? bundles[0])?.path ?? 'no bundle'})`);
+  const lacking = bundles.filter(
+    (b) => b.content !== undefined && fingerprints.some((fp) => !b.fingerprints.includes(fp)),
+  );
+  if (lacking.length > 0 || bundles.every((b) => b.content === undefined))
+    throw new Error(
+      `the store shared with ${leader.name} does not hold the certificate after its patch (${(lacking[0] ?? bundles[0])?.path ?? 'no bundle'})`,
+    );
   const after = await input.check();
   await judgeChecksAfter(after, input.certificates, input.refusal, input.warnings);
   const addedAt = new Date().toISOString();
-  const entries: ManifestEntry[] = input.certificates.map(({ certificate, name }) => ({ fingerprint: certificate.fingerprint, subject: certificate.subject, name, family: input.family.id, method: null, anchor: null, bundles: [], certifi: [], java: [], commands: [], addedAt, trustpatchVersion: VERSION, mounts: input.mounts, coveredBy: { id: leader.id, name: leader.name } }));
+  const entries: ManifestEntry[] = input.certificates.map(({ certificate, name }) => ({
+    fingerprint: certificate.fingerprint,
+    subject: certificate.subject,
+    name,
+    family: input.family.id,
+    method: null,
+    anchor: null,
+    bundles: [],
+    certifi: [],
+    java: [],
+    commands: [],
+    addedAt,
+    trustpatchVersion: VERSION,
+    mounts: input.mounts,
+    coveredBy: { id: leader.id, name: leader.name },
+  }));
   const record = await readManifest(client, info.id);
   await recordPatch(client, info.id, record.manifest, entries);
   return after;

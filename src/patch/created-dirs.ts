@@ -8,7 +8,12 @@ import type { StoreRead } from './store-listing.js';
  * root filesystem (Alpine's minirootfs, BusyBox) has no /usr/local/share/ca-certificates or
  * /etc/ssl/certs. Directories the survey read are known to exist and cost no request.
  */
-export async function missingDirs(client: ContainerClient, id: string, paths: readonly string[], known: StoreRead): Promise<string[]> {
+export async function missingDirs(
+  client: ContainerClient,
+  id: string,
+  paths: readonly string[],
+  known: StoreRead,
+): Promise<string[]> {
   const missing = new Set<string>();
   for (const path of paths) {
     for (let dir = posix.dirname(path); dir !== '/' && !missing.has(dir); dir = posix.dirname(dir)) {
@@ -23,7 +28,12 @@ export async function missingDirs(client: ContainerClient, id: string, paths: re
  * Removes the directories a patch created, deepest first, where they are empty again (rmdir
  * refuses the others, so nothing of anyone else's goes); returns those still there.
  */
-export async function removeCreatedDirs(client: ContainerClient, id: string, dirs: readonly string[], rmdir: string | undefined): Promise<string[]> {
+export async function removeCreatedDirs(
+  client: ContainerClient,
+  id: string,
+  dirs: readonly string[],
+  rmdir: string | undefined,
+): Promise<string[]> {
   const ordered = [...new Set(dirs)].sort((a, b) => b.split('/').length - a.split('/').length);
   if (ordered.length === 0) return [];
   if (rmdir !== undefined) await client.exec(id, [rmdir, '--', ...ordered]);

@@ -7,7 +7,8 @@ const RETRY_EVERY_MS = 1_000;
 /** The engine went away under a call (restarted, crashed, socket gone), as opposed to refusing it. */
 export function isConnectionDrop(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOENT', 'ECONNABORTED'].includes(code)) return true;
+  if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOENT', 'ECONNABORTED'].includes(code))
+    return true;
   return /ECONNREFUSED|ECONNRESET|EPIPE|socket hang up|connect ENOENT/i.test(errorMessage(error));
 }
 

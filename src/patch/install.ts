@@ -9,7 +9,14 @@ import { tail } from '../errors.js';
  * failure (no network, no repository, a hang) is one line in `warnings` and the patch carries
  * on with what can be done; returns whether every command succeeded.
  */
-export async function runInstall(client: ContainerClient, id: string, installer: Installer, packages: readonly string[], budgetMs: number, warnings: string[]): Promise<boolean> {
+export async function runInstall(
+  client: ContainerClient,
+  id: string,
+  installer: Installer,
+  packages: readonly string[],
+  budgetMs: number,
+  warnings: string[],
+): Promise<boolean> {
   const what = `installing ${packages.join(' ')}`;
   const deadline = Date.now() + budgetMs;
   for (const argv of installer.commands) {
@@ -19,7 +26,8 @@ export async function runInstall(client: ContainerClient, id: string, installer:
     const problem = execProblem(run);
     let why: string;
     if (problem !== undefined) why = describeProblem(problem, argv);
-    else if (run.timedOut) why = `\`${argv.join(' ')}\` timed out after ${Math.round(budgetMs / 1000)}s (it may still be running in the container)`;
+    else if (run.timedOut)
+      why = `\`${argv.join(' ')}\` timed out after ${Math.round(budgetMs / 1000)}s (it may still be running in the container)`;
     else why = `\`${argv.join(' ')}\` exited with ${run.exitCode}: ${firstComplaint(`${run.stderr}\n${run.stdout}`)}`;
     warnings.push(`${what} failed: ${why}; carrying on without it`);
     return false;
@@ -32,6 +40,9 @@ export async function runInstall(client: ContainerClient, id: string, installer:
  * `Error:`), which names the cause; the last line usually names only the consequence.
  */
 export function firstComplaint(output: string): string {
-  const lines = output.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return lines.find((line) => /^(E:|ERROR|WARNING|Error|error|Err:|Problem)/.test(line)) ?? tail(output, 1);
 }

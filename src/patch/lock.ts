@@ -34,8 +34,13 @@ export interface HeldLock {
 }
 
 export class LockHeldError extends Error {
-  constructor(readonly holder: LockHolder | undefined, path: string) {
-    const who = holder ? `another trustpatch run (pid ${holder.pid} on ${holder.hostname}, since ${holder.startedAt})` : 'another trustpatch run';
+  constructor(
+    readonly holder: LockHolder | undefined,
+    path: string,
+  ) {
+    const who = holder
+      ? `another trustpatch run (pid ${holder.pid} on ${holder.hostname}, since ${holder.startedAt})`
+      : 'another trustpatch run';
     super(`${who} is patching this container; run again once it has finished (if none is running, remove ${path})`);
     this.name = 'LockHeldError';
   }
@@ -65,7 +70,11 @@ export async function lockContainer(engine: string, containerId: string, options
   const path = join(base, createHash('sha256').update(`${engine}\0${containerId}`).digest('hex').slice(0, 40));
   const self = options.self ?? { pid: process.pid, hostname: hostname() };
   const isAlive = options.isAlive ?? alive;
-  const record: LockHolder = { ...self, startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + options.waitMs + options.holdMs).toISOString() };
+  const record: LockHolder = {
+    ...self,
+    startedAt: new Date().toISOString(),
+    expiresAt: new Date(Date.now() + options.waitMs + options.holdMs).toISOString(),
+  };
   const file = join(path, `owner-${randomBytes(6).toString('hex')}.json`);
   const deadline = Date.now() + options.waitMs;
   let previous: LockHolder | undefined;
@@ -76,7 +85,13 @@ export async function lockContainer(engine: string, containerId: string, options
     if (found === 'free') continue;
     if (isStale(found, self, isAlive)) {
       // A holder that did not release its lock did not finish either, whatever stopped it.
-      if (found.holder !== undefined) previous = { ...found.holder, unfinished: found.holder.unfinished ?? `pid ${found.holder.pid} on ${found.holder.hostname} stopped without releasing its lock` };
+      if (found.holder !== undefined)
+        previous = {
+          ...found.holder,
+          unfinished:
+            found.holder.unfinished ??
+            `pid ${found.holder.pid} on ${found.holder.hostname} stopped without releasing its lock`,
+        };
       await breakLock(path, found.file);
       continue;
     }
@@ -119,7 +134,10 @@ async function readHolder(path: string): Promise<Found | 'free'> {
     const names = (await readdir(path)).filter((name) => name.startsWith('owner-'));
     const ageMs = Date.now() - (await stat(path)).mtimeMs;
     const file = names[0] === undefined ? undefined : join(path, names[0]);
-    const holder = file === undefined ? undefined : ((await readFile(file, 'utf8').then(JSON.parse, () => undefined)) as LockHolder | undefined);
+    const holder =
+      file === undefined
+        ? undefined
+        : ((await readFile(file, 'utf8').then(JSON.parse, () => undefined)) as LockHolder | undefined);
     return { holder, file, ageMs };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'free';

@@ -22,11 +22,22 @@ export interface MountStepInput {
  * something will be; the report names them, a refusal too), returns them, and throws
  * MountRefusedError, before anything is written, when one may not be written.
  */
-export async function mountStep(client: ContainerClient, info: ContainerInfo, input: MountStepInput, draft: { mounts?: StoreMount[] }): Promise<StoreMount[]> {
+export async function mountStep(
+  client: ContainerClient,
+  info: ContainerInfo,
+  input: MountStepInput,
+  draft: { mounts?: StoreMount[] },
+): Promise<StoreMount[]> {
   const { plan, survey, apps } = input;
   if (input.trusted) return (draft.mounts = storeMounts(info.mounts ?? [], writtenPaths(plan, survey, apps)));
   const writing = storeMounts(info.mounts ?? [], writtenPaths(input.systemTrusted ? undefined : plan, survey, apps));
   draft.mounts = writing;
-  await decideMounts(client, info.id, writing, input.throughMounts, new Set(survey.bundles.flatMap((b) => [b.path, b.realPath])));
+  await decideMounts(
+    client,
+    info.id,
+    writing,
+    input.throughMounts,
+    new Set(survey.bundles.flatMap((b) => [b.path, b.realPath])),
+  );
   return writing;
 }

@@ -11,14 +11,36 @@ import { LockHeldError, type HeldLock, type LockHolder } from './lock.js';
 import { makePlan, planSummary, type Plan, type Survey } from './plan.js';
 import { noChanges, rollBack, type Changes } from './rollback.js';
 import { seedBundles } from './seed.js';
-import { fileIn, listingOf, listStore, mergeListings, readStore, storeDirs, uncoveredDirs, type StoreRead } from './store-listing.js';
+import {
+  fileIn,
+  listingOf,
+  listStore,
+  mergeListings,
+  readStore,
+  storeDirs,
+  uncoveredDirs,
+  type StoreRead,
+} from './store-listing.js';
 import { surveyContainer } from './survey.js';
-import type { CertificateToInstall, ContainerResult, PatchMethod, PatchOptions, PlanSummary, ProgressListener } from './types.js';
+import type {
+  CertificateToInstall,
+  ContainerResult,
+  PatchMethod,
+  PatchOptions,
+  PlanSummary,
+  ProgressListener,
+} from './types.js';
 import type { StoreOutcome } from '../stores/types.js';
 import { runUpdatePath } from './update-path.js';
 import { readManifest } from '../record/store.js';
 import { patchEntries, recordPatch } from '../record/record-patch.js';
-import { appStoresHold, checkCertifiStores, confirmLinkedJava, patchAppStores, surveyAppStores } from '../stores/app-stores.js';
+import {
+  appStoresHold,
+  checkCertifiStores,
+  confirmLinkedJava,
+  patchAppStores,
+  surveyAppStores,
+} from '../stores/app-stores.js';
 import { STORE_KINDS } from '../stores/types.js';
 import type { SeedTexts } from './seed.js';
 import { systemPaths, withAppPlan } from './app-plan.js';
@@ -66,7 +88,10 @@ interface Lead {
   finish?: (ok: boolean) => void;
 }
 
-type Outcome = { status: 'patched' | 'already-trusted' | 'covered' } | { status: 'skipped'; reason: string } | { status: 'planned'; plan: PlanSummary };
+type Outcome =
+  | { status: 'patched' | 'already-trusted' | 'covered' }
+  | { status: 'skipped'; reason: string }
+  | { status: 'planned'; plan: PlanSummary };
 
 /** Patches one container and says what happened; a container's own trouble never throws. */
 export async function patchContainer(context: PatchContext, info: ContainerInfo): Promise<ContainerResult> {
@@ -101,50 +126,90 @@ export async function patchContainer(context: PatchContext, info: ContainerInfo)
   }
 }
 
-async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Draft, changes: Changes, previous: LockHolder | undefined, lead: Lead): Promise<Outcome> {
+async function patchSteps(
+  context: PatchContext,
+  info: ContainerInfo,
+  draft: Draft,
+  changes: Changes,
+  previous: LockHolder | undefined,
+  lead: Lead,
+): Promise<Outcome> {
   const { client, certificates, options } = context;
   const started = new Date();
   const step = (name: string) => context.onProgress?.({ container: info.name, step: name });
   step('detecting');
-  const survey = await surveyContainer(client, info, { install: options.install, checks: options.checkUrls.length > 0, detections: context.detections });
+  const survey = await surveyContainer(client, info, {
+    install: options.install,
+    checks: options.checkUrls.length > 0,
+    detections: context.detections,
+  });
   draft.family = survey.detection.family.id;
   Object.assign(changes, { bundles: survey.bundles, rm: survey.tools.rm });
   const plan = makePlan(survey, certificates, options.install);
   const fingerprints = certificates.map((c) => c.certificate.fingerprint);
   const kinds = options.stores ?? STORE_KINDS;
   // Stores asked for by name are searched for everywhere; by default only where a Python or Java is.
-  const apps = await surveyAppStores(client, info.id, kinds, systemPaths(survey), { onlyWithRuntime: options.stores === undefined ? info.env : undefined });
+  const apps = await surveyAppStores(client, info.id, kinds, systemPaths(survey), {
+    onlyWithRuntime: options.stores === undefined ? info.env : undefined,
+  });
   // A search that could not run is worth a warning only when the stores were asked for by name.
   if (options.stores !== undefined) draft.warnings.push(...apps.notes);
-  let systemTrusted = !kinds.includes('system') || (allPresent(survey.bundles, fingerprints) && (await anchorsPresent(client, info.id, plan, survey)));
+  let systemTrusted =
+    !kinds.includes('system') ||
+    (allPresent(survey.bundles, fingerprints) && (await anchorsPresent(client, info.id, plan, survey)));
   if (previous?.unfinished !== undefined && kinds.includes('system')) {
     // What it left may look trusted (a seeded bundle) without being complete: patch in full.
-    draft.warnings.push(`an earlier run did not finish (${previous.unfinished})${systemTrusted ? ': patching again in full' : ''}`);
+    draft.warnings.push(
+      `an earlier run did not finish (${previous.unfinished})${systemTrusted ? ': patching again in full' : ''}`,
+    );
     systemTrusted = false;
   }
   const trusted = systemTrusted && appStoresHold(apps, fingerprints);
-  const writing = await mountStep(client, info, { plan, survey, apps, systemTrusted, trusted, throughMounts: options.throughMounts === true }, draft);
+  const writing = await mountStep(
+    client,
+    info,
+    { plan, survey, apps, systemTrusted, trusted, throughMounts: options.throughMounts === true },
+    draft,
+  );
   if (!systemTrusted) await guardPlan(client, info.id, plan, survey.bundles);
-  if (options.dryRun) return trusted ? { status: 'already-trusted' } : { status: 'planned', plan: withAppPlan(systemTrusted ? undefined : planSummary(plan), plan.family.id, apps, certificates) };
+  if (options.dryRun)
+    return trusted
+      ? { status: 'already-trusted' }
+      : {
+          status: 'planned',
+          plan: withAppPlan(systemTrusted ? undefined : planSummary(plan), plan.family.id, apps, certificates),
+        };
   step('checking before');
   draft.check.before = await checkAll(context, info, survey.tools.clients);
   if (trusted) {
     draft.check.after = draft.check.before.map((c) => (c.tool === null ? bundleVerified(c) : c));
     // --restart after an earlier add without it: the processes that still read the old trust.
-    if (options.restart === true) await restartStale(client, info, { certificates, plan, survey, goBinaries: context.goBinaries }, draft);
+    if (options.restart === true)
+      await restartStale(client, info, { certificates, plan, survey, goBinaries: context.goBinaries }, draft);
     return { status: 'already-trusted' };
   }
   const claim = context.shared?.claim(client.endpoint, info, writing);
   if (claim?.lead === false) {
     step('waiting for the shared store');
     draft.coveredBy = claim.leader.name;
-    const after = await coveredSteps({ client, info, leader: claim.leader, family: plan.family, mounts: writing, certificates, check: () => checkAll(context, info, survey.tools.clients), refusal: { proxy: options.proxy, readChain: context.readChain }, warnings: draft.warnings });
+    const after = await coveredSteps({
+      client,
+      info,
+      leader: claim.leader,
+      family: plan.family,
+      mounts: writing,
+      certificates,
+      check: () => checkAll(context, info, survey.tools.clients),
+      refusal: { proxy: options.proxy, readChain: context.readChain },
+      warnings: draft.warnings,
+    });
     draft.check.after = after.map((c) => (c.tool === null ? bundleVerified(c) : c));
     return { status: 'covered' };
   }
   lead.finish = claim?.finish;
   // The engine refuses archive writes to a read-only rootfs; say why before trying (FIELD-NOTES.md).
-  if (info.readOnlyRootfs) throw new Error('read-only root filesystem: recreate the container from an image that trusts the CA');
+  if (info.readOnlyRootfs)
+    throw new Error('read-only root filesystem: recreate the container from an image that trusts the CA');
   const seedTexts: SeedTexts = new Map();
   let method: PatchMethod | null = null;
   let storeAfter: StoreRead | undefined;
@@ -152,10 +217,21 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   if (!systemTrusted) {
     await ensureRunning(client, info.id);
     // The survey read the store; a bundle that links out of those directories is listed now.
-    const written = [...survey.bundles.filter((b) => b.content !== undefined).map((b) => b.realPath), ...plan.seeds.map((s) => s.realPath)];
+    const written = [
+      ...survey.bundles.filter((b) => b.content !== undefined).map((b) => b.realPath),
+      ...plan.seeds.map((s) => s.realPath),
+    ];
     const more = uncoveredDirs(survey.store.dirs, storeDirs(plan.family.anchorDir, written));
-    changes.store = more.length === 0 ? listingOf(survey.store) : mergeListings(listingOf(survey.store), await listStore(client, info.id, more));
-    createdDirs = await missingDirs(client, info.id, [...plan.anchors.map((a) => a.path), ...plan.seeds.filter((s) => s.create).map((s) => s.realPath), MANIFEST_DIR], survey.store);
+    changes.store =
+      more.length === 0
+        ? listingOf(survey.store)
+        : mergeListings(listingOf(survey.store), await listStore(client, info.id, more));
+    createdDirs = await missingDirs(
+      client,
+      info.id,
+      [...plan.anchors.map((a) => a.path), ...plan.seeds.filter((s) => s.create).map((s) => s.realPath), MANIFEST_DIR],
+      survey.store,
+    );
     const seed = async () => {
       step('seeding bundle');
       await ensureRunning(client, info.id);
@@ -166,13 +242,30 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
     if (plan.seedFirst) await seed();
     method = plan.method;
     if (method === 'update-command') method = await runUpdatePath(context, info, plan, survey, changes, draft.warnings);
-    else if (plan.installNote !== undefined) draft.warnings.push(`${plan.installNote}: patched the bundle through the archive API`);
+    else if (plan.installNote !== undefined)
+      draft.warnings.push(`${plan.installNote}: patched the bundle through the archive API`);
     // The update command turned out unusable (e.g. exec format error): the seed is the patch now.
     if (method === 'archive-only' && !plan.seedFirst) await seed();
     step('verifying bundles');
     // The bundles' directories, read once: the bundles to verify and the links the update made.
-    storeAfter = await readStore(client, info.id, storeDirs(undefined, survey.bundles.map((b) => b.path)));
-    const problem = verifyBundles(survey.bundles, await snapshotBundles(client, info.id, survey.bundles.map((b) => b.path), storeAfter), fingerprints);
+    storeAfter = await readStore(
+      client,
+      info.id,
+      storeDirs(
+        undefined,
+        survey.bundles.map((b) => b.path),
+      ),
+    );
+    const problem = verifyBundles(
+      survey.bundles,
+      await snapshotBundles(
+        client,
+        info.id,
+        survey.bundles.map((b) => b.path),
+        storeAfter,
+      ),
+      fingerprints,
+    );
     if (problem) throw new Error(problem);
   }
   step('application stores');
@@ -180,15 +273,22 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
   if (changes.updateCommand !== undefined) await confirmLinkedJava(client, info.id, apps, app.outcomes, fingerprints);
   draft.stores = app.outcomes;
   step('checking after');
-  const appProblem = await checkCertifiStores(client, info.id, apps, options.checkUrls, { proxy: options.proxy, user: info.user === '' ? '0' : info.user });
-  if (appProblem) throw new Error(`the check with a Python's certifi store still fails after the patch (${appProblem})`);
+  const appProblem = await checkCertifiStores(client, info.id, apps, options.checkUrls, {
+    proxy: options.proxy,
+    user: info.user === '' ? '0' : info.user,
+  });
+  if (appProblem)
+    throw new Error(`the check with a Python's certifi store still fails after the patch (${appProblem})`);
   const clients = plan.install !== undefined ? await findTlsClients(client, info.id) : survey.tools.clients;
   const after = await checkAll(context, info, clients);
   draft.check.after = after.map((c) => (c.tool === null ? bundleVerified(c) : c));
   await judgeChecksAfter(after, certificates, { proxy: options.proxy, readChain: context.readChain }, draft.warnings);
   // A server the client never reached says nothing about trust: keep the verified patch, but
   // say the proof is missing (the exit status is 1 for it).
-  for (const check of after.filter((c) => c.failure === 'unreachable')) draft.warnings.push(`the check could not reach ${check.url} (${check.detail}): trust is in the bundle but not proven by a TLS connection`);
+  for (const check of after.filter((c) => c.failure === 'unreachable'))
+    draft.warnings.push(
+      `the check could not reach ${check.url} (${check.detail}): trust is in the bundle but not proven by a TLS connection`,
+    );
   // Without an update command the anchor is written last, once everything else held: with no
   // rm in the container, a rollback could not delete it.
   if (method === 'archive-only' && plan.anchors.length > 0) {
@@ -197,17 +297,56 @@ async function patchSteps(context: PatchContext, info: ContainerInfo, draft: Dra
     await client.putFiles(info.id, plan.anchors);
   }
   const created = plan.seeds.filter((seed) => seed.create).map((seed) => seed.realPath);
-  if (method === 'archive-only' && created.length > 0) draft.warnings.push(`there was no CA bundle: created ${created.join(', ')} holding only this CA`);
+  if (method === 'archive-only' && created.length > 0)
+    draft.warnings.push(`there was no CA bundle: created ${created.join(', ')} holding only this CA`);
   draft.method = method;
   step('recording');
-  const anchors = new Map(certificates.flatMap((c, i) => (changes.anchors.includes(plan.anchors[i]?.path ?? '') ? [[c.certificate.fingerprint, plan.anchors[i]!.path] as const] : [])));
+  const anchors = new Map(
+    certificates.flatMap((c, i) =>
+      changes.anchors.includes(plan.anchors[i]?.path ?? '')
+        ? [[c.certificate.fingerprint, plan.anchors[i]!.path] as const]
+        : [],
+    ),
+  );
   const installCommands = changes.installed.length > 0 ? (plan.install?.commands ?? []) : [];
-  const entries = withMounts(writing, patchEntries({ certificates, family: plan.family.id, method, anchors, seedTexts, created: plan.seeds.filter((seed) => seed.create).map((seed) => seed.realPath), before: survey.bundles, app, changes, installCommands, createdDirs, temporary: options.temporary }));
+  const entries = withMounts(
+    writing,
+    patchEntries({
+      certificates,
+      family: plan.family.id,
+      method,
+      anchors,
+      seedTexts,
+      created: plan.seeds.filter((seed) => seed.create).map((seed) => seed.realPath),
+      before: survey.bundles,
+      app,
+      changes,
+      installCommands,
+      createdDirs,
+      temporary: options.temporary,
+    }),
+  );
   const record = await readManifest(client, info.id);
   if (record.problem !== undefined) draft.warnings.push(`${record.problem}: replaced with a new record`);
   await recordPatch(client, info.id, record.manifest, entries);
-  const caFile = certificates.length === 1 && plan.anchors[0] !== undefined && changes.anchors.includes(plan.anchors[0].path) ? plan.anchors[0].path : (survey.bundles.find((b) => b.content !== undefined)?.realPath ?? plan.family.bundles[0]!);
-  await aftercare(client, info, { shell: await findShell(client, info.id), caFile, restart: options.restart === true, since: started, anchor: certificates.length === 1 && changes.updateCommand !== undefined ? plan.anchors[0]?.path : undefined, store: storeAfter, goBinaries: context.goBinaries }, draft);
+  const caFile =
+    certificates.length === 1 && plan.anchors[0] !== undefined && changes.anchors.includes(plan.anchors[0].path)
+      ? plan.anchors[0].path
+      : (survey.bundles.find((b) => b.content !== undefined)?.realPath ?? plan.family.bundles[0]!);
+  await aftercare(
+    client,
+    info,
+    {
+      shell: await findShell(client, info.id),
+      caFile,
+      restart: options.restart === true,
+      since: started,
+      anchor: certificates.length === 1 && changes.updateCommand !== undefined ? plan.anchors[0]?.path : undefined,
+      store: storeAfter,
+      goBinaries: context.goBinaries,
+    },
+    draft,
+  );
   return { status: 'patched' };
 }
 
@@ -220,10 +359,15 @@ async function anchorsPresent(client: ContainerClient, id: string, plan: Plan, s
   return true;
 }
 
-async function checkAll(context: PatchContext, info: ContainerInfo, clients: readonly TlsClient[]): Promise<CheckResult[]> {
+async function checkAll(
+  context: PatchContext,
+  info: ContainerInfo,
+  clients: readonly TlsClient[],
+): Promise<CheckResult[]> {
   const user = info.user === '' ? '0' : info.user;
   const results: CheckResult[] = [];
-  for (const url of context.options.checkUrls) results.push(await runCheck(context.client, info.id, url, { proxy: context.options.proxy, user, clients }));
+  for (const url of context.options.checkUrls)
+    results.push(await runCheck(context.client, info.id, url, { proxy: context.options.proxy, user, clients }));
   return results;
 }
 

@@ -43,7 +43,15 @@ export interface Plan {
 }
 
 /** Directories trust stores live in: nothing is ever written outside them. */
-export const TRUST_DIRS = ['/etc/ssl/', '/etc/pki/', '/etc/ca-certificates/', '/var/lib/ca-certificates/', '/usr/local/share/ca-certificates/', '/usr/share/ca-certificates/', '/usr/lib/ssl/'];
+export const TRUST_DIRS = [
+  '/etc/ssl/',
+  '/etc/pki/',
+  '/etc/ca-certificates/',
+  '/var/lib/ca-certificates/',
+  '/usr/local/share/ca-certificates/',
+  '/usr/share/ca-certificates/',
+  '/usr/lib/ssl/',
+];
 
 export function inTrustDir(path: string): boolean {
   return TRUST_DIRS.some((dir) => path.startsWith(dir)) && !path.split('/').includes('..');
@@ -64,7 +72,14 @@ export function makePlan(survey: Survey, certificates: readonly CertificateToIns
   return {
     family,
     seeds: seedTargets(survey.bundles, family, certificates),
-    anchors: family.anchorDir === undefined ? [] : certificates.map((c) => ({ path: `${family.anchorDir}/${c.name}${family.anchorExtension}`, content: c.certificate.pem, mode: 0o644 })),
+    anchors:
+      family.anchorDir === undefined
+        ? []
+        : certificates.map((c) => ({
+            path: `${family.anchorDir}/${c.name}${family.anchorExtension}`,
+            content: c.certificate.pem,
+            mode: 0o644,
+          })),
     seedFirst: install !== undefined || update === undefined,
     install,
     installNote,
@@ -79,13 +94,19 @@ export function makePlan(survey: Survey, certificates: readonly CertificateToIns
  * /etc/ssl/cert.pem links to certs/ca-certificates.crt: one file, appended once). With no
  * bundle at all, the family's main bundle is created (or each of `bundlesWhenNone`).
  */
-function seedTargets(bundles: readonly BundleSnapshot[], family: Family, certificates: readonly CertificateToInstall[]): SeedTarget[] {
+function seedTargets(
+  bundles: readonly BundleSnapshot[],
+  family: Family,
+  certificates: readonly CertificateToInstall[],
+): SeedTarget[] {
   const existing = bundles.filter((b) => b.content !== undefined);
-  if (existing.length === 0) return (family.bundlesWhenNone ?? family.bundles.slice(0, 1)).map((realPath) => ({ realPath, create: true }));
+  if (existing.length === 0)
+    return (family.bundlesWhenNone ?? family.bundles.slice(0, 1)).map((realPath) => ({ realPath, create: true }));
   const targets: SeedTarget[] = [];
   for (const bundle of existing) {
     const lacks = certificates.some((c) => !bundle.fingerprints.includes(c.certificate.fingerprint));
-    if (lacks && !targets.some((t) => t.realPath === bundle.realPath)) targets.push({ realPath: bundle.realPath, create: false });
+    if (lacks && !targets.some((t) => t.realPath === bundle.realPath))
+      targets.push({ realPath: bundle.realPath, create: false });
   }
   return targets;
 }

@@ -4,7 +4,16 @@ import type { SavedFile } from '../stores/app-stores.js';
 import { orphanLinks } from '../undo/links.js';
 import type { BundleSnapshot } from './bundles.js';
 import { EngineWait } from './engine-drop.js';
-import { anchorsGone, appFilesAsBefore, bundlesAsBefore, remove, rerun, restoreBundles, storeAsBefore, type StepProblem } from './rollback-steps.js';
+import {
+  anchorsGone,
+  appFilesAsBefore,
+  bundlesAsBefore,
+  remove,
+  rerun,
+  restoreBundles,
+  storeAsBefore,
+  type StepProblem,
+} from './rollback-steps.js';
 import type { StoreListing } from './store-listing.js';
 
 /** What a patch changed so far, and therefore what undoing it means. */
@@ -47,8 +56,21 @@ export type RollbackOutcome = 'not-needed' | 'done' | 'incomplete' | 'container-
  * each step waits out an engine that dropped the connection (EngineWait). `done` is then
  * judged on what is there, not on which commands succeeded; whatever differs is named.
  */
-export async function rollBack(client: ContainerClient, id: string, changes: Changes, warnings: string[], engine = new EngineWait()): Promise<RollbackOutcome> {
-  if (changes.anchors.length === 0 && changes.seeded.length === 0 && changes.updateCommand === undefined && changes.installed.length === 0 && changes.appFiles.length === 0) return 'not-needed';
+export async function rollBack(
+  client: ContainerClient,
+  id: string,
+  changes: Changes,
+  warnings: string[],
+  engine = new EngineWait(),
+): Promise<RollbackOutcome> {
+  if (
+    changes.anchors.length === 0 &&
+    changes.seeded.length === 0 &&
+    changes.updateCommand === undefined &&
+    changes.installed.length === 0 &&
+    changes.appFiles.length === 0
+  )
+    return 'not-needed';
   // An installed package stays, and changes the store with it: then only the bundles and anchors are judged.
   const listing = changes.installed.length === 0 ? changes.store : undefined;
   let complete = true;
@@ -66,23 +88,48 @@ export async function rollBack(client: ContainerClient, id: string, changes: Cha
     }
   };
   const cleanup = listing === undefined;
-  if (changes.anchors.length > 0) await attempt(`removing ${changes.anchors.join(', ')}`, () => remove(client, id, changes, changes.anchors), cleanup);
-  if (changes.updateCommand !== undefined) await attempt(`rerunning \`${changes.updateCommand.join(' ')}\``, () => rerun(client, id, changes.updateCommand!), cleanup);
+  if (changes.anchors.length > 0)
+    await attempt(
+      `removing ${changes.anchors.join(', ')}`,
+      () => remove(client, id, changes, changes.anchors),
+      cleanup,
+    );
+  if (changes.updateCommand !== undefined)
+    await attempt(
+      `rerunning \`${changes.updateCommand.join(' ')}\``,
+      () => rerun(client, id, changes.updateCommand!),
+      cleanup,
+    );
   // The update leaves links to the deleted anchors behind (src/undo/links.ts): they go too.
   if (changes.updateCommand !== undefined && changes.rm !== undefined) {
-    await attempt('removing links to the anchors', async () => {
-      const orphans = await orphanLinks(client, id, changes.anchors);
-      return orphans.length > 0 ? remove(client, id, changes, orphans) : undefined;
-    }, cleanup);
+    await attempt(
+      'removing links to the anchors',
+      async () => {
+        const orphans = await orphanLinks(client, id, changes.anchors);
+        return orphans.length > 0 ? remove(client, id, changes, orphans) : undefined;
+      },
+      cleanup,
+    );
   }
   await attempt('restoring the bundles', () => restoreBundles(client, id, changes));
   if (changes.installed.length > 0) warnings.push(`rollback: ${changes.installed.join(' ')} stays installed`);
   // certifi files and keystores go back byte for byte, like the bundles.
-  if (changes.appFiles.length > 0) await attempt('restoring application stores', async () => void (await client.putFiles(id, changes.appFiles.map((f) => ({ path: f.path, content: f.content, mode: 0o644 })))));
+  if (changes.appFiles.length > 0)
+    await attempt(
+      'restoring application stores',
+      async () =>
+        void (await client.putFiles(
+          id,
+          changes.appFiles.map((f) => ({ path: f.path, content: f.content, mode: 0o644 })),
+        )),
+    );
   await attempt('comparing the bundles', () => bundlesAsBefore(client, id, changes.bundles));
-  if (changes.appFiles.length > 0) await attempt('comparing application stores', () => appFilesAsBefore(client, id, changes.appFiles));
-  if (listing !== undefined) await attempt('comparing the trust store', () => storeAsBefore(client, id, changes, listing));
-  else if (changes.anchors.length > 0) await attempt('checking the anchors are gone', () => anchorsGone(client, id, changes.anchors));
+  if (changes.appFiles.length > 0)
+    await attempt('comparing application stores', () => appFilesAsBefore(client, id, changes.appFiles));
+  if (listing !== undefined)
+    await attempt('comparing the trust store', () => storeAsBefore(client, id, changes, listing));
+  else if (changes.anchors.length > 0)
+    await attempt('checking the anchors are gone', () => anchorsGone(client, id, changes.anchors));
   if (gone) return 'container-removed';
   return complete ? 'done' : 'incomplete';
 }

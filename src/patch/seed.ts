@@ -13,16 +13,31 @@ export type SeedTexts = Map<string, Map<string, string>>;
  * Repositories are never switched to http and verification is never turned off.
  * Returns the real paths written.
  */
-export async function seedBundles(client: ContainerClient, id: string, targets: readonly SeedTarget[], snapshots: readonly BundleSnapshot[], certificates: readonly CertificateToInstall[], texts?: SeedTexts): Promise<string[]> {
+export async function seedBundles(
+  client: ContainerClient,
+  id: string,
+  targets: readonly SeedTarget[],
+  snapshots: readonly BundleSnapshot[],
+  certificates: readonly CertificateToInstall[],
+  texts?: SeedTexts,
+): Promise<string[]> {
   const files = targets.map((target) => {
-    if (!inTrustDir(target.realPath)) throw new Error(`${target.realPath} is outside the trust store directories; refusing to write it`);
+    if (!inTrustDir(target.realPath))
+      throw new Error(`${target.realPath} is outside the trust store directories; refusing to write it`);
     const snapshot = snapshots.find((s) => s.realPath === target.realPath && s.content !== undefined);
     const current = snapshot?.content?.toString('latin1') ?? '';
     const missing = certificates.filter((c) => !snapshot?.fingerprints.includes(c.certificate.fingerprint));
     const separator = current === '' || current.endsWith('\n') ? '' : '\n';
     // What each certificate added to this file, byte for byte: the record `remove` undoes.
-    texts?.set(target.realPath, new Map(missing.map((c, i) => [c.certificate.fingerprint, (i === 0 ? separator : '') + c.certificate.pem])));
-    return { path: target.realPath, content: Buffer.from(current + separator + missing.map((c) => c.certificate.pem).join(''), 'latin1'), mode: 0o644 };
+    texts?.set(
+      target.realPath,
+      new Map(missing.map((c, i) => [c.certificate.fingerprint, (i === 0 ? separator : '') + c.certificate.pem])),
+    );
+    return {
+      path: target.realPath,
+      content: Buffer.from(current + separator + missing.map((c) => c.certificate.pem).join(''), 'latin1'),
+      mode: 0o644,
+    };
   });
   if (files.length > 0) await client.putFiles(id, files);
   return files.map((file) => file.path);

@@ -22,7 +22,9 @@ export interface StoreRead {
  */
 export function storeDirs(anchorDir: string | undefined, bundleRealPaths: readonly string[]): string[] {
   const dirs = [...(anchorDir === undefined ? [] : [anchorDir]), ...bundleRealPaths.map((path) => posix.dirname(path))];
-  return [...new Set(dirs)].filter((dir, _i, all) => !all.some((other) => other !== dir && dir.startsWith(`${other}/`)));
+  return [...new Set(dirs)].filter(
+    (dir, _i, all) => !all.some((other) => other !== dir && dir.startsWith(`${other}/`)),
+  );
 }
 
 /**
@@ -34,7 +36,8 @@ export function storeDirs(anchorDir: string | undefined, bundleRealPaths: readon
 export async function readStore(client: ContainerClient, id: string, dirs: readonly string[]): Promise<StoreRead> {
   const entries = new Map<string, ArchiveEntry>();
   for (const dir of dirs) {
-    for (const entry of (await client.getArchive(id, dir)) ?? []) entries.set(posix.join(posix.dirname(dir), entry.name).replace(/\/+$/, ''), entry);
+    for (const entry of (await client.getArchive(id, dir)) ?? [])
+      entries.set(posix.join(posix.dirname(dir), entry.name).replace(/\/+$/, ''), entry);
   }
   return { dirs: [...dirs], entries };
 }
@@ -44,7 +47,14 @@ export function listingOf(read: StoreRead): StoreListing {
   const entries = new Map<string, string>();
   const files = new Map<string, { content: Buffer; mode: number }>();
   for (const [path, entry] of read.entries) {
-    entries.set(path, entry.type === 'file' ? `file ${createHash('sha256').update(entry.content).digest('hex')}` : entry.type === 'symlink' ? `link ${entry.linkTarget ?? ''}` : entry.type);
+    entries.set(
+      path,
+      entry.type === 'file'
+        ? `file ${createHash('sha256').update(entry.content).digest('hex')}`
+        : entry.type === 'symlink'
+          ? `link ${entry.linkTarget ?? ''}`
+          : entry.type,
+    );
     if (entry.type === 'file') files.set(path, { content: entry.content, mode: entry.mode });
   }
   return { dirs: [...read.dirs], entries, files };
@@ -62,7 +72,11 @@ export function uncoveredDirs(have: readonly string[], wanted: readonly string[]
 
 /** Two listings of different directories as one. */
 export function mergeListings(a: StoreListing, b: StoreListing): StoreListing {
-  return { dirs: [...a.dirs, ...b.dirs], entries: new Map([...a.entries, ...b.entries]), files: new Map([...(a.files ?? []), ...(b.files ?? [])]) };
+  return {
+    dirs: [...a.dirs, ...b.dirs],
+    entries: new Map([...a.entries, ...b.entries]),
+    files: new Map([...(a.files ?? []), ...(b.files ?? [])]),
+  };
 }
 
 /** Paths added, removed or changed between two listings, sorted. */
@@ -88,11 +102,15 @@ export function fileIn(read: StoreRead, path: string): { realPath: string; conte
     if (entry === undefined) {
       // Missing for sure only when its directory was listed as a real directory, or the read found nothing at all.
       const parent = read.entries.get(posix.dirname(current));
-      return parent?.type === 'directory' || ![...read.entries.keys()].some((p) => p === root || p.startsWith(`${root}/`)) ? undefined : 'unknown';
+      return parent?.type === 'directory' ||
+        ![...read.entries.keys()].some((p) => p === root || p.startsWith(`${root}/`))
+        ? undefined
+        : 'unknown';
     }
     if (entry.type === 'file') return { realPath: current, content: entry.content };
     // A hard link in a directory's archive names another entry: read such a file on its own.
-    if (entry.type !== 'symlink' || entry.linkTarget === undefined) return entry.type === 'directory' ? undefined : 'unknown';
+    if (entry.type !== 'symlink' || entry.linkTarget === undefined)
+      return entry.type === 'directory' ? undefined : 'unknown';
     current = posix.resolve(posix.dirname(current), entry.linkTarget);
   }
   return undefined;

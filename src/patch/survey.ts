@@ -22,17 +22,28 @@ export interface SurveyOptions {
  * bundles' directories, whole (the bundles, the anchors and the listing a rollback compares
  * with, in one request a directory). Reads only, changes nothing.
  */
-export async function surveyContainer(client: ContainerClient, info: Pick<ContainerInfo, 'id' | 'imageId'>, options: SurveyOptions = {}): Promise<Survey> {
+export async function surveyContainer(
+  client: ContainerClient,
+  info: Pick<ContainerInfo, 'id' | 'imageId'>,
+  options: SurveyOptions = {},
+): Promise<Survey> {
   const detection = await detect(client, info, options.detections);
   const { family } = detection;
   const [tools, store] = await Promise.all([
-    probeTools(client, info.id, family, { installAlways: options.install === 'always', tlsClients: options.checks !== false }),
+    probeTools(client, info.id, family, {
+      installAlways: options.install === 'always',
+      tlsClients: options.checks !== false,
+    }),
     readStore(client, info.id, storeDirs(family.anchorDir, family.bundles)),
   ]);
   return { detection, tools, bundles: await snapshotBundles(client, info.id, family.bundles, store), store };
 }
 
-function detect(client: ContainerClient, info: Pick<ContainerInfo, 'id' | 'imageId'>, cache: Map<string, Promise<Detection>> | undefined): Promise<Detection> {
+function detect(
+  client: ContainerClient,
+  info: Pick<ContainerInfo, 'id' | 'imageId'>,
+  cache: Map<string, Promise<Detection>> | undefined,
+): Promise<Detection> {
   if (cache === undefined || info.imageId === '') return detectFamily(client, info.id);
   let detection = cache.get(info.imageId);
   if (detection === undefined) {

@@ -16,7 +16,14 @@ import type { PatchMethod } from './types.js';
  * bundle, the anchor kept) when the update command is missing or cannot run; throws when it
  * ran and failed.
  */
-export async function runUpdatePath(context: PatchContext, info: ContainerInfo, plan: Plan, survey: Survey, changes: Changes, warnings: string[]): Promise<PatchMethod> {
+export async function runUpdatePath(
+  context: PatchContext,
+  info: ContainerInfo,
+  plan: Plan,
+  survey: Survey,
+  changes: Changes,
+  warnings: string[],
+): Promise<PatchMethod> {
   const { client } = context;
   const step = (name: string) => context.onProgress?.({ container: info.name, step: name });
   step('writing certificate');
@@ -29,13 +36,23 @@ export async function runUpdatePath(context: PatchContext, info: ContainerInfo, 
   let installFailed = false;
   if (plan.install !== undefined) {
     step(`installing ${plan.family.packages.join(' ')}`);
-    const installed = await runInstall(client, info.id, plan.install, plan.family.packages, installBudget(context.options.timeoutMs), warnings);
+    const installed = await runInstall(
+      client,
+      info.id,
+      plan.install,
+      plan.family.packages,
+      installBudget(context.options.timeoutMs),
+      warnings,
+    );
     installFailed = !installed;
     if (installed && update === undefined) changes.installed.push(...plan.family.packages);
     update ??= await probeUpdate(client, info.id, plan.family);
   }
   if (update === undefined) {
-    if (!installFailed) warnings.push(`${plan.family.updateCommands[0]?.[0] ?? 'the update command'} is not in the container: patched the bundle through the archive API`);
+    if (!installFailed)
+      warnings.push(
+        `${plan.family.updateCommands[0]?.[0] ?? 'the update command'} is not in the container: patched the bundle through the archive API`,
+      );
     return 'archive-only';
   }
   step('updating trust store');
@@ -47,8 +64,10 @@ export async function runUpdatePath(context: PatchContext, info: ContainerInfo, 
     warnings.push(`${describeProblem(problem, update, info.platform)}: patched the bundle through the archive API`);
     return 'archive-only';
   }
-  if (run.timedOut) throw new Error(`\`${update.join(' ')}\` timed out after ${Math.round(context.options.timeoutMs / 1000)}s`);
-  if (run.exitCode !== 0) throw new Error(`\`${update.join(' ')}\` exited with ${run.exitCode}: ${tail(run.stderr || run.stdout)}`);
+  if (run.timedOut)
+    throw new Error(`\`${update.join(' ')}\` timed out after ${Math.round(context.options.timeoutMs / 1000)}s`);
+  if (run.exitCode !== 0)
+    throw new Error(`\`${update.join(' ')}\` exited with ${run.exitCode}: ${tail(run.stderr || run.stdout)}`);
   return 'update-command';
 }
 

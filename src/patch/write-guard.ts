@@ -48,7 +48,10 @@ async function resolveAll(client: ContainerClient, id: string, path: string): Pr
       continue;
     }
     hops += 1;
-    if (hops > MAX_LINKS) throw new WriteRefusedError(`${path}: too many levels of symbolic links; refusing to write there (nothing was changed)`);
+    if (hops > MAX_LINKS)
+      throw new WriteRefusedError(
+        `${path}: too many levels of symbolic links; refusing to write there (nothing was changed)`,
+      );
     // Docker answers with the fully resolved target; other engines may give the link's text.
     const target = posix.resolve(posix.dirname(next), stat.linkTarget ?? '');
     link ??= `${next} is a link to ${target}`;
@@ -64,18 +67,27 @@ async function resolveAll(client: ContainerClient, id: string, path: string): Pr
  * WriteRefusedError when one would land outside the trust store directories (TRUST_DIRS).
  * The writes then go to the same paths, through the same links the check followed.
  */
-export async function guardPlan(client: ContainerClient, id: string, plan: Plan, bundles: readonly BundleSnapshot[]): Promise<void> {
+export async function guardPlan(
+  client: ContainerClient,
+  id: string,
+  plan: Plan,
+  bundles: readonly BundleSnapshot[],
+): Promise<void> {
   const refuse = (what: string) => {
-    throw new WriteRefusedError(`${what}, outside the trust store directories (${TRUST_DIRS.join(', ')}); refusing to write there (nothing was changed): fix the link, then run again`);
+    throw new WriteRefusedError(
+      `${what}, outside the trust store directories (${TRUST_DIRS.join(', ')}); refusing to write there (nothing was changed): fix the link, then run again`,
+    );
   };
   const check = async (path: string, what: string) => {
     const landing = await landingPath(client, id, path);
-    if (!inTrustDir(landing.path)) refuse(`${landing.link === undefined ? '' : `${landing.link}: `}${what} would be written at ${landing.path}`);
+    if (!inTrustDir(landing.path))
+      refuse(`${landing.link === undefined ? '' : `${landing.link}: `}${what} would be written at ${landing.path}`);
   };
   for (const seed of plan.seeds) {
     // The bundle may itself be a link (followed when it was read): name the path clients use.
     const named = bundles.find((bundle) => bundle.realPath === seed.realPath && bundle.path !== seed.realPath);
-    if (named !== undefined && !inTrustDir(seed.realPath)) refuse(`the bundle ${named.path} is a link to ${seed.realPath}`);
+    if (named !== undefined && !inTrustDir(seed.realPath))
+      refuse(`the bundle ${named.path} is a link to ${seed.realPath}`);
     await check(seed.realPath, `the bundle ${seed.realPath}`);
   }
   for (const anchor of plan.anchors) await check(anchor.path, posix.basename(anchor.path));

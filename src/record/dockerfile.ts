@@ -28,8 +28,12 @@ export interface DockerfileInput {
  */
 export function dockerfileLines(input: DockerfileInput): string[] {
   const { family, certificates } = input;
-  const lines = [`# trustpatch: ${certificates.map((c) => c.subject).join('; ')}, permanently, for the ${family.id} family`];
-  lines.push(`# Save each certificate as PEM next to this Dockerfile: ${certificates.map((c) => `${c.name}.crt`).join(', ')} (trustpatch dockerfile --write-certs DIR writes them).`);
+  const lines = [
+    `# trustpatch: ${certificates.map((c) => c.subject).join('; ')}, permanently, for the ${family.id} family`,
+  ];
+  lines.push(
+    `# Save each certificate as PEM next to this Dockerfile: ${certificates.map((c) => `${c.name}.crt`).join(', ')} (trustpatch dockerfile --write-certs DIR writes them).`,
+  );
   const asRoot = input.user !== '' && input.user !== '0' && input.user !== 'root';
   if (family.anchorDir === undefined) return [...lines, ...genericLines(certificates)];
   const anchor = (c: DockerfileCertificate) => `${family.anchorDir}/${c.name}${family.anchorExtension}`;
@@ -40,13 +44,29 @@ export function dockerfileLines(input: DockerfileInput): string[] {
   const cleanup = family.installers[0]?.manager.endsWith('apt-get') ? ['rm -rf /var/lib/apt/lists/*'] : [];
   lines.push(`RUN ${[...install, ...cleanup, ...(update ? [update] : [])].join(' \\\n && ')}`);
   for (const c of certificates) {
-    if (input.certifi === 'generic') lines.push(`RUN f="$(python3 -c 'import certifi; print(certifi.where())')" && { printf '\\n${certifiMarker(c.fingerprint)}\\n'; cat ${anchor(c)}; } >> "$f"`);
-    else for (const path of input.certifi) lines.push(`RUN { printf '\\n${certifiMarker(c.fingerprint)}\\n'; cat ${anchor(c)}; } >> ${path}`);
-    if (input.java === 'generic') lines.push(`RUN keytool -importcert -noprompt -cacerts -storepass ${STOREPASS} -alias ${javaAlias(c.fingerprint)} -file ${anchor(c)}`);
-    else for (const store of input.java) lines.push(`RUN ${store.keytool} -importcert -noprompt -keystore ${store.keystore} -storepass ${STOREPASS} -alias ${javaAlias(c.fingerprint)} -file ${anchor(c)}`);
+    if (input.certifi === 'generic')
+      lines.push(
+        `RUN f="$(python3 -c 'import certifi; print(certifi.where())')" && { printf '\\n${certifiMarker(c.fingerprint)}\\n'; cat ${anchor(c)}; } >> "$f"`,
+      );
+    else
+      for (const path of input.certifi)
+        lines.push(`RUN { printf '\\n${certifiMarker(c.fingerprint)}\\n'; cat ${anchor(c)}; } >> ${path}`);
+    if (input.java === 'generic')
+      lines.push(
+        `RUN keytool -importcert -noprompt -cacerts -storepass ${STOREPASS} -alias ${javaAlias(c.fingerprint)} -file ${anchor(c)}`,
+      );
+    else
+      for (const store of input.java)
+        lines.push(
+          `RUN ${store.keytool} -importcert -noprompt -keystore ${store.keystore} -storepass ${STOREPASS} -alias ${javaAlias(c.fingerprint)} -file ${anchor(c)}`,
+        );
   }
-  if (input.node) lines.push(`ENV NODE_EXTRA_CA_CERTS=${certificates.length === 1 ? anchor(certificates[0]!) : family.bundles[0]}`);
-  else lines.push(`# Node.js reads only its own store: ENV NODE_EXTRA_CA_CERTS=${certificates.length === 1 ? anchor(certificates[0]!) : family.bundles[0]}`);
+  if (input.node)
+    lines.push(`ENV NODE_EXTRA_CA_CERTS=${certificates.length === 1 ? anchor(certificates[0]!) : family.bundles[0]}`);
+  else
+    lines.push(
+      `# Node.js reads only its own store: ENV NODE_EXTRA_CA_CERTS=${certificates.length === 1 ? anchor(certificates[0]!) : family.bundles[0]}`,
+    );
   if (asRoot) lines.push(`USER ${input.user}`);
   return lines;
 }
@@ -62,9 +82,15 @@ function installLines(family: Family): string[] {
     const name = installer.manager.split('/').pop()!;
     if (!byName.has(name)) byName.set(name, installer);
   }
-  const run = (installer: Family['installers'][number]) => installer.commands.map((argv) => [...installer.env, ...argv].join(' ')).join(' && ');
-  if (byName.size <= 1) return family.installers[0] ? family.installers[0].commands.map((argv) => [...family.installers[0]!.env, ...argv].join(' ')) : [];
-  const branches = [...byName.values()].map((installer, i) => `${i === 0 ? 'if' : 'elif'} [ -x ${installer.manager} ]; then ${run(installer)}`);
+  const run = (installer: Family['installers'][number]) =>
+    installer.commands.map((argv) => [...installer.env, ...argv].join(' ')).join(' && ');
+  if (byName.size <= 1)
+    return family.installers[0]
+      ? family.installers[0].commands.map((argv) => [...family.installers[0]!.env, ...argv].join(' '))
+      : [];
+  const branches = [...byName.values()].map(
+    (installer, i) => `${i === 0 ? 'if' : 'elif'} [ -x ${installer.manager} ]; then ${run(installer)}`,
+  );
   return [`${branches.join('; ')}; else echo "no ${[...byName.keys()].join(', ')} in this image" >&2; exit 1; fi`];
 }
 

@@ -72,9 +72,15 @@ export function emptyManifest(): Manifest {
 /** Parses a manifest; throws with a reason when it is not one this version can use. */
 export function parseManifest(text: string): Manifest {
   const data = JSON.parse(text) as Partial<Manifest>;
-  if (typeof data !== 'object' || data === null || !Array.isArray(data.entries)) throw new Error('not a trustpatch manifest (no entries)');
-  if (data.schemaVersion !== MANIFEST_VERSION) throw new Error(`manifest schema version ${String(data.schemaVersion)} (this trustpatch reads ${MANIFEST_VERSION})`);
-  const entries = data.entries.filter((e): e is ManifestEntry => typeof e?.fingerprint === 'string' && /^[0-9a-f]{64}$/.test(e.fingerprint));
+  if (typeof data !== 'object' || data === null || !Array.isArray(data.entries))
+    throw new Error('not a trustpatch manifest (no entries)');
+  if (data.schemaVersion !== MANIFEST_VERSION)
+    throw new Error(
+      `manifest schema version ${String(data.schemaVersion)} (this trustpatch reads ${MANIFEST_VERSION})`,
+    );
+  const entries = data.entries.filter(
+    (e): e is ManifestEntry => typeof e?.fingerprint === 'string' && /^[0-9a-f]{64}$/.test(e.fingerprint),
+  );
   return { schemaVersion: MANIFEST_VERSION, entries: entries.map(normalize) };
 }
 
@@ -102,7 +108,9 @@ export function mergeEntries(manifest: Manifest, added: readonly ManifestEntry[]
       certifi: unionBy([...entry.certifi, ...old.certifi], (c) => c.path),
       java: unionBy([...entry.java, ...old.java], (j) => j.keystore),
       commands: [...old.commands, ...entry.commands],
-      ...(old.createdDirs || entry.createdDirs ? { createdDirs: [...new Set([...(entry.createdDirs ?? []), ...(old.createdDirs ?? [])])] } : {}),
+      ...(old.createdDirs || entry.createdDirs
+        ? { createdDirs: [...new Set([...(entry.createdDirs ?? []), ...(old.createdDirs ?? [])])] }
+        : {}),
       addedAt: old.addedAt,
     };
   }
@@ -110,7 +118,14 @@ export function mergeEntries(manifest: Manifest, added: readonly ManifestEntry[]
 }
 
 function normalize(entry: ManifestEntry): ManifestEntry {
-  return { ...entry, bundles: entry.bundles ?? [], certifi: entry.certifi ?? [], java: entry.java ?? [], commands: entry.commands ?? [], anchor: entry.anchor ?? null };
+  return {
+    ...entry,
+    bundles: entry.bundles ?? [],
+    certifi: entry.certifi ?? [],
+    java: entry.java ?? [],
+    commands: entry.commands ?? [],
+    anchor: entry.anchor ?? null,
+  };
 }
 
 function unionBy<T>(items: readonly T[], key: (item: T) => string): T[] {

@@ -53,11 +53,29 @@ export interface StatusContainerResult {
 }
 
 /** What trustpatch's record says is in one container, checked against what is really there; changes nothing. */
-export async function statusOf(client: ContainerClient, info: ContainerInfo, kinds: readonly StoreKind[]): Promise<StatusContainerResult> {
+export async function statusOf(
+  client: ContainerClient,
+  info: ContainerInfo,
+  kinds: readonly StoreKind[],
+): Promise<StatusContainerResult> {
   const started = Date.now();
-  const result: StatusContainerResult = { id: info.id, name: info.name, image: info.image, family: null, status: 'clean', certificates: [], restartNeeded: [], warnings: [], durationMs: 0 };
+  const result: StatusContainerResult = {
+    id: info.id,
+    name: info.name,
+    image: info.image,
+    family: null,
+    status: 'clean',
+    certificates: [],
+    restartNeeded: [],
+    warnings: [],
+    durationMs: 0,
+  };
   const done = (extra: Partial<StatusContainerResult>) => ({ ...result, ...extra, durationMs: Date.now() - started });
-  if (!info.running) return done({ status: 'skipped', reason: `container is ${info.paused ? 'paused' : info.restarting ? 'restarting' : info.state}` });
+  if (!info.running)
+    return done({
+      status: 'skipped',
+      reason: `container is ${info.paused ? 'paused' : info.restarting ? 'restarting' : info.state}`,
+    });
   try {
     const survey = await surveyContainer(client, info, { checks: false });
     result.family = survey.detection.family.id;
@@ -66,23 +84,69 @@ export async function statusOf(client: ContainerClient, info: ContainerInfo, kin
     if (record.problem !== undefined) result.warnings.push(record.problem);
     if (record.manifest.entries.length === 0) return done({ status: 'clean' });
     const apps = await surveyAppStores(client, info.id, kinds, systemPaths(survey));
-    const bundles = survey.bundles.filter((b, i) => b.content !== undefined && survey.bundles.findIndex((o) => o.realPath === b.realPath) === i);
+    const bundles = survey.bundles.filter(
+      (b, i) => b.content !== undefined && survey.bundles.findIndex((o) => o.realPath === b.realPath) === i,
+    );
     for (const entry of record.manifest.entries) {
-      const stores: StorePresence[] = bundles.map((b) => ({ store: 'bundle', path: b.path, present: b.fingerprints.includes(entry.fingerprint), recorded: entry.bundles.some((r) => r.path === b.realPath) }));
-      if (entry.anchor !== null) stores.push({ store: 'anchor', path: entry.anchor, present: await holds(client, info.id, entry.anchor, entry.fingerprint), recorded: true });
-      for (const path of new Set([...entry.certifi.map((c) => c.path), ...apps.certifi.filter((s) => s.use === 'own').map((s) => s.realPath)])) {
-        stores.push({ store: 'certifi', path, present: await holds(client, info.id, path, entry.fingerprint), recorded: entry.certifi.some((c) => c.path === path) });
+      const stores: StorePresence[] = bundles.map((b) => ({
+        store: 'bundle',
+        path: b.path,
+        present: b.fingerprints.includes(entry.fingerprint),
+        recorded: entry.bundles.some((r) => r.path === b.realPath),
+      }));
+      if (entry.anchor !== null)
+        stores.push({
+          store: 'anchor',
+          path: entry.anchor,
+          present: await holds(client, info.id, entry.anchor, entry.fingerprint),
+          recorded: true,
+        });
+      for (const path of new Set([
+        ...entry.certifi.map((c) => c.path),
+        ...apps.certifi.filter((s) => s.use === 'own').map((s) => s.realPath),
+      ])) {
+        stores.push({
+          store: 'certifi',
+          path,
+          present: await holds(client, info.id, path, entry.fingerprint),
+          recorded: entry.certifi.some((c) => c.path === path),
+        });
       }
       for (const store of apps.java.filter((s) => s.fingerprints !== undefined)) {
-        stores.push({ store: 'java', path: store.path, present: store.fingerprints!.includes(entry.fingerprint), recorded: entry.java.some((j) => j.keystore === store.realPath) });
+        stores.push({
+          store: 'java',
+          path: store.path,
+          present: store.fingerprints!.includes(entry.fingerprint),
+          recorded: entry.java.some((j) => j.keystore === store.realPath),
+        });
       }
       const complete = bundles.length > 0 && stores.every((s) => s.present || (!s.recorded && s.store !== 'bundle'));
       const temporary = entry.temporary && { ...entry.temporary, expired: expiredBecause(entry.temporary) ?? null };
-      result.certificates.push({ fingerprint: entry.fingerprint, subject: entry.subject, name: entry.name, addedAt: entry.addedAt, complete, stores, ...(temporary ? { temporary } : {}) });
+      result.certificates.push({
+        fingerprint: entry.fingerprint,
+        subject: entry.subject,
+        name: entry.name,
+        addedAt: entry.addedAt,
+        complete,
+        stores,
+        ...(temporary ? { temporary } : {}),
+      });
     }
     const anchors = record.manifest.entries.map((e) => e.anchor);
-    const linked = anchors.length > 0 && anchors.every((a) => a !== null) && (await Promise.all(anchors.map((a) => hashLinked(client, info.id, a!, survey.store)))).every(Boolean);
-    result.restartNeeded = await restartNotes(client, info.id, { shell: await findShell(client, info.id) }, { caFile: caFileFor(record.manifest.entries, bundles[0]?.realPath), since: latest(record.manifest.entries), hashLinked: linked });
+    const linked =
+      anchors.length > 0 &&
+      anchors.every((a) => a !== null) &&
+      (await Promise.all(anchors.map((a) => hashLinked(client, info.id, a!, survey.store)))).every(Boolean);
+    result.restartNeeded = await restartNotes(
+      client,
+      info.id,
+      { shell: await findShell(client, info.id) },
+      {
+        caFile: caFileFor(record.manifest.entries, bundles[0]?.realPath),
+        since: latest(record.manifest.entries),
+        hashLinked: linked,
+      },
+    );
     return done({ status: result.certificates.every((c) => c.complete) ? 'complete' : 'incomplete' });
   } catch (error) {
     return done({ status: 'failed', reason: errorMessage(error) });
@@ -92,7 +156,10 @@ export async function statusOf(client: ContainerClient, info: ContainerInfo, kin
 /** The system store's paths: the anchor directory and each bundle, at its path and its real path. */
 function storePaths(survey: Survey): string[] {
   const anchorDir = survey.detection.family.anchorDir;
-  return [...(anchorDir === undefined ? [] : [anchorDir]), ...survey.bundles.filter((b) => b.content !== undefined).flatMap((b) => [b.path, b.realPath])];
+  return [
+    ...(anchorDir === undefined ? [] : [anchorDir]),
+    ...survey.bundles.filter((b) => b.content !== undefined).flatMap((b) => [b.path, b.realPath]),
+  ];
 }
 
 async function holds(client: ContainerClient, id: string, path: string, fingerprint: string): Promise<boolean> {
@@ -101,7 +168,9 @@ async function holds(client: ContainerClient, id: string, path: string, fingerpr
 }
 
 function caFileFor(entries: readonly ManifestEntry[], bundle: string | undefined): string {
-  return entries.length === 1 && entries[0]!.anchor !== null ? entries[0]!.anchor : (bundle ?? '/etc/ssl/certs/ca-certificates.crt');
+  return entries.length === 1 && entries[0]!.anchor !== null
+    ? entries[0]!.anchor
+    : (bundle ?? '/etc/ssl/certs/ca-certificates.crt');
 }
 
 function latest(entries: readonly ManifestEntry[]): Date {

@@ -1,7 +1,14 @@
 import type { ContainerClient } from '../docker/container-client.js';
 import { readContainerFile } from '../docker/files.js';
 import { errorMessage } from '../errors.js';
-import { emptyManifest, MANIFEST_DIR, MANIFEST_PATH, parseManifest, serializeManifest, type Manifest } from './manifest.js';
+import {
+  emptyManifest,
+  MANIFEST_DIR,
+  MANIFEST_PATH,
+  parseManifest,
+  serializeManifest,
+  type Manifest,
+} from './manifest.js';
 
 /** A manifest as read from a container, and why it could not be used (then `manifest` is empty). */
 export interface ReadManifest {
@@ -18,7 +25,11 @@ export async function readManifest(client: ContainerClient, id: string): Promise
   try {
     return { manifest: parseManifest(file.content.toString('utf8')), exists: true, problem: undefined };
   } catch (error) {
-    return { manifest: emptyManifest(), exists: true, problem: `${MANIFEST_PATH} cannot be read (${errorMessage(error)})` };
+    return {
+      manifest: emptyManifest(),
+      exists: true,
+      problem: `${MANIFEST_PATH} cannot be read (${errorMessage(error)})`,
+    };
   }
 }
 
@@ -31,7 +42,11 @@ export async function writeManifest(client: ContainerClient, id: string, manifes
  * Once nothing is left to record: deletes the file where the container has `rm`, else (the
  * archive API cannot delete) leaves an empty record. Returns what was done, for the report.
  */
-export async function clearManifest(client: ContainerClient, id: string, rm: string | undefined): Promise<'deleted' | 'emptied'> {
+export async function clearManifest(
+  client: ContainerClient,
+  id: string,
+  rm: string | undefined,
+): Promise<'deleted' | 'emptied'> {
   if (rm !== undefined) {
     // The directory is trustpatch's own (README: "The record"), so it goes too.
     const run = await client.exec(id, [rm, '-r', '-f', '--', MANIFEST_DIR]);

@@ -27,7 +27,8 @@ export interface ExpiryProbe {
 /** Why a temporary entry counts as expired, or undefined while its session may still revert it. */
 export function expiredBecause(temporary: TemporaryTrust, probe: ExpiryProbe = {}): string | undefined {
   const now = probe.now ?? new Date();
-  if (temporary.expiresAt !== null && Date.parse(temporary.expiresAt) <= now.getTime()) return `expired at ${temporary.expiresAt}`;
+  if (temporary.expiresAt !== null && Date.parse(temporary.expiresAt) <= now.getTime())
+    return `expired at ${temporary.expiresAt}`;
   if (temporary.host === (probe.host ?? hostname()) && !(probe.alive ?? processAlive)(temporary.pid)) {
     return `its session ended without reverting it (trustpatch pid ${temporary.pid} on ${temporary.host} is gone)`;
   }
@@ -45,6 +46,9 @@ export function processAlive(pid: number): boolean {
 }
 
 /** What an entry added again keeps: temporary (the newer session's) only when both adds were. */
-export function mergedTemporary(added: TemporaryTrust | undefined, existing: TemporaryTrust | undefined): TemporaryTrust | undefined {
+export function mergedTemporary(
+  added: TemporaryTrust | undefined,
+  existing: TemporaryTrust | undefined,
+): TemporaryTrust | undefined {
   return added !== undefined && existing !== undefined ? added : undefined;
 }

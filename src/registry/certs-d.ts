@@ -36,8 +36,10 @@ export function roleOf(fileName: string): FileRole {
 /** `client.cert` -> `client.key` and back: the partner the engine insists on. */
 export function partnerOf(fileName: string): string | undefined {
   const role = roleOf(fileName);
-  if (role === 'client-cert') return `${fileName.slice(0, -CERTS_D.clientCertExtension.length)}${CERTS_D.clientKeyExtension}`;
-  if (role === 'client-key') return `${fileName.slice(0, -CERTS_D.clientKeyExtension.length)}${CERTS_D.clientCertExtension}`;
+  if (role === 'client-cert')
+    return `${fileName.slice(0, -CERTS_D.clientCertExtension.length)}${CERTS_D.clientKeyExtension}`;
+  if (role === 'client-key')
+    return `${fileName.slice(0, -CERTS_D.clientKeyExtension.length)}${CERTS_D.clientCertExtension}`;
   return undefined;
 }
 
@@ -45,7 +47,10 @@ const BASE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** A base name for `<name>.cert` / `<name>.key`, given with `flag`: a plain file name, never a path. */
 export function checkBaseName(flag: string, name: string): string {
-  if (!BASE_NAME.test(name)) throw new UserError(`${flag} ${JSON.stringify(name)}: use letters, digits, '.', '_' and '-' only (at most 64, starting with a letter or digit).`);
+  if (!BASE_NAME.test(name))
+    throw new UserError(
+      `${flag} ${JSON.stringify(name)}: use letters, digits, '.', '_' and '-' only (at most 64, starting with a letter or digit).`,
+    );
   return name;
 }
 
@@ -67,15 +72,21 @@ export function registryDir(registry: string): RegistryDir {
   const match = HOST_PORT.exec(registry);
   if (match === null) {
     const bare = registry.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
-    const hint = bare !== registry && HOST_PORT.test(bare) ? `give ${bare}` : 'give the host and optional port as in the image name, e.g. registry.corp:5000';
+    const hint =
+      bare !== registry && HOST_PORT.test(bare)
+        ? `give ${bare}`
+        : 'give the host and optional port as in the image name, e.g. registry.corp:5000';
     throw new UserError(`registry ${JSON.stringify(registry)}: not a host[:port]; ${hint}.`);
   }
   const host = match[1]!;
   const port = match[4];
-  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) throw new UserError(`registry ${JSON.stringify(registry)}: port ${port} is out of range (1-65535).`);
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
+    throw new UserError(`registry ${JSON.stringify(registry)}: port ${port} is out of range (1-65535).`);
   const notes: string[] = [];
   if (port === CERTS_D.defaultPort) {
-    notes.push(`dropped :443 from the directory name: the engine looks up certs.d/${host} for image names without a port (name images ${host}/..., not ${registry}/...).`);
+    notes.push(
+      `dropped :443 from the directory name: the engine looks up certs.d/${host} for image names without a port (name images ${host}/..., not ${registry}/...).`,
+    );
     return { registry, name: host, host, port, notes };
   }
   return { registry, name: registry, host, port, notes };

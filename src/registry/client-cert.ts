@@ -53,13 +53,20 @@ export function makeClientCertificate(request: ClientCertRequest): ClientCertifi
   const der = signCertificate(getTbs(cert), request.caCertDer, request.caKey, algorithm);
   const x509 = new X509Certificate(der);
   // A certificate the CA's public key does not verify would fail at the registry: stop here.
-  if (!x509.verify(new X509Certificate(request.caCertDer).publicKey)) throw new Error('the signed client certificate does not verify with the CA certificate');
-  return { certPem: pemEncode('CERTIFICATE', der), keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, x509 };
+  if (!x509.verify(new X509Certificate(request.caCertDer).publicKey))
+    throw new Error('the signed client certificate does not verify with the CA certificate');
+  return {
+    certPem: pemEncode('CERTIFICATE', der),
+    keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    x509,
+  };
 }
 
 /** forge exports getTBSCertificate, its typings do not. */
 function getTbs(cert: forge.pki.Certificate): forge.asn1.Asn1 {
-  return (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+  return (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(
+    cert,
+  );
 }
 
 /** 16 random bytes, positive (RFC 5280 4.1.2.2: at most 20 octets, non-negative). */

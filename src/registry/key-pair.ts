@@ -17,7 +17,8 @@ export function readPrivateKeyPem(bytes: Buffer, options: { passphrase?: string 
     return { ok: false, problem: 'not-pem', detail: looksLikeDer(bytes) ? 'DER, not PEM' : 'no PEM PRIVATE KEY block' };
   }
   const encrypted = block.label === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:\s*4,ENCRYPTED/.test(text);
-  if (encrypted && options.passphrase === undefined) return { ok: false, problem: 'encrypted', detail: 'the key is encrypted' };
+  if (encrypted && options.passphrase === undefined)
+    return { ok: false, problem: 'encrypted', detail: 'the key is encrypted' };
   try {
     const key = createPrivateKey({ key: text, format: 'pem', passphrase: options.passphrase });
     // What the engine needs on disk is an unencrypted PEM key: re-export only when it was encrypted.

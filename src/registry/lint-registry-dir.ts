@@ -18,7 +18,8 @@ const LOOKS_LIKE_CERT = /\.(pem|cer|der|ca-bundle|p7b|p7c|p12|pfx|crt\.txt)$/i;
 /** Checks the name of `certs.d/<name>` itself. */
 export function lintDirName(path: string, name: string): Finding[] {
   const found: Finding[] = [];
-  if (name.endsWith(`:${CERTS_D.defaultPort}`)) found.push(finding.port443(path, path.slice(0, -`:${CERTS_D.defaultPort}`.length)));
+  if (name.endsWith(`:${CERTS_D.defaultPort}`))
+    found.push(finding.port443(path, path.slice(0, -`:${CERTS_D.defaultPort}`.length)));
   const host = name.replace(/:[0-9]+$/, '');
   if (isLoopbackHost(host)) found.push(finding.loopback(path, name));
   return found;
@@ -33,7 +34,10 @@ export function lintRegistryFiles(files: readonly DirFile[], now: Date): Finding
     if (role === 'ca') found.push(...lintCa(file, now));
     if (role === 'client-cert') found.push(...lintClientCert(file, names, files, now));
     if (role === 'client-key') found.push(...lintClientKey(file, names));
-    if (role === 'ignored' && (LOOKS_LIKE_CERT.test(file.name) || pemBlocks(file.bytes.toString('latin1')).length > 0)) {
+    if (
+      role === 'ignored' &&
+      (LOOKS_LIKE_CERT.test(file.name) || pemBlocks(file.bytes.toString('latin1')).length > 0)
+    ) {
       found.push(finding.ignoredFile(file.path, 'the engine reads only *.crt, *.cert and *.key files.'));
     }
   }
@@ -51,7 +55,10 @@ function lintClientCert(file: DirFile, names: Set<string>, files: readonly DirFi
   const read = readCertificates(file);
   if (!names.has(keyName)) {
     const isCa = !('problem' in read) && read.certificates[0]!.isCA;
-    if (isCa) return [finding.caAsCert(file.path, `${file.path.slice(0, -CERTS_D.clientCertExtension.length)}${CERTS_D.caExtension}`)];
+    if (isCa)
+      return [
+        finding.caAsCert(file.path, `${file.path.slice(0, -CERTS_D.clientCertExtension.length)}${CERTS_D.caExtension}`),
+      ];
     const missing = finding.certWithoutKey(file.path, sibling(file.path, keyName));
     return 'problem' in read ? [missing, read.problem] : [missing, ...validity(file, read.certificates, now)];
   }
@@ -59,7 +66,8 @@ function lintClientCert(file: DirFile, names: Set<string>, files: readonly DirFi
   const found = validity(file, read.certificates, now);
   const keyFile = files.find((f) => f.name === keyName)!;
   const key = readPrivateKeyPem(keyFile.bytes);
-  if (key.ok && !keyMatches(read.certificates[0]!.x509, key.key)) found.push(finding.keyMismatch(file.path, keyFile.path));
+  if (key.ok && !keyMatches(read.certificates[0]!.x509, key.key))
+    found.push(finding.keyMismatch(file.path, keyFile.path));
   return found;
 }
 
@@ -71,7 +79,9 @@ function lintClientKey(file: DirFile, names: Set<string>): Finding[] {
   const key = readPrivateKeyPem(file.bytes);
   if (!key.ok && key.problem === 'not-pem') {
     const pem = `${file.path}.pem`;
-    const fix = key.detail.startsWith('DER') ? `openssl pkey -inform DER -in ${q(file.path)} -out ${q(pem)} && mv ${q(pem)} ${q(file.path)}` : `replace ${q(file.path)} with the PEM private key of its certificate`;
+    const fix = key.detail.startsWith('DER')
+      ? `openssl pkey -inform DER -in ${q(file.path)} -out ${q(pem)} && mv ${q(pem)} ${q(file.path)}`
+      : `replace ${q(file.path)} with the PEM private key of its certificate`;
     found.push(finding.notPem(file.path, key.detail, fix));
   }
   if (!key.ok && key.problem !== 'not-pem') found.push(finding.unreadableKey(file.path, key.detail));
@@ -87,8 +97,14 @@ function readCertificates(file: DirFile): { certificates: Certificate[] } | { pr
   const usable = blocks.filter((b) => b.label === 'CERTIFICATE');
   if (usable.length === 0) {
     const der = tryDer(file.bytes);
-    const detail = der ? 'a DER certificate' : blocks.some((b) => b.label === 'TRUSTED CERTIFICATE') ? 'OpenSSL TRUSTED CERTIFICATE blocks, which Go skips' : 'no PEM CERTIFICATE block';
-    const fix = der ? `openssl x509 -inform DER -in ${q(file.path)} -out ${q(`${file.path}.pem`)} && mv ${q(`${file.path}.pem`)} ${q(file.path)}` : `replace it with the PEM certificate (trustpatch registry add <registry> --ca FILE converts the formats trustpatch reads)`;
+    const detail = der
+      ? 'a DER certificate'
+      : blocks.some((b) => b.label === 'TRUSTED CERTIFICATE')
+        ? 'OpenSSL TRUSTED CERTIFICATE blocks, which Go skips'
+        : 'no PEM CERTIFICATE block';
+    const fix = der
+      ? `openssl x509 -inform DER -in ${q(file.path)} -out ${q(`${file.path}.pem`)} && mv ${q(`${file.path}.pem`)} ${q(file.path)}`
+      : `replace it with the PEM certificate (trustpatch registry add <registry> --ca FILE converts the formats trustpatch reads)`;
     return { problem: finding.notPem(file.path, detail, fix) };
   }
   const certificates: Certificate[] = [];
@@ -96,7 +112,13 @@ function readCertificates(file: DirFile): { certificates: Certificate[] } | { pr
     try {
       certificates.push(certificateFromDer(block.der));
     } catch {
-      return { problem: finding.notPem(file.path, 'a CERTIFICATE block that does not parse', 'replace it with the PEM certificate') };
+      return {
+        problem: finding.notPem(
+          file.path,
+          'a CERTIFICATE block that does not parse',
+          'replace it with the PEM certificate',
+        ),
+      };
     }
   }
   return { certificates };
@@ -107,7 +129,8 @@ function validity(file: DirFile, certificates: readonly Certificate[], now: Date
   for (const cert of certificates) {
     const subject = cert.commonName ?? cert.subject;
     if (cert.notAfter.getTime() < now.getTime()) found.push(finding.expired(file.path, subject, cert.notAfter));
-    else if (cert.notBefore.getTime() > now.getTime()) found.push(finding.notYetValid(file.path, subject, cert.notBefore));
+    else if (cert.notBefore.getTime() > now.getTime())
+      found.push(finding.notYetValid(file.path, subject, cert.notBefore));
   }
   return found;
 }

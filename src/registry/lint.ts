@@ -23,9 +23,12 @@ const MAX_FILE_BYTES = 1024 * 1024;
 export async function lintCertsDir(dir: string, options: LintOptions = {}): Promise<LintReport> {
   const now = options.now ?? new Date();
   const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
-    throw new UserError(`${dir}: ${error.code === 'ENOENT' ? 'no such directory' : error.message}; give the certs.d directory (default /etc/docker/certs.d).`);
+    throw new UserError(
+      `${dir}: ${error.code === 'ENOENT' ? 'no such directory' : error.message}; give the certs.d directory (default /etc/docker/certs.d).`,
+    );
   });
-  if (!info.isDirectory()) throw new UserError(`${dir}: not a directory; give the certs.d directory (default /etc/docker/certs.d).`);
+  if (!info.isDirectory())
+    throw new UserError(`${dir}: not a directory; give the certs.d directory (default /etc/docker/certs.d).`);
   const findings: Finding[] = [];
   const registries: string[] = [];
   for (const entry of (await readdir(dir)).sort()) {
@@ -36,7 +39,12 @@ export async function lintCertsDir(dir: string, options: LintOptions = {}): Prom
       findings.push(...lintDirName(path, entry));
       findings.push(...lintRegistryFiles(await readRegistryDir(path), now));
     } else if (entryInfo?.isFile()) {
-      findings.push(finding.ignoredFile(path, 'files directly in certs.d are not read: each registry needs its own directory certs.d/<host[:port]>/.'));
+      findings.push(
+        finding.ignoredFile(
+          path,
+          'files directly in certs.d are not read: each registry needs its own directory certs.d/<host[:port]>/.',
+        ),
+      );
     }
   }
   return { dir, registries, findings };

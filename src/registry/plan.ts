@@ -51,12 +51,20 @@ function planCa(dirPath: string, cas: readonly Certificate[], existing: Readonly
   const holders = new Map<string, string>();
   for (const [name, bytes] of existing) {
     if (roleOf(name) !== 'ca') continue;
-    for (const block of pemBlocks(bytes.toString('latin1'))) if (block.label === 'CERTIFICATE') holders.set(sha256Hex(block.der), name);
+    for (const block of pemBlocks(bytes.toString('latin1')))
+      if (block.label === 'CERTIFICATE') holders.set(sha256Hex(block.der), name);
   }
   const missing = cas.filter((c) => !holders.has(c.fingerprint));
   if (missing.length === 0) {
     const where = [...new Set(cas.map((c) => holders.get(c.fingerprint)!))];
-    return { path: posix.join(dirPath, where[0]!), role: 'ca', mode: CERTS_D.fileMode, content: Buffer.alloc(0), action: 'skip', note: `already trusted in ${where.join(', ')}` };
+    return {
+      path: posix.join(dirPath, where[0]!),
+      role: 'ca',
+      mode: CERTS_D.fileMode,
+      content: Buffer.alloc(0),
+      action: 'skip',
+      note: `already trusted in ${where.join(', ')}`,
+    };
   }
   const free = !existing.has('ca.crt');
   const name = free ? 'ca.crt' : `ca-${missing[0]!.fingerprint.slice(0, 8)}.crt`;
@@ -65,7 +73,12 @@ function planCa(dirPath: string, cas: readonly Certificate[], existing: Readonly
   return { path: posix.join(dirPath, name), role: 'ca', mode: CERTS_D.fileMode, content, action: 'write', note };
 }
 
-function planClient(dirPath: string, client: ClientPair, existing: ReadonlyMap<string, Buffer>, force: boolean): PlannedFile[] {
+function planClient(
+  dirPath: string,
+  client: ClientPair,
+  existing: ReadonlyMap<string, Buffer>,
+  force: boolean,
+): PlannedFile[] {
   const certName = `${client.name}${CERTS_D.clientCertExtension}`;
   const keyName = `${client.name}${CERTS_D.clientKeyExtension}`;
   const certContent = Buffer.from(client.certificates.map((c) => c.pem).join(''), 'utf8');
@@ -73,14 +86,30 @@ function planClient(dirPath: string, client: ClientPair, existing: ReadonlyMap<s
   const same = sameClient(existing.get(certName), existing.get(keyName), client);
   const present = existing.has(certName) || existing.has(keyName);
   if (present && !same && !force) {
-    throw new UserError(`${posix.join(dirPath, certName)}: a different client certificate or key is already there; choose another --client-name, or pass --force to replace it. Nothing was written.`);
+    throw new UserError(
+      `${posix.join(dirPath, certName)}: a different client certificate or key is already there; choose another --client-name, or pass --force to replace it. Nothing was written.`,
+    );
   }
   const action = same ? 'skip' : 'write';
   const note = same ? 'already there' : present ? 'replaced the previous client certificate (--force)' : undefined;
   // The key first: it is the file the certificate needs (the engine pairs them by name).
   return [
-    { path: posix.join(dirPath, keyName), role: 'client-key', mode: CERTS_D.keyMode, content: keyContent, action, note },
-    { path: posix.join(dirPath, certName), role: 'client-cert', mode: CERTS_D.fileMode, content: certContent, action, note },
+    {
+      path: posix.join(dirPath, keyName),
+      role: 'client-key',
+      mode: CERTS_D.keyMode,
+      content: keyContent,
+      action,
+      note,
+    },
+    {
+      path: posix.join(dirPath, certName),
+      role: 'client-cert',
+      mode: CERTS_D.fileMode,
+      content: certContent,
+      action,
+      note,
+    },
   ];
 }
 

@@ -51,7 +51,10 @@ export function localTarget(): CertsDirTarget {
 async function ensureDir(path: string): Promise<void> {
   const missing: string[] = [];
   for (let current = path; ; current = dirname(current)) {
-    const exists = await stat(current).then(() => true, () => false);
+    const exists = await stat(current).then(
+      () => true,
+      () => false,
+    );
     if (exists || dirname(current) === current) break;
     missing.unshift(current);
   }

@@ -30,11 +30,18 @@ export function signatureAlgorithmFor(caKey: KeyObject, source: string): Signatu
   if (type === 'ed25519') return { oid: '1.3.101.112', digest: null, nullParameter: false };
   if (type === 'ed448') return { oid: '1.3.101.113', digest: null, nullParameter: false };
   const what = type === 'ec' ? `EC ${caKey.asymmetricKeyDetails?.namedCurve ?? ''}`.trim() : (type ?? 'unknown');
-  throw new UserError(`${source}: a ${what} CA key cannot sign here; use an RSA, EC P-256/P-384/P-521 or Ed25519 CA key.`);
+  throw new UserError(
+    `${source}: a ${what} CA key cannot sign here; use an RSA, EC P-256/P-384/P-521 or Ed25519 CA key.`,
+  );
 }
 
 /** Signs `tbs` (forge's TBSCertificate) with the CA key and returns the certificate's DER. */
-export function signCertificate(tbs: forge.asn1.Asn1, caCertDer: Buffer, caKey: KeyObject, algorithm: SignatureAlgorithm): Buffer {
+export function signCertificate(
+  tbs: forge.asn1.Asn1,
+  caCertDer: Buffer,
+  caKey: KeyObject,
+  algorithm: SignatureAlgorithm,
+): Buffer {
   const algorithmId = algorithmIdentifier(algorithm);
   const caTbs = tbsOf(caCertDer);
   // TBSCertificate: [0] version, serialNumber, signature, issuer, validity, subject, ...
@@ -62,7 +69,7 @@ export function caKeyIdentifier(caCertDer: Buffer): Buffer {
     const [oid, ...rest] = children(extension);
     if (asn1.derToOid(oid!.value as string) !== '2.5.29.14') continue;
     const octets = rest[rest.length - 1]!;
-    return toBuffer((asn1.fromDer(octets.value as string).value as string));
+    return toBuffer(asn1.fromDer(octets.value as string).value as string);
   }
   const spkiNode = children(caTbs)[subjectIndex(caTbs) + 1]!;
   const bits = children(spkiNode)[1]!.value as string;

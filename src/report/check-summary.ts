@@ -21,6 +21,17 @@ export function summarizeChecks(results: readonly CheckResult[]): CheckSummary |
   if (results.length === 0) return null;
   const failed = results.find((r) => !r.ok && r.verifiedBy !== 'bundle') ?? results.find((r) => !r.ok);
   const tools = [...new Set(results.map((r) => r.tool).filter((t): t is string => t !== null))];
-  const verifiedBy = results.every((r) => r.verifiedBy === 'tls') ? 'tls' : results.every((r) => r.verifiedBy !== null) ? 'bundle' : null;
-  return { ok: results.every((r) => r.ok), tool: tools.join(',') || null, verifiedBy, detail: failed ? failed.detail : 'ok', failure: failed?.failure ?? null, results: [...results] };
+  const verifiedBy = results.every((r) => r.verifiedBy === 'tls')
+    ? 'tls'
+    : results.every((r) => r.verifiedBy !== null)
+      ? 'bundle'
+      : null;
+  return {
+    ok: results.every((r) => r.ok),
+    tool: tools.join(',') || null,
+    verifiedBy,
+    detail: failed ? failed.detail : 'ok',
+    failure: failed?.failure ?? null,
+    results: [...results],
+  };
 }

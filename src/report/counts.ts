@@ -1,5 +1,8 @@
 /** `{ total, patched, alreadyTrusted, ... }`: how many results have each status (every key present, camel-cased). */
-export function countStatuses(results: readonly { status: string }[], statuses: readonly string[]): Record<string, number> {
+export function countStatuses(
+  results: readonly { status: string }[],
+  statuses: readonly string[],
+): Record<string, number> {
   const camel = (status: string) => status.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
   const counts: Record<string, number> = { total: results.length };
   for (const status of statuses) counts[camel(status)] = 0;

@@ -4,7 +4,15 @@ import { VERSION } from '../version.js';
 export const SCHEMA_VERSION = 1;
 
 /** Every command whose --json prints a document. */
-export type DocumentCommand = 'add' | 'check' | 'remove' | 'status' | 'inspect' | 'registry add' | 'registry lint' | 'registry client-cert';
+export type DocumentCommand =
+  | 'add'
+  | 'check'
+  | 'remove'
+  | 'status'
+  | 'inspect'
+  | 'registry add'
+  | 'registry lint'
+  | 'registry client-cert';
 
 /**
  * The fields every --json document starts with: which schema, which command, which trustpatch,

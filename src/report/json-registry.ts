@@ -14,7 +14,13 @@ export function inspectDocument(report: InspectReport) {
 /** `registry add --json`: the engine is named only when it wrote into a container. */
 export function registryAddDocument(report: RegistryAddReport) {
   const { cas, clientCertificate, engines, ...rest } = report;
-  return { ...envelope('registry add', engines), ...rest, actions: rest.actions.map(actionJson), cas: cas.map(certificateJson), clientCertificate: clientCertificate === undefined ? null : certificateJson(clientCertificate) };
+  return {
+    ...envelope('registry add', engines),
+    ...rest,
+    actions: rest.actions.map(actionJson),
+    cas: cas.map(certificateJson),
+    clientCertificate: clientCertificate === undefined ? null : certificateJson(clientCertificate),
+  };
 }
 
 export function registryLintDocument(report: LintReport) {
@@ -22,12 +28,25 @@ export function registryLintDocument(report: LintReport) {
 }
 
 export function clientCertDocument(report: ClientCertReport) {
-  return { ...envelope('registry client-cert', []), certificate: certificateJson(report.certificate), ca: certificateJson(report.ca), warnings: report.warnings, actions: report.actions.map(actionJson) };
+  return {
+    ...envelope('registry client-cert', []),
+    certificate: certificateJson(report.certificate),
+    ca: certificateJson(report.ca),
+    warnings: report.warnings,
+    actions: report.actions.map(actionJson),
+  };
 }
 
 /** Certificates in JSON: the facts, not the X509Certificate object. Keys never appear. */
 export function certificateJson(cert: Certificate): Record<string, unknown> {
-  return { subject: cert.subject, issuer: cert.issuer, fingerprint: cert.fingerprint, notBefore: cert.notBefore, notAfter: cert.notAfter, isCA: cert.isCA };
+  return {
+    subject: cert.subject,
+    issuer: cert.issuer,
+    fingerprint: cert.fingerprint,
+    notBefore: cert.notBefore,
+    notAfter: cert.notAfter,
+    isCA: cert.isCA,
+  };
 }
 
 /** A file action in JSON, with its mode as octal text ("0600") as people read modes. */

@@ -7,11 +7,23 @@ import { envelope } from './envelope.js';
 export const STATUS_STATUSES = ['complete', 'incomplete', 'clean', 'skipped', 'failed'] as const;
 
 /** The single document `remove --json` prints on stdout (same versioning as add's). */
-export function removeDocument(input: { engines: readonly string[]; target: RemoveTarget; results: readonly (RemoveResult & { engine: string })[]; durationMs: number; exitCode: number; interrupted: boolean }) {
+export function removeDocument(input: {
+  engines: readonly string[];
+  target: RemoveTarget;
+  results: readonly (RemoveResult & { engine: string })[];
+  durationMs: number;
+  exitCode: number;
+  interrupted: boolean;
+}) {
   const { target } = input;
   return {
     ...envelope('remove', input.engines),
-    target: { kind: target.kind, value: target.label, fingerprints: target.kind === 'certificates' ? target.fingerprints : target.kind === 'fingerprint' ? [target.prefix] : [] },
+    target: {
+      kind: target.kind,
+      value: target.label,
+      fingerprints:
+        target.kind === 'certificates' ? target.fingerprints : target.kind === 'fingerprint' ? [target.prefix] : [],
+    },
     containers: input.results.map((r) => ({
       id: r.id,
       name: r.name,
@@ -29,12 +41,23 @@ export function removeDocument(input: { engines: readonly string[]; target: Remo
       plan: r.status === 'planned' ? r.plan : null,
       durationMs: r.durationMs,
     })),
-    summary: { ...countStatuses(input.results, REMOVE_STATUSES), durationMs: input.durationMs, exitCode: input.exitCode, interrupted: input.interrupted },
+    summary: {
+      ...countStatuses(input.results, REMOVE_STATUSES),
+      durationMs: input.durationMs,
+      exitCode: input.exitCode,
+      interrupted: input.interrupted,
+    },
   };
 }
 
 /** The single document `status --json` prints on stdout. */
-export function statusDocument(input: { engines: readonly string[]; results: readonly (StatusContainerResult & { engine: string })[]; durationMs: number; exitCode: number; interrupted: boolean }) {
+export function statusDocument(input: {
+  engines: readonly string[];
+  results: readonly (StatusContainerResult & { engine: string })[];
+  durationMs: number;
+  exitCode: number;
+  interrupted: boolean;
+}) {
   return {
     ...envelope('status', input.engines),
     containers: input.results.map((r) => ({
@@ -51,6 +74,11 @@ export function statusDocument(input: { engines: readonly string[]; results: rea
       warnings: r.warnings,
       durationMs: r.durationMs,
     })),
-    summary: { ...countStatuses(input.results, STATUS_STATUSES), durationMs: input.durationMs, exitCode: input.exitCode, interrupted: input.interrupted },
+    summary: {
+      ...countStatuses(input.results, STATUS_STATUSES),
+      durationMs: input.durationMs,
+      exitCode: input.exitCode,
+      interrupted: input.interrupted,
+    },
   };
 }

@@ -37,44 +37,85 @@ export interface JsonContainer {
 }
 
 /** The single document `add --json` prints on stdout. */
-export function addDocument(input: { engines: readonly string[]; installed: readonly CertificateToInstall[]; warnings: readonly string[]; results: readonly (ContainerResult & { engine: string })[]; durationMs: number; exitCode: number; interrupted: boolean }) {
+export function addDocument(input: {
+  engines: readonly string[];
+  installed: readonly CertificateToInstall[];
+  warnings: readonly string[];
+  results: readonly (ContainerResult & { engine: string })[];
+  durationMs: number;
+  exitCode: number;
+  interrupted: boolean;
+}) {
   return {
     ...envelope('add', input.engines),
     certificates: input.installed.map(({ certificate, name }) => certificateJson(certificate, name)),
     warnings: [...input.warnings],
-    containers: input.results.map((r): JsonContainer => ({
+    containers: input.results.map(
+      (r): JsonContainer => ({
+        id: r.id,
+        name: r.name,
+        image: r.image,
+        engine: r.engine,
+        family: r.family,
+        method: r.method,
+        status: r.status,
+        check: { before: summarizeChecks(r.check.before), after: summarizeChecks(r.check.after) },
+        error: 'reason' in r ? r.reason : null,
+        rollback: 'rollback' in r ? r.rollback : null,
+        warnings: r.warnings,
+        plan: r.status === 'planned' ? r.plan : null,
+        stores: r.stores ?? [],
+        restartNeeded: r.restartNeeded ?? [],
+        restarted: r.restarted === true,
+        mounts: r.mounts ?? [],
+        coveredBy: r.coveredBy ?? null,
+        durationMs: r.durationMs,
+      }),
+    ),
+    summary: {
+      ...countStatuses(input.results, ADD_STATUSES),
+      durationMs: input.durationMs,
+      exitCode: input.exitCode,
+      interrupted: input.interrupted,
+    },
+  };
+}
+
+/** The single document `check --json` prints on stdout. */
+export function checkDocument(input: {
+  engines: readonly string[];
+  results: readonly (CheckContainerResult & { engine: string })[];
+  durationMs: number;
+  exitCode: number;
+  interrupted: boolean;
+}) {
+  return {
+    ...envelope('check', input.engines),
+    containers: input.results.map((r) => ({
       id: r.id,
       name: r.name,
       image: r.image,
       engine: r.engine,
       family: r.family,
-      method: r.method,
       status: r.status,
-      check: { before: summarizeChecks(r.check.before), after: summarizeChecks(r.check.after) },
-      error: 'reason' in r ? r.reason : null,
-      rollback: 'rollback' in r ? r.rollback : null,
-      warnings: r.warnings,
-      plan: r.status === 'planned' ? r.plan : null,
-      stores: r.stores ?? [],
-      restartNeeded: r.restartNeeded ?? [],
-      restarted: r.restarted === true,
-      mounts: r.mounts ?? [],
-      coveredBy: r.coveredBy ?? null,
+      check: summarizeChecks(r.checks),
+      error: r.reason ?? null,
       durationMs: r.durationMs,
     })),
-    summary: { ...countStatuses(input.results, ADD_STATUSES), durationMs: input.durationMs, exitCode: input.exitCode, interrupted: input.interrupted },
-  };
-}
-
-/** The single document `check --json` prints on stdout. */
-export function checkDocument(input: { engines: readonly string[]; results: readonly (CheckContainerResult & { engine: string })[]; durationMs: number; exitCode: number; interrupted: boolean }) {
-  return {
-    ...envelope('check', input.engines),
-    containers: input.results.map((r) => ({ id: r.id, name: r.name, image: r.image, engine: r.engine, family: r.family, status: r.status, check: summarizeChecks(r.checks), error: r.reason ?? null, durationMs: r.durationMs })),
-    summary: { ...countStatuses(input.results, CHECK_STATUSES), durationMs: input.durationMs, exitCode: input.exitCode, interrupted: input.interrupted },
+    summary: {
+      ...countStatuses(input.results, CHECK_STATUSES),
+      durationMs: input.durationMs,
+      exitCode: input.exitCode,
+      interrupted: input.interrupted,
+    },
   };
 }
 
 function certificateJson(certificate: Certificate, name: string) {
-  return { subject: certificate.subject, fingerprint: certificate.fingerprint, name, notAfter: certificate.notAfter.toISOString() };
+  return {
+    subject: certificate.subject,
+    fingerprint: certificate.fingerprint,
+    name,
+    notAfter: certificate.notAfter.toISOString(),
+  };
 }

@@ -14,7 +14,12 @@ export function looksLikeGo(head: string): boolean {
 }
 
 /** Reads the first GO_PROBE_BYTES of `path` with head (bounded: never the whole binary); undefined when it cannot. */
-export async function probeGo(client: ContainerClient, id: string, head: string | undefined, path: string): Promise<boolean | undefined> {
+export async function probeGo(
+  client: ContainerClient,
+  id: string,
+  head: string | undefined,
+  path: string,
+): Promise<boolean | undefined> {
   if (head === undefined) return undefined;
   const run = await client.exec(id, [head, '-c', String(GO_PROBE_BYTES), path], { timeoutMs: 10_000 });
   if (run.exitCode !== 0) return undefined;

@@ -7,7 +7,12 @@ import type { ScannedProcess } from './scan.js';
  * (default)`); Debian's nodejs is built with `--openssl-use-def-ca-store`, and says so in its
  * --help (`--use-openssl-ca ... (default)`). Flags on the command line or in NODE_OPTIONS win.
  */
-export async function usesOpenSslStore(client: ContainerClient, id: string, process: ScannedProcess, cache: Map<string, Promise<boolean | undefined>>): Promise<boolean | undefined> {
+export async function usesOpenSslStore(
+  client: ContainerClient,
+  id: string,
+  process: ScannedProcess,
+  cache: Map<string, Promise<boolean | undefined>>,
+): Promise<boolean | undefined> {
   const flags = `${process.command} ${process.env?.NODE_OPTIONS ?? ''}`;
   if (/--use-bundled-ca\b/.test(flags)) return false;
   if (/--use-openssl-ca\b/.test(flags)) return true;

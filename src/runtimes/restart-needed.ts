@@ -48,7 +48,12 @@ export interface ScanOptions {
  * and JVMs (read their keystore at start). Read from the container's /proc through one shell;
  * without a shell only the engine's `top` is known, and Node/Java are recognized by command.
  */
-export async function restartNotes(client: ContainerClient, id: string, scan: ScanOptions, paths: TrustPaths): Promise<RestartNote[]> {
+export async function restartNotes(
+  client: ContainerClient,
+  id: string,
+  scan: ScanOptions,
+  paths: TrustPaths,
+): Promise<RestartNote[]> {
   const scanned = await scanProcesses(client, id, scan.shell).catch(() => undefined);
   if (scanned === undefined) return topNotes(client, id, paths);
   let head: Promise<string | undefined> | undefined;
@@ -67,7 +72,8 @@ export async function restartNotes(client: ContainerClient, id: string, scan: Sc
         const probe = head.then((found) => probeGo(client, id, found, exe)).catch(() => undefined);
         goCache.set(key, probe);
         // Only a real answer serves the other containers: a probe that could not run is tried again.
-        if (shared) void probe.then((answer) => answer === undefined && goCache.get(key) === probe && goCache.delete(key));
+        if (shared)
+          void probe.then((answer) => answer === undefined && goCache.get(key) === probe && goCache.delete(key));
       }
       if ((await goCache.get(key)) === true) kind = 'go';
     }
@@ -99,15 +105,21 @@ function adviceFor(kind: Runtime, process: ScannedProcess, paths: TrustPaths): s
   const after = startedAfter(process, paths);
   if (kind === 'node') {
     const extra = process.env?.NODE_EXTRA_CA_CERTS;
-    const useSystem = process.env?.NODE_USE_SYSTEM_CA === '1' || /--use-system-ca/.test(`${process.env?.NODE_OPTIONS ?? ''} ${process.command}`);
+    const useSystem =
+      process.env?.NODE_USE_SYSTEM_CA === '1' ||
+      /--use-system-ca/.test(`${process.env?.NODE_OPTIONS ?? ''} ${process.command}`);
     if (after && (extra === paths.caFile || useSystem)) return undefined;
-    if (process.env === undefined) return `restart needed; Node.js reads CAs only at start and not from the system store: start it with NODE_EXTRA_CA_CERTS=${paths.caFile} (its environment could not be read)`;
-    if (extra === paths.caFile || useSystem) return `restart needed: Node.js read ${useSystem ? 'the system store' : `NODE_EXTRA_CA_CERTS=${extra}`} when it started, before the CA was added`;
-    if (extra !== undefined) return `restart needed, with NODE_EXTRA_CA_CERTS=${paths.caFile} instead of ${extra} (or append the CA to ${extra}): Node.js reads it only at start`;
+    if (process.env === undefined)
+      return `restart needed; Node.js reads CAs only at start and not from the system store: start it with NODE_EXTRA_CA_CERTS=${paths.caFile} (its environment could not be read)`;
+    if (extra === paths.caFile || useSystem)
+      return `restart needed: Node.js read ${useSystem ? 'the system store' : `NODE_EXTRA_CA_CERTS=${extra}`} when it started, before the CA was added`;
+    if (extra !== undefined)
+      return `restart needed, with NODE_EXTRA_CA_CERTS=${paths.caFile} instead of ${extra} (or append the CA to ${extra}): Node.js reads it only at start`;
     return `restart needed, with NODE_EXTRA_CA_CERTS=${paths.caFile} in its environment: Node.js does not read the system store, and reads that variable only at start`;
   }
   if (after) return undefined;
-  if (kind === 'go') return `restart needed: Go reads the system bundle once per process${process.env?.SSL_CERT_FILE ? ` (it uses SSL_CERT_FILE=${process.env.SSL_CERT_FILE})` : ''}`;
+  if (kind === 'go')
+    return `restart needed: Go reads the system bundle once per process${process.env?.SSL_CERT_FILE ? ` (it uses SSL_CERT_FILE=${process.env.SSL_CERT_FILE})` : ''}`;
   return 'restart needed: a running JVM read its keystore when it started';
 }
 
@@ -119,9 +131,28 @@ async function topNotes(client: ContainerClient, id: string, paths: TrustPaths):
   const rows = await client.top(id).catch(() => []);
   return rows.map((row): RestartNote => {
     const runtime = knownRuntime(row.command.split(' ')[0] ?? '');
-    const process: ScannedProcess = { pid: 0, uid: undefined, exe: undefined, command: row.command, env: undefined, startedAt: undefined };
-    if (runtime !== undefined) return { pid: `host ${row.hostPid}`, runtime, command: row.command, advice: adviceFor(runtime, process, { ...paths, since: undefined })! };
-    return { pid: `host ${row.hostPid}`, runtime: 'unknown', command: row.command, advice: 'may need a restart: with no shell in the container its /proc cannot be read, so whether it is a Go program (which reads the CA bundle only at start) is not known' };
+    const process: ScannedProcess = {
+      pid: 0,
+      uid: undefined,
+      exe: undefined,
+      command: row.command,
+      env: undefined,
+      startedAt: undefined,
+    };
+    if (runtime !== undefined)
+      return {
+        pid: `host ${row.hostPid}`,
+        runtime,
+        command: row.command,
+        advice: adviceFor(runtime, process, { ...paths, since: undefined })!,
+      };
+    return {
+      pid: `host ${row.hostPid}`,
+      runtime: 'unknown',
+      command: row.command,
+      advice:
+        'may need a restart: with no shell in the container its /proc cannot be read, so whether it is a Go program (which reads the CA bundle only at start) is not known',
+    };
   });
 }
 
@@ -134,5 +165,7 @@ export function restartCures(note: RestartNote): boolean {
 }
 
 function startedAfter(process: ScannedProcess, paths: TrustPaths): boolean {
-  return paths.since !== undefined && process.startedAt !== undefined && process.startedAt.getTime() > paths.since.getTime();
+  return (
+    paths.since !== undefined && process.startedAt !== undefined && process.startedAt.getTime() > paths.since.getTime()
+  );
 }

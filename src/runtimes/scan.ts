@@ -7,7 +7,15 @@ export function findShell(client: ContainerClient, id: string): Promise<string |
 }
 
 /** Environment variables that decide where a runtime looks for CAs. */
-export const TRUST_ENV = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS', 'NODE_USE_SYSTEM_CA', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'JAVA_TOOL_OPTIONS', 'REQUESTS_CA_BUNDLE'];
+export const TRUST_ENV = [
+  'NODE_EXTRA_CA_CERTS',
+  'NODE_OPTIONS',
+  'NODE_USE_SYSTEM_CA',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'JAVA_TOOL_OPTIONS',
+  'REQUESTS_CA_BUNDLE',
+];
 
 /** One process as read from the container's own /proc. */
 export interface ScannedProcess {
@@ -50,7 +58,11 @@ const CLOCK_TICKS = 100;
  * the trust variables of its environment, its start time), through one shell. Undefined
  * when the container has no shell: then only the engine's `top` listing is known.
  */
-export async function scanProcesses(client: ContainerClient, id: string, shell: string | undefined): Promise<ScannedProcess[] | undefined> {
+export async function scanProcesses(
+  client: ContainerClient,
+  id: string,
+  shell: string | undefined,
+): Promise<ScannedProcess[] | undefined> {
   if (shell === undefined) return undefined;
   const run = await client.exec(id, [shell, '-c', SCRIPT], { timeoutMs: 20_000, user: '0' });
   if (run.exitCode !== 0 && run.stdout.trim() === '') return undefined;
@@ -70,7 +82,17 @@ export function parseScan(output: string): ScannedProcess[] {
     const [key, ...rest] = line.split(' ');
     const value = rest.join(' ');
     if (key === 'btime') bootSeconds = Number(value);
-    else if (key === '@') processes.push((current = { pid: Number(value), uid: undefined, exe: undefined, command: '', env: undefined, startedAt: undefined }));
+    else if (key === '@')
+      processes.push(
+        (current = {
+          pid: Number(value),
+          uid: undefined,
+          exe: undefined,
+          command: '',
+          env: undefined,
+          startedAt: undefined,
+        }),
+      );
     else if (current === undefined) continue;
     else if (key === 'exe') current.exe = value === '' ? undefined : value;
     else if (key === 'cmd') current.command = value.trim();
@@ -87,7 +109,8 @@ export function parseScan(output: string): ScannedProcess[] {
     }
   }
   for (const process of processes as (ScannedProcess & { ticks?: number })[]) {
-    if (bootSeconds !== undefined && process.ticks !== undefined) process.startedAt = new Date((bootSeconds + process.ticks / CLOCK_TICKS) * 1000);
+    if (bootSeconds !== undefined && process.ticks !== undefined)
+      process.startedAt = new Date((bootSeconds + process.ticks / CLOCK_TICKS) * 1000);
     delete process.ticks;
   }
   return processes;

@@ -25,9 +25,15 @@ export async function selectContainers(client: ContainerClient, selector: Select
  * likewise must match something on at least one engine. A container seen through two addresses
  * of the same engine (same id) is listed once.
  */
-export async function selectOnEngines(clients: readonly ContainerClient[], selector: Selector, options: { allowNone?: boolean } = {}): Promise<EngineTarget[]> {
+export async function selectOnEngines(
+  clients: readonly ContainerClient[],
+  selector: Selector,
+  options: { allowNone?: boolean } = {},
+): Promise<EngineTarget[]> {
   if (selector.names.length === 0 && !hasSelectorFlags(selector)) {
-    throw new UserError('no container selected: name containers, or use --label, --filter, --compose-project, --service or --all.');
+    throw new UserError(
+      'no container selected: name containers, or use --label, --filter, --compose-project, --service or --all.',
+    );
   }
   const filters = engineFilters(selector);
   const found = await Promise.all(clients.map((client) => findOnEngine(client, selector, filters)));
@@ -35,10 +41,13 @@ export async function selectOnEngines(clients: readonly ContainerClient[], selec
   // `add --watch` waits for containers that are not there yet: then nothing found is no error.
   if (!options.allowNone) {
     selector.names.forEach((name, index) => {
-      if (found.every((engine) => engine.named[index] === undefined)) throw new UserError(`container ${JSON.stringify(name)}: no such container on ${where}; see \`docker ps\`.`);
+      if (found.every((engine) => engine.named[index] === undefined))
+        throw new UserError(`container ${JSON.stringify(name)}: no such container on ${where}; see \`docker ps\`.`);
     });
     if (hasSelectorFlags(selector) && found.every((engine) => engine.matchCount === 0)) {
-      throw new UserError(`no container matches ${describeSelector({ ...selector, names: [] })} on ${where}; check with \`docker ps -a\` and its --filter.`);
+      throw new UserError(
+        `no container matches ${describeSelector({ ...selector, names: [] })} on ${where}; check with \`docker ps -a\` and its --filter.`,
+      );
     }
   }
   const seen = new Set<string>();
@@ -61,7 +70,11 @@ interface EngineFindings {
   matchCount: number;
 }
 
-async function findOnEngine(client: ContainerClient, selector: Selector, filters: ReturnType<typeof engineFilters>): Promise<EngineFindings> {
+async function findOnEngine(
+  client: ContainerClient,
+  selector: Selector,
+  filters: ReturnType<typeof engineFilters>,
+): Promise<EngineFindings> {
   const named = await mapLimit(selector.names, 8, (name) => inspectOrUndefined(client, name));
   if (!hasSelectorFlags(selector)) return { named, matched: [], matchCount: 0 };
   const rows = await client.list(filters, true);

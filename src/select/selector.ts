@@ -15,7 +15,13 @@ export interface Selector {
 
 /** True when the selector flags (not names) pick containers by themselves. */
 export function hasSelectorFlags(selector: Selector): boolean {
-  return selector.all || selector.labels.length > 0 || selector.filters.length > 0 || selector.composeProject !== undefined || selector.service !== undefined;
+  return (
+    selector.all ||
+    selector.labels.length > 0 ||
+    selector.filters.length > 0 ||
+    selector.composeProject !== undefined ||
+    selector.service !== undefined
+  );
 }
 
 /**
@@ -27,12 +33,16 @@ export function engineFilters(selector: Selector): ListFilters {
   const filters: Record<string, string[]> = {};
   const add = (key: string, value: string) => (filters[key] ??= []).push(value);
   for (const label of selector.labels) {
-    if (label === '' || label.startsWith('=')) throw new UserError(`--label ${JSON.stringify(label)}: give KEY or KEY=VALUE.`);
+    if (label === '' || label.startsWith('='))
+      throw new UserError(`--label ${JSON.stringify(label)}: give KEY or KEY=VALUE.`);
     add('label', label);
   }
   for (const filter of selector.filters) {
     const match = /^([a-z_-]+)=(.*)$/i.exec(filter);
-    if (!match) throw new UserError(`--filter ${JSON.stringify(filter)}: give KEY=VALUE, as for \`docker ps --filter\` (e.g. name=web, ancestor=nginx).`);
+    if (!match)
+      throw new UserError(
+        `--filter ${JSON.stringify(filter)}: give KEY=VALUE, as for \`docker ps --filter\` (e.g. name=web, ancestor=nginx).`,
+      );
     add(match[1]!, match[2]!);
   }
   if (selector.composeProject !== undefined) add('label', `com.docker.compose.project=${selector.composeProject}`);

@@ -26,14 +26,32 @@ export const NO_APP_STORES: AppSurvey = { certifi: [], java: [], notes: [] };
  * With `onlyWithRuntime` (the container's environment), the filesystem is searched only where a
  * Python or Java is found (see findStoreRuntime): what `add` does unless `--stores` names them.
  */
-export async function surveyAppStores(client: ContainerClient, id: string, kinds: readonly StoreKind[], systemBundles: ReadonlySet<string>, options: { onlyWithRuntime?: readonly string[] } = {}): Promise<AppSurvey> {
+export async function surveyAppStores(
+  client: ContainerClient,
+  id: string,
+  kinds: readonly StoreKind[],
+  systemBundles: ReadonlySet<string>,
+  options: { onlyWithRuntime?: readonly string[] } = {},
+): Promise<AppSurvey> {
   const wantCertifi = kinds.includes('certifi');
   const wantJava = kinds.includes('java');
   if (!wantCertifi && !wantJava) return NO_APP_STORES;
-  if (options.onlyWithRuntime !== undefined && (await findStoreRuntime(client, id, options.onlyWithRuntime)) === undefined) return NO_APP_STORES;
+  if (
+    options.onlyWithRuntime !== undefined &&
+    (await findStoreRuntime(client, id, options.onlyWithRuntime)) === undefined
+  )
+    return NO_APP_STORES;
   const found = await findStoreFiles(client, id);
-  const certifi = wantCertifi ? distinct((await Promise.all(found.certifi.map((p) => inspectCertifi(client, id, p, systemBundles)))).filter((s) => s !== undefined)) : [];
-  const java = wantJava ? distinct((await Promise.all(found.java.map((p) => inspectJava(client, id, p)))).filter((s) => s !== undefined)) : [];
+  const certifi = wantCertifi
+    ? distinct(
+        (await Promise.all(found.certifi.map((p) => inspectCertifi(client, id, p, systemBundles)))).filter(
+          (s) => s !== undefined,
+        ),
+      )
+    : [];
+  const java = wantJava
+    ? distinct((await Promise.all(found.java.map((p) => inspectJava(client, id, p)))).filter((s) => s !== undefined))
+    : [];
   return { certifi, java, notes: found.problem === undefined ? [] : [found.problem] };
 }
 
@@ -48,7 +66,10 @@ export function writableJava(survey: AppSurvey): JavaStore[] {
 
 /** True when every store trustpatch would write already holds every certificate. */
 export function appStoresHold(survey: AppSurvey, fingerprints: readonly string[]): boolean {
-  const stores = [...writableCertifi(survey).map((s) => s.fingerprints), ...writableJava(survey).map((s) => s.fingerprints!)];
+  const stores = [
+    ...writableCertifi(survey).map((s) => s.fingerprints),
+    ...writableJava(survey).map((s) => s.fingerprints!),
+  ];
   return stores.every((held) => fingerprints.every((fp) => held.includes(fp)));
 }
 
@@ -64,16 +85,33 @@ export interface AppPatch {
  * and imports it into every JDK keystore that is not a link to the system-generated one. Each
  * file's bytes are saved first in `saved`, so a failed patch restores them.
  */
-export async function patchAppStores(client: ContainerClient, id: string, survey: AppSurvey, certificates: readonly CertificateToInstall[], saved: SavedFile[]): Promise<AppPatch> {
+export async function patchAppStores(
+  client: ContainerClient,
+  id: string,
+  survey: AppSurvey,
+  certificates: readonly CertificateToInstall[],
+  saved: SavedFile[],
+): Promise<AppPatch> {
   const patch: AppPatch = { outcomes: [], certifi: new Map(), java: new Map(), commands: [] };
   for (const store of survey.certifi) {
     if (store.use !== 'own') {
-      patch.outcomes.push({ kind: 'certifi', path: store.path, action: store.use === 'system' ? 'covered' : 'skipped', note: store.use === 'system' ? `certifi.where() is the system bundle (${store.where})` : `not used: ${store.where}` });
+      patch.outcomes.push({
+        kind: 'certifi',
+        path: store.path,
+        action: store.use === 'system' ? 'covered' : 'skipped',
+        note:
+          store.use === 'system' ? `certifi.where() is the system bundle (${store.where})` : `not used: ${store.where}`,
+      });
       continue;
     }
     const missing = certificates.filter((c) => !store.fingerprints.includes(c.certificate.fingerprint));
     if (missing.length === 0) {
-      patch.outcomes.push({ kind: 'certifi', path: store.realPath, action: 'present', note: `already holds it (${store.python})` });
+      patch.outcomes.push({
+        kind: 'certifi',
+        path: store.realPath,
+        action: 'present',
+        note: `already holds it (${store.python})`,
+      });
       continue;
     }
     saved.push({ path: store.realPath, content: store.content });
@@ -88,11 +126,21 @@ export async function patchAppStores(client: ContainerClient, id: string, survey
   }
   for (const store of survey.java) {
     if (store.linkedToSystem) {
-      patch.outcomes.push({ kind: 'java', path: store.path, action: 'covered', note: `links to ${store.realPath}, which the system update regenerates` });
+      patch.outcomes.push({
+        kind: 'java',
+        path: store.path,
+        action: 'covered',
+        note: `links to ${store.realPath}, which the system update regenerates`,
+      });
       continue;
     }
     if (store.keytool === undefined || store.fingerprints === undefined) {
-      patch.outcomes.push({ kind: 'java', path: store.realPath, action: 'skipped', note: store.problem ?? 'cannot be listed' });
+      patch.outcomes.push({
+        kind: 'java',
+        path: store.realPath,
+        action: 'skipped',
+        note: store.problem ?? 'cannot be listed',
+      });
       continue;
     }
     const missing = certificates.filter((c) => !store.fingerprints!.includes(c.certificate.fingerprint));
@@ -105,14 +153,29 @@ export async function patchAppStores(client: ContainerClient, id: string, survey
     for (const { certificate } of missing) {
       const argv = importArgv(store, certificate.fingerprint);
       const run = await client.exec(id, argv, { stdin: certificate.pem, timeoutMs: 60_000 });
-      if (run.exitCode !== 0) throw new Error(`\`keytool -importcert\` into ${store.realPath} exited with ${run.exitCode}: ${tail(run.stdout + run.stderr, 1)}`);
+      if (run.exitCode !== 0)
+        throw new Error(
+          `\`keytool -importcert\` into ${store.realPath} exited with ${run.exitCode}: ${tail(run.stdout + run.stderr, 1)}`,
+        );
       patch.commands.push(argv);
-      push(patch.java, certificate.fingerprint, { keystore: store.realPath, alias: javaAlias(certificate.fingerprint), keytool: store.keytool });
+      push(patch.java, certificate.fingerprint, {
+        keystore: store.realPath,
+        alias: javaAlias(certificate.fingerprint),
+        keytool: store.keytool,
+      });
     }
     const after = await listJava(client, id, store);
     const absent = missing.filter((c) => !after.fingerprints?.includes(c.certificate.fingerprint));
-    if (absent.length > 0) throw new Error(`${store.realPath} does not list the CA after \`keytool -importcert\` (${after.problem ?? 'keytool -list'})`);
-    patch.outcomes.push({ kind: 'java', path: store.realPath, action: 'added', note: `keytool -importcert, alias ${javaAlias(missing[0]!.certificate.fingerprint)}` });
+    if (absent.length > 0)
+      throw new Error(
+        `${store.realPath} does not list the CA after \`keytool -importcert\` (${after.problem ?? 'keytool -list'})`,
+      );
+    patch.outcomes.push({
+      kind: 'java',
+      path: store.realPath,
+      action: 'added',
+      note: `keytool -importcert, alias ${javaAlias(missing[0]!.certificate.fingerprint)}`,
+    });
   }
   return patch;
 }
@@ -121,22 +184,40 @@ export async function patchAppStores(client: ContainerClient, id: string, survey
  * After the system update: a keystore linked to the system-generated one holds the CA only if
  * the update regenerated it (ca-certificates-java's hook). Says so either way.
  */
-export async function confirmLinkedJava(client: ContainerClient, id: string, survey: AppSurvey, outcomes: StoreOutcome[], fingerprints: readonly string[]): Promise<void> {
+export async function confirmLinkedJava(
+  client: ContainerClient,
+  id: string,
+  survey: AppSurvey,
+  outcomes: StoreOutcome[],
+  fingerprints: readonly string[],
+): Promise<void> {
   const seen = new Set<string>();
   for (const store of survey.java.filter((s) => s.linkedToSystem && s.keytool !== undefined)) {
     if (seen.has(store.realPath)) continue;
     seen.add(store.realPath);
     const listed = await listJava(client, id, store);
     const holds = listed.fingerprints !== undefined && fingerprints.every((fp) => listed.fingerprints!.includes(fp));
-    for (const outcome of outcomes.filter((o) => o.kind === 'java' && o.action === 'covered' && o.note.includes(store.realPath))) {
+    for (const outcome of outcomes.filter(
+      (o) => o.kind === 'java' && o.action === 'covered' && o.note.includes(store.realPath),
+    )) {
       if (holds) outcome.note += ' (keytool -list: holds it)';
-      else Object.assign(outcome, { action: 'skipped', note: `links to ${store.realPath}, which does not hold the CA: the system update did not regenerate it${listed.problem ? ` (${listed.problem})` : ''}` });
+      else
+        Object.assign(outcome, {
+          action: 'skipped',
+          note: `links to ${store.realPath}, which does not hold the CA: the system update did not regenerate it${listed.problem ? ` (${listed.problem})` : ''}`,
+        });
     }
   }
 }
 
 /** Checks each URL with every certifi store's own Python; the first failure, or undefined. */
-export async function checkCertifiStores(client: ContainerClient, id: string, survey: AppSurvey, urls: readonly string[], options: { proxy?: string; user?: string }): Promise<string | undefined> {
+export async function checkCertifiStores(
+  client: ContainerClient,
+  id: string,
+  survey: AppSurvey,
+  urls: readonly string[],
+  options: { proxy?: string; user?: string },
+): Promise<string | undefined> {
   for (const store of writableCertifi(survey)) {
     for (const url of urls) {
       const problem = await checkWithCertifi(client, id, store, url, options);

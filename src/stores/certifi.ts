@@ -11,7 +11,8 @@ export function certifiMarker(fingerprint: string): string {
 }
 
 /** Asks a certifi copy, through the Python that would import it, which file it really uses. */
-const WHERE = 'import importlib, sys\nsys.path.insert(0, sys.argv[1])\nprint(importlib.import_module(sys.argv[2]).where())';
+const WHERE =
+  'import importlib, sys\nsys.path.insert(0, sys.argv[1])\nprint(importlib.import_module(sys.argv[2]).where())';
 
 /**
  * Where a `.../site-packages/<module path>/cacert.pem` comes from: its site directory, its module
@@ -33,11 +34,23 @@ export function certifiLocation(path: string): { site: string; module: string; p
  * returns itself is a store of its own. Debian patches certifi (and pip's vendored copy) to
  * return /etc/ssl/certs/ca-certificates.crt, which the system patch already covers.
  */
-export async function inspectCertifi(client: ContainerClient, id: string, path: string, systemBundles: ReadonlySet<string>): Promise<CertifiStore | undefined> {
+export async function inspectCertifi(
+  client: ContainerClient,
+  id: string,
+  path: string,
+  systemBundles: ReadonlySet<string>,
+): Promise<CertifiStore | undefined> {
   const file = await readContainerFile(client, id, path);
   if (file === undefined) return undefined;
-  const base = { kind: 'certifi' as const, path, realPath: file.realPath, content: file.content, fingerprints: bundleFingerprints(file.content.toString('latin1')) };
-  if (systemBundles.has(file.realPath)) return { ...base, python: undefined, use: 'system', where: `${path} links to the system bundle ${file.realPath}` };
+  const base = {
+    kind: 'certifi' as const,
+    path,
+    realPath: file.realPath,
+    content: file.content,
+    fingerprints: bundleFingerprints(file.content.toString('latin1')),
+  };
+  if (systemBundles.has(file.realPath))
+    return { ...base, python: undefined, use: 'system', where: `${path} links to the system bundle ${file.realPath}` };
   const location = certifiLocation(path);
   let python: string | undefined;
   for (const candidate of location?.pythons ?? []) {
@@ -46,9 +59,16 @@ export async function inspectCertifi(client: ContainerClient, id: string, path: 
       break;
     }
   }
-  if (location === undefined || python === undefined) return { ...base, python: undefined, use: 'unknown', where: 'no Python found next to it' };
+  if (location === undefined || python === undefined)
+    return { ...base, python: undefined, use: 'unknown', where: 'no Python found next to it' };
   const run = await client.exec(id, [python, '-c', WHERE, location.site, location.module], { timeoutMs: 30_000 });
-  if (run.exitCode !== 0) return { ...base, python, use: 'unknown', where: `${python} could not import ${location.module}: ${tail(run.stderr || run.stdout, 1)}` };
+  if (run.exitCode !== 0)
+    return {
+      ...base,
+      python,
+      use: 'unknown',
+      where: `${python} could not import ${location.module}: ${tail(run.stderr || run.stdout, 1)}`,
+    };
   const where = run.stdout.trim().split('\n').pop() ?? '';
   const used = where.startsWith('/') ? await readContainerFile(client, id, where) : undefined;
   if (used?.realPath === file.realPath) return { ...base, python, use: 'own', where };
@@ -62,10 +82,22 @@ export function certifiAppend(current: string, fingerprint: string, pem: string)
 }
 
 /** Checks `url` with the store's own Python and only that file as CAs; undefined when it passed, else why not. */
-export async function checkWithCertifi(client: ContainerClient, id: string, store: CertifiStore, url: string, options: { proxy?: string; user?: string } = {}): Promise<string | undefined> {
+export async function checkWithCertifi(
+  client: ContainerClient,
+  id: string,
+  store: CertifiStore,
+  url: string,
+  options: { proxy?: string; user?: string } = {},
+): Promise<string | undefined> {
   const { proxy, user } = options;
   if (store.python === undefined) return 'no Python to check with';
   const env = proxy === undefined ? undefined : [`https_proxy=${proxy}`, `HTTPS_PROXY=${proxy}`];
-  const run = await client.exec(id, [store.python, '-c', PYTHON_TLS_CHECK, url, '15', store.realPath], { env, timeoutMs: 25_000, user });
-  return run.exitCode === 0 ? undefined : `${store.python} with ${store.realPath}: ${tail(run.stderr || run.stdout, 1)}`;
+  const run = await client.exec(id, [store.python, '-c', PYTHON_TLS_CHECK, url, '15', store.realPath], {
+    env,
+    timeoutMs: 25_000,
+    user,
+  });
+  return run.exitCode === 0
+    ? undefined
+    : `${store.python} with ${store.realPath}: ${tail(run.stderr || run.stdout, 1)}`;
 }

@@ -12,7 +12,12 @@ export const STOREPASS = 'changeit';
  * Alpine's ca-certificates-java / java-cacerts hooks, RHEL's update-ca-trust, SUSE's p11-kit,
  * Arch's trust extract. A JDK cacerts linked to one of these follows the system store.
  */
-export const SYSTEM_KEYSTORES = ['/etc/ssl/certs/java/cacerts', '/etc/pki/ca-trust/extracted/java/cacerts', '/var/lib/ca-certificates/java-cacerts', '/etc/ca-certificates/extracted/java-cacerts'];
+export const SYSTEM_KEYSTORES = [
+  '/etc/ssl/certs/java/cacerts',
+  '/etc/pki/ca-trust/extracted/java/cacerts',
+  '/var/lib/ca-certificates/java-cacerts',
+  '/etc/ca-certificates/extracted/java-cacerts',
+];
 
 /** `trustpatch-<first 16 hex of the fingerprint>`: the alias of a CA trustpatch imported. */
 export function javaAlias(fingerprint: string): string {
@@ -36,15 +41,30 @@ export async function inspectJava(client: ContainerClient, id: string, path: str
     }
   }
   const linkedToSystem = file.realPath !== path && SYSTEM_KEYSTORES.includes(file.realPath);
-  const store: JavaStore = { kind: 'java', path, realPath: file.realPath, keytool, linkedToSystem, fingerprints: undefined, problem: undefined };
+  const store: JavaStore = {
+    kind: 'java',
+    path,
+    realPath: file.realPath,
+    keytool,
+    linkedToSystem,
+    fingerprints: undefined,
+    problem: undefined,
+  };
   return listJava(client, id, store);
 }
 
 /** Lists a keystore's entries with its keytool (`keytool -list` prints each SHA-256 fingerprint). */
 export async function listJava(client: ContainerClient, id: string, store: JavaStore): Promise<JavaStore> {
   if (store.keytool === undefined) return { ...store, fingerprints: undefined, problem: 'no keytool next to it' };
-  const run = await client.exec(id, [store.keytool, '-list', '-keystore', store.realPath, '-storepass', STOREPASS], { timeoutMs: 60_000 });
-  if (run.exitCode !== 0) return { ...store, fingerprints: undefined, problem: `\`keytool -list\` exited with ${run.exitCode}: ${tail(run.stdout + run.stderr, 1)}` };
+  const run = await client.exec(id, [store.keytool, '-list', '-keystore', store.realPath, '-storepass', STOREPASS], {
+    timeoutMs: 60_000,
+  });
+  if (run.exitCode !== 0)
+    return {
+      ...store,
+      fingerprints: undefined,
+      problem: `\`keytool -list\` exited with ${run.exitCode}: ${tail(run.stdout + run.stderr, 1)}`,
+    };
   return { ...store, fingerprints: parseKeytoolList(run.stdout), problem: undefined };
 }
 
@@ -55,7 +75,17 @@ export function parseKeytoolList(output: string): string[] {
 
 /** Imports a CA under its trustpatch alias; the PEM goes on standard input (no file is left behind). */
 export function importArgv(store: JavaStore, fingerprint: string): string[] {
-  return [store.keytool!, '-importcert', '-noprompt', '-keystore', store.realPath, '-storepass', STOREPASS, '-alias', javaAlias(fingerprint)];
+  return [
+    store.keytool!,
+    '-importcert',
+    '-noprompt',
+    '-keystore',
+    store.realPath,
+    '-storepass',
+    STOREPASS,
+    '-alias',
+    javaAlias(fingerprint),
+  ];
 }
 
 export function deleteArgv(keytool: string, keystore: string, alias: string): string[] {

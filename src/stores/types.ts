@@ -49,9 +49,15 @@ export interface StoreOutcome {
 
 /** `--stores`: which stores to patch; `system` plus every detected application store by default. */
 export function parseStores(values: readonly string[]): StoreKind[] {
-  const words = values.flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()).filter(Boolean);
+  const words = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean);
   if (words.length === 0 || words.includes('all') || words.includes('auto')) return [...STORE_KINDS];
   const unknown = words.filter((w) => !(STORE_KINDS as readonly string[]).includes(w));
-  if (unknown.length > 0) throw new UserError(`--stores ${JSON.stringify(unknown.join(','))}: use system, certifi, java (comma-separated) or all.`);
+  if (unknown.length > 0)
+    throw new UserError(
+      `--stores ${JSON.stringify(unknown.join(','))}: use system, certifi, java (comma-separated) or all.`,
+    );
   return STORE_KINDS.filter((k) => words.includes(k));
 }

@@ -12,15 +12,24 @@ export const LINK_DIRS = ['/etc/ssl/certs'];
  * (update-ca-certificates, "Remove orphan symlinks"). Only links that lead to a removed anchor,
  * directly or through another such link, and that are now dangling are returned.
  */
-export async function orphanLinks(client: ContainerClient, id: string, removedAnchors: readonly string[]): Promise<string[]> {
+export async function orphanLinks(
+  client: ContainerClient,
+  id: string,
+  removedAnchors: readonly string[],
+): Promise<string[]> {
   if (removedAnchors.length === 0) return [];
   const orphans: string[] = [];
   for (const dir of LINK_DIRS) {
     const entries = (await client.getArchive(id, dir)) ?? [];
     const links = entries
       .filter((e) => e.type === 'symlink' && e.linkTarget !== undefined)
-      .map((e) => ({ path: posix.join(dir, e.name.split('/').slice(1).join('/')), target: posix.resolve(dir, e.linkTarget!) }));
-    const present = new Set(entries.filter((e) => e.type !== 'symlink').map((e) => posix.join(dir, e.name.split('/').slice(1).join('/'))));
+      .map((e) => ({
+        path: posix.join(dir, e.name.split('/').slice(1).join('/')),
+        target: posix.resolve(dir, e.linkTarget!),
+      }));
+    const present = new Set(
+      entries.filter((e) => e.type !== 'symlink').map((e) => posix.join(dir, e.name.split('/').slice(1).join('/'))),
+    );
     const doomed = new Set(removedAnchors);
     let grew = true;
     while (grew) {
@@ -42,13 +51,20 @@ export async function orphanLinks(client: ContainerClient, id: string, removedAn
  * OpenSSL-based programs that look CAs up in that directory find the CA when they need it,
  * even if they started before it was added (the directory is read on demand, the bundle once).
  */
-export async function hashLinked(client: ContainerClient, id: string, anchor: string, read?: StoreRead): Promise<boolean> {
+export async function hashLinked(
+  client: ContainerClient,
+  id: string,
+  anchor: string,
+  read?: StoreRead,
+): Promise<boolean> {
   const dir = LINK_DIRS[0]!;
   // A read of the directory (or of one above it) made after the update serves; else it is read now.
-  const store = read !== undefined && uncoveredDirs(read.dirs, [dir]).length === 0 ? read : await readStore(client, id, [dir]);
+  const store =
+    read !== undefined && uncoveredDirs(read.dirs, [dir]).length === 0 ? read : await readStore(client, id, [dir]);
   const targets = new Map<string, string>();
   for (const [path, entry] of store.entries) {
-    if (posix.dirname(path) === dir && entry.type === 'symlink' && entry.linkTarget !== undefined) targets.set(path, posix.resolve(dir, entry.linkTarget));
+    if (posix.dirname(path) === dir && entry.type === 'symlink' && entry.linkTarget !== undefined)
+      targets.set(path, posix.resolve(dir, entry.linkTarget));
   }
   for (const [path] of targets) {
     if (!/^[0-9a-f]{8}\.\d+$/.test(posix.basename(path))) continue;

@@ -26,8 +26,19 @@ export function noRemoveChanges(): RemoveChanges {
  * Puts a container back as it was before a failed removal: anchors written again, the update
  * rerun so its links come back, then every bundle, certifi file and keystore byte for byte.
  */
-export async function restoreAfterRemove(client: ContainerClient, id: string, changes: RemoveChanges, warnings: string[]): Promise<RollbackOutcome> {
-  if (changes.anchors.length === 0 && changes.updateCommand === undefined && changes.saved.length === 0 && !(await bundlesDiffer(client, id, changes.bundles))) return 'not-needed';
+export async function restoreAfterRemove(
+  client: ContainerClient,
+  id: string,
+  changes: RemoveChanges,
+  warnings: string[],
+): Promise<RollbackOutcome> {
+  if (
+    changes.anchors.length === 0 &&
+    changes.updateCommand === undefined &&
+    changes.saved.length === 0 &&
+    !(await bundlesDiffer(client, id, changes.bundles))
+  )
+    return 'not-needed';
   const attempt = async (what: string, work: () => Promise<unknown>) => {
     try {
       await work();
@@ -36,20 +47,34 @@ export async function restoreAfterRemove(client: ContainerClient, id: string, ch
     }
   };
   if (changes.anchors.length > 0) await attempt('writing the anchors back', () => client.putFiles(id, changes.anchors));
-  if (changes.updateCommand !== undefined) await attempt(`\`${changes.updateCommand.join(' ')}\``, () => client.exec(id, changes.updateCommand!));
-  const files = [...changes.bundles.filter((b) => b.content !== undefined).map((b) => ({ path: b.realPath, content: b.content! })), ...changes.saved];
+  if (changes.updateCommand !== undefined)
+    await attempt(`\`${changes.updateCommand.join(' ')}\``, () => client.exec(id, changes.updateCommand!));
+  const files = [
+    ...changes.bundles.filter((b) => b.content !== undefined).map((b) => ({ path: b.realPath, content: b.content! })),
+    ...changes.saved,
+  ];
   const distinct = files.filter((f, i) => files.findIndex((o) => o.path === f.path) === i);
-  await attempt('restoring the files', () => client.putFiles(id, distinct.map((f) => ({ path: f.path, content: f.content, mode: 0o644 }))));
+  await attempt('restoring the files', () =>
+    client.putFiles(
+      id,
+      distinct.map((f) => ({ path: f.path, content: f.content, mode: 0o644 })),
+    ),
+  );
   let same = false;
   await attempt('comparing the files', async () => {
     same = true;
-    for (const file of distinct) if (!(await readContainerFile(client, id, file.path))?.content.equals(file.content)) same = false;
+    for (const file of distinct)
+      if (!(await readContainerFile(client, id, file.path))?.content.equals(file.content)) same = false;
   });
   if (!same) warnings.push('rollback: a file still differs from its state before the removal');
   return same ? 'done' : 'incomplete';
 }
 
-async function bundlesDiffer(client: ContainerClient, id: string, bundles: readonly BundleSnapshot[]): Promise<boolean> {
+async function bundlesDiffer(
+  client: ContainerClient,
+  id: string,
+  bundles: readonly BundleSnapshot[],
+): Promise<boolean> {
   for (const bundle of bundles) {
     if (bundle.content === undefined) continue;
     const now = await readContainerFile(client, id, bundle.realPath).catch(() => undefined);

@@ -14,7 +14,11 @@ type RemoveIn = (target: RemoveTarget, info: ContainerInfo) => Promise<RemoveRes
  * patched through, which also takes these entries out of every container it covered.
  * Throws, before anything is changed here, when that container cannot do it.
  */
-export async function removeThroughLeaders(client: ContainerClient, covered: readonly ManifestEntry[], removeIn: RemoveIn): Promise<RemoveResult[]> {
+export async function removeThroughLeaders(
+  client: ContainerClient,
+  covered: readonly ManifestEntry[],
+  removeIn: RemoveIn,
+): Promise<RemoveResult[]> {
   const results: RemoveResult[] = [];
   for (const leaderId of new Set(covered.map((e) => e.coveredBy!.id))) {
     const entries = covered.filter((e) => e.coveredBy!.id === leaderId);
@@ -23,11 +27,25 @@ export async function removeThroughLeaders(client: ContainerClient, covered: rea
     try {
       leader = await client.inspect(leaderId);
     } catch (error) {
-      if (error instanceof NotFoundError) throw new Error(`the shared trust store was patched through ${name}, which is gone: its CA stays in the store; take it out where the files come from (nothing was changed)`);
+      if (error instanceof NotFoundError)
+        throw new Error(
+          `the shared trust store was patched through ${name}, which is gone: its CA stays in the store; take it out where the files come from (nothing was changed)`,
+        );
       throw error;
     }
-    const result = await removeIn({ kind: 'certificates', label: name, fingerprints: entries.map((e) => e.fingerprint), subjects: entries.map((e) => e.subject) }, leader);
-    if (result.status === 'failed' || result.status === 'skipped') throw new Error(`removing it through ${name}, through which the shared trust store was patched, ${result.status}: ${result.reason}`);
+    const result = await removeIn(
+      {
+        kind: 'certificates',
+        label: name,
+        fingerprints: entries.map((e) => e.fingerprint),
+        subjects: entries.map((e) => e.subject),
+      },
+      leader,
+    );
+    if (result.status === 'failed' || result.status === 'skipped')
+      throw new Error(
+        `removing it through ${name}, through which the shared trust store was patched, ${result.status}: ${result.reason}`,
+      );
     results.push(result);
   }
   return results;
@@ -38,7 +56,11 @@ export async function removeThroughLeaders(client: ContainerClient, covered: rea
  * among those mounting the same host path or volume) lose their entries for it, so that their
  * record and `status` say what is there. A container that cannot be read is left as it is.
  */
-export async function dropCovered(client: ContainerClient, leaderId: string, removed: readonly ManifestEntry[]): Promise<string[]> {
+export async function dropCovered(
+  client: ContainerClient,
+  leaderId: string,
+  removed: readonly ManifestEntry[],
+): Promise<string[]> {
   const keys = new Set(removed.flatMap((e) => (e.mounts ?? []).map(sharedKey)).filter((k) => k !== undefined));
   if (keys.size === 0) return [];
   const fingerprints = new Set(removed.map((e) => e.fingerprint));
@@ -47,11 +69,16 @@ export async function dropCovered(client: ContainerClient, leaderId: string, rem
     if (other.id === leaderId || !(other.mounts ?? []).some((m) => keys.has(sharedKey(m) ?? ''))) continue;
     const record = await readManifest(client, other.id).catch(() => undefined);
     if (record === undefined || record.problem !== undefined) continue;
-    const remaining = record.manifest.entries.filter((e) => !(e.coveredBy?.id === leaderId && fingerprints.has(e.fingerprint)));
+    const remaining = record.manifest.entries.filter(
+      (e) => !(e.coveredBy?.id === leaderId && fingerprints.has(e.fingerprint)),
+    );
     if (remaining.length === record.manifest.entries.length) continue;
     if (remaining.length > 0) await writeManifest(client, other.id, { ...record.manifest, entries: remaining });
     // Its rm is not known here: the usual place, else an empty record (store.ts).
-    else await clearManifest(client, other.id, '/bin/rm').catch(() => writeManifest(client, other.id, { ...record.manifest, entries: [] }));
+    else
+      await clearManifest(client, other.id, '/bin/rm').catch(() =>
+        writeManifest(client, other.id, { ...record.manifest, entries: [] }),
+      );
     names.push(other.name);
   }
   return names;

@@ -1,5 +1,10 @@
 /** Maps `items` through `work` with at most `limit` running at once, keeping input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>, shouldStart: () => boolean = () => true): Promise<(R | undefined)[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+  shouldStart: () => boolean = () => true,
+): Promise<(R | undefined)[]> {
   const results: (R | undefined)[] = new Array(items.length).fill(undefined);
   let next = 0;
   const worker = async () => {

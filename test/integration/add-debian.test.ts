@@ -12,7 +12,10 @@ const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
 /** How often a certificate's base64 body occurs in a container's bundle, read with cat. */
 async function occurrences(id: string, caPem: string): Promise<number> {
-  const body = caPem.split('\n').filter((line) => line && !line.startsWith('-----')).join('\n');
+  const body = caPem
+    .split('\n')
+    .filter((line) => line && !line.startsWith('-----'))
+    .join('\n');
   const { stdout } = await execIn(id, ['cat', BUNDLE]);
   return stdout.split(body).length - 1;
 }
@@ -53,7 +56,11 @@ describe('trustpatch add on a real Debian container', function () {
     const first = await trustpatch(['add', derPath, id, '--check-url', server.url]);
     assert.equal(first.code, 0, first.stdout + first.stderr);
     assert.match(first.stdout, /patched/);
-    assert.match(first.stdout, /patched .* failed \(curl 60\) -> ok \(curl\)/, "the report shows the check before and after");
+    assert.match(
+      first.stdout,
+      /patched .* failed \(curl 60\) -> ok \(curl\)/,
+      'the report shows the check before and after',
+    );
     assert.equal(await curlExit(id, server.url), 0, 'curl must succeed after the patch');
     assert.equal(await occurrences(id, ca.pem), 1);
     const countAfter = Number((await execIn(id, ['grep', '-c', 'BEGIN CERTIFICATE', BUNDLE])).stdout.trim());
@@ -80,21 +87,39 @@ describe('trustpatch add on a real Debian container', function () {
   // in a network namespace with a loopback only, so there this case is not defined (and
   // docs/engines-tested.md says so); it runs on the machine's Docker and Podman.
   const itWithArchive = ENGINE_REACHES_ARCHIVE ? it : () => undefined;
-  itWithArchive('installs ca-certificates with apt-get when the image has none, then trusts the CA', async function (this: Mocha.Context) {
-    this.timeout(600_000);
-    const id = await startContainer(testImage('debian-min'));
-    containers.push(id);
-    assert.notEqual((await execIn(id, ['test', '-x', '/usr/sbin/update-ca-certificates'])).code, 0, 'the image must start without the update command');
-    const result = await trustpatch(['add', ca.certPath, id]);
-    assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.equal((await execIn(id, ['test', '-x', '/usr/sbin/update-ca-certificates'])).code, 0, 'apt-get installed ca-certificates');
-    assert.equal(await occurrences(id, ca.pem), 1);
-    // The image has no curl: verify with the openssl that ca-certificates brought in, using the
-    // default trust paths (the hashed /etc/ssl/certs directory), against the local server.
-    const verify = await execIn(id, ['openssl', 's_client', '-connect', `127.0.0.1:${server.port}`, '-verify_return_error', '-brief']);
-    assert.equal(verify.code, 0, verify.stderr);
-    assert.match(verify.stderr + verify.stdout, /Verification: OK/);
-  });
+  itWithArchive(
+    'installs ca-certificates with apt-get when the image has none, then trusts the CA',
+    async function (this: Mocha.Context) {
+      this.timeout(600_000);
+      const id = await startContainer(testImage('debian-min'));
+      containers.push(id);
+      assert.notEqual(
+        (await execIn(id, ['test', '-x', '/usr/sbin/update-ca-certificates'])).code,
+        0,
+        'the image must start without the update command',
+      );
+      const result = await trustpatch(['add', ca.certPath, id]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.equal(
+        (await execIn(id, ['test', '-x', '/usr/sbin/update-ca-certificates'])).code,
+        0,
+        'apt-get installed ca-certificates',
+      );
+      assert.equal(await occurrences(id, ca.pem), 1);
+      // The image has no curl: verify with the openssl that ca-certificates brought in, using the
+      // default trust paths (the hashed /etc/ssl/certs directory), against the local server.
+      const verify = await execIn(id, [
+        'openssl',
+        's_client',
+        '-connect',
+        `127.0.0.1:${server.port}`,
+        '-verify_return_error',
+        '-brief',
+      ]);
+      assert.equal(verify.code, 0, verify.stderr);
+      assert.match(verify.stderr + verify.stdout, /Verification: OK/);
+    },
+  );
 
   it('wrong input changes nothing: a non-certificate file and an unknown container exit 2', async () => {
     const id = await startContainer(testImage('debian-curl'));

@@ -30,18 +30,31 @@ describe('add --watch: containers that start later', function () {
 
   async function start(options: { watched: boolean; command?: string[] }): Promise<string> {
     const [key, value] = label.split('=') as [string, string];
-    const id = await startContainer(testImage('debian-curl'), { labels: options.watched ? { [key]: value } : {}, command: options.command });
+    const id = await startContainer(testImage('debian-curl'), {
+      labels: options.watched ? { [key]: value } : {},
+      command: options.command,
+    });
     containers.push(id);
     return id;
   }
-  const nameOf = async (id: string) => (await docker(['inspect', '--format', '{{.Name}}', id])).stdout.trim().replace(/^\//, '');
+  const nameOf = async (id: string) =>
+    (await docker(['inspect', '--format', '{{.Name}}', id])).stdout.trim().replace(/^\//, '');
   const holds = async (id: string) => (await fileBytes(id, DEBIAN_BUNDLE))!.toString('latin1').includes(ca.pem.trim());
 
   it('patches three containers started at different times (one stops within a second), and reverts them at the end', async () => {
     // The store as the image has it, from a container the watch does not select.
     const reference = await snapshotStore(await start({ watched: false }));
     const run = startTrustpatch(['add', caFile.path, '--label', label, '--watch', '--until-interrupt']);
-    await waitFor('the watch to begin', async () => run.output().stdout.includes('temporary: no container patched yet, until Ctrl-C or SIGTERM; watching for matching containers that start'), 120_000);
+    await waitFor(
+      'the watch to begin',
+      async () =>
+        run
+          .output()
+          .stdout.includes(
+            'temporary: no container patched yet, until Ctrl-C or SIGTERM; watching for matching containers that start',
+          ),
+      120_000,
+    );
 
     const first = await start({ watched: true });
     const firstName = await nameOf(first);
@@ -54,7 +67,11 @@ describe('add --watch: containers that start later', function () {
     const third = await start({ watched: true });
     const thirdName = await nameOf(third);
     await waitFor('the third to be patched', () => holds(third), 120_000);
-    await waitFor('the brief one to be reported', async () => new RegExp(`${briefName} .*(skipped|failed)`).test(run.output().stdout), 120_000);
+    await waitFor(
+      'the brief one to be reported',
+      async () => new RegExp(`${briefName} .*(skipped|failed)`).test(run.output().stdout),
+      120_000,
+    );
 
     run.signal('SIGINT');
     const result = await run.done;
@@ -62,14 +79,28 @@ describe('add --watch: containers that start later', function () {
     // A container that stopped while being patched is a failure of that container (exit 1), as in add.
     const briefFailed = new RegExp(`${briefName} .* failed `).test(out);
     assert.equal(result.code, briefFailed ? 1 : 0, result.stderr + out);
-    for (const name of [firstName, briefName, thirdName]) assert.equal(out.split('\n').filter((line) => line === `watch: ${name} started on ${line.split(' started on ')[1]}`).length, 1, `${name} is handled once:\n${out}`);
+    for (const name of [firstName, briefName, thirdName])
+      assert.equal(
+        out.split('\n').filter((line) => line === `watch: ${name} started on ${line.split(' started on ')[1]}`).length,
+        1,
+        `${name} is handled once:\n${out}`,
+      );
     assert.match(out, new RegExp(`${firstName} .* patched `));
     assert.match(out, new RegExp(`${thirdName} .* patched `));
     // Stopped before (or while) it could be patched: said so, nothing written.
-    assert.match(out, new RegExp(`${briefName} .* skipped .*container is exited|${briefName} .* failed .*the container stopped .*during the patch; nothing was changed`));
-    assert.match(out, /watch ended \(interrupted\): 2 patched, 0 already trusted, 1 skipped, 0 failed|watch ended \(interrupted\): 2 patched, 0 already trusted, 0 skipped, 1 failed/);
+    assert.match(
+      out,
+      new RegExp(
+        `${briefName} .* skipped .*container is exited|${briefName} .* failed .*the container stopped .*during the patch; nothing was changed`,
+      ),
+    );
+    assert.match(
+      out,
+      /watch ended \(interrupted\): 2 patched, 0 already trusted, 1 skipped, 0 failed|watch ended \(interrupted\): 2 patched, 0 already trusted, 0 skipped, 1 failed/,
+    );
     assert.match(out, /2 removed/);
     assert.ok(out.indexOf('watch ended') < out.indexOf('2 removed'), 'the watch ends before the revert');
-    for (const id of [first, third, brief]) assert.deepEqual(storeDifferences(reference, await snapshotStore(id)), [], id);
+    for (const id of [first, third, brief])
+      assert.deepEqual(storeDifferences(reference, await snapshotStore(id)), [], id);
   });
 });

@@ -45,23 +45,38 @@ describe('Alpine 3.20 (shared minirootfs): no package can be installed, the fall
     assert.match(refused.stderr, /certificate verify failed/, 'Alpine wget validates through ssl_client');
     const before = await bundleFingerprints((await copyOut(id, BUNDLE))!);
 
-    const { code, containers: [result], output } = await addJson([ca.certPath, id, '--check-url', server.url]);
+    const {
+      code,
+      containers: [result],
+      output,
+    } = await addJson([ca.certPath, id, '--check-url', server.url]);
     assert.equal(code, 0, output);
     assert.deepEqual([result!.status, result!.family, result!.method], ['patched', 'alpine', 'archive-only'], output);
     assert.deepEqual(checkRows(result!.check.before), [[false, 'wget', null]]);
     assert.deepEqual(checkRows(result!.check.after), [[true, 'wget', 'tls']]);
     assert.deepEqual(result!.warnings, [result!.warnings[0]]);
-    assert.match(result!.warnings[0]!, /^installing ca-certificates failed: `\/sbin\/apk add --no-cache ca-certificates` exited with 1: WARNING: fetching https:\/\/127\.0\.0\.1:1\/.*; carrying on without it$/);
+    assert.match(
+      result!.warnings[0]!,
+      /^installing ca-certificates failed: `\/sbin\/apk add --no-cache ca-certificates` exited with 1: WARNING: fetching https:\/\/127\.0\.0\.1:1\/.*; carrying on without it$/,
+    );
 
     assert.equal((await wget(id, server.url)).code, 0, 'wget inside the container now trusts the server');
     const after = await bundleFingerprints((await copyOut(id, BUNDLE))!);
     assert.equal(after.length, before.length + 1, 'one certificate more, none lost');
     assert.equal(occurrences(after, fingerprint), 1);
     const link = await execIn(id, ['readlink', '/etc/ssl/cert.pem']);
-    assert.equal(link.stdout.trim(), 'certs/ca-certificates.crt', `the link is kept, the file behind it was written (${JSON.stringify(link)})`);
+    assert.equal(
+      link.stdout.trim(),
+      'certs/ca-certificates.crt',
+      `the link is kept, the file behind it was written (${JSON.stringify(link)})`,
+    );
     const anchors = (await execIn(id, ['ls', '/usr/local/share/ca-certificates'])).stdout.trim().split('\n');
     assert.equal(anchors.length, 1);
-    assert.equal(await copyOut(id, `/usr/local/share/ca-certificates/${anchors[0]}`), ca.pem, 'the anchor is kept for a later update-ca-certificates');
+    assert.equal(
+      await copyOut(id, `/usr/local/share/ca-certificates/${anchors[0]}`),
+      ca.pem,
+      'the anchor is kept for a later update-ca-certificates',
+    );
 
     const again = await addJson([ca.certPath, id, '--check-url', server.url]);
     assert.equal(again.containers[0]!.status, 'already-trusted', again.output);
@@ -71,7 +86,11 @@ describe('Alpine 3.20 (shared minirootfs): no package can be installed, the fall
     const id = await alpine('https://127.0.0.1:1/alpine/v3.20/main', '65534:65534');
     containers.push(id);
     assert.notEqual((await wget(id, server.url, '65534')).code, 0);
-    const { code, containers: [result], output } = await addJson([ca.certPath, id, '--check-url', server.url]);
+    const {
+      code,
+      containers: [result],
+      output,
+    } = await addJson([ca.certPath, id, '--check-url', server.url]);
     assert.equal(code, 0, output);
     assert.deepEqual(checkRows(result!.check.after), [[true, 'wget', 'tls']]);
     assert.equal((await wget(id, server.url, '65534')).code, 0);
@@ -87,10 +106,17 @@ describe('Alpine 3.20 (shared minirootfs): no package can be installed, the fall
       const id = await alpine(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/alpine/v3.20/main`);
       containers.push(id);
       // The install gets half of --timeout; the rest of the patch goes on without it.
-      const { code, containers: [result], output } = await addJson([ca.certPath, id, '--check-url', server.url, '--timeout', '30']);
+      const {
+        code,
+        containers: [result],
+        output,
+      } = await addJson([ca.certPath, id, '--check-url', server.url, '--timeout', '30']);
       assert.equal(code, 0, output);
       assert.equal(result!.status, 'patched', output);
-      assert.match(result!.warnings.join('\n'), /installing ca-certificates failed: `\/sbin\/apk add --no-cache ca-certificates` timed out after 15s \(it may still be running in the container\); carrying on without it/);
+      assert.match(
+        result!.warnings.join('\n'),
+        /installing ca-certificates failed: `\/sbin\/apk add --no-cache ca-certificates` timed out after 15s \(it may still be running in the container\); carrying on without it/,
+      );
       assert.deepEqual(checkRows(result!.check.after), [[true, 'wget', 'tls']]);
       assert.equal((await wget(id, server.url)).code, 0);
     } finally {

@@ -32,21 +32,31 @@ describe('BusyBox images: no bundle, no package manager, a wget that proves noth
     assert.equal(untrusted.code, 0);
     assert.match(untrusted.stderr, /TLS certificate validation not implemented/);
 
-    const { code, containers: [result], output } = await addJson([ca.certPath, id, '--check-url', server.url]);
+    const {
+      code,
+      containers: [result],
+      output,
+    } = await addJson([ca.certPath, id, '--check-url', server.url]);
     assert.equal(code, 0, output);
     assert.deepEqual([result!.status, result!.family, result!.method], ['patched', 'generic', 'archive-only'], output);
     // A wget without validation never counts: no TLS client, so only the weaker "bundle verified".
     assert.deepEqual(checkRows(result!.check.before), [[false, null, null]]);
     assert.match(result!.check.before!.results[0]!.detail, /TLS certificate validation not implemented/);
     assert.deepEqual(checkRows(result!.check.after), [[false, null, 'bundle']]);
-    assert.deepEqual(result!.warnings, ['there was no CA bundle: created /etc/ssl/certs/ca-certificates.crt holding only this CA']);
+    assert.deepEqual(result!.warnings, [
+      'there was no CA bundle: created /etc/ssl/certs/ca-certificates.crt holding only this CA',
+    ]);
     assert.deepEqual(await bundleFingerprints((await copyOut(id, BUNDLE))!), [fingerprint]);
   });
 
   it('Debian busybox-static (os-release debian, no update command, no apt-get): archive only, the anchor kept', async () => {
     const id = await startContainer(testImage('debian-busybox'));
     containers.push(id);
-    const { code, containers: [result], output } = await addJson([ca.certPath, id, '--check-url', server.url, '--name', 'corp-root']);
+    const {
+      code,
+      containers: [result],
+      output,
+    } = await addJson([ca.certPath, id, '--check-url', server.url, '--name', 'corp-root']);
     assert.equal(code, 0, output);
     assert.deepEqual([result!.status, result!.family, result!.method], ['patched', 'debian', 'archive-only'], output);
     assert.deepEqual(checkRows(result!.check.after), [[false, null, 'bundle']]);

@@ -30,11 +30,19 @@ describe('an image without any shell (static /pause plus a bundle; os-release sa
     const dry = await addJson([ca.certPath, id, '--check-url', server.url, '--name', 'corp-root', '--dry-run']);
     assert.equal(dry.code, 0, dry.output);
     assert.equal(dry.containers[0]!.status, 'planned');
-    assert.deepEqual(dry.containers[0]!.plan, { family: 'debian', files: [BUNDLE, ANCHOR], commands: [], check: null }, 'nothing can run in it');
+    assert.deepEqual(
+      dry.containers[0]!.plan,
+      { family: 'debian', files: [BUNDLE, ANCHOR], commands: [], check: null },
+      'nothing can run in it',
+    );
     assert.equal(await copyOut(id, BUNDLE), original, 'the dry run changed nothing');
     assert.equal(await copyOut(id, ANCHOR), undefined);
 
-    const { code, containers: [result], output } = await addJson([ca.certPath, id, '--check-url', server.url, '--name', 'corp-root']);
+    const {
+      code,
+      containers: [result],
+      output,
+    } = await addJson([ca.certPath, id, '--check-url', server.url, '--name', 'corp-root']);
     assert.equal(code, 0, output);
     assert.deepEqual([result!.status, result!.family, result!.method], ['patched', 'debian', 'archive-only'], output);
     assert.deepEqual(checkRows(result!.check.after), [[false, null, 'bundle']]);

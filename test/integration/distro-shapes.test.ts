@@ -25,7 +25,11 @@ describe('container shapes that cannot be patched, each with a clear result', fu
     const id = await startContainer(testImage('debian-curl'), { readOnly: true });
     containers.push(id);
     const before = await copyOut(id, BUNDLE);
-    const { code, containers: [result], output } = await addJson([ca.certPath, id, '--check-url', server.url]);
+    const {
+      code,
+      containers: [result],
+      output,
+    } = await addJson([ca.certPath, id, '--check-url', server.url]);
     assert.equal(code, 1, output);
     assert.equal(result!.status, 'failed');
     assert.equal(result!.error, 'read-only root filesystem: recreate the container from an image that trusts the CA');
@@ -43,13 +47,20 @@ describe('container shapes that cannot be patched, each with a clear result', fu
     await docker(['pause', paused]);
     await docker(['stop', '-t', '1', stopped]);
     const pausedBefore = await copyOut(paused, BUNDLE);
-    const { code, containers: results, output } = await addJson([ca.certPath, paused, stopped, running, '--check-url', server.url]);
+    const {
+      code,
+      containers: results,
+      output,
+    } = await addJson([ca.certPath, paused, stopped, running, '--check-url', server.url]);
     await docker(['unpause', paused]);
     assert.equal(code, 0, output);
     const byId = (id: string) => results.find((c) => c.id === id)!;
     assert.deepEqual([byId(paused).status, byId(paused).error], ['skipped', 'container is paused']);
     assert.deepEqual([byId(stopped).status, byId(stopped).error], ['skipped', 'container is exited']);
-    assert.deepEqual([byId(running).status, byId(running).family, byId(running).method], ['patched', 'debian', 'update-command']);
+    assert.deepEqual(
+      [byId(running).status, byId(running).family, byId(running).method],
+      ['patched', 'debian', 'update-command'],
+    );
     assert.deepEqual(checkRows(byId(running).check.before), [[false, 'curl', null]]);
     assert.deepEqual(checkRows(byId(running).check.after), [[true, 'curl', 'tls']]);
     assert.equal(await copyOut(paused, BUNDLE), pausedBefore);

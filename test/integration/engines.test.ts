@@ -38,7 +38,8 @@ describe('reaching the engine over tcp:// with TLS, and through Docker contexts'
     if (id) await removeContainers([id]);
     await proxy?.close();
     await site?.close();
-    for (const dir of [certPath, wrongCaPath, noClientCertPath, configDir]) if (dir) await rm(dir, { recursive: true, force: true });
+    for (const dir of [certPath, wrongCaPath, noClientCertPath, configDir])
+      if (dir) await rm(dir, { recursive: true, force: true });
     for (const ca of [engineCa, otherCa, siteCa]) if (ca) await removeCa(ca);
   });
 
@@ -46,7 +47,11 @@ describe('reaching the engine over tcp:// with TLS, and through Docker contexts'
     const env = { DOCKER_HOST: proxy.host, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certPath };
     const result = await trustpatch(['add', siteCa.certPath, id, '--check-url', site.url], { env });
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', '--max-time', '10', site.url])).code, 0, 'curl inside trusts the site now');
+    assert.equal(
+      (await execIn(id, ['curl', '-sS', '-o', '/dev/null', '--max-time', '10', site.url])).code,
+      0,
+      'curl inside trusts the site now',
+    );
     // Every request went through the TLS front with the client certificate, and after the
     // unversioned ping and version, every request names the negotiated API version.
     assert.ok(proxy.requests.includes('GET /_ping HTTP/1.1'), proxy.requests.join('\n'));
@@ -57,35 +62,58 @@ describe('reaching the engine over tcp:// with TLS, and through Docker contexts'
   });
 
   it('refuses an engine whose certificate ca.pem does not vouch for: exit 3, naming the address', async () => {
-    const result = await trustpatch(['check', id, '--check-url', site.url], { env: { DOCKER_HOST: proxy.host, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: wrongCaPath } });
+    const result = await trustpatch(['check', id, '--check-url', site.url], {
+      env: { DOCKER_HOST: proxy.host, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: wrongCaPath },
+    });
     assert.equal(result.code, 3, result.stdout + result.stderr);
-    assert.match(result.stderr, new RegExp(`no Docker engine answers at ${proxy.host.replace(/\./g, '\\.')} \\(.*(self-signed|unable to (get|verify)).*\\)`));
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `no Docker engine answers at ${proxy.host.replace(/\./g, '\\.')} \\(.*(self-signed|unable to (get|verify)).*\\)`,
+      ),
+    );
   });
 
   it('without a client certificate: a user error under DOCKER_TLS_VERIFY, refused by the engine under DOCKER_TLS', async () => {
-    const result = await trustpatch(['check', id, '--check-url', site.url], { env: { DOCKER_HOST: proxy.host, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: noClientCertPath } });
+    const result = await trustpatch(['check', id, '--check-url', site.url], {
+      env: { DOCKER_HOST: proxy.host, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: noClientCertPath },
+    });
     assert.equal(result.code, 2, 'DOCKER_TLS_VERIFY needs cert.pem and key.pem: a user error before any connection');
     assert.match(result.stderr, /cert\.pem: cannot read it \(ENOENT\)/);
-    const lax = await trustpatch(['check', id, '--check-url', site.url], { env: { DOCKER_HOST: proxy.host, DOCKER_TLS: '1', DOCKER_CERT_PATH: noClientCertPath } });
+    const lax = await trustpatch(['check', id, '--check-url', site.url], {
+      env: { DOCKER_HOST: proxy.host, DOCKER_TLS: '1', DOCKER_CERT_PATH: noClientCertPath },
+    });
     assert.equal(lax.code, 3, lax.stdout + lax.stderr);
     assert.match(lax.stderr, /no Docker engine answers at tcp:\/\/127\.0\.0\.1:\d+/);
   });
 
   it('follows `docker context use` as the docker CLI writes it, TLS material included, and --context over DOCKER_HOST', async () => {
-    await dockerWithConfig(configDir, ['context', 'create', 'tp-tls', '--docker', `host=${proxy.host},ca=${join(certPath, 'ca.pem')},cert=${join(certPath, 'cert.pem')},key=${join(certPath, 'key.pem')}`]);
+    await dockerWithConfig(configDir, [
+      'context',
+      'create',
+      'tp-tls',
+      '--docker',
+      `host=${proxy.host},ca=${join(certPath, 'ca.pem')},cert=${join(certPath, 'cert.pem')},key=${join(certPath, 'key.pem')}`,
+    ]);
     await dockerWithConfig(configDir, ['context', 'use', 'tp-tls']);
     const listed = await dockerWithConfig(configDir, ['ps', '-q', '--no-trunc', '--filter', `id=${id}`]);
     assert.equal(listed.trim(), id, '`docker ps` reaches the engine through the context');
     const before = proxy.requests.length;
-    const current = await trustpatch(['check', id, '--check-url', site.url, '--json'], { env: { DOCKER_CONFIG: configDir, DOCKER_HOST: '' } });
+    const current = await trustpatch(['check', id, '--check-url', site.url, '--json'], {
+      env: { DOCKER_CONFIG: configDir, DOCKER_HOST: '' },
+    });
     assert.equal(current.code, 0, current.stdout + current.stderr);
     const document = JSON.parse(current.stdout);
     assert.deepEqual(document.engines, [proxy.host]);
     assert.equal(document.containers[0].status, 'trusted');
     assert.ok(proxy.requests.length > before, 'trustpatch went through the context’s TLS endpoint');
-    const flagged = await trustpatch(['check', id, '--context', 'tp-tls', '--check-url', site.url], { env: { DOCKER_CONFIG: configDir, DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    const flagged = await trustpatch(['check', id, '--context', 'tp-tls', '--check-url', site.url], {
+      env: { DOCKER_CONFIG: configDir, DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+    });
     assert.equal(flagged.code, 0, flagged.stdout + flagged.stderr);
-    const missing = await trustpatch(['check', id, '--context', 'tp-nope', '--check-url', site.url], { env: { DOCKER_CONFIG: configDir } });
+    const missing = await trustpatch(['check', id, '--context', 'tp-nope', '--check-url', site.url], {
+      env: { DOCKER_CONFIG: configDir },
+    });
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /context "tp-nope": no such Docker context in .*; see `docker context ls`/);
   });

@@ -1,7 +1,19 @@
 import assert from 'node:assert/strict';
 import { trustpatch } from '../support/cli.js';
 import { execIn } from '../support/containers.js';
-import { asBefore, curlExit, curlOverIpv6, replaceProgram, snapshotFamily, exists, linkTarget, pythonVerifies, subjectHashes, timesInBundle, timesInJks } from '../support/family-store.js';
+import {
+  asBefore,
+  curlExit,
+  curlOverIpv6,
+  replaceProgram,
+  snapshotFamily,
+  exists,
+  linkTarget,
+  pythonVerifies,
+  subjectHashes,
+  timesInBundle,
+  timesInJks,
+} from '../support/family-store.js';
 import { familyFixture } from '../support/family-fixture.js';
 import { addJson, checkRows } from '../support/trust-checks.js';
 import { fileBytes, snapshotStore, storeDifferences } from '../support/trust-store.js';
@@ -35,7 +47,8 @@ describe('rhel family on assembled images (Fedora update-ca-trust on a Debian ba
   const start = (image: string, user?: string) => f.start(image, user);
 
   async function linksAreLinks(id: string): Promise<void> {
-    for (const [path, target] of LINKS) assert.equal(await linkTarget(id, path), target, `${path} is still a link to ${target}`);
+    for (const [path, target] of LINKS)
+      assert.equal(await linkTarget(id, path), target, `${path} is still a link to ${target}`);
   }
 
   it('Rocky 9: add runs update-ca-trust; every bundle, the hash links, the Java store hold the CA once; curl and Python trust it; status; remove restores every file', async () => {
@@ -43,7 +56,11 @@ describe('rhel family on assembled images (Fedora update-ca-trust on a Debian ba
     const before = await snapshotFamily(id, STORE, JAVA);
     assert.equal(await curlExit(id, f.server.url), 60, 'curl refuses the server before');
 
-    const { code, containers: [row], output } = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
+    const {
+      code,
+      containers: [row],
+      output,
+    } = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
     assert.equal(code, 0, output);
     assert.deepEqual([row!.status, row!.family, row!.method], ['patched', 'rhel', 'update-command'], output);
     assert.deepEqual(checkRows(row!.check.before), [[false, 'curl', null]]);
@@ -55,16 +72,29 @@ describe('rhel family on assembled images (Fedora update-ca-trust on a Debian ba
     for (const bundle of BUNDLES) assert.equal(await timesInBundle(id, bundle, f.fp), 1, `${bundle} holds the CA once`);
     // Only update-ca-trust itself writes these: proof that the family's command really ran.
     assert.equal(await timesInBundle(id, `${EXTRACTED}/pem/email-ca-bundle.pem`, f.fp), 1);
-    assert.equal(await timesInJks(id, `${EXTRACTED}/java/cacerts`, f.fp), 1, 'the Java store update-ca-trust writes holds the CA');
+    assert.equal(
+      await timesInJks(id, `${EXTRACTED}/java/cacerts`, f.fp),
+      1,
+      'the Java store update-ca-trust writes holds the CA',
+    );
     for (const hash of await subjectHashes(f.ca.certPath)) {
       const target = await linkTarget(id, `/etc/pki/tls/certs/${hash}.0`);
       assert.ok(target?.startsWith(`${EXTRACTED}/pem/directory-hash/`), `/etc/pki/tls/certs/${hash}.0 -> ${target}`);
     }
     await linksAreLinks(id);
 
-    assert.equal(await curlExit(id, f.server.url), 0, 'curl (CURL_CA_BUNDLE=/etc/pki/tls/certs/ca-bundle.crt) trusts the server');
+    assert.equal(
+      await curlExit(id, f.server.url),
+      0,
+      'curl (CURL_CA_BUNDLE=/etc/pki/tls/certs/ca-bundle.crt) trusts the server',
+    );
     assert.equal(await curlOverIpv6(id, f.server.port), 0, 'and over ::1, where the server listens too');
-    for (const where of [{ cafile: '/etc/pki/tls/certs/ca-bundle.crt' }, { cafile: '/etc/pki/tls/cert.pem' }, { capath: '/etc/pki/tls/certs' }, { capath: '/etc/ssl/certs' }]) {
+    for (const where of [
+      { cafile: '/etc/pki/tls/certs/ca-bundle.crt' },
+      { cafile: '/etc/pki/tls/cert.pem' },
+      { capath: '/etc/pki/tls/certs' },
+      { capath: '/etc/ssl/certs' },
+    ]) {
       const python = await pythonVerifies(id, f.server.url, where);
       assert.equal(python.code, 0, `Python with ${JSON.stringify(where)}: ${python.stderr}`);
     }
@@ -84,7 +114,11 @@ describe('rhel family on assembled images (Fedora update-ca-trust on a Debian ba
 
   it('Rocky 9, non-root container: patched as user 0, checked as the container user, who trusts the CA', async () => {
     const id = await start('assembled-rocky9', '1000:1000');
-    const { code, containers: [row], output } = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
+    const {
+      code,
+      containers: [row],
+      output,
+    } = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
     assert.equal(code, 0, output);
     assert.deepEqual([row!.status, row!.method], ['patched', 'update-command'], output);
     assert.deepEqual(checkRows(row!.check.after), [[true, 'curl', 'tls']]);
@@ -96,16 +130,28 @@ describe('rhel family on assembled images (Fedora update-ca-trust on a Debian ba
   it('Rocky 9: --dry-run plans the anchor and update-ca-trust and changes nothing; dockerfile names the same', async () => {
     const id = await start('assembled-rocky9');
     const before = await snapshotStore(id, STORE);
-    const { code, containers: [row], output } = await addJson([f.ca.certPath, id, '--dry-run']);
+    const {
+      code,
+      containers: [row],
+      output,
+    } = await addJson([f.ca.certPath, id, '--dry-run']);
     assert.equal(code, 0, output);
     assert.equal(row!.status, 'planned', output);
     assert.deepEqual(row!.plan!.commands, [[UPDATE, 'extract']]);
-    assert.ok(row!.plan!.files.some((f) => /^\/etc\/pki\/ca-trust\/source\/anchors\/RHEL_Family_Root-[0-9a-f]{8}\.crt$/.test(f)), row!.plan!.files.join(' '));
+    assert.ok(
+      row!.plan!.files.some((f) =>
+        /^\/etc\/pki\/ca-trust\/source\/anchors\/RHEL_Family_Root-[0-9a-f]{8}\.crt$/.test(f),
+      ),
+      row!.plan!.files.join(' '),
+    );
     assert.deepEqual(storeDifferences(before, await snapshotStore(id, STORE)), []);
 
     const dockerfile = await trustpatch(['dockerfile', f.ca.certPath, id]);
     assert.equal(dockerfile.code, 0, dockerfile.stderr);
-    assert.match(dockerfile.stdout, /^COPY RHEL_Family_Root-[0-9a-f]{8}\.crt \/etc\/pki\/ca-trust\/source\/anchors\/RHEL_Family_Root-[0-9a-f]{8}\.crt$/m);
+    assert.match(
+      dockerfile.stdout,
+      /^COPY RHEL_Family_Root-[0-9a-f]{8}\.crt \/etc\/pki\/ca-trust\/source\/anchors\/RHEL_Family_Root-[0-9a-f]{8}\.crt$/m,
+    );
     assert.match(dockerfile.stdout, /\/usr\/bin\/update-ca-trust extract$/m);
   });
 
@@ -117,7 +163,11 @@ describe('rhel family on assembled images (Fedora update-ca-trust on a Debian ba
       const id = await start('assembled-rocky9');
       await replaceProgram(id, UPDATE, script);
       const before = await snapshotFamily(id, STORE, JAVA);
-      const { code, containers: [row], output } = await addJson([f.ca.certPath, id, '--check-url', f.server.url, ...extra]);
+      const {
+        code,
+        containers: [row],
+        output,
+      } = await addJson([f.ca.certPath, id, '--check-url', f.server.url, ...extra]);
       assert.equal(code, 1, output);
       assert.deepEqual([row!.status, row!.rollback], ['failed', 'done'], output);
       await asBefore(id, before, STORE, JAVA, 'rolled back to the snapshot');
@@ -133,10 +183,18 @@ describe('rhel family on assembled images (Fedora update-ca-trust on a Debian ba
 
   it('Amazon Linux 2023 without any TLS client: patched by update-ca-trust, the check says it cannot run, every bundle holds the CA', async () => {
     const id = await start('assembled-al2023');
-    const { code, containers: [row], output } = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
+    const {
+      code,
+      containers: [row],
+      output,
+    } = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
     assert.deepEqual([row?.status, row?.family, row?.method], ['patched', 'rhel', 'update-command'], output);
     assert.equal(code, 0, output);
-    assert.deepEqual(checkRows(row!.check.after), [[false, null, 'bundle']], 'no client ran: only the bundles were verified');
+    assert.deepEqual(
+      checkRows(row!.check.after),
+      [[false, null, 'bundle']],
+      'no client ran: only the bundles were verified',
+    );
     assert.match(row!.check.after!.detail, /^bundle verified: .*no TLS client/, output);
     for (const bundle of BUNDLES) assert.equal(await timesInBundle(id, bundle, f.fp), 1, bundle);
     assert.equal(await timesInJks(id, `${EXTRACTED}/java/cacerts`, f.fp), 1);
@@ -146,7 +204,11 @@ describe('rhel family on assembled images (Fedora update-ca-trust on a Debian ba
   it('AlmaLinux micro shape (no update-ca-trust, no bundle): archive-only, a bundle at each path RHEL clients read; remove takes them away', async () => {
     const id = await start('assembled-alma9-micro');
     const before = await snapshotStore(id, ['/etc/pki']);
-    const { code, containers: [row], output } = await addJson([f.ca.certPath, id]);
+    const {
+      code,
+      containers: [row],
+      output,
+    } = await addJson([f.ca.certPath, id]);
     assert.equal(code, 0, output);
     assert.deepEqual([row!.status, row!.family, row!.method], ['patched', 'rhel', 'archive-only'], output);
     // curl reads ca-bundle.crt, OpenSSL (Python, Ruby) cert.pem, Go any of them.
@@ -154,13 +216,22 @@ describe('rhel family on assembled images (Fedora update-ca-trust on a Debian ba
       assert.ok(await fileBytes(id, bundle), `${bundle} is there`);
       assert.equal(await timesInBundle(id, bundle, f.fp), 1, `${bundle} holds the CA`);
     }
-    assert.equal((await execIn(id, ['ls', '/etc/pki/ca-trust/source/anchors'])).stdout.trim().split('\n').length, 1, 'the anchor is kept for a later update-ca-trust');
+    assert.equal(
+      (await execIn(id, ['ls', '/etc/pki/ca-trust/source/anchors'])).stdout.trim().split('\n').length,
+      1,
+      'the anchor is kept for a later update-ca-trust',
+    );
 
     const removed = await runJson<RemoveDoc>(['remove', f.ca.certPath, id]);
     assert.equal(removed.code, 0, removed.output);
     assert.equal(removed.doc.containers[0]!.status, 'removed', removed.output);
-    for (const bundle of [TLS_BUNDLE, '/etc/pki/tls/certs/ca-bundle.crt', '/etc/pki/tls/cert.pem']) assert.equal(await exists(id, bundle), false, `${bundle} is gone again`);
+    for (const bundle of [TLS_BUNDLE, '/etc/pki/tls/certs/ca-bundle.crt', '/etc/pki/tls/cert.pem'])
+      assert.equal(await exists(id, bundle), false, `${bundle} is gone again`);
     const after = await snapshotStore(id, ['/etc/pki']);
-    assert.deepEqual([...before].filter(([path, kind]) => after.get(path) !== kind), [], 'what /etc/pki held before is as it was');
+    assert.deepEqual(
+      [...before].filter(([path, kind]) => after.get(path) !== kind),
+      [],
+      'what /etc/pki held before is as it was',
+    );
   });
 });

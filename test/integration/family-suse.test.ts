@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import { trustpatch } from '../support/cli.js';
 import { execIn } from '../support/containers.js';
-import { asBefore, curlExit, curlOverIpv6, replaceProgram, snapshotFamily, linkTarget, pythonVerifies, subjectHashes, timesInBundle, timesInJks } from '../support/family-store.js';
+import {
+  asBefore,
+  curlExit,
+  curlOverIpv6,
+  replaceProgram,
+  snapshotFamily,
+  linkTarget,
+  pythonVerifies,
+  subjectHashes,
+  timesInBundle,
+  timesInJks,
+} from '../support/family-store.js';
 import { familyFixture } from '../support/family-fixture.js';
 import { addJson, checkRows } from '../support/trust-checks.js';
 import { snapshotStore, storeDifferences } from '../support/trust-store.js';
@@ -29,7 +40,11 @@ describe('suse family on an assembled image (openSUSE update-ca-certificates on 
 
   /** The CA where each of SUSE's hooks puts it: proof that update-ca-certificates really ran. */
   async function everyStoreHoldsIt(id: string): Promise<void> {
-    assert.equal(await timesInBundle(id, '/etc/ssl/ca-bundle.pem', f.fp), 1, 'certbundle.run: the compatibility bundle');
+    assert.equal(
+      await timesInBundle(id, '/etc/ssl/ca-bundle.pem', f.fp),
+      1,
+      'certbundle.run: the compatibility bundle',
+    );
     assert.equal(await timesInJks(id, `${STATE}/java-cacerts`, f.fp), 1, 'java.run: the Java store');
     for (const hash of await subjectHashes(f.ca.certPath)) {
       assert.ok(await linkTarget(id, `${STATE}/pem/${hash}.0`), `etc_ssl.run: ${STATE}/pem/${hash}.0`);
@@ -37,18 +52,29 @@ describe('suse family on an assembled image (openSUSE update-ca-certificates on 
     const openssl = (await execIn(id, ['sh', '-c', `ls ${STATE}/openssl | grep -c SUSE_Family_Root`])).stdout.trim();
     assert.equal(openssl, '1', 'openssl.run: the OpenSSL directory');
     for (const [path, target] of LINKS) assert.equal(await linkTarget(id, path), target, `${path} is still a link`);
-    assert.equal((await execIn(id, ['stat', '-c', '%a', STATE])).stdout.trim(), '555', 'the state directory ends 0555, as the tool leaves it');
+    assert.equal(
+      (await execIn(id, ['stat', '-c', '%a', STATE])).stdout.trim(),
+      '555',
+      'the state directory ends 0555, as the tool leaves it',
+    );
   }
 
   it('add runs update-ca-certificates: anchor, bundle, hash links, OpenSSL dir and Java store hold the CA; curl and Python trust it; status; remove restores every file', async () => {
     const id = await start();
     const before = await snapshotFamily(id, STORE, JAVA);
-    const { code, containers: [row], output } = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
+    const {
+      code,
+      containers: [row],
+      output,
+    } = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
     assert.equal(code, 0, output);
     assert.deepEqual([row!.status, row!.family, row!.method], ['patched', 'suse', 'update-command'], output);
     assert.deepEqual(checkRows(row!.check.before), [[false, 'curl', null]]);
     assert.deepEqual(checkRows(row!.check.after), [[true, 'curl', 'tls']]);
-    assert.match((await execIn(id, ['ls', '/etc/pki/trust/anchors'])).stdout.trim(), /^SUSE_Family_Root-[0-9a-f]{8}\.crt$/);
+    assert.match(
+      (await execIn(id, ['ls', '/etc/pki/trust/anchors'])).stdout.trim(),
+      /^SUSE_Family_Root-[0-9a-f]{8}\.crt$/,
+    );
     await everyStoreHoldsIt(id);
     assert.equal(await curlExit(id, f.server.url), 0);
     assert.equal(await curlOverIpv6(id, f.server.port), 0, 'and over ::1, where the server listens too');
@@ -69,7 +95,11 @@ describe('suse family on an assembled image (openSUSE update-ca-certificates on 
 
   it('non-root container: patched as user 0, the container user trusts the CA through the bundle and the hash directory', async () => {
     const id = await start('1000:1000');
-    const { code, containers: [row], output } = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
+    const {
+      code,
+      containers: [row],
+      output,
+    } = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
     assert.equal(code, 0, output);
     assert.deepEqual(checkRows(row!.check.after), [[true, 'curl', 'tls']]);
     assert.equal(await curlExit(id, f.server.url, '1000:1000'), 0);
@@ -79,15 +109,25 @@ describe('suse family on an assembled image (openSUSE update-ca-certificates on 
   it('--dry-run plans the anchor and update-ca-certificates, changes nothing; dockerfile names the same', async () => {
     const id = await start();
     const before = await snapshotStore(id, STORE);
-    const { code, containers: [row], output } = await addJson([f.ca.certPath, id, '--dry-run']);
+    const {
+      code,
+      containers: [row],
+      output,
+    } = await addJson([f.ca.certPath, id, '--dry-run']);
     assert.equal(code, 0, output);
     assert.equal(row!.status, 'planned', output);
     assert.deepEqual(row!.plan!.commands, [[UPDATE, '--fresh']]);
-    assert.ok(row!.plan!.files.some((f) => /^\/etc\/pki\/trust\/anchors\/SUSE_Family_Root-[0-9a-f]{8}\.crt$/.test(f)), row!.plan!.files.join(' '));
+    assert.ok(
+      row!.plan!.files.some((f) => /^\/etc\/pki\/trust\/anchors\/SUSE_Family_Root-[0-9a-f]{8}\.crt$/.test(f)),
+      row!.plan!.files.join(' '),
+    );
     assert.deepEqual(storeDifferences(before, await snapshotStore(id, STORE)), []);
     const dockerfile = await trustpatch(['dockerfile', f.ca.certPath, id]);
     assert.equal(dockerfile.code, 0, dockerfile.stderr);
-    assert.match(dockerfile.stdout, /^COPY SUSE_Family_Root-[0-9a-f]{8}\.crt \/etc\/pki\/trust\/anchors\/SUSE_Family_Root-[0-9a-f]{8}\.crt$/m);
+    assert.match(
+      dockerfile.stdout,
+      /^COPY SUSE_Family_Root-[0-9a-f]{8}\.crt \/etc\/pki\/trust\/anchors\/SUSE_Family_Root-[0-9a-f]{8}\.crt$/m,
+    );
     assert.match(dockerfile.stdout, /\/usr\/sbin\/update-ca-certificates --fresh$/m);
   });
 
@@ -95,7 +135,11 @@ describe('suse family on an assembled image (openSUSE update-ca-certificates on 
     const id = await start();
     // certbundle.run compares the two with `stat -c %Y`; only the time changes, not a byte.
     assert.equal((await execIn(id, ['touch', '-d', '+1 hour', `${STATE}/ca-bundle.pem`])).code, 0);
-    const { code, containers: [row], output } = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
+    const {
+      code,
+      containers: [row],
+      output,
+    } = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
     assert.equal(code, 0, output);
     assert.deepEqual([row!.status, row!.method], ['patched', 'update-command'], output);
     await everyStoreHoldsIt(id);
@@ -109,10 +153,18 @@ describe('suse family on an assembled image (openSUSE update-ca-certificates on 
       const id = await start();
       await replaceProgram(id, UPDATE, script);
       const before = await snapshotStore(id, STORE);
-      const { code, containers: [row], output } = await addJson([f.ca.certPath, id, '--check-url', f.server.url, ...extra]);
+      const {
+        code,
+        containers: [row],
+        output,
+      } = await addJson([f.ca.certPath, id, '--check-url', f.server.url, ...extra]);
       assert.equal(code, 1, output);
       assert.deepEqual([row!.status, row!.rollback], ['failed', 'done'], output);
-      assert.deepEqual(storeDifferences(before, await snapshotStore(id, STORE)), [], 'rolled back to the snapshot, the Java store byte for byte too');
+      assert.deepEqual(
+        storeDifferences(before, await snapshotStore(id, STORE)),
+        [],
+        'rolled back to the snapshot, the Java store byte for byte too',
+      );
       assert.equal(await curlExit(id, f.server.url), 60);
 
       // A restored bundle is newer than the pem directory: certbundle.run skips its work then,

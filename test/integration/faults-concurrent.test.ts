@@ -9,13 +9,28 @@ import { DEBIAN_BUNDLE, fileBytes } from '../support/trust-store.js';
 const UPDATE = '/usr/sbin/update-ca-certificates';
 
 /** bin/trustpatch started in the background, its stderr readable while it runs. */
-function start(args: string[]): { pid: number; stderr: () => string; done: Promise<CliResult & { json: { containers: { status: string; error: string | null; rollback: string | null; warnings: string[] }[] } }> } {
-  const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TRUSTPATCH_CHECK_URL: '' } });
+function start(args: string[]): {
+  pid: number;
+  stderr: () => string;
+  done: Promise<
+    CliResult & {
+      json: { containers: { status: string; error: string | null; rollback: string | null; warnings: string[] }[] };
+    }
+  >;
+} {
+  const child = spawn(BIN, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TRUSTPATCH_CHECK_URL: '' },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<CliResult & { json: never }>((resolve) => child.on('close', (code) => resolve({ stdout, stderr, code: code ?? -1, json: JSON.parse(stdout || 'null') as never })));
+  const done = new Promise<CliResult & { json: never }>((resolve) =>
+    child.on('close', (code) =>
+      resolve({ stdout, stderr, code: code ?? -1, json: JSON.parse(stdout || 'null') as never }),
+    ),
+  );
   return { pid: child.pid!, stderr: () => stderr, done };
 }
 
@@ -53,7 +68,8 @@ describe('faults: two runs patch the same container at once', function () {
   }
 
   async function count(id: string): Promise<number> {
-    return ((await fileBytes(id, DEBIAN_BUNDLE))!.toString('latin1').match(/-----BEGIN CERTIFICATE-----/g) ?? []).length;
+    return ((await fileBytes(id, DEBIAN_BUNDLE))!.toString('latin1').match(/-----BEGIN CERTIFICATE-----/g) ?? [])
+      .length;
   }
 
   async function bundleHoldsOnce(id: string, before: number): Promise<void> {
@@ -63,15 +79,25 @@ describe('faults: two runs patch the same container at once', function () {
     assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 0);
   }
 
-  const add = (id: string, extra: string[] = []) => start(['add', ca.certPath, id, '--check-url', server.url, '--json', ...extra]);
-  const updateStarted = (id: string) => waitFor('the first run to reach its update', async () => (await execIn(id, ['test', '-e', '/tmp/update-started'])).code === 0, 120_000);
+  const add = (id: string, extra: string[] = []) =>
+    start(['add', ca.certPath, id, '--check-url', server.url, '--json', ...extra]);
+  const updateStarted = (id: string) =>
+    waitFor(
+      'the first run to reach its update',
+      async () => (await execIn(id, ['test', '-e', '/tmp/update-started'])).code === 0,
+      120_000,
+    );
 
   it('the second run waits for the first, then finds the CA already trusted', async () => {
     const { id, certificates } = await gated();
     const first = add(id);
     await updateStarted(id);
     const second = add(id);
-    await waitFor('the second run to say it waits', async () => second.stderr().includes(`waiting for another trustpatch run (pid ${first.pid} on `), 120_000);
+    await waitFor(
+      'the second run to say it waits',
+      async () => second.stderr().includes(`waiting for another trustpatch run (pid ${first.pid} on `),
+      120_000,
+    );
     await execIn(id, ['touch', '/tmp/go']);
     const [a, b] = await Promise.all([first.done, second.done]);
     assert.equal(a.code, 0, a.stderr);
@@ -89,7 +115,12 @@ describe('faults: two runs patch the same container at once', function () {
     assert.equal(second.code, 1);
     const row = second.json.containers[0]!;
     assert.equal(row.status, 'failed');
-    assert.match(row.error!, new RegExp(`^another trustpatch run \\(pid ${first.pid} on .*\\) is patching this container; run again once it has finished`));
+    assert.match(
+      row.error!,
+      new RegExp(
+        `^another trustpatch run \\(pid ${first.pid} on .*\\) is patching this container; run again once it has finished`,
+      ),
+    );
     assert.equal(row.rollback, 'not-needed');
     await execIn(id, ['touch', '/tmp/go']);
     const a = await first.done;
@@ -104,13 +135,23 @@ describe('faults: two runs patch the same container at once', function () {
     process.kill(first.pid, 'SIGKILL');
     await first.done;
     // The killed run left its anchor written; its update still waits inside.
-    assert.match((await execIn(id, ['ls', '/usr/local/share/ca-certificates'])).stdout, /^Concurrent_Root-[0-9a-f]{8}\.crt$/m);
+    assert.match(
+      (await execIn(id, ['ls', '/usr/local/share/ca-certificates'])).stdout,
+      /^Concurrent_Root-[0-9a-f]{8}\.crt$/m,
+    );
     await execIn(id, ['mv', `${UPDATE}.real`, UPDATE]);
     const next = await add(id).done;
     const row = next.json.containers[0]!;
     assert.equal(row.status, 'patched', JSON.stringify(row));
-    assert.match(row.warnings.join('\n'), new RegExp(`an earlier run did not finish \\(pid ${first.pid} on .* stopped without releasing its lock\\)`));
+    assert.match(
+      row.warnings.join('\n'),
+      new RegExp(`an earlier run did not finish \\(pid ${first.pid} on .* stopped without releasing its lock\\)`),
+    );
     await bundleHoldsOnce(id, certificates);
-    assert.equal((await execIn(id, ['sh', '-c', `ls /etc/ssl/certs | grep -c '^Concurrent_Root-'`])).stdout.trim(), '1', 'the update ran: the CA has its link');
+    assert.equal(
+      (await execIn(id, ['sh', '-c', `ls /etc/ssl/certs | grep -c '^Concurrent_Root-'`])).stdout.trim(),
+      '1',
+      'the update ran: the CA has its link',
+    );
   });
 });

@@ -45,7 +45,19 @@ describe('faults: the disk inside the container is full', function () {
     await mkdir(source);
     await run('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', source]);
     mounts.push(source);
-    const args = ['run', '-d', '--label', `${SESSION_LABEL}=${SESSION_ID}`, '--network', 'host', '-v', `${source}:${target}`, testImage('debian-curl'), 'sleep', '2147483647'];
+    const args = [
+      'run',
+      '-d',
+      '--label',
+      `${SESSION_LABEL}=${SESSION_ID}`,
+      '--network',
+      'host',
+      '-v',
+      `${source}:${target}`,
+      testImage('debian-curl'),
+      'sleep',
+      '2147483647',
+    ];
     const id = (await docker(args)).stdout.trim();
     started.push(id);
     return id;
@@ -60,14 +72,27 @@ describe('faults: the disk inside the container is full', function () {
     const before = await snapshotStore(id);
     const bundle = await fileBytes(id, DEBIAN_BUNDLE);
     // The small disk is a bind mount of the host's: add writes through it only when asked to (docs/mounted-stores.md).
-    const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url, '--json', '--through-mounts', ...extra]);
+    const result = await trustpatch([
+      'add',
+      ca.certPath,
+      id,
+      '--check-url',
+      server.url,
+      '--json',
+      '--through-mounts',
+      ...extra,
+    ]);
     assert.equal(result.code, 1, result.stderr);
     const row = JSON.parse(result.stdout).containers[0];
     assert.equal(row.status, 'failed');
     assert.match(row.error, /no space left on device/i);
     assert.equal(row.rollback, 'done', row.warnings.join('\n'));
     assert.ok((await fileBytes(id, DEBIAN_BUNDLE))!.equals(bundle!), 'the bundle is byte-identical to the snapshot');
-    assert.deepEqual(storeDifferences(before, await snapshotStore(id)), [], 'every entry of the trust store is as before');
+    assert.deepEqual(
+      storeDifferences(before, await snapshotStore(id)),
+      [],
+      'every entry of the trust store is as before',
+    );
     assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 60);
   }
 
@@ -86,9 +111,12 @@ describe('faults: the disk inside the container is full', function () {
     return id;
   }
 
-  it("the bundle directory is full, trustpatch writes the bundle (no update command): the write fails half-way, the bundle is restored byte for byte", async () => {
+  it('the bundle directory is full, trustpatch writes the bundle (no update command): the write fails half-way, the bundle is restored byte for byte', async () => {
     const id = await fullBundleDisk();
-    assert.equal((await execIn(id, ['mv', '/usr/sbin/update-ca-certificates', '/root/update-ca-certificates'])).code, 0);
+    assert.equal(
+      (await execIn(id, ['mv', '/usr/sbin/update-ca-certificates', '/root/update-ca-certificates'])).code,
+      0,
+    );
     await patchAndCompare(id, ['--install', 'never']);
   });
 

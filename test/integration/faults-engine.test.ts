@@ -13,7 +13,8 @@ const UPDATE = '/usr/sbin/update-ca-certificates';
 const isUpdate = (call: Call) => call.kind === 'exec' && call.argv?.[0] === UPDATE;
 const isRm = (call: Call) => call.kind === 'exec' && /\/rm$/.test(call.argv?.[0] ?? '');
 const selector = (id: string) => ({ names: [id], labels: [], filters: [], all: false });
-const failed = (result: ContainerResult | undefined) => (result?.status === 'failed' ? result : assert.fail(`expected failed: ${JSON.stringify(result)}`));
+const failed = (result: ContainerResult | undefined) =>
+  result?.status === 'failed' ? result : assert.fail(`expected failed: ${JSON.stringify(result)}`);
 
 /**
  * The engine connection drops in the middle of a run: a throwaway dockerd (not the machine's
@@ -39,18 +40,36 @@ describe('faults: the engine connection drops in the middle of a run', function 
 
   /** A container whose next update call announces itself and then hangs; later calls are real. */
   async function container(): Promise<string> {
-    const started = await engine.docker(['run', '-d', '--network', 'none', '--label', `${SESSION_LABEL}=${SESSION_ID}`, testImage('debian-curl'), 'sleep', '2147483647']);
+    const started = await engine.docker([
+      'run',
+      '-d',
+      '--network',
+      'none',
+      '--label',
+      `${SESSION_LABEL}=${SESSION_ID}`,
+      testImage('debian-curl'),
+      'sleep',
+      '2147483647',
+    ]);
     assert.equal(started.code, 0, started.stderr);
     const id = started.stdout.trim();
     const script = `#!/bin/sh\nif [ -e /tmp/slow ]; then rm -f /tmp/slow; touch /tmp/update-started; exec sleep 600; fi\nexec ${UPDATE}.real "$@"\n`;
-    for (const argv of [['mv', UPDATE, `${UPDATE}.real`], ['sh', '-c', 'printf "%s" "$1" > "$2" && chmod 755 "$2"', 'sh', script, UPDATE], ['touch', '/tmp/slow']]) {
+    for (const argv of [
+      ['mv', UPDATE, `${UPDATE}.real`],
+      ['sh', '-c', 'printf "%s" "$1" > "$2" && chmod 755 "$2"', 'sh', script, UPDATE],
+      ['touch', '/tmp/slow'],
+    ]) {
       assert.equal((await engine.docker(['exec', id, ...argv])).code, 0);
     }
     return id;
   }
 
   const killWhenUpdating = (id: string) => async () => {
-    await waitFor('the update to start', async () => (await engine.docker(['exec', id, 'test', '-e', '/tmp/update-started'])).code === 0, 60_000);
+    await waitFor(
+      'the update to start',
+      async () => (await engine.docker(['exec', id, 'test', '-e', '/tmp/update-started'])).code === 0,
+      60_000,
+    );
     await engine.kill();
   };
 
@@ -61,7 +80,11 @@ describe('faults: the engine connection drops in the middle of a run', function 
     if (warning) assert.match(result.warnings.join('\n'), warning);
     const bundle = (await fileBytes(id, DEBIAN_BUNDLE, engine.host))!.toString('latin1');
     assert.equal(bundle.split(ca.pem.trim()).length - 1, 1, 'the CA is in the bundle exactly once');
-    assert.equal((await engine.docker(['exec', id, 'sh', '-c', 'ls /etc/ssl/certs | grep -c "^Engine_Drop_Root-"'])).stdout.trim(), '1', 'the update ran');
+    assert.equal(
+      (await engine.docker(['exec', id, 'sh', '-c', 'ls /etc/ssl/certs | grep -c "^Engine_Drop_Root-"'])).stdout.trim(),
+      '1',
+      'the update ran',
+    );
   }
 
   it('the engine is back while the rollback retries: rolled back exactly, then a rerun patches', async () => {
@@ -72,18 +95,29 @@ describe('faults: the engine connection drops in the middle of a run', function 
       .afterFailure('engine started again once the rollback found it gone', isRm, () => engine.launch());
     const report = await runAdd({ certificate: ca.certPath, selector: selector(id), client });
     assert.deepEqual(client.errors, []);
-    assert.deepEqual(client.fired, ['engine killed under the update', 'engine started again once the rollback found it gone']);
+    assert.deepEqual(client.fired, [
+      'engine killed under the update',
+      'engine started again once the rollback found it gone',
+    ]);
     const result = failed(report.results[0]);
     assert.match(result.reason, new RegExp(`^lost the connection to the engine at ${engine.host}`));
     assert.equal(result.rollback, 'done', result.warnings.join('\n'));
-    assert.deepEqual(storeDifferences(before, await snapshotStore(id, DEBIAN_STORE, engine.host)), [], 'every entry of the trust store is as before');
+    assert.deepEqual(
+      storeDifferences(before, await snapshotStore(id, DEBIAN_STORE, engine.host)),
+      [],
+      'every entry of the trust store is as before',
+    );
     await rerunFinishes(id);
   });
 
   it('the engine stays away past the rollback: the report says incomplete, and a rerun once it is back finishes the job', async () => {
     const id = await container();
     const before = await snapshotStore(id, DEBIAN_STORE, engine.host);
-    const client = new FaultClient(connect({ host: engine.host, origin: 'the throwaway engine' })).during('engine killed under the update', isUpdate, killWhenUpdating(id));
+    const client = new FaultClient(connect({ host: engine.host, origin: 'the throwaway engine' })).during(
+      'engine killed under the update',
+      isUpdate,
+      killWhenUpdating(id),
+    );
     const report = await runAdd({ certificate: ca.certPath, selector: selector(id), client });
     assert.deepEqual(client.errors, []);
     const result = failed(report.results[0]);
@@ -91,7 +125,11 @@ describe('faults: the engine connection drops in the middle of a run', function 
     assert.equal(result.rollback, 'incomplete');
     assert.match(result.warnings.join('\n'), /rollback: .* failed: .*(ECONNREFUSED|ENOENT)/);
     await engine.launch();
-    assert.notDeepEqual(storeDifferences(before, await snapshotStore(id, DEBIAN_STORE, engine.host)), [], 'half-patched, as the report said');
+    assert.notDeepEqual(
+      storeDifferences(before, await snapshotStore(id, DEBIAN_STORE, engine.host)),
+      [],
+      'half-patched, as the report said',
+    );
     await rerunFinishes(id, /an earlier run did not finish \(lost the connection to the engine/);
   });
 });

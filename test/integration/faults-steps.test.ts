@@ -18,7 +18,8 @@ function namedLeftovers(warnings: readonly string[]): string[] {
 }
 
 const selector = (names: string[]) => ({ names, labels: [], filters: [], all: false });
-const failed = (result: ContainerResult | undefined) => (result?.status === 'failed' ? result : assert.fail(`expected failed: ${JSON.stringify(result)}`));
+const failed = (result: ContainerResult | undefined) =>
+  result?.status === 'failed' ? result : assert.fail(`expected failed: ${JSON.stringify(result)}`);
 
 /**
  * Kill, pause or remove a container between two steps of its patch, deterministically (at the
@@ -49,13 +50,48 @@ describe('faults between two steps: killed, paused, removed', function () {
   // debian-curl has its update command: nothing is written before the anchor ("writing
   // certificate"), the update rebuilds the bundle, and the record is written once all is verified.
   const cases: { fault: Fault; step: string; rollback: string; reason: RegExp }[] = [
-    { fault: 'kill', step: 'checking before', rollback: 'not-needed', reason: /^the container stopped \(exited\) during the patch/ },
-    { fault: 'kill', step: 'writing certificate', rollback: 'not-needed', reason: /^the container stopped \(exited\) during the patch$/ },
-    { fault: 'kill', step: 'updating trust store', rollback: 'incomplete', reason: /^the container stopped \(exited\) during the patch \(.*is not running/ },
-    { fault: 'kill', step: 'checking after', rollback: 'incomplete', reason: /^the container stopped \(exited\) during the patch/ },
-    { fault: 'pause', step: 'writing certificate', rollback: 'not-needed', reason: /^the container was paused during the patch$/ },
-    { fault: 'pause', step: 'updating trust store', rollback: 'incomplete', reason: /^the container was paused during the patch \(.*paused/ },
-    { fault: 'pause', step: 'checking after', rollback: 'incomplete', reason: /^the container was paused during the patch/ },
+    {
+      fault: 'kill',
+      step: 'checking before',
+      rollback: 'not-needed',
+      reason: /^the container stopped \(exited\) during the patch/,
+    },
+    {
+      fault: 'kill',
+      step: 'writing certificate',
+      rollback: 'not-needed',
+      reason: /^the container stopped \(exited\) during the patch$/,
+    },
+    {
+      fault: 'kill',
+      step: 'updating trust store',
+      rollback: 'incomplete',
+      reason: /^the container stopped \(exited\) during the patch \(.*is not running/,
+    },
+    {
+      fault: 'kill',
+      step: 'checking after',
+      rollback: 'incomplete',
+      reason: /^the container stopped \(exited\) during the patch/,
+    },
+    {
+      fault: 'pause',
+      step: 'writing certificate',
+      rollback: 'not-needed',
+      reason: /^the container was paused during the patch$/,
+    },
+    {
+      fault: 'pause',
+      step: 'updating trust store',
+      rollback: 'incomplete',
+      reason: /^the container was paused during the patch \(.*paused/,
+    },
+    {
+      fault: 'pause',
+      step: 'checking after',
+      rollback: 'incomplete',
+      reason: /^the container was paused during the patch/,
+    },
   ];
 
   for (const { fault, step, rollback, reason } of cases) {
@@ -65,7 +101,14 @@ describe('faults between two steps: killed, paused, removed', function () {
       const before = await snapshotStore(id);
       const bundle = await fileBytes(id, DEBIAN_BUNDLE);
       const client = new FaultClient(connectEngines()[0]!).atStep(step, act(fault, id));
-      const report = await runAdd({ certificate: ca.certPath, selector: selector([id]), client, checkUrls: [server.url], onProgress: client.onProgress, timeoutMs: 120_000 });
+      const report = await runAdd({
+        certificate: ca.certPath,
+        selector: selector([id]),
+        client,
+        checkUrls: [server.url],
+        onProgress: client.onProgress,
+        timeoutMs: 120_000,
+      });
       assert.deepEqual(client.errors, []);
       assert.deepEqual(client.fired, [`at step "${step}"`]);
       const result = failed(report.results[0]);
@@ -81,12 +124,21 @@ describe('faults between two steps: killed, paused, removed', function () {
       }
       await docker(fault === 'pause' ? ['unpause', id] : ['start', id]);
       if (rollback !== 'incomplete') {
-        assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 60, 'still untrusted, as before');
+        assert.equal(
+          (await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code,
+          60,
+          'still untrusted, as before',
+        );
         return;
       }
       // What the report tells the user to do: run again once the container runs; the host
       // remembered the unfinished run, so the rerun patches in full instead of trusting the half state.
-      const rerun = await runAdd({ certificate: ca.certPath, selector: selector([id]), checkUrls: [server.url], timeoutMs: 120_000 });
+      const rerun = await runAdd({
+        certificate: ca.certPath,
+        selector: selector([id]),
+        checkUrls: [server.url],
+        timeoutMs: 120_000,
+      });
       const finished = rerun.results[0]!;
       assert.equal(finished.status, 'patched', JSON.stringify(finished));
       assert.match(finished.warnings.join('\n'), /an earlier run did not finish \(the container (stopped|was paused)/);
@@ -98,11 +150,22 @@ describe('faults between two steps: killed, paused, removed', function () {
     it(`${fault} at "verifying bundles" without an update command (the seeded bundle is the patch): restored exactly`, async () => {
       const id = await startContainer(testImage('debian-curl'));
       started.push(id);
-      assert.equal((await execIn(id, ['mv', '/usr/sbin/update-ca-certificates', '/root/update-ca-certificates'])).code, 0);
+      assert.equal(
+        (await execIn(id, ['mv', '/usr/sbin/update-ca-certificates', '/root/update-ca-certificates'])).code,
+        0,
+      );
       const before = await snapshotStore(id);
       const bundle = await fileBytes(id, DEBIAN_BUNDLE);
       const client = new FaultClient(connectEngines()[0]!).atStep('verifying bundles', act(fault, id));
-      const report = await runAdd({ certificate: ca.certPath, selector: selector([id]), client, install: 'never', checkUrls: [server.url], onProgress: client.onProgress, timeoutMs: 120_000 });
+      const report = await runAdd({
+        certificate: ca.certPath,
+        selector: selector([id]),
+        client,
+        install: 'never',
+        checkUrls: [server.url],
+        onProgress: client.onProgress,
+        timeoutMs: 120_000,
+      });
       assert.deepEqual(client.fired, ['at step "verifying bundles"']);
       const result = failed(report.results[0]);
       assert.match(result.reason, /^the container (stopped \(exited\)|was paused) during the patch/);
@@ -115,11 +178,22 @@ describe('faults between two steps: killed, paused, removed', function () {
       const id = await startContainer(testImage('debian-curl'));
       started.push(id);
       const client = new FaultClient(connectEngines()[0]!).atStep('recording', act(fault, id));
-      const report = await runAdd({ certificate: ca.certPath, selector: selector([id]), client, checkUrls: [server.url], onProgress: client.onProgress, timeoutMs: 120_000 });
+      const report = await runAdd({
+        certificate: ca.certPath,
+        selector: selector([id]),
+        client,
+        checkUrls: [server.url],
+        onProgress: client.onProgress,
+        timeoutMs: 120_000,
+      });
       assert.deepEqual(client.fired, ['at step "recording"']);
       const result = report.results[0]!;
       assert.equal(result.status, 'patched', JSON.stringify(result));
-      assert.deepEqual(result.check.after.map((c) => c.ok), [true], 'verified before the fault');
+      assert.deepEqual(
+        result.check.after.map((c) => c.ok),
+        [true],
+        'verified before the fault',
+      );
       const bundle = (await fileBytes(id, DEBIAN_BUNDLE))!.toString('latin1');
       assert.equal(bundle.split(ca.pem.trim()).length - 1, 1, 'the CA is in the bundle, once');
       await docker(fault === 'pause' ? ['unpause', id] : ['start', id]);
@@ -127,14 +201,25 @@ describe('faults between two steps: killed, paused, removed', function () {
     });
   }
 
-  for (const [step, rollback] of [['writing certificate', 'not-needed'], ['updating trust store', 'container-removed']] as const) {
+  for (const [step, rollback] of [
+    ['writing certificate', 'not-needed'],
+    ['updating trust store', 'container-removed'],
+  ] as const) {
     it(`removed at "${step}": reported as removed (rollback ${rollback}), the other container of the run is patched`, async () => {
       const victim = await startContainer(testImage('debian-curl'));
       const healthy = await startContainer(testImage('debian-curl'));
       started.push(victim, healthy);
       const victimName = (await docker(['inspect', '--format', '{{.Name}}', victim])).stdout.trim().replace(/^\//, '');
       const client = new FaultClient(connectEngines()[0]!).atStep(step, act('remove', victim), victimName);
-      const report = await runAdd({ certificate: ca.certPath, selector: selector([victim, healthy]), client, checkUrls: [server.url], onProgress: client.onProgress, concurrency: 2, timeoutMs: 120_000 });
+      const report = await runAdd({
+        certificate: ca.certPath,
+        selector: selector([victim, healthy]),
+        client,
+        checkUrls: [server.url],
+        onProgress: client.onProgress,
+        concurrency: 2,
+        timeoutMs: 120_000,
+      });
       assert.deepEqual(client.errors, []);
       const byId = new Map(report.results.map((r) => [r.id, r]));
       const removed = failed(byId.get(victim));

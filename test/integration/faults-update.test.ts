@@ -10,7 +10,14 @@ const UPDATE = '/usr/sbin/update-ca-certificates';
 /** Puts `script` in place of the update command, keeping the real one at UPDATE.real. */
 async function replaceUpdate(id: string, script: string): Promise<void> {
   assert.equal((await execIn(id, ['mv', UPDATE, `${UPDATE}.real`])).code, 0);
-  const written = await execIn(id, ['sh', '-c', 'printf "%s" "$1" > "$2" && chmod 755 "$2"', 'sh', `#!/bin/sh\n${script}\n`, UPDATE]);
+  const written = await execIn(id, [
+    'sh',
+    '-c',
+    'printf "%s" "$1" > "$2" && chmod 755 "$2"',
+    'sh',
+    `#!/bin/sh\n${script}\n`,
+    UPDATE,
+  ]);
   assert.equal(written.code, 0, written.stderr);
 }
 
@@ -43,7 +50,10 @@ describe('faults of the update command', function () {
     if (ca) await removeCa(ca);
   });
 
-  async function faulty(script: string, extra: string[] = []): Promise<{ id: string; row: Row; code: number; unchanged: () => Promise<void> }> {
+  async function faulty(
+    script: string,
+    extra: string[] = [],
+  ): Promise<{ id: string; row: Row; code: number; unchanged: () => Promise<void> }> {
     const id = await startContainer(testImage('debian-curl'));
     started.push(id);
     await replaceUpdate(id, script);
@@ -53,8 +63,16 @@ describe('faults of the update command', function () {
     const row = JSON.parse(result.stdout).containers[0] as Row;
     const unchanged = async () => {
       assert.ok((await fileBytes(id, DEBIAN_BUNDLE))!.equals(bundle!), 'the bundle is byte-identical to the snapshot');
-      assert.deepEqual(storeDifferences(before, await snapshotStore(id)), [], 'every entry of the trust store is as before');
-      assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 60, 'curl still refuses the server, as before');
+      assert.deepEqual(
+        storeDifferences(before, await snapshotStore(id)),
+        [],
+        'every entry of the trust store is as before',
+      );
+      assert.equal(
+        (await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code,
+        60,
+        'curl still refuses the server, as before',
+      );
     };
     return { id, row, code: result.code, unchanged };
   }
@@ -79,13 +97,21 @@ describe('faults of the update command', function () {
     const { row, unchanged } = await faulty('touch /tmp/update-started\nexec sleep 100000', ['--timeout', '8']);
     assert.match(row.error!, /timed out after 8s/);
     assert.equal(row.rollback, 'done', row.warnings.join('\n'));
-    assert.match(row.warnings.join('\n'), /rollback: rerunning `\/usr\/sbin\/update-ca-certificates`: timed out after 20s/);
+    assert.match(
+      row.warnings.join('\n'),
+      /rollback: rerunning `\/usr\/sbin\/update-ca-certificates`: timed out after 20s/,
+    );
     await unchanged();
   });
 
   it('leaves a bundle with fewer certificates (exit 0): caught by the count, rolled back', async () => {
-    const { row, unchanged } = await faulty(`${UPDATE}.real "$@" || exit $?\ntail -n 300 ${DEBIAN_BUNDLE} > /tmp/short && cat /tmp/short > ${DEBIAN_BUNDLE}`);
-    assert.match(row.error!, /^\/etc\/ssl\/certs\/ca-certificates\.crt lost \d+ certificate\(s\) in the patch \(\d+ before, \d+ after\)/);
+    const { row, unchanged } = await faulty(
+      `${UPDATE}.real "$@" || exit $?\ntail -n 300 ${DEBIAN_BUNDLE} > /tmp/short && cat /tmp/short > ${DEBIAN_BUNDLE}`,
+    );
+    assert.match(
+      row.error!,
+      /^\/etc\/ssl\/certs\/ca-certificates\.crt lost \d+ certificate\(s\) in the patch \(\d+ before, \d+ after\)/,
+    );
     assert.equal(row.rollback, 'done', row.warnings.join('\n'));
     await unchanged();
   });

@@ -30,14 +30,21 @@ describe('fetch-ca through mitmproxy (leaf only)', function () {
     if (upstreamCa) await removeCa(upstreamCa);
   });
 
-  it('returns mitmproxy\'s CA byte for byte, found at its own address, though only the leaf was presented', async () => {
+  it("returns mitmproxy's CA byte for byte, found at its own address, though only the leaf was presented", async () => {
     const result = await trustpatch(['fetch-ca', upstream.url, '--proxy', mitm.url], { env: noProxyEnv });
     assert.equal(result.code, 0, result.stderr);
     assert.ok(Buffer.from(result.stdout).equals(mitm.caPem), `${result.stdout} differs from mitmproxy's CA`);
-    assert.match(result.stderr, /the server presented 1 certificate:\n {2}1\. CN=localhost {2}\(issued by CN=mitmproxy, O=mitmproxy\)/);
-    assert.match(result.stderr, /serves at http:\/\/mitm\.it\/cert\/pem \(where mitmproxy serves its CA\), which signed the certificate presented/);
+    assert.match(
+      result.stderr,
+      /the server presented 1 certificate:\n {2}1\. CN=localhost {2}\(issued by CN=mitmproxy, O=mitmproxy\)/,
+    );
+    assert.match(
+      result.stderr,
+      /serves at http:\/\/mitm\.it\/cert\/pem \(where mitmproxy serves its CA\), which signed the certificate presented/,
+    );
     assert.match(result.stderr, /found by: asking the proxy for the address where it serves its own CA/);
   });
 
-  it('fetch-ca | add - makes curl through mitmproxy in a container succeed, which it did not before', () => fetchThenAddMakesCurlTrust(mitm.url, upstream.url, containers));
+  it('fetch-ca | add - makes curl through mitmproxy in a container succeed, which it did not before', () =>
+    fetchThenAddMakesCurlTrust(mitm.url, upstream.url, containers));
 });

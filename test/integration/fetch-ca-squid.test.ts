@@ -39,7 +39,7 @@ describe('fetch-ca through squid ssl-bump', function () {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('writes the proxy\'s CA, byte for byte, with --proxy and -o', async () => {
+  it("writes the proxy's CA, byte for byte, with --proxy and -o", async () => {
     const out = join(dir, 'proxy-ca.pem');
     const result = await trustpatch(['fetch-ca', upstream.url, '--proxy', squid.url, '-o', out], { env: noProxyEnv });
     assert.equal(result.code, 0, result.stderr);
@@ -57,12 +57,15 @@ describe('fetch-ca through squid ssl-bump', function () {
     const viaEnv = await trustpatch(['fetch-ca', upstream.url], { env: { ...noProxyEnv, HTTPS_PROXY: squid.url } });
     assert.equal(viaEnv.code, 0, viaEnv.stderr);
     assert.equal(viaEnv.stdout, proxyCa.pem);
-    const direct = await trustpatch(['fetch-ca', upstream.url], { env: { ...noProxyEnv, HTTPS_PROXY: squid.url, NO_PROXY: '127.0.0.1' } });
+    const direct = await trustpatch(['fetch-ca', upstream.url], {
+      env: { ...noProxyEnv, HTTPS_PROXY: squid.url, NO_PROXY: '127.0.0.1' },
+    });
     assert.equal(direct.code, 2);
     assert.match(direct.stderr, /presented only its own certificate \(issued by CN=Upstream Site CA/);
     // Direct, no proxy: the proxies' own CA addresses are not asked of anyone.
     assert.match(direct.stderr, /not asked, as no proxy is in use/);
   });
 
-  it('fetch-ca | add - makes curl in a container trust the proxy, which it did not before', () => fetchThenAddMakesCurlTrust(squid.url, upstream.url, containers));
+  it('fetch-ca | add - makes curl in a container trust the proxy, which it did not before', () =>
+    fetchThenAddMakesCurlTrust(squid.url, upstream.url, containers));
 });

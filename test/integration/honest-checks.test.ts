@@ -16,7 +16,12 @@ interface Client {
 
 // Containers whose only (or first) TLS client is curl, BusyBox wget (ssl_client) and python3.
 const CLIENTS: Client[] = [
-  { tool: 'curl', start: () => startContainer(testImage('debian-curl')), refuses: async (id, url) => (await execIn(id, ['curl', '-sS', '-o', '/dev/null', '--max-time', '10', url])).code !== 0 },
+  {
+    tool: 'curl',
+    start: () => startContainer(testImage('debian-curl')),
+    refuses: async (id, url) =>
+      (await execIn(id, ['curl', '-sS', '-o', '/dev/null', '--max-time', '10', url])).code !== 0,
+  },
   {
     tool: 'wget',
     start: async () => {
@@ -35,7 +40,15 @@ const CLIENTS: Client[] = [
       await execIn(id, ['rm', '-f', '/usr/bin/curl', '/usr/bin/openssl']);
       return id;
     },
-    refuses: async (id, url) => (await execIn(id, ['python3', '-c', 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=10)', url])).code !== 0,
+    refuses: async (id, url) =>
+      (
+        await execIn(id, [
+          'python3',
+          '-c',
+          'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=10)',
+          url,
+        ])
+      ).code !== 0,
   },
 ];
 
@@ -51,7 +64,9 @@ describe('honest checks: a client that refuses for another reason than the CA ke
     ca = await makeCa('Honest Checks Root');
     stranger = await makeCa('Stranger Root');
     // Signed by the CA, but for a name the check URL (https://127.0.0.1:PORT/) does not use.
-    misnamed = await startHttpsServer(await makeServerCert(ca, 'elsewhere', { subjectAltName: 'DNS:elsewhere.invalid' }));
+    misnamed = await startHttpsServer(
+      await makeServerCert(ca, 'elsewhere', { subjectAltName: 'DNS:elsewhere.invalid' }),
+    );
     unsigned = await startHttpsServer(await makeServerCert(stranger));
     fingerprint = await opensslFingerprint(ca.certPath);
   });
@@ -66,15 +81,41 @@ describe('honest checks: a client that refuses for another reason than the CA ke
     it(`${client.tool}: a server the CA signs under another name: patched, exit 1, the reason says why ${client.tool} cannot prove it`, async () => {
       const id = await client.start();
       containers.push(id);
-      const result = await trustpatch(['add', ca.certPath, id, '--check-url', misnamed.url, '--install', 'never', '--json']);
+      const result = await trustpatch([
+        'add',
+        ca.certPath,
+        id,
+        '--check-url',
+        misnamed.url,
+        '--install',
+        'never',
+        '--json',
+      ]);
       assert.equal(result.code, 1, result.stdout + result.stderr);
-      const doc = JSON.parse(result.stdout) as { containers: { status: string; warnings: string[]; check: { after: { ok: boolean; tool: string; results: { failure?: string }[] } } }[] };
+      const doc = JSON.parse(result.stdout) as {
+        containers: {
+          status: string;
+          warnings: string[];
+          check: { after: { ok: boolean; tool: string; results: { failure?: string }[] } };
+        }[];
+      };
       const [container] = doc.containers;
       assert.equal(container!.status, 'patched', result.stdout);
-      assert.deepEqual([container!.check.after.ok, container!.check.after.tool, container!.check.after.results[0]!.failure], [false, client.tool, 'unprovable']);
-      assert.match(container!.warnings.join('\n'), new RegExp(`${client.tool} cannot prove trust for ${misnamed.url.replace(/[.]/g, '\\.')} .*does not name the IP address 127\\.0\\.0\\.1 \\(it names DNS:elsewhere\\.invalid\\)`));
+      assert.deepEqual(
+        [container!.check.after.ok, container!.check.after.tool, container!.check.after.results[0]!.failure],
+        [false, client.tool, 'unprovable'],
+      );
+      assert.match(
+        container!.warnings.join('\n'),
+        new RegExp(
+          `${client.tool} cannot prove trust for ${misnamed.url.replace(/[.]/g, '\\.')} .*does not name the IP address 127\\.0\\.0\\.1 \\(it names DNS:elsewhere\\.invalid\\)`,
+        ),
+      );
       assert.doesNotMatch(result.stdout + result.stderr, /is this the CA/);
-      assert.ok((await bundleFingerprints((await copyOut(id, BUNDLE))!)).includes(fingerprint), 'the CA stays in the bundle');
+      assert.ok(
+        (await bundleFingerprints((await copyOut(id, BUNDLE))!)).includes(fingerprint),
+        'the CA stays in the bundle',
+      );
       assert.ok(await client.refuses(id, misnamed.url), `${client.tool} itself refuses the misnamed server`);
     });
   }
@@ -85,7 +126,10 @@ describe('honest checks: a client that refuses for another reason than the CA ke
     const before = (await copyOut(id, BUNDLE))!;
     const result = await trustpatch(['add', ca.certPath, id, '--check-url', unsigned.url]);
     assert.equal(result.code, 1, result.stdout + result.stderr);
-    assert.match(result.stdout, /failed .*the CA does not sign the chain https:\/\/127\.0\.0\.1:\d+\/ presents .*; rolled back/);
+    assert.match(
+      result.stdout,
+      /failed .*the CA does not sign the chain https:\/\/127\.0\.0\.1:\d+\/ presents .*; rolled back/,
+    );
     assert.equal(await copyOut(id, BUNDLE), before, 'the bundle is as before');
   });
 });

@@ -9,12 +9,15 @@ export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(30_000);
     const ping = await docker(['version', '--format', '{{.Server.Version}}'], { allowFailure: true });
-    if (ping.code !== 0) throw new Error(`no ${TEST_ENGINE} engine answers (${ping.stderr.trim()}); run \`${ensureCommand()}\` first`);
+    if (ping.code !== 0)
+      throw new Error(`no ${TEST_ENGINE} engine answers (${ping.stderr.trim()}); run \`${ensureCommand()}\` first`);
   },
   async afterAll(this: Mocha.Context) {
     this.timeout(60_000);
     // The runs on other engines also start a few containers on the machine's Docker (one run over both engines).
-    const left = (await removeSessionContainers()) + (TEST_ENGINE !== 'docker' ? await removeSessionContainers(`unix://${DOCKER_SOCKET}`) : 0);
+    const left =
+      (await removeSessionContainers()) +
+      (TEST_ENGINE !== 'docker' ? await removeSessionContainers(`unix://${DOCKER_SOCKET}`) : 0);
     if (left > 0) console.warn(`teardown: removed ${left} container(s) left by session ${SESSION_ID}`);
   },
 };

@@ -7,7 +7,13 @@ import { hostTrusts } from '../../src/host/host-trusts.js';
 import { trustpatch } from '../support/cli.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, openssl, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
-import { exportedTree, machineTrustStore, snapshotDifferences, treeSnapshot, unpackedTree } from '../support/root-trees.js';
+import {
+  exportedTree,
+  machineTrustStore,
+  snapshotDifferences,
+  treeSnapshot,
+  unpackedTree,
+} from '../support/root-trees.js';
 
 const run = promisify(execFile);
 
@@ -18,7 +24,11 @@ async function inTree(root: string, argv: string[]): Promise<{ code: number; std
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failure.code === 'number' ? failure.code : -1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
+    return {
+      code: typeof failure.code === 'number' ? failure.code : -1,
+      stdout: failure.stdout ?? '',
+      stderr: failure.stderr ?? '',
+    };
   }
 }
 
@@ -65,17 +75,30 @@ describe('host --root DIR on real root filesystems (never on this machine)', fun
 
   async function hostJson(args: string[]): Promise<{ code: number; json: any; stderr: string }> {
     const result = await trustpatch(['host', ...args, '--json']);
-    return { code: result.code, json: result.stdout.trim() === '' ? undefined : JSON.parse(result.stdout), stderr: result.stderr };
+    return {
+      code: result.code,
+      json: result.stdout.trim() === '' ? undefined : JSON.parse(result.stdout),
+      stderr: result.stderr,
+    };
   }
 
   it('Debian (debootstrapped debian-curl, exported): update-ca-certificates runs inside the tree, curl there trusts the CA, remove restores every byte', async () => {
     const root = await tree(() => exportedTree('debian-curl'));
     const before = await treeSnapshot(root);
-    assert.notEqual((await inTree(root, ['curl', '-sS', server.url])).code, 0, 'curl in the tree trusts the CA before the patch');
+    assert.notEqual(
+      (await inTree(root, ['curl', '-sS', server.url])).code,
+      0,
+      'curl in the tree trusts the CA before the patch',
+    );
     assert.equal(await hostTrusts({ fingerprint }, root), false);
     const untrusted = await trustpatch(['host', 'status', ca.certPath, '--root', root]);
     assert.equal(untrusted.code, 1);
-    assert.match(untrusted.stdout, new RegExp(`${root} does not trust ${ca.certPath}: not in /etc/ssl/certs/ca-certificates.crt; no anchor in /usr/local/share/ca-certificates holds it`));
+    assert.match(
+      untrusted.stdout,
+      new RegExp(
+        `${root} does not trust ${ca.certPath}: not in /etc/ssl/certs/ca-certificates.crt; no anchor in /usr/local/share/ca-certificates holds it`,
+      ),
+    );
 
     const added = await hostJson(['add', ca.certPath, '--root', root, '--check-url', server.url]);
     assert.equal(added.code, 0, added.stderr);
@@ -89,10 +112,17 @@ describe('host --root DIR on real root filesystems (never on this machine)', fun
     const hash = (await openssl(['x509', '-in', ca.certPath, '-noout', '-subject_hash'])).trim();
     const pemLink = anchors[0]!.replace(/\.crt$/, '.pem');
     assert.equal(await readlink(join(root, 'etc/ssl/certs', `${hash}.0`)), pemLink);
-    assert.equal(await readlink(join(root, 'etc/ssl/certs', pemLink)), `/usr/local/share/ca-certificates/${anchors[0]}`);
+    assert.equal(
+      await readlink(join(root, 'etc/ssl/certs', pemLink)),
+      `/usr/local/share/ca-certificates/${anchors[0]}`,
+    );
     assert.equal(await occurrences(join(root, 'etc/ssl/certs/ca-certificates.crt'), fingerprint, ca.dir), 1);
     assert.ok((await stat(join(root, 'var/lib/trustpatch/manifest.json'))).isFile(), 'the record is in the tree');
-    assert.equal((await inTree(root, ['curl', '-sS', server.url])).code, 0, 'curl in the tree does not trust the CA after the patch');
+    assert.equal(
+      (await inTree(root, ['curl', '-sS', server.url])).code,
+      0,
+      'curl in the tree does not trust the CA after the patch',
+    );
     assert.equal(await hostTrusts({ fingerprint }, root), true);
 
     const again = await treeSnapshot(root);
@@ -121,7 +151,11 @@ describe('host --root DIR on real root filesystems (never on this machine)', fun
       assert.equal(failed.code, 1);
       assert.deepEqual([failed.json.containers[0].status, failed.json.containers[0].rollback], ['failed', 'done']);
       assert.match(failed.json.containers[0].error, /update-ca-certificates.* exited with 3: simulated failure/);
-      assert.deepEqual(snapshotDifferences(broken, await treeSnapshot(root)), [], 'the rollback did not restore the tree');
+      assert.deepEqual(
+        snapshotDifferences(broken, await treeSnapshot(root)),
+        [],
+        'the rollback did not restore the tree',
+      );
     } finally {
       await writeFile(update, real);
     }
@@ -147,7 +181,10 @@ describe('host --root DIR on real root filesystems (never on this machine)', fun
     assert.notEqual((await wget()).code, 0);
     const added = await hostJson(['add', ca.certPath, '--root', root]);
     assert.equal(added.code, 0, added.stderr);
-    assert.deepEqual([added.json.containers[0].status, added.json.containers[0].family, added.json.containers[0].method], ['patched', 'alpine', 'archive-only']);
+    assert.deepEqual(
+      [added.json.containers[0].status, added.json.containers[0].family, added.json.containers[0].method],
+      ['patched', 'alpine', 'archive-only'],
+    );
     assert.equal(await occurrences(join(root, 'etc/ssl/certs/ca-certificates.crt'), fingerprint, ca.dir), 1);
     assert.equal(await readlink(join(root, 'etc/ssl/cert.pem')), 'certs/ca-certificates.crt');
     const check = await wget();
@@ -164,7 +201,10 @@ describe('host --root DIR on real root filesystems (never on this machine)', fun
     const added = await hostJson(['add', ca.certPath, '--root', root]);
     assert.equal(added.code, 0, added.stderr);
     assert.equal(added.json.containers[0].method, 'archive-only');
-    assert.ok(added.json.containers[0].warnings.some((w: string) => /created .* holding only this CA/.test(w)), JSON.stringify(added.json.containers[0].warnings));
+    assert.ok(
+      added.json.containers[0].warnings.some((w: string) => /created .* holding only this CA/.test(w)),
+      JSON.stringify(added.json.containers[0].warnings),
+    );
     const status = await trustpatch(['host', 'status', '--root', root]);
     assert.match(status.stdout, /complete/);
     const removed = await hostJson(['remove', fingerprint, '--root', root]);

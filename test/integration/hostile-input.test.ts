@@ -10,7 +10,7 @@ import { makeKey, makeServerCert, openssl, removeCa, type TestCa } from '../supp
 
 /** A CN that is a shell command, a line break, a path climbing to /etc/passwd, and a snowman. */
 const HOSTILE_CN = '$(touch /tmp/pwned)\n../../etc/passwd ☃';
-const HOSTILE_LABEL = "$(touch /tmp/pwned); `touch /tmp/pwned` 'x\" \n ☃ ../..";
+const HOSTILE_LABEL = '$(touch /tmp/pwned); `touch /tmp/pwned` \'x" \n ☃ ../..';
 
 /**
  * Hostile names reach real containers: a certificate subject and a selector label made of shell
@@ -31,10 +31,30 @@ describe('hostile input: names, labels and subjects with shell metacharacters', 
     await makeKey(keyPath);
     // openssl's -subj takes '/' as a separator: escaped, it stays inside the CN.
     const subject = `/CN=${HOSTILE_CN.replace(/\//g, '\\/')}/O=trustpatch tests`;
-    await openssl(['req', '-x509', '-new', '-utf8', '-key', keyPath, '-out', certPath, '-days', '30', '-subj', subject, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    await openssl([
+      'req',
+      '-x509',
+      '-new',
+      '-utf8',
+      '-key',
+      keyPath,
+      '-out',
+      certPath,
+      '-days',
+      '30',
+      '-subj',
+      subject,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
     ca = { dir, certPath, keyPath, pem: await readFile(certPath, 'utf8') };
     server = await startHttpsServer(await makeServerCert(ca));
-    id = await startContainer(testImage('debian-curl'), { name: `tp-hostile_.name-${SESSION_ID}`, labels: { 'trustpatch.hostile': HOSTILE_LABEL } });
+    id = await startContainer(testImage('debian-curl'), {
+      name: `tp-hostile_.name-${SESSION_ID}`,
+      labels: { 'trustpatch.hostile': HOSTILE_LABEL },
+    });
   });
   after(async () => {
     await removeContainers([id].filter(Boolean));
@@ -45,20 +65,34 @@ describe('hostile input: names, labels and subjects with shell metacharacters', 
   it('selected by the hostile label, patched; nothing ran, one plainly named file in the anchor directory', async () => {
     const hostPwned = existsSync('/tmp/pwned');
     const passwd = (await execIn(id, ['sha256sum', '/etc/passwd'])).stdout;
-    const anchorsBefore = (await execIn(id, ['ls', '-A', '/usr/local/share/ca-certificates'])).stdout.split('\n').filter(Boolean);
-    const result = await trustpatch(['add', ca.certPath, '--label', `trustpatch.hostile=${HOSTILE_LABEL}`, '--check-url', server.url]);
+    const anchorsBefore = (await execIn(id, ['ls', '-A', '/usr/local/share/ca-certificates'])).stdout
+      .split('\n')
+      .filter(Boolean);
+    const result = await trustpatch([
+      'add',
+      ca.certPath,
+      '--label',
+      `trustpatch.hostile=${HOSTILE_LABEL}`,
+      '--check-url',
+      server.url,
+    ]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /1 patched, 0 already trusted, 0 skipped, 0 failed/);
     assert.equal((await execIn(id, ['test', '-e', '/tmp/pwned'])).code, 1, 'no /tmp/pwned in the container');
     assert.equal(existsSync('/tmp/pwned'), hostPwned, 'none on the host either');
     assert.equal((await execIn(id, ['sha256sum', '/etc/passwd'])).stdout, passwd, '/etc/passwd untouched');
-    const added = (await execIn(id, ['ls', '-A', '/usr/local/share/ca-certificates'])).stdout.split('\n').filter((name) => name !== '' && !anchorsBefore.includes(name));
+    const added = (await execIn(id, ['ls', '-A', '/usr/local/share/ca-certificates'])).stdout
+      .split('\n')
+      .filter((name) => name !== '' && !anchorsBefore.includes(name));
     assert.equal(added.length, 1, added.join(' '));
     assert.match(added[0]!, /^touch_tmp_pwned_0A\.\._\.\._etc_passwd-[0-9a-f]{8}\.crt$/);
     assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 0);
     // The subject is shown on one line, its line break escaped by node's X509Certificate.
     const line = result.stdout.split('\n').find((l) => l.startsWith('certificate: '));
-    assert.match(line ?? '', /^certificate: \$\(touch \/tmp\/pwned\)\\0A\.\.\/\.\.\/etc\/passwd ☃ \(SHA-256 [0-9A-F:]+\) as touch_tmp_pwned/);
+    assert.match(
+      line ?? '',
+      /^certificate: \$\(touch \/tmp\/pwned\)\\0A\.\.\/\.\.\/etc\/passwd ☃ \(SHA-256 [0-9A-F:]+\) as touch_tmp_pwned/,
+    );
   });
 
   it('a --name that tries to climb out of the anchor directory is refused before anything is touched', async () => {

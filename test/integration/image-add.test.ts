@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { startTrustpatch, trustpatch } from '../support/cli.js';
 import { docker, SESSION_ID, SESSION_LABEL, testImage } from '../support/containers.js';
 import { TEST_ENGINE } from '../support/engine.js';
-import { buildNonrootImage, CA_LABEL, imageConfig, imageExists, NONROOT_IMAGE, removeImages, startDualStackServer, temporaryContainers } from '../support/images.js';
+import {
+  buildNonrootImage,
+  CA_LABEL,
+  imageConfig,
+  imageExists,
+  NONROOT_IMAGE,
+  removeImages,
+  startDualStackServer,
+  temporaryContainers,
+} from '../support/images.js';
 import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
 import { bundleFingerprints, copyOut } from '../support/trust-checks.js';
 
@@ -15,8 +24,22 @@ const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
  * its own user and command. Not `docker run --rm`: through Podman 4.3's API that reports 0
  * whatever the container's exit status; `docker wait` reports it on both engines.
  */
-async function runFrom(image: string, args: string[] = [], env: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
-  const flags = ['run', '-d', '--pull', 'never', '--network', 'host', '--label', `${SESSION_LABEL}=${SESSION_ID}`, ...env.flatMap((e) => ['--env', e])];
+async function runFrom(
+  image: string,
+  args: string[] = [],
+  env: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const flags = [
+    'run',
+    '-d',
+    '--pull',
+    'never',
+    '--network',
+    'host',
+    '--label',
+    `${SESSION_LABEL}=${SESSION_ID}`,
+    ...env.flatMap((e) => ['--env', e]),
+  ];
   const id = (await docker([...flags, image, ...args])).stdout.trim();
   try {
     const code = Number((await docker(['wait', id])).stdout.trim());
@@ -29,7 +52,9 @@ async function runFrom(image: string, args: string[] = [], env: string[] = []): 
 
 /** The bundle of an image, read from a created (never started) container of it with docker cp. */
 async function bundleOf(image: string): Promise<string[]> {
-  const id = (await docker(['create', '--pull', 'never', '--label', `${SESSION_LABEL}=${SESSION_ID}`, image, '/nothing'])).stdout.trim();
+  const id = (
+    await docker(['create', '--pull', 'never', '--label', `${SESSION_LABEL}=${SESSION_ID}`, image, '/nothing'])
+  ).stdout.trim();
   try {
     return await bundleFingerprints((await copyOut(id, BUNDLE)) ?? '');
   } finally {
@@ -41,8 +66,12 @@ async function bundleOf(image: string): Promise<string[]> {
 async function assertSameConfig(image: string, created: string, fingerprints: readonly string[]): Promise<void> {
   const before = (await imageConfig(image)).config;
   const after = (await imageConfig(created)).config;
-  const expected: Record<string, unknown> = { ...before, Labels: { ...((before.Labels as object | undefined) ?? {}), [CA_LABEL]: fingerprints.join(',') } };
-  for (const key of new Set([...Object.keys(expected), ...Object.keys(after)])) assert.deepEqual(after[key], expected[key], `Config.${key} of ${created}`);
+  const expected: Record<string, unknown> = {
+    ...before,
+    Labels: { ...((before.Labels as object | undefined) ?? {}), [CA_LABEL]: fingerprints.join(',') },
+  };
+  for (const key of new Set([...Object.keys(expected), ...Object.keys(after)]))
+    assert.deepEqual(after[key], expected[key], `Config.${key} of ${created}`);
 }
 
 describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`, function () {
@@ -75,7 +104,12 @@ describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`
     const before = await imageConfig(image);
     const run = await trustpatch(['image', 'add', ca.certPath, image, '--tag', tag, '--json', ...extra]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    const report = JSON.parse(run.stdout) as { written: { id: string; layerBytes: number }; family: string; method: string; started: boolean };
+    const report = JSON.parse(run.stdout) as {
+      written: { id: string; layerBytes: number };
+      family: string;
+      method: string;
+      started: boolean;
+    };
     const after = await imageConfig(tag);
     assert.equal(report.written.id, after.id, 'the report names the new image');
     assert.ok(report.written.layerBytes > 0, 'the added layer has a size');
@@ -84,8 +118,13 @@ describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`
     await assertSameConfig(image, tag, [fingerprint]);
     const status = await trustpatch(['image', 'status', tag, '--json']);
     assert.equal(status.code, 0, status.stdout + status.stderr);
-    const cas = (JSON.parse(status.stdout) as { cas: { fingerprint: string; labelled: boolean; present: boolean }[] }).cas;
-    assert.deepEqual(cas.map((c) => [c.fingerprint, c.labelled, c.present]), [[fingerprint, true, true]], 'image status names the CA');
+    const cas = (JSON.parse(status.stdout) as { cas: { fingerprint: string; labelled: boolean; present: boolean }[] })
+      .cas;
+    assert.deepEqual(
+      cas.map((c) => [c.fingerprint, c.labelled, c.present]),
+      [[fingerprint, true, true]],
+      'image status names the CA',
+    );
     assert.equal((await bundleOf(tag)).filter((f) => f === fingerprint).length, 1, "the CA is in NEW's bundle once");
     return JSON.stringify(report);
   }
@@ -94,7 +133,11 @@ describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`
     const tag = 'trustpatch-test/i18-nonroot-new:1';
     const report = await addAndVerify(NONROOT_IMAGE, tag, ['--check-url', server.url, '--network', 'host']);
     assert.match(report, /"family":"debian","method":"update-command","status":"patched"/);
-    assert.equal((await runFrom(NONROOT_IMAGE, [], [`CHECK_URL=${server.url}`])).code, 60, 'IMAGE still refuses the server (curl 60)');
+    assert.equal(
+      (await runFrom(NONROOT_IMAGE, [], [`CHECK_URL=${server.url}`])).code,
+      60,
+      'IMAGE still refuses the server (curl 60)',
+    );
     const trusted = await runFrom(tag, [], [`CHECK_URL=${server.url}`]);
     assert.equal(trusted.code, 0, `NEW's own entrypoint (curl as user 65534) trusts the server: ${trusted.stderr}`);
   });
@@ -111,7 +154,18 @@ describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`
   it('a failed check writes no image and leaves no temporary container', async () => {
     const tag = 'trustpatch-test/i18-refused:1';
     created.push(tag);
-    const run = await trustpatch(['image', 'add', other.certPath, testImage('debian-curl'), '--tag', tag, '--check-url', server.url, '--network', 'host']);
+    const run = await trustpatch([
+      'image',
+      'add',
+      other.certPath,
+      testImage('debian-curl'),
+      '--tag',
+      tag,
+      '--check-url',
+      server.url,
+      '--network',
+      'host',
+    ]);
     assert.equal(run.code, 1, run.stdout + run.stderr);
     assert.match(run.stdout, /the check still fails after the patch/);
     assert.match(run.stdout, /no image was written/);
@@ -123,7 +177,18 @@ describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`
     it(`${signal} during the patch removes the temporary container and writes no image (exit 130)`, async () => {
       const tag = `trustpatch-test/i18-interrupted-${signal.toLowerCase()}:1`;
       created.push(tag);
-      const child = startTrustpatch(['image', 'add', ca.certPath, testImage('debian-curl'), '--tag', tag, '--check-url', server.url, '--network', 'host']);
+      const child = startTrustpatch([
+        'image',
+        'add',
+        ca.certPath,
+        testImage('debian-curl'),
+        '--tag',
+        tag,
+        '--check-url',
+        server.url,
+        '--network',
+        'host',
+      ]);
       let seen: string[] = [];
       for (let attempt = 0; attempt < 200 && seen.length === 0; attempt += 1) {
         seen = await temporaryContainers();
@@ -140,7 +205,14 @@ describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`
 
   it("refuses IMAGE's own tag without --force, before anything is made", async () => {
     const before = await imageConfig(testImage('debian-curl'));
-    const run = await trustpatch(['image', 'add', ca.certPath, testImage('debian-curl'), '--tag', testImage('debian-curl')]);
+    const run = await trustpatch([
+      'image',
+      'add',
+      ca.certPath,
+      testImage('debian-curl'),
+      '--tag',
+      testImage('debian-curl'),
+    ]);
     assert.equal(run.code, 2, run.stdout + run.stderr);
     assert.match(run.stderr, /already exists, which is .* itself: give another --tag, or --force/);
     assert.equal((await imageConfig(testImage('debian-curl'))).id, before.id);
@@ -157,7 +229,10 @@ describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`
     const fingerprints = [fingerprint, await opensslFingerprint(other.certPath)];
     await assertSameConfig(testImage('debian-curl'), tag, fingerprints);
     const status = await trustpatch(['image', 'status', tag, '--json']);
-    assert.deepEqual((JSON.parse(status.stdout) as { cas: { fingerprint: string }[] }).cas.map((c) => c.fingerprint).sort(), [...fingerprints].sort());
+    assert.deepEqual(
+      (JSON.parse(status.stdout) as { cas: { fingerprint: string }[] }).cas.map((c) => c.fingerprint).sort(),
+      [...fingerprints].sort(),
+    );
     const bundle = await bundleOf(tag);
     for (const f of fingerprints) assert.equal(bundle.filter((x) => x === f).length, 1);
   });
@@ -170,8 +245,19 @@ describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`
 
     it('Alpine (--install never): busybox wget in a container of NEW trusts the server', async () => {
       const tag = 'trustpatch-test/i18-alpine-new:1';
-      await addAndVerify(testImage('alpine'), tag, ['--install', 'never', '--check-url', server.url, '--network', 'host']);
-      assert.notEqual((await runFrom(testImage('alpine'), ['wget', '-q', '-O', '/dev/null', '-T', '10', server.url])).code, 0, 'IMAGE refuses the server');
+      await addAndVerify(testImage('alpine'), tag, [
+        '--install',
+        'never',
+        '--check-url',
+        server.url,
+        '--network',
+        'host',
+      ]);
+      assert.notEqual(
+        (await runFrom(testImage('alpine'), ['wget', '-q', '-O', '/dev/null', '-T', '10', server.url])).code,
+        0,
+        'IMAGE refuses the server',
+      );
       const trusted = await runFrom(tag, ['wget', '-q', '-O', '/dev/null', '-T', '10', server.url]);
       assert.equal(trusted.code, 0, trusted.stderr);
     });
@@ -188,9 +274,13 @@ describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`
       assert.match(report, /"method":"archive-only"/);
       const plain = await trustpatch(['image', 'add', ca.certPath, testImage('noshell'), '--tag', tag, '--force']);
       assert.match(plain.stdout, /has no sleep: its temporary container was never started/);
-      const id = (await docker(['run', '-d', '--pull', 'never', '--label', `${SESSION_LABEL}=${SESSION_ID}`, tag])).stdout.trim();
+      const id = (
+        await docker(['run', '-d', '--pull', 'never', '--label', `${SESSION_LABEL}=${SESSION_ID}`, tag])
+      ).stdout.trim();
       try {
-        const state = (await docker(['inspect', '--format', '{{.State.Running}} {{json .Config.Cmd}}', id])).stdout.trim();
+        const state = (
+          await docker(['inspect', '--format', '{{.State.Running}} {{json .Config.Cmd}}', id])
+        ).stdout.trim();
         assert.equal(state, 'true ["/pause"]', "NEW's own command runs");
       } finally {
         await docker(['rm', '-f', '-v', id], { allowFailure: true });

@@ -31,7 +31,8 @@ describe('intake: PKCS#12 and PKCS#7 into a container', function () {
       makeCa('Intake Bundle RSA CA', { key: 'rsa-2048', dir }),
       makeCa('Intake Bundle EC CA', { key: 'ec-p256', dir }),
     ]);
-    for (const ca of [p384, bundleA, bundleB]) servers.push(await startHttpsServer(await makeServerCert(ca, 'localhost')));
+    for (const ca of [p384, bundleA, bundleB])
+      servers.push(await startHttpsServer(await makeServerCert(ca, 'localhost')));
   });
   after(async () => {
     await removeContainers(containers);

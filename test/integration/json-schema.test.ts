@@ -35,11 +35,22 @@ describe('--json of add, check, status, remove match the published JSON Schema (
     const url = ['--check-url', server.url];
     const before = await document(['check', id, ...url], [1]);
     assert.equal(before.containers[0].family, 'debian', 'check results carry the family');
-    assert.deepEqual([before.containers[0].check.verifiedBy, before.containers[0].check.failure], [null, 'untrusted'], 'the summary carries verifiedBy and failure');
+    assert.deepEqual(
+      [before.containers[0].check.verifiedBy, before.containers[0].check.failure],
+      [null, 'untrusted'],
+      'the summary carries verifiedBy and failure',
+    );
     assert.match(before.containers[0].check.detail, /^curl: \(60\) /);
     await document(['add', ca.certPath, id, ...url, '--dry-run']);
     const added = await document(['add', ca.certPath, id, ...url]);
-    assert.deepEqual([added.containers[0].status, added.containers[0].check.before.failure, added.containers[0].check.after.verifiedBy], ['patched', 'untrusted', 'tls']);
+    assert.deepEqual(
+      [
+        added.containers[0].status,
+        added.containers[0].check.before.failure,
+        added.containers[0].check.after.verifiedBy,
+      ],
+      ['patched', 'untrusted', 'tls'],
+    );
     await document(['add', ca.certPath, id, ...url]);
     const after = await document(['check', id, ...url]);
     assert.equal(after.containers[0].check.verifiedBy, 'tls');
@@ -47,6 +58,7 @@ describe('--json of add, check, status, remove match the published JSON Schema (
     await document(['remove', ca.certPath, id, '--dry-run']);
     await document(['remove', ca.certPath, id]);
     const docs = [before, added, after];
-    for (const doc of docs) assert.deepEqual([doc.schemaVersion, typeof doc.trustpatchVersion, doc.engines.length], [1, 'string', 1]);
+    for (const doc of docs)
+      assert.deepEqual([doc.schemaVersion, typeof doc.trustpatchVersion, doc.engines.length], [1, 'string', 1]);
   });
 });

@@ -31,15 +31,23 @@ describe('a server certificate given instead of its CA (real container)', functi
     const before = await storeState(id);
     const refused = await trustpatch(['add', leafPath, id, '--no-check']);
     assert.equal(refused.code, 2, refused.stdout + refused.stderr);
-    assert.match(refused.stderr, /"leaf\.test" is neither a CA certificate .* give the CA that issued it instead \(issuer: CN=Leaf Test Root CA.*--allow-leaf/);
+    assert.match(
+      refused.stderr,
+      /"leaf\.test" is neither a CA certificate .* give the CA that issued it instead \(issuer: CN=Leaf Test Root CA.*--allow-leaf/,
+    );
     assert.equal(refused.stdout, '');
     assert.equal(await storeState(id), before, 'the trust store is as it was');
 
     const allowed = await trustpatch(['add', leafPath, id, '--no-check', '--allow-leaf']);
     assert.equal(allowed.code, 0, allowed.stdout + allowed.stderr);
-    const warning = allowed.stderr.search(/^warning: .*"leaf\.test" is neither a CA certificate .*accepted: --allow-leaf/m);
+    const warning = allowed.stderr.search(
+      /^warning: .*"leaf\.test" is neither a CA certificate .*accepted: --allow-leaf/m,
+    );
     const progress = allowed.stderr.search(/^\[1\/1\] /m);
-    assert.ok(warning >= 0 && progress > warning, `the warning comes before the first container's progress:\n${allowed.stderr}`);
+    assert.ok(
+      warning >= 0 && progress > warning,
+      `the warning comes before the first container's progress:\n${allowed.stderr}`,
+    );
     assert.notEqual(await storeState(id), before);
   });
 });

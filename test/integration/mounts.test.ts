@@ -3,7 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trustpatch } from '../support/cli.js';
-import { docker, execIn, removeContainers, SESSION_ID, SESSION_LABEL, startContainer, testImage } from '../support/containers.js';
+import {
+  docker,
+  execIn,
+  removeContainers,
+  SESSION_ID,
+  SESSION_LABEL,
+  startContainer,
+  testImage,
+} from '../support/containers.js';
 import { hostTree, treeDifferences } from '../support/host-tree.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
@@ -66,7 +74,12 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
 
     const refused = await trustpatch(['add', ca.certPath, id, '--check-url', server.url]);
     assert.equal(refused.code, 1, refused.stdout + refused.stderr);
-    assert.match(refused.stdout, new RegExp(`failed .*host path ${host} \\(bind, writable\\).*--through-mounts to patch it on purpose; nothing was changed`));
+    assert.match(
+      refused.stdout,
+      new RegExp(
+        `failed .*host path ${host} \\(bind, writable\\).*--through-mounts to patch it on purpose; nothing was changed`,
+      ),
+    );
     assert.doesNotMatch(refused.stdout + refused.stderr, /rollback|rolled back/i);
     assert.deepEqual(treeDifferences(before, await hostTree(host)), []);
     assert.deepEqual(await ownChanges(id, ANCHORS), [], 'no anchor was written in the container either');
@@ -74,19 +87,31 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
 
     const patched = await trustpatch(['add', ca.certPath, id, '--check-url', server.url, '--through-mounts']);
     assert.equal(patched.code, 0, patched.stdout + patched.stderr);
-    assert.match(patched.stdout, new RegExp(`changed outside the container: ${CERTS}: host path ${host} \\(bind, writable\\)`));
+    assert.match(
+      patched.stdout,
+      new RegExp(`changed outside the container: ${CERTS}: host path ${host} \\(bind, writable\\)`),
+    );
     assert.match(patched.stdout, new RegExp(`the change lives in host path ${host}, outlives the container`));
     assert.equal(await curlExit(id, server.url), 0);
     assert.notDeepEqual(treeDifferences(before, await hostTree(host)), [], 'the host directory holds the CA now');
 
     const status = await trustpatch(['status', id, '--json']);
-    const doc = JSON.parse(status.stdout) as { containers: { status: string; mounts: { source: string; destination: string }[] }[] };
+    const doc = JSON.parse(status.stdout) as {
+      containers: { status: string; mounts: { source: string; destination: string }[] }[];
+    };
     assert.equal(doc.containers[0]!.status, 'complete');
-    assert.deepEqual(doc.containers[0]!.mounts.map((m) => [m.destination, m.source]), [[CERTS, host]]);
+    assert.deepEqual(
+      doc.containers[0]!.mounts.map((m) => [m.destination, m.source]),
+      [[CERTS, host]],
+    );
 
     const removed = await trustpatch(['remove', ca.certPath, id]);
     assert.equal(removed.code, 0, removed.stdout + removed.stderr);
-    assert.deepEqual(treeDifferences(before, await hostTree(host)), [], 'remove restores the host directory byte for byte');
+    assert.deepEqual(
+      treeDifferences(before, await hostTree(host)),
+      [],
+      'remove restores the host directory byte for byte',
+    );
     assert.equal(await curlExit(id, server.url), 60);
   });
 
@@ -97,7 +122,12 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
     for (const flags of [[], ['--through-mounts']]) {
       const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url, ...flags]);
       assert.equal(result.code, 1, result.stdout + result.stderr);
-      assert.match(result.stdout, new RegExp(`read-only mount \\(${CERTS}: host path ${host} \\(bind, read-only\\)\\): trust the CA on the host, in ${host}`));
+      assert.match(
+        result.stdout,
+        new RegExp(
+          `read-only mount \\(${CERTS}: host path ${host} \\(bind, read-only\\)\\): trust the CA on the host, in ${host}`,
+        ),
+      );
       assert.doesNotMatch(result.stdout + result.stderr, /Read-only file system|rollback|rolled back/i);
     }
     assert.deepEqual(treeDifferences(before, await hostTree(host)), []);
@@ -112,11 +142,21 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
     assert.match(dry.stdout, new RegExp(`trust store mount: ${BUNDLE}: host path ${file} \\(bind, read-only\\)`));
     const result = await trustpatch(['add', ca.certPath, id, '--json']);
     assert.equal(result.code, 1);
-    const doc = JSON.parse(result.stdout) as { containers: { status: string; error: string; rollback: string; mounts: { destination: string; readOnly: boolean; paths: string[] }[] }[] };
+    const doc = JSON.parse(result.stdout) as {
+      containers: {
+        status: string;
+        error: string;
+        rollback: string;
+        mounts: { destination: string; readOnly: boolean; paths: string[] }[];
+      }[];
+    };
     const [container] = doc.containers;
     assert.deepEqual([container!.status, container!.rollback], ['failed', 'not-needed']);
     assert.match(container!.error, /read-only mount/);
-    assert.deepEqual(container!.mounts.map((m) => [m.destination, m.readOnly, m.paths]), [[BUNDLE, true, [BUNDLE]]]);
+    assert.deepEqual(
+      container!.mounts.map((m) => [m.destination, m.readOnly, m.paths]),
+      [[BUNDLE, true, [BUNDLE]]],
+    );
     assert.deepEqual(treeDifferences(before, await hostTree(file)), []);
     assert.deepEqual(await ownChanges(id, ANCHORS), []);
   });
@@ -127,7 +167,12 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
     const before = await hostTree(file);
     const result = await trustpatch(['add', ca.certPath, id, '--through-mounts']);
     assert.equal(result.code, 1, result.stdout + result.stderr);
-    assert.match(result.stdout, new RegExp(`${BUNDLE} is a single-file bind .*add the CA to ${file} itself, or bind its directory instead; nothing was changed`));
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `${BUNDLE} is a single-file bind .*add the CA to ${file} itself, or bind its directory instead; nothing was changed`,
+      ),
+    );
     assert.doesNotMatch(result.stdout + result.stderr, /mv: cannot move|rollback|rolled back/i);
     assert.deepEqual(treeDifferences(before, await hostTree(file)), []);
     assert.deepEqual(await ownChanges(id, ANCHORS), []);
@@ -147,13 +192,34 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
     assert.match(refused.stdout, /volume trustpatch-test-\S+ \(volume, writable\), also mounted by /);
     assert.deepEqual(treeDifferences(before, await hostTree(mountpoint)), []);
 
-    const added = await trustpatch(['add', ca.certPath, ...ids, '--check-url', server.url, '--through-mounts', '--json']);
+    const added = await trustpatch([
+      'add',
+      ca.certPath,
+      ...ids,
+      '--check-url',
+      server.url,
+      '--through-mounts',
+      '--json',
+    ]);
     assert.equal(added.code, 0, added.stdout + added.stderr);
-    const doc = JSON.parse(added.stdout) as { containers: { id: string; status: string; coveredBy: string | null; check: { after: { ok: boolean; tool: string | null } | null } }[]; summary: Record<string, number> };
+    const doc = JSON.parse(added.stdout) as {
+      containers: {
+        id: string;
+        status: string;
+        coveredBy: string | null;
+        check: { after: { ok: boolean; tool: string | null } | null };
+      }[];
+      summary: Record<string, number>;
+    };
     assert.deepEqual(doc.containers.map((c) => c.status).sort(), ['covered', 'covered', 'patched'], added.stdout);
     assert.deepEqual([doc.summary.patched, doc.summary.covered], [1, 2]);
     const leader = doc.containers.find((c) => c.status === 'patched')!;
-    for (const c of doc.containers.filter((c) => c.status === 'covered')) assert.deepEqual([c.check.after?.ok, c.check.after?.tool], [true, 'curl'], 'the covered container was checked with curl');
+    for (const c of doc.containers.filter((c) => c.status === 'covered'))
+      assert.deepEqual(
+        [c.check.after?.ok, c.check.after?.tool],
+        [true, 'curl'],
+        'the covered container was checked with curl',
+      );
     const updates = await Promise.all(ids.map(async (id) => (await ownChanges(id, ANCHORS)).length > 0));
     assert.deepEqual(updates.filter(Boolean).length, 1, 'only the leader holds an anchor: the store was patched once');
     for (const id of ids) assert.equal(await curlExit(id, server.url), 0, `curl trusts the server in ${id}`);
@@ -164,8 +230,13 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
     assert.equal(removed.code, 0, removed.stdout + removed.stderr);
     assert.deepEqual(treeDifferences(before, await hostTree(mountpoint)), [], 'the volume is byte for byte as before');
     for (const id of ids) assert.equal(await curlExit(id, server.url), 60, `curl no longer trusts the server in ${id}`);
-    const status = JSON.parse((await trustpatch(['status', ...ids, '--json'])).stdout) as { containers: { status: string }[] };
-    assert.deepEqual(status.containers.map((c) => c.status), ['clean', 'clean', 'clean']);
+    const status = JSON.parse((await trustpatch(['status', ...ids, '--json'])).stdout) as {
+      containers: { status: string }[];
+    };
+    assert.deepEqual(
+      status.containers.map((c) => c.status),
+      ['clean', 'clean', 'clean'],
+    );
 
     // Again, and this time removed from all three in one run: the store is undone once, through its leader.
     const again = await trustpatch(['add', ca.certPath, ...ids, '--through-mounts']);
@@ -173,8 +244,13 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
     const all = await trustpatch(['remove', ca.certPath, ...ids]);
     assert.equal(all.code, 0, all.stdout + all.stderr);
     assert.deepEqual(treeDifferences(before, await hostTree(mountpoint)), [], 'the volume is byte for byte as before');
-    const clean = JSON.parse((await trustpatch(['status', ...ids, '--json'])).stdout) as { containers: { status: string }[] };
-    assert.deepEqual(clean.containers.map((c) => c.status), ['clean', 'clean', 'clean']);
+    const clean = JSON.parse((await trustpatch(['status', ...ids, '--json'])).stdout) as {
+      containers: { status: string }[];
+    };
+    assert.deepEqual(
+      clean.containers.map((c) => c.status),
+      ['clean', 'clean', 'clean'],
+    );
   });
 
   it('a mount only over the anchor directory: refused by default; patched with the flag, and remove empties it again', async () => {

@@ -20,7 +20,18 @@ describe('registry add --container: certs.d inside a running container', functio
     this.timeout(120_000);
     ca = await makeCa('DinD Registry CA');
     work = await mkdtemp(join(tmpdir(), 'trustpatch-registry-dind-'));
-    const made = await trustpatch(['registry', 'client-cert', '--ca-cert', ca.certPath, '--ca-key', ca.keyPath, '--cn', 'dind', '-o', work]);
+    const made = await trustpatch([
+      'registry',
+      'client-cert',
+      '--ca-cert',
+      ca.certPath,
+      '--ca-key',
+      ca.keyPath,
+      '--cn',
+      'dind',
+      '-o',
+      work,
+    ]);
     assert.equal(made.code, 0, made.stderr);
     id = await startContainer(testImage('debian-min'));
   });
@@ -31,21 +42,61 @@ describe('registry add --container: certs.d inside a running container', functio
   });
 
   it('writes ca.crt 0644, client.cert 0644 and client.key 0600 (root) under /etc/docker/certs.d/<host>, :443 dropped', async () => {
-    const added = await trustpatch(['registry', 'add', 'registry.corp.test:443', '--container', id, '--ca', ca.certPath, '--client-cert', join(work, 'client.cert'), '--client-key', join(work, 'client.key')]);
+    const added = await trustpatch([
+      'registry',
+      'add',
+      'registry.corp.test:443',
+      '--container',
+      id,
+      '--ca',
+      ca.certPath,
+      '--client-cert',
+      join(work, 'client.cert'),
+      '--client-key',
+      join(work, 'client.key'),
+    ]);
     assert.equal(added.code, 0, added.stderr);
     const dir = '/etc/docker/certs.d/registry.corp.test';
-    const listing = await execIn(id, ['stat', '-c', '%n %a %U', `${dir}/ca.crt`, `${dir}/client.cert`, `${dir}/client.key`, dir]);
+    const listing = await execIn(id, [
+      'stat',
+      '-c',
+      '%n %a %U',
+      `${dir}/ca.crt`,
+      `${dir}/client.cert`,
+      `${dir}/client.key`,
+      dir,
+    ]);
     assert.equal(listing.code, 0, listing.stderr);
-    assert.deepEqual(listing.stdout.trim().split('\n'), [`${dir}/ca.crt 644 root`, `${dir}/client.cert 644 root`, `${dir}/client.key 600 root`, `${dir} 755 root`]);
+    assert.deepEqual(listing.stdout.trim().split('\n'), [
+      `${dir}/ca.crt 644 root`,
+      `${dir}/client.cert 644 root`,
+      `${dir}/client.key 600 root`,
+      `${dir} 755 root`,
+    ]);
     // Read back through `docker cp`, a channel independent of trustpatch's archive code.
     await docker(['cp', `${id}:${dir}/ca.crt`, join(work, 'from-container.crt')]);
     await docker(['cp', `${id}:${dir}/client.key`, join(work, 'from-container.key')]);
     assert.equal(await opensslFingerprint(join(work, 'from-container.crt')), await opensslFingerprint(ca.certPath));
-    assert.equal(await opensslPublicKey(join(work, 'from-container.key'), 'key'), await opensslPublicKey(join(work, 'client.cert'), 'cert'));
+    assert.equal(
+      await opensslPublicKey(join(work, 'from-container.key'), 'key'),
+      await opensslPublicKey(join(work, 'client.cert'), 'cert'),
+    );
   });
 
   it('a second run changes nothing: every file skipped', async () => {
-    const again = await trustpatch(['registry', 'add', 'registry.corp.test', '--container', id, '--ca', ca.certPath, '--client-cert', join(work, 'client.cert'), '--client-key', join(work, 'client.key')]);
+    const again = await trustpatch([
+      'registry',
+      'add',
+      'registry.corp.test',
+      '--container',
+      id,
+      '--ca',
+      ca.certPath,
+      '--client-cert',
+      join(work, 'client.cert'),
+      '--client-key',
+      join(work, 'client.key'),
+    ]);
     assert.equal(again.code, 0, again.stderr);
     assert.equal((again.stdout.match(/^skipped /gm) ?? []).length, 3, again.stdout);
   });

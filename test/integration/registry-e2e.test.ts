@@ -32,7 +32,18 @@ describe('registry add, end to end: a real docker push and pull through certs.d'
     this.timeout(600_000);
     bed = await startTestbed('registry-e2e', 'netns');
     ({ registry, image, dir, ca, work } = bed);
-    const made = await trustpatch(['registry', 'client-cert', '--ca-cert', ca.certPath, '--ca-key', ca.keyPath, '--cn', 'e2e-runner', '-o', join(work, 'client')]);
+    const made = await trustpatch([
+      'registry',
+      'client-cert',
+      '--ca-cert',
+      ca.certPath,
+      '--ca-key',
+      ca.keyPath,
+      '--cn',
+      'e2e-runner',
+      '-o',
+      join(work, 'client'),
+    ]);
     assert.equal(made.code, 0, made.stderr);
   });
 
@@ -62,7 +73,17 @@ describe('registry add, end to end: a real docker push and pull through certs.d'
 
   it('with the client certificate from registry client-cert: push and pull succeed', async () => {
     const client = join(work, 'client');
-    const added = await trustpatch(['registry', 'add', registry.address, '--ca', ca.certPath, '--client-cert', join(client, 'client.cert'), '--client-key', join(client, 'client.key')]);
+    const added = await trustpatch([
+      'registry',
+      'add',
+      registry.address,
+      '--ca',
+      ca.certPath,
+      '--client-cert',
+      join(client, 'client.cert'),
+      '--client-key',
+      join(client, 'client.key'),
+    ]);
     assert.equal(added.code, 0, added.stderr);
     assert.match(added.stdout, /skipped .*ca\.crt/);
     assert.deepEqual((await readdir(dir)).sort(), ['ca.crt', 'client.cert', 'client.key']);

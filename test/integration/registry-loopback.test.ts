@@ -25,9 +25,30 @@ describe('registry add on 127.0.0.1: the engine ignores certs.d for loopback reg
 
   it('add warns; with CA and client certificate in place, push still fails and no client certificate reaches the registry', async () => {
     const { ca, work, registry, image } = bed;
-    const made = await trustpatch(['registry', 'client-cert', '--ca-cert', ca.certPath, '--ca-key', ca.keyPath, '--cn', 'lo-runner', '-o', join(work, 'client')]);
+    const made = await trustpatch([
+      'registry',
+      'client-cert',
+      '--ca-cert',
+      ca.certPath,
+      '--ca-key',
+      ca.keyPath,
+      '--cn',
+      'lo-runner',
+      '-o',
+      join(work, 'client'),
+    ]);
     assert.equal(made.code, 0, made.stderr);
-    const added = await trustpatch(['registry', 'add', registry.address, '--ca', ca.certPath, '--client-cert', join(work, 'client', 'client.cert'), '--client-key', join(work, 'client', 'client.key')]);
+    const added = await trustpatch([
+      'registry',
+      'add',
+      registry.address,
+      '--ca',
+      ca.certPath,
+      '--client-cert',
+      join(work, 'client', 'client.cert'),
+      '--client-key',
+      join(work, 'client', 'client.key'),
+    ]);
     assert.equal(added.code, 0, added.stderr);
     assert.match(added.stderr, /is a loopback address: .*never reads certs\.d/);
     const push = await docker(['push', image], { allowFailure: true });

@@ -5,7 +5,11 @@ import { makeCa, removeCa, type TestCa } from '../support/pki.js';
 import { runJson, type AddDoc } from '../support/undo-cli.js';
 
 // A JVM that only sleeps: it read its keystore at start, so it needs a restart to see a new CA.
-const JVM = ['sh', '-c', 'printf "class S { public static void main(String[] a) throws Exception { Thread.sleep(1L << 40); } }" > /tmp/S.java && exec java /tmp/S.java'];
+const JVM = [
+  'sh',
+  '-c',
+  'printf "class S { public static void main(String[] a) throws Exception { Thread.sleep(1L << 40); } }" > /tmp/S.java && exec java /tmp/S.java',
+];
 
 describe('add --restart after an add without it (Debian JRE)', function () {
   let ca: TestCa;
@@ -26,7 +30,11 @@ describe('add --restart after an add without it (Debian JRE)', function () {
     await waitFor('the JVM to run', async () => /java/.test((await execIn(id, ['cat', '/proc/1/cmdline'])).stdout));
     const first = await runJson<AddDoc>(['add', ca.certPath, id, '--no-check']);
     assert.equal(first.code, 0, first.output);
-    assert.deepEqual(first.doc.containers[0]!.restartNeeded.map((n) => [n.pid, n.runtime]), [[1, 'java']], first.output);
+    assert.deepEqual(
+      first.doc.containers[0]!.restartNeeded.map((n) => [n.pid, n.runtime]),
+      [[1, 'java']],
+      first.output,
+    );
     const before = await startedAt(id);
 
     const second = await runJson<AddDoc>(['add', ca.certPath, id, '--no-check', '--restart']);
@@ -35,11 +43,17 @@ describe('add --restart after an add without it (Debian JRE)', function () {
     assert.deepEqual([c.status, c.restarted], ['already-trusted', true], second.output);
     const restartedAt = await startedAt(id);
     assert.notEqual(restartedAt, before, 'the engine restarted it');
-    await waitFor('the JVM to run again', async () => /java/.test((await execIn(id, ['cat', '/proc/1/cmdline'])).stdout));
+    await waitFor('the JVM to run again', async () =>
+      /java/.test((await execIn(id, ['cat', '/proc/1/cmdline'])).stdout),
+    );
     assert.deepEqual(c.restartNeeded, [], 'the new JVM read the new trust');
 
     const third = await runJson<AddDoc>(['add', ca.certPath, id, '--no-check', '--restart']);
-    assert.deepEqual([third.doc.containers[0]!.status, third.doc.containers[0]!.restarted], ['already-trusted', false], third.output);
+    assert.deepEqual(
+      [third.doc.containers[0]!.status, third.doc.containers[0]!.restarted],
+      ['already-trusted', false],
+      third.output,
+    );
     assert.equal(await startedAt(id), restartedAt, 'not restarted again');
   });
 });

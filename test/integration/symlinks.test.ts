@@ -39,7 +39,8 @@ describe('links in the trust store (real containers)', function () {
 
   async function refused(id: string, message: RegExp, outside: string[]): Promise<void> {
     const before = await snapshotStore(id);
-    const sums = (await execIn(id, ['sh', '-c', `find ${outside.join(' ')} -type f | sort | xargs -r sha256sum`])).stdout;
+    const sums = (await execIn(id, ['sh', '-c', `find ${outside.join(' ')} -type f | sort | xargs -r sha256sum`]))
+      .stdout;
     const curl = async () => (await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code;
     const curlBefore = await curl();
     assert.notEqual(curlBefore, 0);
@@ -50,24 +51,40 @@ describe('links in the trust store (real containers)', function () {
     assert.match(row.error, message);
     assert.equal(row.rollback, 'not-needed');
     assert.deepEqual(storeDifferences(before, await snapshotStore(id)), []);
-    assert.equal((await execIn(id, ['sh', '-c', `find ${outside.join(' ')} -type f | sort | xargs -r sha256sum`])).stdout, sums, `nothing written under ${outside.join(', ')}`);
+    assert.equal(
+      (await execIn(id, ['sh', '-c', `find ${outside.join(' ')} -type f | sort | xargs -r sha256sum`])).stdout,
+      sums,
+      `nothing written under ${outside.join(', ')}`,
+    );
     assert.equal(await curl(), curlBefore, 'curl fails as it did before');
   }
 
   it('the anchor directory links to /tmp/elsewhere: refused, nothing written there', async () => {
     const id = await debian(`rm -rf ${ANCHORS} && mkdir /tmp/elsewhere && ln -s /tmp/elsewhere ${ANCHORS}`);
-    await refused(id, /^\/usr\/local\/share\/ca-certificates is a link to \/tmp\/elsewhere: Symlink_Root-[0-9a-f]{8}\.crt would be written at \/tmp\/elsewhere\/.* outside the trust store directories/, ['/tmp/elsewhere']);
+    await refused(
+      id,
+      /^\/usr\/local\/share\/ca-certificates is a link to \/tmp\/elsewhere: Symlink_Root-[0-9a-f]{8}\.crt would be written at \/tmp\/elsewhere\/.* outside the trust store directories/,
+      ['/tmp/elsewhere'],
+    );
     assert.equal((await execIn(id, ['ls', '-A', '/tmp/elsewhere'])).stdout, '');
   });
 
   it('the bundle links to /etc/passwd: refused, /etc/passwd byte-identical', async () => {
     const id = await debian(`cp ${BUNDLE} /root/bundle.crt && ln -sf /etc/passwd ${BUNDLE}`);
-    await refused(id, /^the bundle \/etc\/ssl\/certs\/ca-certificates\.crt is a link to \/etc\/passwd, outside the trust store directories/, ['/etc/passwd', '/etc/shadow']);
+    await refused(
+      id,
+      /^the bundle \/etc\/ssl\/certs\/ca-certificates\.crt is a link to \/etc\/passwd, outside the trust store directories/,
+      ['/etc/passwd', '/etc/shadow'],
+    );
   });
 
   it('/etc/ssl/certs links out of the trust store: refused', async () => {
     const id = await debian('mv /etc/ssl/certs /opt/certs && ln -s /opt/certs /etc/ssl/certs');
-    await refused(id, /^\/etc\/ssl\/certs is a link to \/opt\/certs: the bundle .* would be written at \/opt\/certs\/ca-certificates\.crt/, ['/opt/certs']);
+    await refused(
+      id,
+      /^\/etc\/ssl\/certs is a link to \/opt\/certs: the bundle .* would be written at \/opt\/certs\/ca-certificates\.crt/,
+      ['/opt/certs'],
+    );
   });
 
   it('the anchor directory links inside the trust store: followed, as update-ca-certificates does (find -L)', async () => {

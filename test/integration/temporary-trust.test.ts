@@ -45,7 +45,10 @@ describe('add --for / --until-interrupt: temporary trust that reverts', function
     assert.ok(await holds(id), 'the CA is in the bundle during the session');
     const result = await run.done;
     assert.equal(result.code, 0, result.stderr + result.stdout);
-    assert.match(result.stdout, /temporary: .* trusts this CA until \d{4}-\d\d-\d\dT.*Z \(\d+s\), or Ctrl-C \/ SIGTERM/);
+    assert.match(
+      result.stdout,
+      /temporary: .* trusts this CA until \d{4}-\d\d-\d\dT.*Z \(\d+s\), or Ctrl-C \/ SIGTERM/,
+    );
     assert.match(result.stdout, /1 patched/);
     assert.match(result.stdout, /reverting \(the time is up\)/);
     assert.match(result.stdout, /1 removed/);
@@ -61,7 +64,9 @@ describe('add --for / --until-interrupt: temporary trust that reverts', function
     await waitFor('the holding line', async () => run.output().stdout.includes('until Ctrl-C or SIGTERM'), 120_000);
     assert.ok(await holds(id), 'the CA is in the bundle during the session');
     // The record carries the session: no expiry time, the pid that will revert it.
-    const record = JSON.parse((await fileBytes(id, RECORD))!.toString('utf8')) as { entries: { temporary?: { expiresAt: string | null; pid: number } }[] };
+    const record = JSON.parse((await fileBytes(id, RECORD))!.toString('utf8')) as {
+      entries: { temporary?: { expiresAt: string | null; pid: number } }[];
+    };
     assert.equal(record.entries[0]!.temporary?.expiresAt, null);
     assert.equal(record.entries[0]!.temporary?.pid, run.pid);
     run.signal('SIGINT');
@@ -83,7 +88,10 @@ describe('add --for / --until-interrupt: temporary trust that reverts', function
     await run.done;
     assert.ok(await holds(id), 'killed before its revert, the CA is still there');
     const status = await trustpatch(['status', id]);
-    assert.match(status.stdout, /expired temporary trust \(its session ended without reverting it \(trustpatch pid \d+ on .* is gone\)\); `trustpatch remove --expired /);
+    assert.match(
+      status.stdout,
+      /expired temporary trust \(its session ended without reverting it \(trustpatch pid \d+ on .* is gone\)\); `trustpatch remove --expired /,
+    );
     const removed = await trustpatch(['remove', '--expired', id]);
     assert.equal(removed.code, 0, removed.stderr + removed.stdout);
     assert.match(removed.stdout, /1 removed/);

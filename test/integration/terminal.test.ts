@@ -12,12 +12,17 @@ function quoted(argv: string[]): string {
 }
 
 /** Runs a command in a pseudo-terminal of the given width with util-linux `script`; returns what it drew. */
-async function inTerminal(argv: string[], options: { columns?: number; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+async function inTerminal(
+  argv: string[],
+  options: { columns?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<string> {
   const command = `stty cols ${options.columns ?? 120} rows 40; exec ${quoted(argv)}`;
   // A person's terminal: ora (through is-interactive) turns its spinner off whenever CI is set.
   const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', ...options.env };
   delete env.CI;
-  const result = await run('script', ['-qfec', command, '/dev/null'], { env, maxBuffer: 4 * 1024 * 1024 }).catch((error: { stdout: string }) => error);
+  const result = await run('script', ['-qfec', command, '/dev/null'], { env, maxBuffer: 4 * 1024 * 1024 }).catch(
+    (error: { stdout: string }) => error,
+  );
   return result.stdout;
 }
 
@@ -58,7 +63,9 @@ describe('output on a terminal and through a pipe', function () {
 
   it('honours NO_COLOR and --quiet on a terminal', async () => {
     const ids = await fresh(1);
-    const drawn = await inTerminal([BIN, 'add', ca.certPath, ...ids, '--no-check', '--quiet'], { env: { NO_COLOR: '1' } });
+    const drawn = await inTerminal([BIN, 'add', ca.certPath, ...ids, '--no-check', '--quiet'], {
+      env: { NO_COLOR: '1' },
+    });
     assert.doesNotMatch(drawn, /\x1b\[3\dm/, 'no color codes');
     assert.doesNotMatch(drawn, /\x1b\[\?25l/, 'no spinner with --quiet');
     assert.match(drawn, /1 patched/);

@@ -8,10 +8,18 @@ const JDK = '/usr/lib/jvm/java-17-openjdk-amd64';
 const CACERTS = `${JDK}/lib/security/cacerts`;
 
 // A Java TLS client with the JDK's default trust store (its lib/security/cacerts).
-const CHECK_JAVA = 'public class Check { public static void main(String[] a) throws Exception { var c = (javax.net.ssl.HttpsURLConnection) new java.net.URL(a[0]).openConnection(); c.setConnectTimeout(10000); System.out.println(c.getResponseCode()); } }';
+const CHECK_JAVA =
+  'public class Check { public static void main(String[] a) throws Exception { var c = (javax.net.ssl.HttpsURLConnection) new java.net.URL(a[0]).openConnection(); c.setConnectTimeout(10000); System.out.println(c.getResponseCode()); } }';
 
 async function javaCheck(id: string, url: string): Promise<{ code: number; output: string }> {
-  const run = await execIn(id, ['sh', '-c', 'cd /tmp && printf "%s" "$1" > Check.java && java Check.java "$2"', 'sh', CHECK_JAVA, url]);
+  const run = await execIn(id, [
+    'sh',
+    '-c',
+    'cd /tmp && printf "%s" "$1" > Check.java && java Check.java "$2"',
+    'sh',
+    CHECK_JAVA,
+    url,
+  ]);
   return { code: run.code, output: run.stdout + run.stderr };
 }
 
@@ -44,7 +52,11 @@ describe("Java keystores (Debian's OpenJDK 17 headless), proved with a Java TLS 
     const add = await runJson<AddDoc>(['add', ca.certPath, id]);
     assert.equal(add.code, 0, add.output);
     const java = add.doc.containers[0]!.stores.filter((s) => s.kind === 'java');
-    assert.deepEqual(java.map((s) => [s.path, s.action]), [[CACERTS, 'covered']], add.output);
+    assert.deepEqual(
+      java.map((s) => [s.path, s.action]),
+      [[CACERTS, 'covered']],
+      add.output,
+    );
     assert.match(java[0]!.note, /links to \/etc\/ssl\/certs\/java\/cacerts.*holds it/);
     const check = await javaCheck(id, server.url);
     assert.equal(check.code, 0, check.output);
@@ -63,8 +75,21 @@ describe("Java keystores (Debian's OpenJDK 17 headless), proved with a Java TLS 
     const add = await runJson<AddDoc>(['add', ca.certPath, id]);
     assert.equal(add.code, 0, add.output);
     const alias = `trustpatch-${fp.slice(0, 16)}`;
-    assert.deepEqual(add.doc.containers[0]!.stores.filter((s) => s.kind === 'java').map((s) => [s.path, s.action]), [[CACERTS, 'added']], add.output);
-    const listed = await execIn(id, [`${JDK}/bin/keytool`, '-list', '-keystore', CACERTS, '-storepass', 'changeit', '-alias', alias]);
+    assert.deepEqual(
+      add.doc.containers[0]!.stores.filter((s) => s.kind === 'java').map((s) => [s.path, s.action]),
+      [[CACERTS, 'added']],
+      add.output,
+    );
+    const listed = await execIn(id, [
+      `${JDK}/bin/keytool`,
+      '-list',
+      '-keystore',
+      CACERTS,
+      '-storepass',
+      'changeit',
+      '-alias',
+      alias,
+    ]);
     assert.equal(listed.code, 0, listed.stdout + listed.stderr);
     assert.ok(listed.stdout.replace(/:/g, '').toLowerCase().includes(fp), 'the alias holds this very certificate');
     assert.equal(await entries(id), count + 1);
@@ -75,7 +100,25 @@ describe("Java keystores (Debian's OpenJDK 17 headless), proved with a Java TLS 
     assert.equal(removed.code, 0, removed.output);
     assert.deepEqual(removed.doc.containers[0]!.removed[0]!.java, [CACERTS]);
     assert.equal(await entries(id), count, 'exactly one entry left the keystore');
-    assert.notEqual((await execIn(id, [`${JDK}/bin/keytool`, '-list', '-keystore', CACERTS, '-storepass', 'changeit', '-alias', alias])).code, 0);
-    assert.match((await javaCheck(id, server.url)).output, /PKIX path building failed/, 'Java rejects the server again');
+    assert.notEqual(
+      (
+        await execIn(id, [
+          `${JDK}/bin/keytool`,
+          '-list',
+          '-keystore',
+          CACERTS,
+          '-storepass',
+          'changeit',
+          '-alias',
+          alias,
+        ])
+      ).code,
+      0,
+    );
+    assert.match(
+      (await javaCheck(id, server.url)).output,
+      /PKIX path building failed/,
+      'Java rejects the server again',
+    );
   });
 });

@@ -6,7 +6,8 @@ import { trustpatch, waitFor } from '../support/cli.js';
 import { runJson, type AddDoc, type StatusDoc } from '../support/undo-cli.js';
 
 const BUNDLED = ['node', '--use-bundled-ca', '-e', 'setInterval(() => {}, 1 << 30)'];
-const NODE_GET = "require('https').get(process.argv[1], (r) => { console.log(r.statusCode); process.exit(0); }).on('error', (e) => { console.error(e.code); process.exit(1); })";
+const NODE_GET =
+  "require('https').get(process.argv[1], (r) => { console.log(r.statusCode); process.exit(0); }).on('error', (e) => { console.error(e.code); process.exit(1); })";
 const ANCHOR = '/usr/local/share/ca-certificates/node-root.crt';
 
 describe('Node.js processes (Debian nodejs 18): restart needed, with the exact variable', function () {
@@ -29,21 +30,47 @@ describe('Node.js processes (Debian nodejs 18): restart needed, with the exact v
     containers.push(id);
     assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 60);
     // Debian's nodejs uses OpenSSL's default store: this one asks the server every 200 ms and logs what it got.
-    await docker(['exec', '-d', id, 'node', '-e', `setInterval(() => require('https').get(process.argv[1], { agent: false }, (r) => require('fs').appendFileSync('/tmp/log', r.statusCode + '\\n')).on('error', (e) => require('fs').appendFileSync('/tmp/log', e.code + '\\n')), 200)`, server.url]);
-    await waitFor('the system-store Node.js to log a rejection', async () => /UNABLE|SELF_SIGNED/.test((await execIn(id, ['cat', '/tmp/log'])).stdout));
+    await docker([
+      'exec',
+      '-d',
+      id,
+      'node',
+      '-e',
+      `setInterval(() => require('https').get(process.argv[1], { agent: false }, (r) => require('fs').appendFileSync('/tmp/log', r.statusCode + '\\n')).on('error', (e) => require('fs').appendFileSync('/tmp/log', e.code + '\\n')), 200)`,
+      server.url,
+    ]);
+    await waitFor('the system-store Node.js to log a rejection', async () =>
+      /UNABLE|SELF_SIGNED/.test((await execIn(id, ['cat', '/tmp/log'])).stdout),
+    );
 
     const add = await runJson<AddDoc>(['add', ca.certPath, id, '--name', 'node-root', '--check-url', server.url]);
     const patchedAt = Date.now(); // after the record's addedAt
     assert.equal(add.code, 0, add.output);
     const notes = add.doc.containers[0]!.restartNeeded;
-    assert.deepEqual(notes.map((n) => [n.pid, n.runtime, n.command]), [[1, 'node', BUNDLED.join(' ')]], add.output);
+    assert.deepEqual(
+      notes.map((n) => [n.pid, n.runtime, n.command]),
+      [[1, 'node', BUNDLED.join(' ')]],
+      add.output,
+    );
     assert.match(notes[0]!.advice, new RegExp(`restart needed, with NODE_EXTRA_CA_CERTS=${ANCHOR} in its environment`));
-    assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 0, 'a fresh curl trusts the server');
-    await waitFor('the running system-store Node.js to get a 200 without a restart', async () => /^200$/m.test((await execIn(id, ['cat', '/tmp/log'])).stdout));
+    assert.equal(
+      (await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code,
+      0,
+      'a fresh curl trusts the server',
+    );
+    await waitFor('the running system-store Node.js to get a 200 without a restart', async () =>
+      /^200$/m.test((await execIn(id, ['cat', '/tmp/log'])).stdout),
+    );
 
     // The advice is right: a bundled-store Node.js still rejects the server; with the variable it trusts it.
-    assert.match((await execIn(id, ['node', '--use-bundled-ca', '-e', NODE_GET, server.url])).stderr, /UNABLE_TO|SELF_SIGNED/);
-    const withVariable = await docker(['exec', '--env', `NODE_EXTRA_CA_CERTS=${ANCHOR}`, id, 'node', '--use-bundled-ca', '-e', NODE_GET, server.url], { allowFailure: true });
+    assert.match(
+      (await execIn(id, ['node', '--use-bundled-ca', '-e', NODE_GET, server.url])).stderr,
+      /UNABLE_TO|SELF_SIGNED/,
+    );
+    const withVariable = await docker(
+      ['exec', '--env', `NODE_EXTRA_CA_CERTS=${ANCHOR}`, id, 'node', '--use-bundled-ca', '-e', NODE_GET, server.url],
+      { allowFailure: true },
+    );
     assert.equal(withVariable.code, 0, withVariable.stderr);
 
     // One started after the patch with the variable set sees the CA: status lists only pid 1.
@@ -51,10 +78,16 @@ describe('Node.js processes (Debian nodejs 18): restart needed, with the exact v
     // the late one starts more than a second after the patch was recorded.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, patchedAt + 1_100 - Date.now())));
     await docker(['exec', '-d', '--env', `NODE_EXTRA_CA_CERTS=${ANCHOR}`, id, ...BUNDLED, 'late']);
-    await waitFor('the late Node.js to run', async () => (await execIn(id, ['sh', '-c', 'cat /proc/[0-9]*/cmdline | tr "\\0" " "'])).stdout.includes('late'));
+    await waitFor('the late Node.js to run', async () =>
+      (await execIn(id, ['sh', '-c', 'cat /proc/[0-9]*/cmdline | tr "\\0" " "'])).stdout.includes('late'),
+    );
     const status = await runJson<StatusDoc>(['status', id]);
     assert.equal(status.code, 0, status.output);
-    assert.deepEqual(status.doc.containers[0]!.restartNeeded.map((n) => n.pid), [1], status.output);
+    assert.deepEqual(
+      status.doc.containers[0]!.restartNeeded.map((n) => n.pid),
+      [1],
+      status.output,
+    );
   });
 
   it('--restart restarts the container and says its changes survive a restart but not a recreate', async () => {
@@ -65,8 +98,16 @@ describe('Node.js processes (Debian nodejs 18): restart needed, with the exact v
     assert.equal(add.code, 0, add.stdout + add.stderr);
     assert.match(add.stdout, /restarted; its runtime changes survive a restart but not a recreate/);
     assert.match(add.stdout, /trustpatch dockerfile .* --family debian/, 'the report points at the permanent fix once');
-    assert.notEqual((await docker(['inspect', '-f', '{{.State.StartedAt}}', id])).stdout.trim(), started, 'the engine restarted it');
-    assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 0, 'the patch survived the restart');
+    assert.notEqual(
+      (await docker(['inspect', '-f', '{{.State.StartedAt}}', id])).stdout.trim(),
+      started,
+      'the engine restarted it',
+    );
+    assert.equal(
+      (await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code,
+      0,
+      'the patch survived the restart',
+    );
     // Node.js still needs the variable: a restart does not change the environment.
     assert.match(add.stdout, /pid 1 node .*NODE_EXTRA_CA_CERTS=\/usr\/local\/share\/ca-certificates\/node-root\.crt/);
   });

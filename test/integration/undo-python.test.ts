@@ -23,8 +23,10 @@ print(site)
 `;
 
 // What requests does: verify with certifi.where(); and pip's own vendored requests.
-const WITH_CERTIFI = 'import certifi, ssl, sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=10, context=ssl.create_default_context(cafile=certifi.where())); print(certifi.where())';
-const WITH_PIP_REQUESTS = 'import sys; from pip._vendor import requests; requests.get(sys.argv[1], timeout=10); print(requests.certs.where())';
+const WITH_CERTIFI =
+  'import certifi, ssl, sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=10, context=ssl.create_default_context(cafile=certifi.where())); print(certifi.where())';
+const WITH_PIP_REQUESTS =
+  'import sys; from pip._vendor import requests; requests.get(sys.argv[1], timeout=10); print(requests.certs.where())';
 
 describe("Python certifi stores: a virtualenv's certifi and pip's vendored copy, checked with that Python", function () {
   let ca: TestCa;
@@ -50,19 +52,41 @@ describe("Python certifi stores: a virtualenv's certifi and pip's vendored copy,
     const certifiFile = `${site}/certifi/cacert.pem`;
     const pipFile = `${site}/pip/_vendor/certifi/cacert.pem`;
     const systemPip = '/usr/lib/python3/dist-packages/pip/_vendor/certifi/cacert.pem';
-    const originals = { certifi: (await copyOut(id, certifiFile))!, pip: (await copyOut(id, pipFile))!, system: (await copyOut(id, systemPip))! };
+    const originals = {
+      certifi: (await copyOut(id, certifiFile))!,
+      pip: (await copyOut(id, pipFile))!,
+      system: (await copyOut(id, systemPip))!,
+    };
     const before = await execIn(id, ['/opt/venv/bin/python', '-c', WITH_CERTIFI, server.url]);
     assert.notEqual(before.code, 0);
     assert.match(before.stderr, /CERTIFICATE_VERIFY_FAILED/);
-    assert.match((await execIn(id, ['/opt/venv/bin/python', '-c', WITH_PIP_REQUESTS, server.url])).stderr, /CERTIFICATE_VERIFY_FAILED/);
+    assert.match(
+      (await execIn(id, ['/opt/venv/bin/python', '-c', WITH_PIP_REQUESTS, server.url])).stderr,
+      /CERTIFICATE_VERIFY_FAILED/,
+    );
 
     const add = await runJson<AddDoc>(['add', ca.certPath, id, '--check-url', server.url]);
     assert.equal(add.code, 0, add.output);
     const stores = add.doc.containers[0]!.stores.map((s) => [s.path, s.action]);
-    assert.deepEqual(stores.filter(([, action]) => action === 'added').map(([path]) => path).sort(), [certifiFile, pipFile].sort(), add.output);
-    assert.deepEqual(stores.find(([path]) => path === systemPip), [systemPip, 'covered'], "Debian's pip returns the system bundle: left to the system patch");
+    assert.deepEqual(
+      stores
+        .filter(([, action]) => action === 'added')
+        .map(([path]) => path)
+        .sort(),
+      [certifiFile, pipFile].sort(),
+      add.output,
+    );
+    assert.deepEqual(
+      stores.find(([path]) => path === systemPip),
+      [systemPip, 'covered'],
+      "Debian's pip returns the system bundle: left to the system patch",
+    );
     const fp = await opensslFingerprint(ca.certPath);
-    assert.equal(await copyOut(id, certifiFile), `${originals.certifi}# trustpatch ${fp}\n${ca.pem}`, 'the CA after a marker line, appended');
+    assert.equal(
+      await copyOut(id, certifiFile),
+      `${originals.certifi}# trustpatch ${fp}\n${ca.pem}`,
+      'the CA after a marker line, appended',
+    );
     assert.equal(await copyOut(id, systemPip), originals.system, 'the unused copy is not touched');
 
     const withCertifi = await execIn(id, ['/opt/venv/bin/python', '-c', WITH_CERTIFI, server.url]);
@@ -74,11 +98,23 @@ describe("Python certifi stores: a virtualenv's certifi and pip's vendored copy,
 
     const status = await runJson<StatusDoc>(['status', id]);
     assert.equal(status.doc.containers[0]!.status, 'complete', status.output);
-    assert.deepEqual(status.doc.containers[0]!.certificates[0]!.stores.filter((s) => s.store === 'certifi').map((s) => [s.path, s.present]).sort(), [[certifiFile, true], [pipFile, true]].sort());
+    assert.deepEqual(
+      status.doc.containers[0]!.certificates[0]!.stores.filter((s) => s.store === 'certifi')
+        .map((s) => [s.path, s.present])
+        .sort(),
+      [
+        [certifiFile, true],
+        [pipFile, true],
+      ].sort(),
+    );
 
     const dockerfile = await trustpatch(['dockerfile', ca.certPath, id]);
     assert.equal(dockerfile.code, 0, dockerfile.stderr);
-    assert.match(dockerfile.stdout, new RegExp(`# trustpatch ${fp}.*>> ${certifiFile.replace(/\./g, '\\.')}$`, 'm'), 'the Dockerfile appends to the store found');
+    assert.match(
+      dockerfile.stdout,
+      new RegExp(`# trustpatch ${fp}.*>> ${certifiFile.replace(/\./g, '\\.')}$`, 'm'),
+      'the Dockerfile appends to the store found',
+    );
     assert.ok(!dockerfile.stdout.includes(systemPip), "and not to Debian's patched copy");
 
     const removed = await runJson<RemoveDoc>(['remove', ca.certPath, id]);
@@ -86,6 +122,10 @@ describe("Python certifi stores: a virtualenv's certifi and pip's vendored copy,
     assert.deepEqual([...removed.doc.containers[0]!.removed[0]!.certifi].sort(), [certifiFile, pipFile].sort());
     assert.equal(await copyOut(id, certifiFile), originals.certifi, 'byte-identical after remove');
     assert.equal(await copyOut(id, pipFile), originals.pip);
-    assert.match((await execIn(id, ['/opt/venv/bin/python', '-c', WITH_CERTIFI, server.url])).stderr, /CERTIFICATE_VERIFY_FAILED/, 'the Python rejects the server again');
+    assert.match(
+      (await execIn(id, ['/opt/venv/bin/python', '-c', WITH_CERTIFI, server.url])).stderr,
+      /CERTIFICATE_VERIFY_FAILED/,
+      'the Python rejects the server again',
+    );
   });
 });

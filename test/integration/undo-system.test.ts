@@ -13,7 +13,13 @@ async function curlExit(id: string, url: string): Promise<number> {
 }
 
 async function listing(id: string): Promise<string> {
-  return (await execIn(id, ['sh', '-c', 'for f in /etc/ssl/certs/* /usr/local/share/ca-certificates/*; do echo "$f -> $(readlink "$f")"; done'])).stdout;
+  return (
+    await execIn(id, [
+      'sh',
+      '-c',
+      'for f in /etc/ssl/certs/* /usr/local/share/ca-certificates/*; do echo "$f -> $(readlink "$f")"; done',
+    ])
+  ).stdout;
 }
 
 describe('remove and status on real containers: add then remove leaves every bundle as it was', function () {
@@ -51,18 +57,39 @@ describe('remove and status on real containers: add then remove leaves every bun
     const add = await runJson<AddDoc>(['add', ca.certPath, id, '--check-url', server.url]);
     assert.equal(add.code, 0, add.output);
     assert.equal(await curlExit(id, server.url), 0);
-    const manifest = JSON.parse((await copyOut(id, MANIFEST))!) as { entries: { fingerprint: string; anchor: string }[] };
-    assert.deepEqual(manifest.entries.map((e) => e.fingerprint), [fp], 'the record names the certificate by its SHA-256');
+    const manifest = JSON.parse((await copyOut(id, MANIFEST))!) as {
+      entries: { fingerprint: string; anchor: string }[];
+    };
+    assert.deepEqual(
+      manifest.entries.map((e) => e.fingerprint),
+      [fp],
+      'the record names the certificate by its SHA-256',
+    );
     const status = await runJson<StatusDoc>(['status', id]);
     assert.equal(status.code, 0, status.output);
     const [row] = status.doc.containers;
     assert.equal(row!.status, 'complete', status.output);
-    assert.deepEqual(row!.certificates[0]!.stores.filter((s) => s.store !== 'certifi' && s.store !== 'java').map((s) => [s.store, s.present]), [['bundle', true], ['anchor', true]]);
+    assert.deepEqual(
+      row!.certificates[0]!.stores.filter((s) => s.store !== 'certifi' && s.store !== 'java').map((s) => [
+        s.store,
+        s.present,
+      ]),
+      [
+        ['bundle', true],
+        ['anchor', true],
+      ],
+    );
 
     const removed = await runJson<RemoveDoc>(['remove', ca.certPath, id]);
     assert.equal(removed.code, 0, removed.output);
     assert.equal(removed.doc.containers[0]!.status, 'removed', removed.output);
-    assert.deepEqual(removed.doc.containers[0]!.counts, [{ path: BUNDLE, before: (await bundleFingerprints(bundle)).length + 1, after: (await bundleFingerprints(bundle)).length }]);
+    assert.deepEqual(removed.doc.containers[0]!.counts, [
+      {
+        path: BUNDLE,
+        before: (await bundleFingerprints(bundle)).length + 1,
+        after: (await bundleFingerprints(bundle)).length,
+      },
+    ]);
     assert.equal(await copyOut(id, BUNDLE), bundle, 'the bundle is byte-identical to before the add');
     assert.equal(await listing(id), links, 'no link to the anchor is left in /etc/ssl/certs');
     assert.equal(await copyOut(id, MANIFEST), undefined, 'the record is deleted once nothing is left');
@@ -82,24 +109,42 @@ describe('remove and status on real containers: add then remove leaves every bun
     const add = await runJson<AddDoc>(['add', ca.certPath, id, '--name', 'undo-root']);
     assert.equal(add.code, 0, add.output);
     // Someone else: their own CA, and the same CA as trustpatch's under another file name.
-    await execIn(id, ['sh', '-c', `printf '%s' "$1" > /usr/local/share/ca-certificates/theirs.crt && printf '%s' "$2" > /usr/local/share/ca-certificates/same-as-trustpatch.crt && update-ca-certificates`, 'sh', other.pem, ca.pem]);
+    await execIn(id, [
+      'sh',
+      '-c',
+      `printf '%s' "$1" > /usr/local/share/ca-certificates/theirs.crt && printf '%s' "$2" > /usr/local/share/ca-certificates/same-as-trustpatch.crt && update-ca-certificates`,
+      'sh',
+      other.pem,
+      ca.pem,
+    ]);
     const countBefore = (await bundleFingerprints((await copyOut(id, BUNDLE))!)).length;
 
     const removed = await runJson<RemoveDoc>(['remove', 'undo-root', id]);
     assert.equal(removed.code, 0, removed.output);
     const [row] = removed.doc.containers;
     assert.equal(row!.status, 'removed');
-    assert.match(row!.left.join('\n'), /still holds undo-root: trustpatch did not add that copy/, 'the copy it did not add is named');
+    assert.match(
+      row!.left.join('\n'),
+      /still holds undo-root: trustpatch did not add that copy/,
+      'the copy it did not add is named',
+    );
     const now = await bundleFingerprints((await copyOut(id, BUNDLE))!);
     assert.equal(now.length, countBefore - 1, 'exactly one certificate left the bundle');
-    assert.ok(now.includes(await opensslFingerprint(other.certPath)), "the other CA is still there");
+    assert.ok(now.includes(await opensslFingerprint(other.certPath)), 'the other CA is still there');
     assert.equal(await curlExit(id, otherServer.url), 0, 'the other CA is still trusted');
     assert.equal(await curlExit(id, server.url), 0, 'the copy someone else installed still makes the CA trusted');
-    assert.equal(await copyOut(id, '/usr/local/share/ca-certificates/undo-root.crt'), undefined, "trustpatch's anchor is gone");
+    assert.equal(
+      await copyOut(id, '/usr/local/share/ca-certificates/undo-root.crt'),
+      undefined,
+      "trustpatch's anchor is gone",
+    );
     assert.ok(await copyOut(id, '/usr/local/share/ca-certificates/same-as-trustpatch.crt'), 'theirs is not');
   });
 
-  for (const [image, command] of [['alpine', ['sleep', '2147483647']], ['noshell', ['/pause']]] as const) {
+  for (const [image, command] of [
+    ['alpine', ['sleep', '2147483647']],
+    ['noshell', ['/pause']],
+  ] as const) {
     it(`${image}: add (archive-only) then remove leaves the bundle byte-identical`, async () => {
       const id = await startContainer(testImage(image), { command: [...command] });
       containers.push(id);

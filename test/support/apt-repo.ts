@@ -53,7 +53,10 @@ export async function buildAptRepo(packages: readonly string[]): Promise<string>
   }
   const index = Buffer.from(stanzas.join('\n'));
   await writeFile(join(dir, 'Packages'), index);
-  await writeFile(join(dir, 'Release'), `Date: ${new Date().toUTCString()}\nSHA256:\n ${sha256(index)} ${index.length} Packages\n`);
+  await writeFile(
+    join(dir, 'Release'),
+    `Date: ${new Date().toUTCString()}\nSHA256:\n ${sha256(index)} ${index.length} Packages\n`,
+  );
   await chown(dir, 0, 0).catch(() => undefined);
   return dir;
 }

@@ -16,9 +16,22 @@ export async function derFile(ca: TestCa, dir: string, name: string): Promise<st
 }
 
 /** A PKCS#7 bundle as `openssl crl2pkcs7` (and Windows' export) writes it. */
-export async function pkcs7File(cas: TestCa[], dir: string, name: string, form: 'DER' | 'PEM' = 'DER'): Promise<string> {
+export async function pkcs7File(
+  cas: TestCa[],
+  dir: string,
+  name: string,
+  form: 'DER' | 'PEM' = 'DER',
+): Promise<string> {
   const path = join(dir, name);
-  await openssl(['crl2pkcs7', '-nocrl', ...cas.flatMap((ca) => ['-certfile', ca.certPath]), '-outform', form, '-out', path]);
+  await openssl([
+    'crl2pkcs7',
+    '-nocrl',
+    ...cas.flatMap((ca) => ['-certfile', ca.certPath]),
+    '-outform',
+    form,
+    '-out',
+    path,
+  ]);
   return path;
 }
 
@@ -27,7 +40,12 @@ export async function pkcs7File(cas: TestCa[], dir: string, name: string, form: 
  * certificates. `legacy` uses 3DES and a SHA-1 MAC (older Windows exports) instead of
  * OpenSSL 3's AES-256 and SHA-256.
  */
-export async function pkcs12File(ca: TestCa, dir: string, name: string, options: { password?: string; legacy?: boolean; extra?: TestCa[]; noKey?: boolean } = {}): Promise<string> {
+export async function pkcs12File(
+  ca: TestCa,
+  dir: string,
+  name: string,
+  options: { password?: string; legacy?: boolean; extra?: TestCa[]; noKey?: boolean } = {},
+): Promise<string> {
   const path = join(dir, name);
   const args = ['pkcs12', '-export', '-in', ca.certPath, '-out', path, '-passout', `pass:${options.password ?? ''}`];
   args.push(...(options.noKey ? ['-nokeys'] : ['-inkey', ca.keyPath]));
@@ -48,7 +66,12 @@ export async function textFile(dir: string, name: string, content: string | Buff
  * A self-signed RSA certificate with any validity window, made with node-forge (openssl 3.0's
  * `req -x509` takes no start date and no negative `-days`).
  */
-export function forgeCertificate(options: { commonName: string; notBefore: Date; notAfter: Date; ca?: boolean }): string {
+export function forgeCertificate(options: {
+  commonName: string;
+  notBefore: Date;
+  notAfter: Date;
+  ca?: boolean;
+}): string {
   const key = forgeKey();
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = forge.pki.rsa.setPublicKey(key.n, key.e);
@@ -69,7 +92,9 @@ let sharedKey: forge.pki.rsa.PrivateKey | undefined;
 function forgeKey(): forge.pki.rsa.PrivateKey {
   if (sharedKey === undefined) {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    sharedKey = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey;
+    sharedKey = forge.pki.privateKeyFromPem(
+      privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    ) as forge.pki.rsa.PrivateKey;
   }
   return sharedKey;
 }
@@ -78,7 +103,11 @@ export const DAY_MS = 86_400_000;
 export const daysFromNow = (days: number) => new Date(Date.now() + days * DAY_MS);
 
 /** An intermediate CA signed by `root`, in `root`'s directory (its key stays there). */
-export async function makeIntermediate(root: TestCa, name: string, options: { caIssuers?: string } = {}): Promise<TestCa> {
+export async function makeIntermediate(
+  root: TestCa,
+  name: string,
+  options: { caIssuers?: string } = {},
+): Promise<TestCa> {
   const slug = name.replace(/[^A-Za-z0-9]+/g, '-');
   const keyPath = join(root.dir, `${slug}.key`);
   const certPath = join(root.dir, `${slug}.crt`);
@@ -86,7 +115,26 @@ export async function makeIntermediate(root: TestCa, name: string, options: { ca
   const extPath = join(root.dir, `${slug}.ext`);
   await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyPath]);
   await openssl(['req', '-new', '-key', keyPath, '-out', csrPath, '-subj', `/CN=${name}/O=trustpatch tests`]);
-  await writeFile(extPath, `basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n${aiaLine(options.caIssuers)}`);
-  await openssl(['x509', '-req', '-in', csrPath, '-CA', root.certPath, '-CAkey', root.keyPath, '-CAcreateserial', '-out', certPath, '-days', '365', '-extfile', extPath]);
+  await writeFile(
+    extPath,
+    `basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n${aiaLine(options.caIssuers)}`,
+  );
+  await openssl([
+    'x509',
+    '-req',
+    '-in',
+    csrPath,
+    '-CA',
+    root.certPath,
+    '-CAkey',
+    root.keyPath,
+    '-CAcreateserial',
+    '-out',
+    certPath,
+    '-days',
+    '365',
+    '-extfile',
+    extPath,
+  ]);
   return { dir: root.dir, certPath, keyPath, pem: await readFile(certPath, 'utf8') };
 }

@@ -18,24 +18,46 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 /** Runs bin/trustpatch as a user would, and returns what it printed and its exit status. */
-export function trustpatch(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+export function trustpatch(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = execFile(BIN, args, { env: cleanEnv(options.env), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : -1) : 0;
-      resolve({ stdout, stderr, code });
-    });
+    const child = execFile(
+      BIN,
+      args,
+      { env: cleanEnv(options.env), maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error
+          ? typeof (error as { code?: unknown }).code === 'number'
+            ? (error as { code: number }).code
+            : -1
+          : 0;
+        resolve({ stdout, stderr, code });
+      },
+    );
     child.stdin?.end(options.input ?? '');
   });
 }
 
 /** Starts bin/trustpatch without waiting: for tests that act while it runs. */
-export function startTrustpatch(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): { done: Promise<CliResult>; pid: number | undefined; signal(name: NodeJS.Signals): void; output(): { stdout: string; stderr: string } } {
+export function startTrustpatch(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv } = {},
+): {
+  done: Promise<CliResult>;
+  pid: number | undefined;
+  signal(name: NodeJS.Signals): void;
+  output(): { stdout: string; stderr: string };
+} {
   const child = spawn(BIN, args, { env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 })));
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 })),
+  );
   return { done, pid: child.pid, signal: (name) => child.kill(name), output: () => ({ stdout, stderr }) };
 }
 

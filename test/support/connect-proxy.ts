@@ -38,9 +38,14 @@ export async function startConnectProxy(options: ConnectProxyOptions = {}): Prom
   });
   server.on('connect', (request, client: Socket) => {
     sockets.add(client);
-    const expected = options.requireAuth === undefined ? undefined : `Basic ${Buffer.from(options.requireAuth).toString('base64')}`;
-    if (expected !== undefined && request.headers['proxy-authorization'] !== expected) return void client.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n');
-    const [host, port] = [request.url!.slice(0, request.url!.lastIndexOf(':')), Number(request.url!.slice(request.url!.lastIndexOf(':') + 1))];
+    const expected =
+      options.requireAuth === undefined ? undefined : `Basic ${Buffer.from(options.requireAuth).toString('base64')}`;
+    if (expected !== undefined && request.headers['proxy-authorization'] !== expected)
+      return void client.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n');
+    const [host, port] = [
+      request.url!.slice(0, request.url!.lastIndexOf(':')),
+      Number(request.url!.slice(request.url!.lastIndexOf(':') + 1)),
+    ];
     // Loopback only: a test proxy must never carry traffic anywhere else.
     if (host !== '127.0.0.1') return void client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
     tunnels.push(request.url!);

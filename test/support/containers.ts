@@ -7,7 +7,8 @@ const run = promisify(execFile);
 
 /** Every test container carries this label; the global teardown removes whatever still has it. */
 export const SESSION_LABEL = 'trustpatch.test-session';
-export const SESSION_ID = process.env.TRUSTPATCH_TEST_SESSION ?? `s${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+export const SESSION_ID =
+  process.env.TRUSTPATCH_TEST_SESSION ?? `s${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 process.env.TRUSTPATCH_TEST_SESSION = SESSION_ID;
 
 /** Tag of a test image built by scripts/build-images.sh. */
@@ -31,15 +32,23 @@ export interface RunOptions {
 }
 
 /** The docker CLI: tests check what trustpatch did through a channel independent of its code. */
-export async function docker(args: string[], options: { allowFailure?: boolean; host?: string } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+export async function docker(
+  args: string[],
+  options: { allowFailure?: boolean; host?: string } = {},
+): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
     const env = { ...process.env, ...engineEnv(), ...(options.host ? { DOCKER_HOST: options.host } : {}) };
     const { stdout, stderr } = await run('docker', args, { maxBuffer: 64 * 1024 * 1024, env });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; code?: number };
-    if (!options.allowFailure) throw new Error(`docker ${args.join(' ')} failed (${failure.code}): ${failure.stderr ?? ''}`);
-    return { stdout: failure.stdout ?? '', stderr: failure.stderr ?? '', code: typeof failure.code === 'number' ? failure.code : 1 };
+    if (!options.allowFailure)
+      throw new Error(`docker ${args.join(' ')} failed (${failure.code}): ${failure.stderr ?? ''}`);
+    return {
+      stdout: failure.stdout ?? '',
+      stderr: failure.stderr ?? '',
+      code: typeof failure.code === 'number' ? failure.code : 1,
+    };
   }
 }
 
@@ -59,7 +68,11 @@ export async function startContainer(image: string, options: RunOptions = {}): P
 }
 
 /** `docker exec` as root: the exit code and output, never throwing for a non-zero exit. */
-export async function execIn(id: string, argv: string[], user = '0'): Promise<{ stdout: string; stderr: string; code: number }> {
+export async function execIn(
+  id: string,
+  argv: string[],
+  user = '0',
+): Promise<{ stdout: string; stderr: string; code: number }> {
   return docker(['exec', '--user', user, id, ...argv], { allowFailure: true });
 }
 
@@ -71,7 +84,10 @@ export async function removeContainers(ids: string[], host?: string): Promise<vo
 }
 
 export async function removeSessionContainers(host?: string): Promise<number> {
-  const { stdout } = await docker(['ps', '-aq', '--filter', `label=${SESSION_LABEL}=${SESSION_ID}`], { allowFailure: true, host });
+  const { stdout } = await docker(['ps', '-aq', '--filter', `label=${SESSION_LABEL}=${SESSION_ID}`], {
+    allowFailure: true,
+    host,
+  });
   const ids = stdout.split('\n').filter(Boolean);
   await removeContainers(ids, host);
   return ids.length;

@@ -16,7 +16,11 @@ const forward = (client: import('node:net').Socket) => {
   client.on('error', drop);
   upstream.on('error', drop);
 };
-const listen = (host: string) => new Promise<Server>((resolve, reject) => { const s = createServer(forward); s.once('error', reject).listen(port, host, () => resolve(s)); });
+const listen = (host: string) =>
+  new Promise<Server>((resolve, reject) => {
+    const s = createServer(forward);
+    s.once('error', reject).listen(port, host, () => resolve(s));
+  });
 const servers = await Promise.all([listen('127.0.0.1'), listen('::1')]);
 process.stdout.write('ready\n');
 process.stdin.on('end', () => {

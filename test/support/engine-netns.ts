@@ -31,7 +31,9 @@ export async function reachableFromEngine(port: number, netns = engineNetns()): 
   });
   await new Promise<void>((resolve, reject) => relay.once('error', reject).listen(path, resolve));
   const script = fileURLToPath(new URL('./engine-netns-child.js', import.meta.url));
-  const child = spawn('nsenter', [`--net=${netns}`, '--', process.execPath, script, String(port), path], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn('nsenter', [`--net=${netns}`, '--', process.execPath, script, String(port), path], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const [said] = (await Promise.race([once(child.stdout, 'data'), once(child, 'exit')])) as [Buffer | number | null];
   const close = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -44,7 +46,9 @@ export async function reachableFromEngine(port: number, netns = engineNetns()): 
   };
   if (!Buffer.isBuffer(said) || !said.toString().startsWith('ready')) {
     await close();
-    throw new Error(`could not make port ${port} reachable in the engine's network namespace ${netns} (forwarder exited: ${String(said)})`);
+    throw new Error(
+      `could not make port ${port} reachable in the engine's network namespace ${netns} (forwarder exited: ${String(said)})`,
+    );
   }
   return close;
 }

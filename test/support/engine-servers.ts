@@ -23,20 +23,23 @@ export interface TlsEngineProxy {
 export async function startTlsEngineProxy(ca: TestCa, server: ServerCert, socketPath: string): Promise<TlsEngineProxy> {
   const requests: string[] = [];
   const open = new Set<{ destroy(): void }>();
-  const tls = createTlsServer({ cert: server.cert, key: server.key, ca: ca.pem, requestCert: true, rejectUnauthorized: true }, (client: TLSSocket) => {
-    const engine = netConnect(socketPath);
-    open.add(client).add(engine);
-    client.once('data', (chunk: Buffer) => requests.push(chunk.toString('latin1').split('\r\n')[0] ?? ''));
-    client.pipe(engine).pipe(client);
-    const end = () => {
-      client.destroy();
-      engine.destroy();
-      open.delete(client);
-      open.delete(engine);
-    };
-    client.on('error', end).on('close', end);
-    engine.on('error', end).on('close', end);
-  });
+  const tls = createTlsServer(
+    { cert: server.cert, key: server.key, ca: ca.pem, requestCert: true, rejectUnauthorized: true },
+    (client: TLSSocket) => {
+      const engine = netConnect(socketPath);
+      open.add(client).add(engine);
+      client.once('data', (chunk: Buffer) => requests.push(chunk.toString('latin1').split('\r\n')[0] ?? ''));
+      client.pipe(engine).pipe(client);
+      const end = () => {
+        client.destroy();
+        engine.destroy();
+        open.delete(client);
+        open.delete(engine);
+      };
+      client.on('error', end).on('close', end);
+      engine.on('error', end).on('close', end);
+    },
+  );
   tls.on('tlsClientError', () => {});
   const port = await listen(tls);
   const stop = async () => {
@@ -52,14 +55,41 @@ export async function makeDockerCertDir(ca: TestCa, options: { client?: boolean 
   await writeFile(join(dir, 'ca.pem'), ca.pem);
   if (options.client === false) return dir;
   await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', join(dir, 'key.pem')]);
-  await openssl(['req', '-new', '-key', join(dir, 'key.pem'), '-out', join(dir, 'client.csr'), '-subj', '/CN=trustpatch test client']);
+  await openssl([
+    'req',
+    '-new',
+    '-key',
+    join(dir, 'key.pem'),
+    '-out',
+    join(dir, 'client.csr'),
+    '-subj',
+    '/CN=trustpatch test client',
+  ]);
   await writeFile(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');
-  await openssl(['x509', '-req', '-in', join(dir, 'client.csr'), '-CA', ca.certPath, '-CAkey', ca.keyPath, '-CAcreateserial', '-out', join(dir, 'cert.pem'), '-days', '30', '-extfile', join(dir, 'client.ext')]);
+  await openssl([
+    'x509',
+    '-req',
+    '-in',
+    join(dir, 'client.csr'),
+    '-CA',
+    ca.certPath,
+    '-CAkey',
+    ca.keyPath,
+    '-CAcreateserial',
+    '-out',
+    join(dir, 'cert.pem'),
+    '-days',
+    '30',
+    '-extfile',
+    join(dir, 'client.ext'),
+  ]);
   return dir;
 }
 
 /** An HTTP server on a fresh unix socket that answers every request with `handler`: not an engine. */
-export async function startSocketServer(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<{ socketPath: string; close(): Promise<void> }> {
+export async function startSocketServer(
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<{ socketPath: string; close(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'trustpatch-sock-'));
   const socketPath = join(dir, 'engine.sock');
   const server = createHttpServer(handler);

@@ -21,8 +21,14 @@ export const DOCKER_SOCKET = '/var/run/docker.sock';
 const TRIXIE_DIR = process.env.TRUSTPATCH_TRIXIE_DIR || '/var/cache/trustpatch/trixie';
 /** The run directory, socket and pidfile scripts/ensure-trixie-engines.sh gives each engine. */
 export const TRIXIE_ENGINES = {
-  docker26: { socket: `${TRIXIE_DIR}/run/trustpatch-docker26/docker.sock`, pidfile: `${TRIXIE_DIR}/run/trustpatch-docker26/docker26.pid` },
-  podman5: { socket: `${TRIXIE_DIR}/run/trustpatch-podman5/podman.sock`, pidfile: `${TRIXIE_DIR}/run/trustpatch-podman5/podman5.pid` },
+  docker26: {
+    socket: `${TRIXIE_DIR}/run/trustpatch-docker26/docker.sock`,
+    pidfile: `${TRIXIE_DIR}/run/trustpatch-docker26/docker26.pid`,
+  },
+  podman5: {
+    socket: `${TRIXIE_DIR}/run/trustpatch-podman5/podman.sock`,
+    pidfile: `${TRIXIE_DIR}/run/trustpatch-podman5/podman5.pid`,
+  },
 } as const;
 
 export const TEST_ENGINE: TestEngineName = parseEngine(process.env.TRUSTPATCH_TEST_ENGINE);

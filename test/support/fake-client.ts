@@ -14,7 +14,11 @@ import {
   type ProcessRow,
 } from '../../src/docker/container-client.js';
 
-export type ExecHandler = (argv: readonly string[], container: FakeContainer, options: ExecOptions) => Partial<ExecResult> | undefined;
+export type ExecHandler = (
+  argv: readonly string[],
+  container: FakeContainer,
+  options: ExecOptions,
+) => Partial<ExecResult> | undefined;
 
 /** An in-memory container: a filesystem of files and links, and what exec does. */
 export class FakeContainer {
@@ -32,7 +36,22 @@ export class FakeContainer {
   handler: ExecHandler = () => undefined;
 
   constructor(id: string, name: string, overrides: Partial<ContainerInfo> = {}) {
-    this.info = { id, name, image: 'fake:1', state: 'running', labels: {}, running: true, paused: false, restarting: false, user: '', readOnlyRootfs: false, env: [], platform: 'linux', imageId: `sha256:image-of-${id}`, ...overrides };
+    this.info = {
+      id,
+      name,
+      image: 'fake:1',
+      state: 'running',
+      labels: {},
+      running: true,
+      paused: false,
+      restarting: false,
+      user: '',
+      readOnlyRootfs: false,
+      env: [],
+      platform: 'linux',
+      imageId: `sha256:image-of-${id}`,
+      ...overrides,
+    };
   }
 
   write(path: string, content: string | Buffer): this {
@@ -46,7 +65,8 @@ export class FakeContainer {
     const parts = path.split('/').filter(Boolean);
     for (const [index, part] of parts.entries()) {
       let next = posix.join(resolved, part);
-      for (let hop = 0; index < parts.length - 1 && this.links.has(next) && hop < 40; hop += 1) next = posix.resolve(posix.dirname(next), this.links.get(next)!);
+      for (let hop = 0; index < parts.length - 1 && this.links.has(next) && hop < 40; hop += 1)
+        next = posix.resolve(posix.dirname(next), this.links.get(next)!);
       resolved = next;
     }
     return resolved;
@@ -111,11 +131,18 @@ export class FakeClient implements ContainerClient {
       for (const path of argv.slice(argv.indexOf('--') + 1)) {
         container.files.delete(path);
         container.links.delete(path);
-        if (argv.includes('-r')) for (const file of [...container.files.keys()]) if (file.startsWith(`${path}/`)) container.files.delete(file);
+        if (argv.includes('-r'))
+          for (const file of [...container.files.keys()]) if (file.startsWith(`${path}/`)) container.files.delete(file);
       }
       return { argv, exitCode: 0, stdout: '', stderr: '', timedOut: false };
     }
-    return { argv, exitCode: 127, stdout: '', stderr: `exec: "${argv[0]}": executable file not found in $PATH`, timedOut: false };
+    return {
+      argv,
+      exitCode: 127,
+      stdout: '',
+      stderr: `exec: "${argv[0]}": executable file not found in $PATH`,
+      timedOut: false,
+    };
   }
 
   async stat(id: string, path: string): Promise<PathStat | undefined> {
@@ -133,7 +160,8 @@ export class FakeClient implements ContainerClient {
     const container = this.get(id);
     const path = container.resolveParents(requested);
     const link = container.links.get(path);
-    if (link !== undefined) return [{ name: posix.basename(path), type: 'symlink', content: Buffer.alloc(0), linkTarget: link, mode: 0o777 }];
+    if (link !== undefined)
+      return [{ name: posix.basename(path), type: 'symlink', content: Buffer.alloc(0), linkTarget: link, mode: 0o777 }];
     const content = container.files.get(path);
     if (content !== undefined) return [{ name: posix.basename(path), type: 'file', content, mode: 0o644 }];
     // Like the engine, a directory comes with its contents, named `<basename>/<relative path>`.
@@ -141,8 +169,23 @@ export class FakeClient implements ContainerClient {
     const links = [...container.links].filter(([file]) => file.startsWith(`${path}/`));
     if (inside.length === 0 && links.length === 0) return undefined;
     const base = posix.basename(path);
-    const files = inside.map(([file, bytes]): ArchiveEntry => ({ name: `${base}/${file.slice(path.length + 1)}`, type: 'file', content: bytes, mode: container.modes.get(file) ?? 0o644 }));
-    const linked = links.map(([file, target]): ArchiveEntry => ({ name: `${base}/${file.slice(path.length + 1)}`, type: 'symlink', content: Buffer.alloc(0), linkTarget: target, mode: 0o777 }));
+    const files = inside.map(
+      ([file, bytes]): ArchiveEntry => ({
+        name: `${base}/${file.slice(path.length + 1)}`,
+        type: 'file',
+        content: bytes,
+        mode: container.modes.get(file) ?? 0o644,
+      }),
+    );
+    const linked = links.map(
+      ([file, target]): ArchiveEntry => ({
+        name: `${base}/${file.slice(path.length + 1)}`,
+        type: 'symlink',
+        content: Buffer.alloc(0),
+        linkTarget: target,
+        mode: 0o777,
+      }),
+    );
     return [{ name: `${base}/`, type: 'directory', content: Buffer.alloc(0), mode: 0o755 }, ...files, ...linked];
   }
 

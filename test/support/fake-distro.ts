@@ -41,13 +41,23 @@ export function fakeDistro(id: string, family: Family, options: FakeDistroOption
   for (const [path, target] of Object.entries(options.links ?? {})) container.links.set(path, target);
   if (options.bundle !== false) container.write(main, distro.join(''));
   for (const path of Object.keys(options.clients ?? {})) container.write(path, 'ELF');
-  const anchors = () => [...container.files.entries()].filter(([path]) => family.anchorDir !== undefined && path.startsWith(`${family.anchorDir}/`) && path.endsWith(family.anchorExtension) && path !== main);
+  const anchors = () =>
+    [...container.files.entries()].filter(
+      ([path]) =>
+        family.anchorDir !== undefined &&
+        path.startsWith(`${family.anchorDir}/`) &&
+        path.endsWith(family.anchorExtension) &&
+        path !== main,
+    );
   container.handler = (argv, self) => {
     if (update && argv.join(' ') === update.join(' ') && self.files.has(update[0]!)) {
       self.write(main, [...distro, ...anchors().map(([, content]) => content.toString('latin1'))].join(''));
       return { exitCode: 0 };
     }
-    if (installer?.commands.some((command) => command.join(' ') === argv.join(' ')) && self.files.has(installer.manager)) {
+    if (
+      installer?.commands.some((command) => command.join(' ') === argv.join(' ')) &&
+      self.files.has(installer.manager)
+    ) {
       const last = argv.join(' ') === installer.commands.at(-1)!.join(' ');
       if (last && update) self.write(update[0]!, '#!/bin/sh\n');
       return { exitCode: 0 };
@@ -55,7 +65,9 @@ export function fakeDistro(id: string, family: Family, options: FakeDistroOption
     const verdict = options.clients?.[argv[0]!];
     if (verdict) {
       const bundle = self.read(main) ?? '';
-      return verdict(bundle) ? { exitCode: 0, stderr: argv[1] === 's_client' ? 'Verification: OK\n' : '' } : { exitCode: 1, stderr: 'certificate verify failed\n' };
+      return verdict(bundle)
+        ? { exitCode: 0, stderr: argv[1] === 's_client' ? 'Verification: OK\n' : '' }
+        : { exitCode: 1, stderr: 'certificate verify failed\n' };
     }
     return undefined;
   };

@@ -57,7 +57,11 @@ export function jksFingerprints(store: Buffer): string[] {
     utf(); // certificate type, X.509
     const length = store.readUInt32BE(at);
     at += 4;
-    found.push(createHash('sha256').update(store.subarray(at, at + length)).digest('hex'));
+    found.push(
+      createHash('sha256')
+        .update(store.subarray(at, at + length))
+        .digest('hex'),
+    );
     at += length;
   }
   return found;
@@ -79,7 +83,12 @@ export async function exists(id: string, path: string): Promise<boolean> {
  * Python's own verdict, with the default context reading only `cafile` or only `capath`:
  * exit 0 when the handshake verified. As the container's user unless told otherwise.
  */
-export async function pythonVerifies(id: string, url: string, where: { cafile?: string; capath?: string }, user?: string): Promise<{ code: number; stderr: string }> {
+export async function pythonVerifies(
+  id: string,
+  url: string,
+  where: { cafile?: string; capath?: string },
+  user?: string,
+): Promise<{ code: number; stderr: string }> {
   const script = [
     'import sys, ssl, urllib.request',
     'ctx = ssl.create_default_context(cafile=sys.argv[2] or None, capath=sys.argv[3] or None)',
@@ -116,14 +125,35 @@ export async function snapshotFamily(id: string, dirs: readonly string[], java: 
  * The trust store as in `before`, entry by entry, except the Java store, which p11-kit rewrites
  * with the time of each extraction in it: that one must hold the same certificates as it did.
  */
-export async function asBefore(id: string, before: FamilySnapshot, dirs: readonly string[], java: string, message: string): Promise<void> {
-  assert.deepEqual(storeDifferences(before.entries, await snapshotStore(id, dirs)).filter((path) => path !== java), [], message);
-  assert.deepEqual((await snapshotFamily(id, dirs, java)).java, before.java, `${java} holds the same certificates as before`);
+export async function asBefore(
+  id: string,
+  before: FamilySnapshot,
+  dirs: readonly string[],
+  java: string,
+  message: string,
+): Promise<void> {
+  assert.deepEqual(
+    storeDifferences(before.entries, await snapshotStore(id, dirs)).filter((path) => path !== java),
+    [],
+    message,
+  );
+  assert.deepEqual(
+    (await snapshotFamily(id, dirs, java)).java,
+    before.java,
+    `${java} holds the same certificates as before`,
+  );
 }
 
 /** Puts a shell script in place of `program`, keeping the real one at `program.real` for it to call. */
 export async function replaceProgram(id: string, program: string, script: string): Promise<void> {
   assert.equal((await execIn(id, ['mv', program, `${program}.real`])).code, 0);
-  const written = await execIn(id, ['sh', '-c', 'printf "%s" "$1" > "$2" && chmod 755 "$2"', 'sh', `#!/bin/sh\n${script}\n`, program]);
+  const written = await execIn(id, [
+    'sh',
+    '-c',
+    'printf "%s" "$1" > "$2" && chmod 755 "$2"',
+    'sh',
+    `#!/bin/sh\n${script}\n`,
+    program,
+  ]);
   assert.equal(written.code, 0, written.stderr);
 }

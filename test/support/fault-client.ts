@@ -1,4 +1,15 @@
-import type { ArchiveEntry, ContainerClient, ContainerInfo, ContainerSummary, ExecOptions, ExecResult, FileToWrite, ListFilters, PathStat, ProcessRow } from '../../src/docker/container-client.js';
+import type {
+  ArchiveEntry,
+  ContainerClient,
+  ContainerInfo,
+  ContainerSummary,
+  ExecOptions,
+  ExecResult,
+  FileToWrite,
+  ListFilters,
+  PathStat,
+  ProcessRow,
+} from '../../src/docker/container-client.js';
 import type { ProgressEvent } from '../../src/patch/types.js';
 
 export type CallKind = 'ping' | 'list' | 'inspect' | 'exec' | 'getArchive' | 'stat' | 'putFiles' | 'top' | 'restart';
@@ -25,7 +36,12 @@ export class FaultClient implements ContainerClient {
   /** Errors of the actions themselves (a test asserts there are none). */
   readonly errors: unknown[] = [];
   private armed: { name: string; action: Action } | undefined;
-  private readonly rules: { name: string; match: (call: Call) => boolean; action: Action; when: 'before' | 'during' | 'after-failure' }[] = [];
+  private readonly rules: {
+    name: string;
+    match: (call: Call) => boolean;
+    action: Action;
+    when: 'before' | 'during' | 'after-failure';
+  }[] = [];
   private readonly steps = new Map<string, Action>();
 
   constructor(private readonly inner: ContainerClient) {}
@@ -98,7 +114,9 @@ export class FaultClient implements ContainerClient {
   }
 
   putFiles(id: string, files: readonly FileToWrite[]): Promise<void> {
-    return this.call({ kind: 'putFiles', path: files.map((f) => f.path).join(' ') }, () => this.inner.putFiles(id, files));
+    return this.call({ kind: 'putFiles', path: files.map((f) => f.path).join(' ') }, () =>
+      this.inner.putFiles(id, files),
+    );
   }
 
   private async call<T>(call: Call, work: () => Promise<T>): Promise<T> {

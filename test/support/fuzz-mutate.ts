@@ -39,8 +39,15 @@ export function fuzzInput(corpus: readonly FuzzSeed[], seed: number, index: numb
   let bytes: Buffer;
   if (pem && next() < 0.7) {
     const der = mutate(Buffer.from(pem[2]!.replace(/\s/g, ''), 'base64'), next, corpus);
-    const body = der.toString('base64').match(/.{1,64}/g)?.join('\n') ?? '';
-    bytes = Buffer.from(text.replace(pem[0], `-----BEGIN ${pem[1]}-----\n${body}\n-----END ${pem[1]}-----\n`), 'latin1');
+    const body =
+      der
+        .toString('base64')
+        .match(/.{1,64}/g)
+        ?.join('\n') ?? '';
+    bytes = Buffer.from(
+      text.replace(pem[0], `-----BEGIN ${pem[1]}-----\n${body}\n-----END ${pem[1]}-----\n`),
+      'latin1',
+    );
   } else {
     bytes = mutate(base.bytes, next, corpus);
   }
@@ -65,16 +72,25 @@ function mutate(input: Buffer, next: () => number, corpus: readonly FuzzSeed[]):
         bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1 + pick(64))]);
         break;
       case 3: // insert random bytes
-        bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(Array.from({ length: 1 + pick(16) }, () => pick(256))), bytes.subarray(at)]);
+        bytes = Buffer.concat([
+          bytes.subarray(0, at),
+          Buffer.from(Array.from({ length: 1 + pick(16) }, () => pick(256))),
+          bytes.subarray(at),
+        ]);
         break;
       case 4: // duplicate a range somewhere else
-        bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(pick(bytes.length), pick(bytes.length) + 1 + pick(256)), bytes.subarray(at)]);
+        bytes = Buffer.concat([
+          bytes.subarray(0, at),
+          bytes.subarray(pick(bytes.length), pick(bytes.length) + 1 + pick(256)),
+          bytes.subarray(at),
+        ]);
         break;
       case 5: // truncate
         bytes = bytes.subarray(0, at);
         break;
       case 6: // a long-form length claiming far more than there is
-        if (bytes.length > 6) bytes.set([0x84, pick(256), pick(256), pick(256), pick(256)], Math.min(at, bytes.length - 5));
+        if (bytes.length > 6)
+          bytes.set([0x84, pick(256), pick(256), pick(256), pick(256)], Math.min(at, bytes.length - 5));
         break;
       default: // splice with another input
         bytes = Buffer.concat([bytes.subarray(0, at), corpus[pick(corpus.length)]!.bytes.subarray(pick(512))]);

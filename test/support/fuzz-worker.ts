@@ -36,8 +36,14 @@ for (; Date.now() < until; index += 1) {
     if (problem) post({ kind: 'bad', index, problem });
     outcomes.certificates! += 1;
   } catch (error) {
-    if (error instanceof UserError && /^fuzz: /.test(error.message) && !error.message.includes('\n')) outcomes['user error']! += 1;
-    else post({ kind: 'bad', index, problem: error instanceof Error ? `${error.name}: ${error.message}\n${error.stack}` : String(error) });
+    if (error instanceof UserError && /^fuzz: /.test(error.message) && !error.message.includes('\n'))
+      outcomes['user error']! += 1;
+    else
+      post({
+        kind: 'bad',
+        index,
+        problem: error instanceof Error ? `${error.name}: ${error.message}\n${error.stack}` : String(error),
+      });
   }
 }
 post({ kind: 'end', count: index, outcomes });
@@ -46,7 +52,8 @@ post({ kind: 'end', count: index, outcomes });
 function invalid(certificates: readonly { der: Buffer; fingerprint: string; pem: string }[]): string | undefined {
   if (certificates.length === 0) return 'no certificates and no error';
   for (const certificate of certificates) {
-    if (createHash('sha256').update(certificate.der).digest('hex') !== certificate.fingerprint) return 'a fingerprint that is not the SHA-256 of the DER';
+    if (createHash('sha256').update(certificate.der).digest('hex') !== certificate.fingerprint)
+      return 'a fingerprint that is not the SHA-256 of the DER';
     try {
       new X509Certificate(certificate.pem);
     } catch (error) {

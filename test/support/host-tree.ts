@@ -15,7 +15,13 @@ export async function hostTree(root: string): Promise<Map<string, string>> {
     else if (stat.isDirectory()) {
       tree.set(rel, `dir ${mode}`);
       for (const name of (await readdir(path)).sort()) await walk(join(path, name), `${rel}/${name}`);
-    } else tree.set(rel, `file ${mode} ${createHash('sha256').update(await readFile(path)).digest('hex')}`);
+    } else
+      tree.set(
+        rel,
+        `file ${mode} ${createHash('sha256')
+          .update(await readFile(path))
+          .digest('hex')}`,
+      );
   };
   await walk(root, '.');
   return tree;
@@ -24,5 +30,7 @@ export async function hostTree(root: string): Promise<Map<string, string>> {
 /** What differs between two snapshots, one line per entry, for assertion messages. */
 export function treeDifferences(before: Map<string, string>, after: Map<string, string>): string[] {
   const keys = [...new Set([...before.keys(), ...after.keys()])].sort();
-  return keys.filter((k) => before.get(k) !== after.get(k)).map((k) => `${k}: ${before.get(k) ?? 'absent'} -> ${after.get(k) ?? 'absent'}`);
+  return keys
+    .filter((k) => before.get(k) !== after.get(k))
+    .map((k) => `${k}: ${before.get(k) ?? 'absent'} -> ${after.get(k) ?? 'absent'}`);
 }

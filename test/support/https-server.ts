@@ -17,7 +17,8 @@ export interface LocalHttpsServer {
 }
 
 export async function startHttpsServer(cert: ServerCert): Promise<LocalHttpsServer> {
-  const handler = (_request: unknown, response: ServerResponse) => void response.writeHead(200, { 'content-type': 'text/plain' }).end('trusted\n');
+  const handler = (_request: unknown, response: ServerResponse) =>
+    void response.writeHead(200, { 'content-type': 'text/plain' }).end('trusted\n');
   // The kernel picks a free port on 127.0.0.1; ::1 may hold that one already: try again then.
   for (let attempt = 1; ; attempt++) {
     const v4 = await listen(createServer(cert, handler), 0, '127.0.0.1');
@@ -31,7 +32,11 @@ export async function startHttpsServer(cert: ServerCert): Promise<LocalHttpsServ
       continue;
     }
     const unreach = await reachableFromEngine(port);
-    return { url: `https://127.0.0.1:${port}/`, port, close: async () => void (await Promise.all([unreach(), shut(v4), shut(v6)])) };
+    return {
+      url: `https://127.0.0.1:${port}/`,
+      port,
+      close: async () => void (await Promise.all([unreach(), shut(v4), shut(v6)])),
+    };
   }
 }
 

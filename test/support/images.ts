@@ -16,7 +16,8 @@ export const CA_LABEL = 'trustpatch.ca-fingerprints';
 
 /** An HTTPS server on both 127.0.0.1 and ::1 (one port), reached as https://localhost:PORT/. */
 export async function startDualStackServer(cert: ServerCert): Promise<{ url: string; close(): Promise<void> }> {
-  const handler = (_request: unknown, response: { writeHead(code: number): { end(text: string): void } }) => response.writeHead(200).end('trusted\n');
+  const handler = (_request: unknown, response: { writeHead(code: number): { end(text: string): void } }) =>
+    response.writeHead(200).end('trusted\n');
   const first: Server = createServer({ cert: cert.cert, key: cert.key }, handler as never);
   await new Promise<void>((resolve, reject) => first.once('error', reject).listen(0, '127.0.0.1', resolve));
   const { port } = first.address() as AddressInfo;
@@ -27,14 +28,20 @@ export async function startDualStackServer(cert: ServerCert): Promise<{ url: str
       server.closeAllConnections();
       server.close(() => resolve());
     });
-  return { url: `https://localhost:${port}/`, close: async () => void (await Promise.all([close(first), close(second)])) };
+  return {
+    url: `https://localhost:${port}/`,
+    close: async () => void (await Promise.all([close(first), close(second)])),
+  };
 }
 
 /** An image's Config and id as the engine's inspect shows them. */
 export async function imageConfig(name: string): Promise<{ id: string; config: Record<string, unknown> }> {
   const { stdout } = await docker(['image', 'inspect', '--format', '{{json .Id}} {{json .Config}}', name]);
   const space = stdout.indexOf(' ');
-  return { id: JSON.parse(stdout.slice(0, space)) as string, config: JSON.parse(stdout.slice(space + 1)) as Record<string, unknown> };
+  return {
+    id: JSON.parse(stdout.slice(0, space)) as string,
+    config: JSON.parse(stdout.slice(space + 1)) as Record<string, unknown>,
+  };
 }
 
 export async function imageExists(name: string): Promise<boolean> {
@@ -80,7 +87,9 @@ export async function buildNonrootImage(): Promise<void> {
       ].join('\n'),
     );
     // The classic builder, as on Docker 20.10 without buildx; Podman's compat API builds it too.
-    await run('docker', ['build', '--pull=false', '-q', '-t', NONROOT_IMAGE, dir], { env: { ...process.env, ...engineEnv(), DOCKER_BUILDKIT: '0' } });
+    await run('docker', ['build', '--pull=false', '-q', '-t', NONROOT_IMAGE, dir], {
+      env: { ...process.env, ...engineEnv(), DOCKER_BUILDKIT: '0' },
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -21,7 +21,20 @@ export async function startMitmproxy(): Promise<LocalMitmproxy> {
   const dir = await mkdtemp(join(tmpdir(), 'trustpatch-mitm-'));
   const port = await freePort();
   const log = await open(join(dir, 'mitmdump.log'), 'w');
-  const child = spawn('mitmdump', ['--listen-host', '127.0.0.1', '--listen-port', String(port), '--set', `confdir=${dir}`, '--ssl-insecure', '--quiet'], { stdio: ['ignore', log.fd, log.fd] });
+  const child = spawn(
+    'mitmdump',
+    [
+      '--listen-host',
+      '127.0.0.1',
+      '--listen-port',
+      String(port),
+      '--set',
+      `confdir=${dir}`,
+      '--ssl-insecure',
+      '--quiet',
+    ],
+    { stdio: ['ignore', log.fd, log.fd] },
+  );
   try {
     await waitForPort(port, child, 'mitmdump');
   } catch (error) {
@@ -30,5 +43,9 @@ export async function startMitmproxy(): Promise<LocalMitmproxy> {
   } finally {
     await log.close();
   }
-  return { url: `http://127.0.0.1:${port}`, caPem: await readFile(join(dir, 'mitmproxy-ca-cert.pem')), close: () => stopDaemon(child, dir) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    caPem: await readFile(join(dir, 'mitmproxy-ca-cert.pem')),
+    close: () => stopDaemon(child, dir),
+  };
 }

@@ -56,7 +56,11 @@ export function withCertIterations(der: Buffer, count: number): Buffer {
 /** A PKCS#12 without a MAC, its certificate in the clear and its key shrouded with `count` iterations. */
 export function pkcs12WithKeyIterations(certificatePem: string, keyPem: string, count: number): Buffer {
   const key = forge.pki.privateKeyFromPem(keyPem);
-  const asn1 = forge.pkcs12.toPkcs12Asn1(key, [forge.pki.certificateFromPem(certificatePem)], 'secret', { algorithm: '3des', useMac: false, count: 2048 });
+  const asn1 = forge.pkcs12.toPkcs12Asn1(key, [forge.pki.certificateFromPem(certificatePem)], 'secret', {
+    algorithm: '3des',
+    useMac: false,
+    count: 2048,
+  });
   return editAuthSafe(toBuffer(asn1), (contentInfo) => {
     const content = kids(kids(contentInfo)[1]!)[0]!;
     if (typeof content.value !== 'string') return;

@@ -45,27 +45,68 @@ export async function makeKey(path: string, spec: KeySpec = 'ec-p256'): Promise<
 }
 
 /** A self-signed CA: basicConstraints CA:TRUE, valid `days` from now (default a year: a CA that ends within 30 days draws a warning; for expired ones see cert-fixtures.ts). */
-export async function makeCa(name = 'trustpatch test CA', options: { key?: KeySpec; days?: number; dir?: string } = {}): Promise<TestCa> {
+export async function makeCa(
+  name = 'trustpatch test CA',
+  options: { key?: KeySpec; days?: number; dir?: string } = {},
+): Promise<TestCa> {
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'trustpatch-ca-')));
   const slug = name.replace(/[^A-Za-z0-9]+/g, '-');
   const keyPath = join(dir, `${slug}.key`);
   const certPath = join(dir, `${slug}.crt`);
   await makeKey(keyPath, options.key);
-  await openssl(['req', '-x509', '-new', '-key', keyPath, '-out', certPath, '-days', String(options.days ?? 365), '-subj', `/CN=${name}/O=trustpatch tests`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  await openssl([
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    keyPath,
+    '-out',
+    certPath,
+    '-days',
+    String(options.days ?? 365),
+    '-subj',
+    `/CN=${name}/O=trustpatch tests`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   return { dir, certPath, keyPath, pem: await readFile(certPath, 'utf8') };
 }
 
 /** A server certificate signed by `ca`, for localhost / 127.0.0.1 / ::1 unless `subjectAltName` names others; `caIssuers` adds an AIA caIssuers URL. */
-export async function makeServerCert(ca: TestCa, name = 'localhost', options: { subjectAltName?: string; caIssuers?: string } = {}): Promise<ServerCert> {
+export async function makeServerCert(
+  ca: TestCa,
+  name = 'localhost',
+  options: { subjectAltName?: string; caIssuers?: string } = {},
+): Promise<ServerCert> {
   const keyPath = join(ca.dir, `${name}-server.key`);
   const csrPath = join(ca.dir, `${name}-server.csr`);
   const certPath = join(ca.dir, `${name}-server.crt`);
   const extPath = join(ca.dir, `${name}-server.ext`);
   await makeKey(keyPath);
   await openssl(['req', '-new', '-key', keyPath, '-out', csrPath, '-subj', `/CN=${name}`]);
-  await writeFile(extPath, `subjectAltName=${options.subjectAltName ?? 'DNS:localhost,IP:127.0.0.1,IP:::1'}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n${aiaLine(options.caIssuers)}`);
-  await openssl(['x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-CAcreateserial', '-out', certPath, '-days', '30', '-extfile', extPath]);
+  await writeFile(
+    extPath,
+    `subjectAltName=${options.subjectAltName ?? 'DNS:localhost,IP:127.0.0.1,IP:::1'}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n${aiaLine(options.caIssuers)}`,
+  );
+  await openssl([
+    'x509',
+    '-req',
+    '-in',
+    csrPath,
+    '-CA',
+    ca.certPath,
+    '-CAkey',
+    ca.keyPath,
+    '-CAcreateserial',
+    '-out',
+    certPath,
+    '-days',
+    '30',
+    '-extfile',
+    extPath,
+  ]);
   return { certPath, keyPath, cert: await readFile(certPath, 'utf8'), key: await readFile(keyPath, 'utf8') };
 }
 

@@ -20,7 +20,11 @@ export async function ensureProxyTools(): Promise<void> {
  * The user's recipe against a real intercepting proxy: curl through it fails in a fresh
  * container, `fetch-ca | trustpatch add -` (through HTTPS_PROXY), then the same curl succeeds.
  */
-export async function fetchThenAddMakesCurlTrust(proxyUrl: string, upstreamUrl: string, containers: string[]): Promise<void> {
+export async function fetchThenAddMakesCurlTrust(
+  proxyUrl: string,
+  upstreamUrl: string,
+  containers: string[],
+): Promise<void> {
   const id = await startContainer(testImage('debian-curl'));
   containers.push(id);
   const curl = ['curl', '-sS', '--max-time', '30', '-x', proxyUrl, upstreamUrl];

@@ -37,10 +37,17 @@ export interface RegistryTestbed {
  * Fails loudly rather than skipping when the machine cannot do it.
  */
 export async function startTestbed(slug: string, where: 'netns' | 'loopback'): Promise<RegistryTestbed> {
-  if (process.getuid?.() !== 0) throw new Error('the registry end-to-end tests write /etc/docker/certs.d and create a network namespace: run them as root');
+  if (process.getuid?.() !== 0)
+    throw new Error(
+      'the registry end-to-end tests write /etc/docker/certs.d and create a network namespace: run them as root',
+    );
   await run('bash', [ENSURE_REGISTRY], { maxBuffer: 16 * 1024 * 1024 });
-  if ((await docker(['image', 'inspect', SOURCE_IMAGE], { allowFailure: true })).code !== 0) throw new Error(`${SOURCE_IMAGE} is missing; run \`bash scripts/build-images.sh busybox\``);
-  const hadCertsD = await stat(ENGINE_CERTS_D).then(() => true, () => false);
+  if ((await docker(['image', 'inspect', SOURCE_IMAGE], { allowFailure: true })).code !== 0)
+    throw new Error(`${SOURCE_IMAGE} is missing; run \`bash scripts/build-images.sh busybox\``);
+  const hadCertsD = await stat(ENGINE_CERTS_D).then(
+    () => true,
+    () => false,
+  );
   const work = await mkdtemp(join(tmpdir(), `trustpatch-${slug}-`));
   const ca = await makeCa(`${slug} CA`);
   let netns: Netns | undefined;
@@ -61,7 +68,13 @@ export async function startTestbed(slug: string, where: 'netns' | 'loopback'): P
     const host = netns?.address ?? '127.0.0.1';
     const server = await makeServerCertFor(ca, `${slug}-server`, [host]);
     const port = netns ? 5443 : await freeLoopbackPort();
-    registry = await startRegistry({ dir: work, host, port, netns: netns?.name, tls: { certPath: server.certPath, keyPath: server.keyPath, clientCaPath: ca.certPath } });
+    registry = await startRegistry({
+      dir: work,
+      host,
+      port,
+      netns: netns?.name,
+      tls: { certPath: server.certPath, keyPath: server.keyPath, clientCaPath: ca.certPath },
+    });
     dir = join(ENGINE_CERTS_D, registry.address);
     image = `${registry.address}/trustpatch-e2e:${SESSION_ID}`;
     await docker(['tag', SOURCE_IMAGE, image]);

@@ -15,7 +15,12 @@ export async function makeServerCertFor(ca: TestCa, name: string, ips: readonly 
 
 /** A TLS client certificate (extendedKeyUsage clientAuth) signed by `ca`, as `openssl x509 -req` makes it. */
 export async function makeClientCertOpenssl(ca: TestCa, name: string, key: KeySpec = 'rsa-2048'): Promise<Pair> {
-  return signed(ca, name, 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n', key);
+  return signed(
+    ca,
+    name,
+    'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n',
+    key,
+  );
 }
 
 async function signed(ca: TestCa, name: string, extensions: string, key: KeySpec): Promise<Pair> {
@@ -26,13 +31,31 @@ async function signed(ca: TestCa, name: string, extensions: string, key: KeySpec
   await makeKey(keyPath, key);
   await openssl(['req', '-new', '-key', keyPath, '-out', csrPath, '-subj', `/CN=${name}`]);
   await writeFile(extPath, extensions);
-  await openssl(['x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-CAcreateserial', '-out', certPath, '-days', '30', '-extfile', extPath]);
+  await openssl([
+    'x509',
+    '-req',
+    '-in',
+    csrPath,
+    '-CA',
+    ca.certPath,
+    '-CAkey',
+    ca.keyPath,
+    '-CAcreateserial',
+    '-out',
+    certPath,
+    '-days',
+    '30',
+    '-extfile',
+    extPath,
+  ]);
   return { certPath, keyPath, cert: await readFile(certPath, 'utf8'), key: await readFile(keyPath, 'utf8') };
 }
 
 /** The public key of a certificate or of a private key, as openssl prints it (PEM SPKI). */
 export async function opensslPublicKey(path: string, kind: 'cert' | 'key'): Promise<string> {
-  return kind === 'cert' ? openssl(['x509', '-in', path, '-noout', '-pubkey']) : openssl(['pkey', '-in', path, '-pubout']);
+  return kind === 'cert'
+    ? openssl(['x509', '-in', path, '-noout', '-pubkey'])
+    : openssl(['pkey', '-in', path, '-pubout']);
 }
 
 /**

@@ -28,7 +28,9 @@ export async function createNetns(): Promise<Netns> {
   const hostSide = `tpr${tag}h`;
   const nsSide = `tpr${tag}n`;
   const used = (await run('ip', ['-4', '-o', 'addr'])).stdout;
-  const octet = [...Array(50)].map(() => 1 + Math.floor(Math.random() * 254)).find((n) => !used.includes(`198.18.${n}.`));
+  const octet = [...Array(50)]
+    .map(() => 1 + Math.floor(Math.random() * 254))
+    .find((n) => !used.includes(`198.18.${n}.`));
   if (octet === undefined) throw new Error('no free 198.18.N.0/30 subnet for the test namespace');
   const address = `198.18.${octet}.2`;
   const remove = async () => {
@@ -46,7 +48,9 @@ export async function createNetns(): Promise<Netns> {
     await run('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
   } catch (error) {
     await remove();
-    throw new Error(`could not create the test network namespace (needs root and ip netns): ${(error as Error).message}`);
+    throw new Error(
+      `could not create the test network namespace (needs root and ip netns): ${(error as Error).message}`,
+    );
   }
   return { name, address, remove };
 }
@@ -66,23 +70,35 @@ export interface RunningRegistry {
 }
 
 /** Runs `docker-registry serve` with TLS that requires client certificates, storage in `dir`. */
-export async function startRegistry(options: { dir: string; host: string; port: number; tls: RegistryTls; netns?: string }): Promise<RunningRegistry> {
+export async function startRegistry(options: {
+  dir: string;
+  host: string;
+  port: number;
+  tls: RegistryTls;
+  netns?: string;
+}): Promise<RunningRegistry> {
   const config = join(options.dir, 'config.yml');
-  await writeFile(config, [
-    'version: 0.1',
-    'log: {level: info}',
-    `storage: {filesystem: {rootdirectory: ${join(options.dir, 'storage')}}}`,
-    'http:',
-    `  addr: ${options.host}:${options.port}`,
-    '  tls:',
-    `    certificate: ${options.tls.certPath}`,
-    `    key: ${options.tls.keyPath}`,
-    `    clientcas: [${options.tls.clientCaPath}]`,
-    '',
-  ].join('\n'));
+  await writeFile(
+    config,
+    [
+      'version: 0.1',
+      'log: {level: info}',
+      `storage: {filesystem: {rootdirectory: ${join(options.dir, 'storage')}}}`,
+      'http:',
+      `  addr: ${options.host}:${options.port}`,
+      '  tls:',
+      `    certificate: ${options.tls.certPath}`,
+      `    key: ${options.tls.keyPath}`,
+      `    clientcas: [${options.tls.clientCaPath}]`,
+      '',
+    ].join('\n'),
+  );
   const argv = [REGISTRY_BINARY, 'serve', config];
   // `ip netns exec` execs the binary in place: the child's pid is the registry's.
-  const child: ChildProcess = options.netns === undefined ? spawn(argv[0]!, argv.slice(1)) : spawn('ip', ['netns', 'exec', options.netns, ...argv]);
+  const child: ChildProcess =
+    options.netns === undefined
+      ? spawn(argv[0]!, argv.slice(1))
+      : spawn('ip', ['netns', 'exec', options.netns, ...argv]);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -112,10 +128,12 @@ async function waitUntilListening(address: string, died: () => boolean): Promise
         socket.destroy();
         resolve(true);
       });
-      socket.on('error', () => resolve(false)).on('timeout', () => {
-        socket.destroy();
-        resolve(false);
-      });
+      socket
+        .on('error', () => resolve(false))
+        .on('timeout', () => {
+          socket.destroy();
+          resolve(false);
+        });
     });
     if (open) return;
     await new Promise((resolve) => setTimeout(resolve, 100));

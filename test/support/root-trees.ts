@@ -20,9 +20,14 @@ export const ROOTFS_DIR = process.env.TRUSTPATCH_ROOTFS_DIR ?? '/work/shared/roo
  */
 export async function exportedTree(image: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `trustpatch-root-${image}-`));
-  const id = (await docker(['create', '--pull', 'never', '--label', `${SESSION_LABEL}=${SESSION_ID}`, testImage(image), 'true'])).stdout.trim();
+  const id = (
+    await docker(['create', '--pull', 'never', '--label', `${SESSION_LABEL}=${SESSION_ID}`, testImage(image), 'true'])
+  ).stdout.trim();
   try {
-    await run('bash', ['-o', 'pipefail', '-c', 'docker export "$1" | tar -x -C "$2"', 'bash', id, dir], { maxBuffer: 1024 * 1024, env: { ...process.env, ...engineEnv() } });
+    await run('bash', ['-o', 'pipefail', '-c', 'docker export "$1" | tar -x -C "$2"', 'bash', id, dir], {
+      maxBuffer: 1024 * 1024,
+      env: { ...process.env, ...engineEnv() },
+    });
   } finally {
     await docker(['rm', '-f', '-v', id], { allowFailure: true });
   }
@@ -52,7 +57,13 @@ export async function treeSnapshot(root: string): Promise<Map<string, string>> {
       else if (stat.isDirectory()) {
         entries.set(key, `dir ${mode} ${stat.uid}:${stat.gid}`);
         await walk(path, key);
-      } else if (stat.isFile()) entries.set(key, `file ${mode} ${stat.uid}:${stat.gid} ${createHash('sha256').update(await readFile(path)).digest('hex')}`);
+      } else if (stat.isFile())
+        entries.set(
+          key,
+          `file ${mode} ${stat.uid}:${stat.gid} ${createHash('sha256')
+            .update(await readFile(path))
+            .digest('hex')}`,
+        );
       else entries.set(key, `other ${mode} ${stat.rdev}`);
     }
   }
@@ -63,7 +74,10 @@ export async function treeSnapshot(root: string): Promise<Map<string, string>> {
 /** The paths whose entries differ between two snapshots, with both sides, for a readable failure. */
 export function snapshotDifferences(before: Map<string, string>, after: Map<string, string>): string[] {
   const paths = new Set([...before.keys(), ...after.keys()]);
-  return [...paths].filter((p) => before.get(p) !== after.get(p)).sort().map((p) => `${p}: ${before.get(p) ?? '(none)'} -> ${after.get(p) ?? '(none)'}`);
+  return [...paths]
+    .filter((p) => before.get(p) !== after.get(p))
+    .sort()
+    .map((p) => `${p}: ${before.get(p) ?? '(none)'} -> ${after.get(p) ?? '(none)'}`);
 }
 
 /**
@@ -71,7 +85,10 @@ export function snapshotDifferences(before: Map<string, string>, after: Map<stri
  * Taken before and after the host tests, which must never change it.
  */
 export async function machineTrustStore(): Promise<string> {
-  const bundle = await readFile('/etc/ssl/certs/ca-certificates.crt').then((b) => createHash('sha256').update(b).digest('hex'), () => 'no bundle');
+  const bundle = await readFile('/etc/ssl/certs/ca-certificates.crt').then(
+    (b) => createHash('sha256').update(b).digest('hex'),
+    () => 'no bundle',
+  );
   const anchors = await treeSnapshot('/usr/local/share/ca-certificates').catch(() => new Map<string, string>());
   const links = (await readdir('/etc/ssl/certs').catch(() => [])).sort();
   return JSON.stringify({ bundle, anchors: [...anchors], links });

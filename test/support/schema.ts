@@ -7,7 +7,8 @@ import addFormatsModule from 'ajv-formats';
 export const SCHEMA_PATH = fileURLToPath(new URL('../../../schema/trustpatch.schema.json', import.meta.url));
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
 
 const ajv = addFormats(new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true }));
 const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object);
@@ -17,10 +18,20 @@ export function assertValidDocument(document: unknown, what: string): void {
   if (validate(document)) return;
   // oneOf reports every branch: keep the errors of the document's own command.
   const command = (document as { command?: string }).command;
-  const errors = (validate.errors ?? []).filter((e) => command === undefined || !e.schemaPath.startsWith('#/$defs/') || e.schemaPath.includes(`${camel(command)}Document`) || !/Document\//.test(e.schemaPath));
-  throw new Error(`${what}: does not match ${SCHEMA_PATH}:\n${errors.map((e) => `  ${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`).join('\n')}`);
+  const errors = (validate.errors ?? []).filter(
+    (e) =>
+      command === undefined ||
+      !e.schemaPath.startsWith('#/$defs/') ||
+      e.schemaPath.includes(`${camel(command)}Document`) ||
+      !/Document\//.test(e.schemaPath),
+  );
+  throw new Error(
+    `${what}: does not match ${SCHEMA_PATH}:\n${errors.map((e) => `  ${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`).join('\n')}`,
+  );
 }
 
 function camel(command: string): string {
-  return command.replace(/ (\w)/g, (_m, c: string) => c.toUpperCase()).replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
+  return command
+    .replace(/ (\w)/g, (_m, c: string) => c.toUpperCase())
+    .replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
 }

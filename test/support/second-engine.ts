@@ -36,13 +36,19 @@ export class ThrowawayEngine {
       return { stdout, stderr, code: 0 };
     } catch (error) {
       const failure = error as { stdout?: string; stderr?: string; code?: number };
-      return { stdout: failure.stdout ?? '', stderr: failure.stderr ?? '', code: typeof failure.code === 'number' ? failure.code : 1 };
+      return {
+        stdout: failure.stdout ?? '',
+        stderr: failure.stderr ?? '',
+        code: typeof failure.code === 'number' ? failure.code : 1,
+      };
     }
   }
 
   /** Copies an image from the shared engine (docker save | docker load). */
   async load(image: string): Promise<void> {
-    await run('sh', ['-c', 'docker save "$1" | docker -H "$2" load -q', 'sh', image, this.host], { maxBuffer: 16 * 1024 * 1024 });
+    await run('sh', ['-c', 'docker save "$1" | docker -H "$2" load -q', 'sh', image, this.host], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
   }
 
   /** SIGKILL, as a crash would: its containers live on in their shims. */
@@ -66,17 +72,38 @@ export class ThrowawayEngine {
     const log = openSync(join(this.dir, 'dockerd.log'), 'a');
     const child = spawn(
       'unshare',
-      ['--net', 'dockerd', '--data-root', join(this.dir, 'root'), '--exec-root', join(this.dir, 'exec'), '--pidfile', join(this.dir, 'd.pid'), '-H', this.host,
-        '--bridge=none', '--iptables=false', '--ip-masq=false', '--ip-forward=false', '--live-restore'],
+      [
+        '--net',
+        'dockerd',
+        '--data-root',
+        join(this.dir, 'root'),
+        '--exec-root',
+        join(this.dir, 'exec'),
+        '--pidfile',
+        join(this.dir, 'd.pid'),
+        '-H',
+        this.host,
+        '--bridge=none',
+        '--iptables=false',
+        '--ip-masq=false',
+        '--ip-forward=false',
+        '--live-restore',
+      ],
       { detached: true, stdio: ['ignore', log, log] },
     );
     closeSync(log);
     child.unref();
     this.pid = child.pid;
     try {
-      await waitUntil('the throwaway engine to answer', async () => (await this.docker(['version', '--format', '{{.Server.Version}}'])).code === 0, 120_000);
+      await waitUntil(
+        'the throwaway engine to answer',
+        async () => (await this.docker(['version', '--format', '{{.Server.Version}}'])).code === 0,
+        120_000,
+      );
     } catch (error) {
-      throw new Error(`${(error as Error).message}; its log ends with:\n${(await readFile(join(this.dir, 'dockerd.log'), 'utf8')).split('\n').slice(-15).join('\n')}`);
+      throw new Error(
+        `${(error as Error).message}; its log ends with:\n${(await readFile(join(this.dir, 'dockerd.log'), 'utf8')).split('\n').slice(-15).join('\n')}`,
+      );
     }
   }
 
@@ -87,11 +114,17 @@ export class ThrowawayEngine {
       if (ids.length > 0) await this.docker(['rm', '-f', '-v', ...ids]);
       const pid = this.pid;
       if (await running(pid)) process.kill(pid, 'SIGTERM');
-      await waitUntil(`dockerd ${pid} to stop`, async () => !(await running(pid)), 60_000).catch(() => process.kill(pid, 'SIGKILL'));
+      await waitUntil(`dockerd ${pid} to stop`, async () => !(await running(pid)), 60_000).catch(() =>
+        process.kill(pid, 'SIGKILL'),
+      );
       this.pid = undefined;
     }
-    const mounts = (await readFile('/proc/self/mounts', 'utf8')).split('\n').map((line) => line.split(' ')[1] ?? '').filter((path) => path.startsWith(`${this.dir}/`) || path === this.dir);
-    for (const mount of mounts.sort((a, b) => b.length - a.length)) await run('umount', ['-l', mount]).catch(() => undefined);
+    const mounts = (await readFile('/proc/self/mounts', 'utf8'))
+      .split('\n')
+      .map((line) => line.split(' ')[1] ?? '')
+      .filter((path) => path.startsWith(`${this.dir}/`) || path === this.dir);
+    for (const mount of mounts.sort((a, b) => b.length - a.length))
+      await run('umount', ['-l', mount]).catch(() => undefined);
     await rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -52,19 +52,62 @@ export class Sshd {
   private async configure(): Promise<void> {
     const ssh = join(this.home, '.ssh');
     await mkdir(ssh, { recursive: true, mode: 0o700 });
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'trustpatch-test-host', '-f', join(this.dir, 'host_ed25519')]);
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'trustpatch-test-client', '-f', join(ssh, 'id_ed25519')]);
-    for (const name of ['alias_key', 'nodocker_key', 'unauthorized_key']) await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `trustpatch-test-${name}`, '-f', join(ssh, name)]);
+    await run('ssh-keygen', [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      '',
+      '-C',
+      'trustpatch-test-host',
+      '-f',
+      join(this.dir, 'host_ed25519'),
+    ]);
+    await run('ssh-keygen', [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      '',
+      '-C',
+      'trustpatch-test-client',
+      '-f',
+      join(ssh, 'id_ed25519'),
+    ]);
+    for (const name of ['alias_key', 'nodocker_key', 'unauthorized_key'])
+      await run('ssh-keygen', [
+        '-q',
+        '-t',
+        'ed25519',
+        '-N',
+        '',
+        '-C',
+        `trustpatch-test-${name}`,
+        '-f',
+        join(ssh, name),
+      ]);
     const hostKey = (await readFile(join(this.dir, 'host_ed25519.pub'), 'utf8')).trim();
     const publicKey = async (name: string) => (await readFile(join(ssh, `${name}.pub`), 'utf8')).trim();
     // The remote `docker` talks to the engine under test (Docker or Podman), as set per key;
     // nodocker_key logs in with a PATH that has no docker.
     const env = `environment="DOCKER_HOST=unix://${engineSocket()}"`;
-    const keys = [`${env} ${await publicKey('id_ed25519')}`, `${env} ${await publicKey('alias_key')}`, `environment="PATH=/nowhere" ${await publicKey('nodocker_key')}`];
+    const keys = [
+      `${env} ${await publicKey('id_ed25519')}`,
+      `${env} ${await publicKey('alias_key')}`,
+      `environment="PATH=/nowhere" ${await publicKey('nodocker_key')}`,
+    ];
     await writeFile(join(this.dir, 'authorized_keys'), `${keys.join('\n')}\n`, { mode: 0o600 });
     await writeFile(join(ssh, 'known_hosts'), `[127.0.0.1]:${this.port} ${hostKey}\n`);
     // Host aliases: tp-engine (non-default port, its own key); the others fail one way each.
-    const alias = (name: string, lines: string[]) => [`Host ${name}`, '  HostName 127.0.0.1', `  Port ${this.port}`, '  User root', '  IdentitiesOnly yes', ...lines.map((line) => `  ${line}`)].join('\n');
+    const alias = (name: string, lines: string[]) =>
+      [
+        `Host ${name}`,
+        '  HostName 127.0.0.1',
+        `  Port ${this.port}`,
+        '  User root',
+        '  IdentitiesOnly yes',
+        ...lines.map((line) => `  ${line}`),
+      ].join('\n');
     const aliases = [
       alias('tp-engine', ['IdentityFile ~/.ssh/alias_key']),
       alias('tp-unknown-host', ['IdentityFile ~/.ssh/alias_key', 'UserKnownHostsFile ~/.ssh/known_hosts_empty']),
@@ -73,22 +116,47 @@ export class Sshd {
     ];
     await writeFile(join(ssh, 'config'), `${aliases.join('\n')}\n`);
     const config = [
-      `Port ${this.port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(this.dir, 'host_ed25519')}`, `PidFile ${join(this.dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${join(this.dir, 'authorized_keys')}`, 'StrictModes no', 'UsePAM no', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
-      'PermitRootLogin prohibit-password', 'PermitUserEnvironment DOCKER_HOST,PATH', 'LogLevel VERBOSE', 'Subsystem sftp none',
+      `Port ${this.port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${join(this.dir, 'host_ed25519')}`,
+      `PidFile ${join(this.dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${join(this.dir, 'authorized_keys')}`,
+      'StrictModes no',
+      'UsePAM no',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin prohibit-password',
+      'PermitUserEnvironment DOCKER_HOST,PATH',
+      'LogLevel VERBOSE',
+      'Subsystem sftp none',
     ];
     await writeFile(join(this.dir, 'sshd_config'), `${config.join('\n')}\n`);
     // sshd needs its privilege-separation user, which only openssh-server's postinst would add
     // to the machine's /etc/passwd: sshd sees a copy with it instead (its own mount namespace).
     const passwd = await readFile('/etc/passwd', 'utf8');
-    const sshdUser = /^sshd:/m.test(passwd) ? '' : 'sshd:x:64999:65534:trustpatch test sshd:/run/sshd:/usr/sbin/nologin\n';
+    const sshdUser = /^sshd:/m.test(passwd)
+      ? ''
+      : 'sshd:x:64999:65534:trustpatch test sshd:/run/sshd:/usr/sbin/nologin\n';
     await writeFile(join(this.dir, 'passwd'), `${passwd.replace(/\n?$/, '\n')}${sshdUser}`);
   }
 
   /** Starts sshd (again); resolves once it listens. */
   async launch(): Promise<void> {
     const log = openSync(this.logPath, 'a');
-    const argv = ['-m', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" /etc/passwd && exec "$@"', join(this.dir, 'passwd'), this.binary, '-D', '-e', '-f', join(this.dir, 'sshd_config')];
+    const argv = [
+      '-m',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      'mount --bind "$0" /etc/passwd && exec "$@"',
+      join(this.dir, 'passwd'),
+      this.binary,
+      '-D',
+      '-e',
+      '-f',
+      join(this.dir, 'sshd_config'),
+    ];
     const child = spawn('unshare', argv, { stdio: ['ignore', log, log], detached: true });
     closeSync(log);
     child.unref();
@@ -117,7 +185,9 @@ export class Sshd {
 
   /** SSH connections sshd accepted so far (its VERBOSE "Connection from" lines). */
   async connections(): Promise<number> {
-    return (await this.log()).split('\n').filter((line) => /Connection from 127\.0\.0\.1 port \d+ on 127\.0\.0\.1 port/.test(line)).length;
+    return (await this.log())
+      .split('\n')
+      .filter((line) => /Connection from 127\.0\.0\.1 port \d+ on 127\.0\.0\.1 port/.test(line)).length;
   }
 
   /** SIGKILL to sshd and every connection process it forked, as a crash of the host's sshd would be. */
@@ -140,7 +210,17 @@ export class Sshd {
 
   /** The same, without waiting: for tests that act while it runs. */
   startTrustpatch(args: string[], env: NodeJS.ProcessEnv = {}): { done: Promise<CliResult> } {
-    const argv = ['-m', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" /root && exec "$@"', this.home, BIN, ...args];
+    const argv = [
+      '-m',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      'mount --bind "$0" /root && exec "$@"',
+      this.home,
+      BIN,
+      ...args,
+    ];
     const full: NodeJS.ProcessEnv = { ...process.env, ...engineEnv(), HOME: '/root', SSH_AUTH_SOCK: '', ...env };
     if (env.TRUSTPATCH_CHECK_URL === undefined) delete full.TRUSTPATCH_CHECK_URL;
     const child = spawn('unshare', argv, { env: full, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -148,7 +228,9 @@ export class Sshd {
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    return { done: new Promise((resolve) => child.on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 }))) };
+    return {
+      done: new Promise((resolve) => child.on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 }))),
+    };
   }
 
   async stop(): Promise<void> {

@@ -17,11 +17,16 @@ export const DEBIAN_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 export function dockerCp(id: string, path: string, host?: string): Promise<Buffer | undefined> {
   const args = [...(host ? ['-H', host] : []), 'cp', `${id}:${path}`, '-'];
   return new Promise((resolve, reject) => {
-    execFile('docker', args, { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...engineEnv() } }, (error, stdout, stderr) => {
-      if (!error) return resolve(stdout);
-      if (/Could not find the file|No such container:path/i.test(stderr.toString())) return resolve(undefined);
-      reject(new Error(`docker ${args.join(' ')}: ${stderr.toString().trim()}`));
-    });
+    execFile(
+      'docker',
+      args,
+      { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...engineEnv() } },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        if (/Could not find the file|No such container:path/i.test(stderr.toString())) return resolve(undefined);
+        reject(new Error(`docker ${args.join(' ')}: ${stderr.toString().trim()}`));
+      },
+    );
   });
 }
 
@@ -35,7 +40,12 @@ async function entries(tar: Buffer, under: string): Promise<[string, string, Buf
       const content = Buffer.concat(chunks);
       const { name, type, linkname } = entry.header;
       const path = `${under}/${name}`.replace(/\/+$/, '');
-      const kind = type === 'file' ? `file ${createHash('sha256').update(content).digest('hex')}` : type === 'symlink' ? `link ${linkname}` : (type ?? 'other');
+      const kind =
+        type === 'file'
+          ? `file ${createHash('sha256').update(content).digest('hex')}`
+          : type === 'symlink'
+            ? `link ${linkname}`
+            : (type ?? 'other');
       found.push([path, kind, content]);
     }
   })();
@@ -45,7 +55,11 @@ async function entries(tar: Buffer, under: string): Promise<[string, string, Buf
 }
 
 /** Every entry under `dirs`, by absolute path. */
-export async function snapshotStore(id: string, dirs: readonly string[] = DEBIAN_STORE, host?: string): Promise<StoreSnapshot> {
+export async function snapshotStore(
+  id: string,
+  dirs: readonly string[] = DEBIAN_STORE,
+  host?: string,
+): Promise<StoreSnapshot> {
   const snapshot: StoreSnapshot = new Map();
   for (const dir of dirs) {
     const tar = await dockerCp(id, dir, host);
@@ -66,5 +80,7 @@ export async function fileBytes(id: string, path: string, host?: string): Promis
 
 /** Paths added, removed or changed between two snapshots. */
 export function storeDifferences(before: StoreSnapshot, after: StoreSnapshot): string[] {
-  return [...new Set([...before.keys(), ...after.keys()])].filter((path) => before.get(path) !== after.get(path)).sort();
+  return [...new Set([...before.keys(), ...after.keys()])]
+    .filter((path) => before.get(path) !== after.get(path))
+    .sort();
 }

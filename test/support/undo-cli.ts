@@ -1,7 +1,9 @@
 import { trustpatch } from './cli.js';
 
 /** Runs `trustpatch <command> ... --json` and returns the exit status, the document and everything printed. */
-export async function runJson<T = Record<string, unknown>>(args: string[]): Promise<{ code: number; doc: T; output: string }> {
+export async function runJson<T = Record<string, unknown>>(
+  args: string[],
+): Promise<{ code: number; doc: T; output: string }> {
   const result = await trustpatch([...args, '--json']);
   const output = `exit ${result.code}\n${result.stdout}\n${result.stderr}`;
   let doc = {} as T;
@@ -15,11 +17,34 @@ export async function runJson<T = Record<string, unknown>>(args: string[]): Prom
 
 /** What the tests read from `status --json` and `remove --json`. */
 export interface StatusDoc {
-  containers: { status: string; certificates: { fingerprint: string; complete: boolean; stores: { store: string; path: string; present: boolean }[] }[]; restartNeeded: { pid: number | string; runtime: string; command: string; advice: string }[] }[];
+  containers: {
+    status: string;
+    certificates: {
+      fingerprint: string;
+      complete: boolean;
+      stores: { store: string; path: string; present: boolean }[];
+    }[];
+    restartNeeded: { pid: number | string; runtime: string; command: string; advice: string }[];
+  }[];
 }
 export interface RemoveDoc {
-  containers: { status: string; removed: { fingerprint: string; anchor: string | null; bundles: string[]; certifi: string[]; java: string[] }[]; counts: { path: string; before: number; after: number }[]; left: string[]; record: string | null; error: string | null }[];
+  containers: {
+    status: string;
+    removed: { fingerprint: string; anchor: string | null; bundles: string[]; certifi: string[]; java: string[] }[];
+    counts: { path: string; before: number; after: number }[];
+    left: string[];
+    record: string | null;
+    error: string | null;
+  }[];
 }
 export interface AddDoc {
-  containers: { status: string; method: string | null; error: string | null; stores: { kind: string; path: string; action: string; note: string }[]; restartNeeded: { pid: number | string; runtime: string; command: string; advice: string }[]; restarted: boolean; warnings: string[] }[];
+  containers: {
+    status: string;
+    method: string | null;
+    error: string | null;
+    stores: { kind: string; path: string; action: string; note: string }[];
+    restartNeeded: { pid: number | string; runtime: string; command: string; advice: string }[];
+    restarted: boolean;
+    warnings: string[];
+  }[];
 }

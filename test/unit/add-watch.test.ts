@@ -47,21 +47,48 @@ describe('add --watch (fake engines)', () => {
         b.emitStart('w3');
         b.emitStart('w3');
         // Started and stopped at once: reported as skipped, nothing written.
-        a.add(fakeDebian('w4', [cas.distro.pem])).info = { ...a.containers.get('w4')!.info, running: false, state: 'exited' };
+        a.add(fakeDebian('w4', [cas.distro.pem])).info = {
+          ...a.containers.get('w4')!.info,
+          running: false,
+          state: 'exited',
+        };
         a.emitStart('w4');
         // Not selected: not touched, not reported.
         a.add(fakeDebian('other', [cas.distro.pem]));
         a.emitStart('other');
         // Removed right after it started: nothing to patch or report.
         a.emitStart('gone-at-once');
-        await until(() => ['w2', 'w3'].every((id) => (a.containers.get(id) ?? b.containers.get(id))!.read(BUNDLE)!.includes(cas.corp.pem)), 'w2 and w3 patched while watched');
+        await until(
+          () =>
+            ['w2', 'w3'].every((id) =>
+              (a.containers.get(id) ?? b.containers.get(id))!.read(BUNDLE)!.includes(cas.corp.pem),
+            ),
+          'w2 and w3 patched while watched',
+        );
       },
     });
-    assert.deepEqual(report.add.results.map((r) => r.id), ['w1']);
-    assert.deepEqual(report.watched.map((r) => `${r.id}:${r.status}@${r.engine}`).sort(), ['w2:patched@fake://a', 'w3:patched@fake://b', 'w4:skipped@fake://a']);
+    assert.deepEqual(
+      report.add.results.map((r) => r.id),
+      ['w1'],
+    );
+    assert.deepEqual(report.watched.map((r) => `${r.id}:${r.status}@${r.engine}`).sort(), [
+      'w2:patched@fake://a',
+      'w3:patched@fake://b',
+      'w4:skipped@fake://a',
+    ]);
     assert.deepEqual(started.sort(), ['name-w2@fake://a', 'name-w3@fake://b', 'name-w4@fake://a']);
-    assert.deepEqual(report.revert!.results.map((r) => `${r.id}:${r.status}`).sort(), ['w1:removed', 'w2:removed', 'w3:removed']);
-    for (const container of [first, a.containers.get('w2')!, b.containers.get('w3')!, a.containers.get('w4')!, a.containers.get('other')!]) {
+    assert.deepEqual(report.revert!.results.map((r) => `${r.id}:${r.status}`).sort(), [
+      'w1:removed',
+      'w2:removed',
+      'w3:removed',
+    ]);
+    for (const container of [
+      first,
+      a.containers.get('w2')!,
+      b.containers.get('w3')!,
+      a.containers.get('w4')!,
+      a.containers.get('other')!,
+    ]) {
       assert.equal(container.read(BUNDLE), pristine, container.info.id);
       assert.equal(container.read(MANIFEST_PATH), undefined, container.info.id);
     }
@@ -79,17 +106,38 @@ describe('add --watch (fake engines)', () => {
       wait: async () => {
         client.add(fakeDebian('late', [cas.distro.pem]));
         client.emitStart('late');
-        await until(() => client.containers.get('late')!.read(MANIFEST_PATH) !== undefined, 'late patched and recorded');
+        await until(
+          () => client.containers.get('late')!.read(MANIFEST_PATH) !== undefined,
+          'late patched and recorded',
+        );
       },
     });
-    assert.deepEqual([report.add.results.length, report.watched.map((r) => r.status), report.revert], [0, ['patched'], null]);
+    assert.deepEqual(
+      [report.add.results.length, report.watched.map((r) => r.status), report.revert],
+      [0, ['patched'], null],
+    );
     assert.ok(client.containers.get('late')!.read(BUNDLE)!.includes(cas.corp.pem));
     assert.equal(JSON.parse(client.containers.get('late')!.read(MANIFEST_PATH)!).entries[0].temporary, undefined);
   });
 
-  it('reads container starts from the engine\'s event lines (Docker and Podman forms), ignoring the rest', () => {
-    assert.deepEqual(containerStart('{"status":"start","id":"abc","Type":"container","Action":"start","Actor":{"ID":"abc","Attributes":{"name":"web"}},"time":1700000000,"timeNano":1700000000123000000}'), { id: 'abc', name: 'web', time: 1700000000123 });
-    assert.deepEqual(containerStart('{"status":"start","id":"def","time":1700000001}'), { id: 'def', name: 'def', time: 1700000001000 });
-    for (const other of ['{"Type":"container","Action":"die","Actor":{"ID":"abc"}}', '{"Type":"network","Action":"start"}', 'not json', '{"Action":"start"}']) assert.equal(containerStart(other), undefined, other);
+  it("reads container starts from the engine's event lines (Docker and Podman forms), ignoring the rest", () => {
+    assert.deepEqual(
+      containerStart(
+        '{"status":"start","id":"abc","Type":"container","Action":"start","Actor":{"ID":"abc","Attributes":{"name":"web"}},"time":1700000000,"timeNano":1700000000123000000}',
+      ),
+      { id: 'abc', name: 'web', time: 1700000000123 },
+    );
+    assert.deepEqual(containerStart('{"status":"start","id":"def","time":1700000001}'), {
+      id: 'def',
+      name: 'def',
+      time: 1700000001000,
+    });
+    for (const other of [
+      '{"Type":"container","Action":"die","Actor":{"ID":"abc"}}',
+      '{"Type":"network","Action":"start"}',
+      'not json',
+      '{"Action":"start"}',
+    ])
+      assert.equal(containerStart(other), undefined, other);
   });
 });

@@ -58,8 +58,10 @@ describe('trustpatch fetch-ca (without an intercepting proxy)', function () {
     assert.equal(proxyFor(target, undefined, env)?.port, '3128');
     assert.equal(proxyFor(target, undefined, { ...env, https_proxy: '127.0.0.1:3129' })?.port, '3129');
     assert.equal(proxyFor(target, undefined, {}), undefined);
-    for (const noProxy of ['127.0.0.1', '*', 'localhost, 127.0.0.1:8443', '.0.0.1']) assert.equal(proxyFor(target, undefined, { ...env, NO_PROXY: noProxy }), undefined, noProxy);
-    for (const noProxy of ['127.0.0.2', '127.0.0.1:9000', 'internal.corp']) assert.ok(proxyFor(target, undefined, { ...env, no_proxy: noProxy }), noProxy);
+    for (const noProxy of ['127.0.0.1', '*', 'localhost, 127.0.0.1:8443', '.0.0.1'])
+      assert.equal(proxyFor(target, undefined, { ...env, NO_PROXY: noProxy }), undefined, noProxy);
+    for (const noProxy of ['127.0.0.2', '127.0.0.1:9000', 'internal.corp'])
+      assert.ok(proxyFor(target, undefined, { ...env, no_proxy: noProxy }), noProxy);
     assert.equal(proxyFor({ host: '::1', port: 443 }, undefined, { ...env, NO_PROXY: '::1' }), undefined);
     assert.throws(() => proxyFor(target, 'socks5://127.0.0.1:1080', {}), /only http:\/\/ proxies/);
   });
@@ -79,13 +81,19 @@ describe('trustpatch fetch-ca (without an intercepting proxy)', function () {
     const withoutRoot = await discoverCa([leaf, issuing], { url: 'https://x/', proxy: undefined, get });
     assert.equal(withoutRoot.certificate, issuing);
     assert.match(withoutRoot.choice, /top issuer presented .*"CN=Fetch Root CA, O=trustpatch tests", was not sent/);
-    await assert.rejects(discoverCa([leaf], { url: 'https://x/', proxy: undefined, get }), /presented only its own certificate \(issued by CN=Fetch Issuing CA.*not asked, as no proxy is in use/);
+    await assert.rejects(
+      discoverCa([leaf], { url: 'https://x/', proxy: undefined, get }),
+      /presented only its own certificate \(issued by CN=Fetch Issuing CA.*not asked, as no proxy is in use/,
+    );
     assert.deepEqual(asked, []);
   });
 
   it('reads the chain as sent, directly and through a CONNECT tunnel', async () => {
     const direct = await presentedChain({ host: '127.0.0.1', port: partial.port }, undefined, 10_000);
-    assert.deepEqual(direct.map((der) => new X509Certificate(der).subject.split('\n')[0]), ['CN=localhost', 'CN=Fetch Issuing CA']);
+    assert.deepEqual(
+      direct.map((der) => new X509Certificate(der).subject.split('\n')[0]),
+      ['CN=localhost', 'CN=Fetch Issuing CA'],
+    );
     const tunnelled = await presentedChain({ host: '127.0.0.1', port: partial.port }, new URL(proxy.url), 10_000);
     assert.deepEqual(tunnelled, direct);
     assert.ok(proxy.tunnels.includes(`127.0.0.1:${partial.port}`));
@@ -101,14 +109,20 @@ describe('trustpatch fetch-ca (without an intercepting proxy)', function () {
     } finally {
       await locked.close();
     }
-    await assert.rejects(runFetchCa({ url: 'https://127.0.0.1:1/', env: {} }), (error: unknown) => error instanceof UserError && /127\.0\.0\.1:1: .*ECONNREFUSED/.test(error.message));
+    await assert.rejects(
+      runFetchCa({ url: 'https://127.0.0.1:1/', env: {} }),
+      (error: unknown) => error instanceof UserError && /127\.0\.0\.1:1: .*ECONNREFUSED/.test(error.message),
+    );
   });
 
   it('writes the root as PEM to stdout (report on stderr), through HTTPS_PROXY', async () => {
     const result = await trustpatch(['fetch-ca', full.url], { env: { ...noProxyEnv, HTTPS_PROXY: proxy.url } });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, root.pem);
-    assert.match(result.stderr, new RegExp(`through ${proxy.url.replace(/[.]/g, '\\.')}; the server presented 3 certificates`));
+    assert.match(
+      result.stderr,
+      new RegExp(`through ${proxy.url.replace(/[.]/g, '\\.')}; the server presented 3 certificates`),
+    );
     assert.match(result.stderr, /picked the self-signed root/);
     assert.match(result.stderr, /Nothing was trusted/);
   });
@@ -116,7 +130,9 @@ describe('trustpatch fetch-ca (without an intercepting proxy)', function () {
   it('with -o writes the file, refuses to replace it without --force', async () => {
     const out = join(dir, 'fetched.pem');
     // The root in Node's store must not be added to the chain: fetch-ca reports what was sent.
-    const first = await trustpatch(['fetch-ca', partial.url, '-o', out], { env: { ...noProxyEnv, NODE_EXTRA_CA_CERTS: root.certPath } });
+    const first = await trustpatch(['fetch-ca', partial.url, '-o', out], {
+      env: { ...noProxyEnv, NODE_EXTRA_CA_CERTS: root.certPath },
+    });
     assert.equal(first.code, 0, first.stderr);
     assert.equal(await readFile(out, 'utf8'), intermediate.pem);
     assert.match(first.stdout, /directly \(no proxy\); the server presented 2 certificates/);

@@ -27,16 +27,31 @@ describe('certificate reader fuzz (bounded time)', function () {
     const ed = await makeCa('Fuzz Ed25519 Root', { key: 'ed25519', dir });
     cas.push(ec, rsa, ed);
     const intermediate = await makeIntermediate(ec, 'Fuzz Intermediate');
-    const file = async (name: string, path: string, password?: string) => corpus.push({ name, bytes: await readFile(path), password });
+    const file = async (name: string, path: string, password?: string) =>
+      corpus.push({ name, bytes: await readFile(path), password });
     for (const ca of cas) await file(`PEM ${ca.certPath}`, ca.certPath);
     await file('DER', await derFile(rsa, dir, 'rsa.der'));
-    corpus.push({ name: 'PEM chain with a key', bytes: Buffer.from(`${intermediate.pem}${ec.pem}${await readFile(ec.keyPath, 'utf8')}`) });
-    corpus.push({ name: 'TRUSTED CERTIFICATE', bytes: Buffer.from(await openssl(['x509', '-in', ec.certPath, '-trustout', '-addtrust', 'serverAuth'])) });
+    corpus.push({
+      name: 'PEM chain with a key',
+      bytes: Buffer.from(`${intermediate.pem}${ec.pem}${await readFile(ec.keyPath, 'utf8')}`),
+    });
+    corpus.push({
+      name: 'TRUSTED CERTIFICATE',
+      bytes: Buffer.from(await openssl(['x509', '-in', ec.certPath, '-trustout', '-addtrust', 'serverAuth'])),
+    });
     await file('PKCS#7 DER', await pkcs7File([ec, intermediate], dir, 'chain.p7b'));
     await file('PKCS#7 PEM', await pkcs7File([rsa], dir, 'rsa.p7b', 'PEM'));
-    await file('PKCS#12 OpenSSL 3', await pkcs12File(ec, dir, 'ec.p12', { password: 'secret', extra: [intermediate] }), 'secret');
+    await file(
+      'PKCS#12 OpenSSL 3',
+      await pkcs12File(ec, dir, 'ec.p12', { password: 'secret', extra: [intermediate] }),
+      'secret',
+    );
     await file('PKCS#12 legacy', await pkcs12File(rsa, dir, 'rsa.p12', { legacy: true }), '');
-    await file('PKCS#12 without key', await pkcs12File(ed, dir, 'ed.p12', { password: 'secret', noKey: true }), 'secret');
+    await file(
+      'PKCS#12 without key',
+      await pkcs12File(ed, dir, 'ed.p12', { password: 'secret', noKey: true }),
+      'secret',
+    );
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -44,42 +59,65 @@ describe('certificate reader fuzz (bounded time)', function () {
   });
 
   it(`mutated PEM, DER, PKCS#7 and PKCS#12 give a UserError or valid certificates, never a crash or a hang (seed ${SEED})`, async () => {
-    const job: FuzzJob = { corpus: corpus.map((s) => ({ ...s, bytes: new Uint8Array(s.bytes) })), seed: SEED, budgetMs: BUDGET_MS };
-    const worker = new Worker(new URL('../support/fuzz-worker.js', import.meta.url), { workerData: job, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+    const job: FuzzJob = {
+      corpus: corpus.map((s) => ({ ...s, bytes: new Uint8Array(s.bytes) })),
+      seed: SEED,
+      budgetMs: BUDGET_MS,
+    };
+    const worker = new Worker(new URL('../support/fuzz-worker.js', import.meta.url), {
+      workerData: job,
+      resourceLimits: { maxOldGenerationSizeMb: 1024 },
+    });
     const bad: { index: number; problem: string }[] = [];
     let current = -1;
     let timer: NodeJS.Timeout | undefined;
-    const end = await new Promise<Extract<FuzzMessage, { kind: 'end' }> | { kind: 'hang' | 'crash'; detail: string }>((resolve) => {
-      const watch = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => resolve({ kind: 'hang', detail: `input ${current} ran for more than ${HANG_MS / 1000}s` }), HANG_MS);
-      };
-      watch();
-      worker.on('message', (message: FuzzMessage) => {
-        if (message.kind === 'start') {
-          current = message.index;
-          watch();
-        } else if (message.kind === 'bad') bad.push(message);
-        else resolve(message);
-      });
-      worker.on('error', (error) => resolve({ kind: 'crash', detail: `input ${current} crashed the worker: ${error.stack ?? error.message}` }));
-    });
+    const end = await new Promise<Extract<FuzzMessage, { kind: 'end' }> | { kind: 'hang' | 'crash'; detail: string }>(
+      (resolve) => {
+        const watch = () => {
+          clearTimeout(timer);
+          timer = setTimeout(
+            () => resolve({ kind: 'hang', detail: `input ${current} ran for more than ${HANG_MS / 1000}s` }),
+            HANG_MS,
+          );
+        };
+        watch();
+        worker.on('message', (message: FuzzMessage) => {
+          if (message.kind === 'start') {
+            current = message.index;
+            watch();
+          } else if (message.kind === 'bad') bad.push(message);
+          else resolve(message);
+        });
+        worker.on('error', (error) =>
+          resolve({ kind: 'crash', detail: `input ${current} crashed the worker: ${error.stack ?? error.message}` }),
+        );
+      },
+    );
     clearTimeout(timer);
     await worker.terminate();
-    const failures = [...bad.map((b) => ({ index: b.index, why: b.problem })), ...(end.kind === 'end' ? [] : [{ index: current, why: end.detail }])];
+    const failures = [
+      ...bad.map((b) => ({ index: b.index, why: b.problem })),
+      ...(end.kind === 'end' ? [] : [{ index: current, why: end.detail }]),
+    ];
     if (failures.length > 0) {
       // The corpus is made afresh each run (new keys): keep the failing bytes themselves.
-      const saved = await Promise.all(failures.slice(0, 5).map(async ({ index, why }) => {
-        const input = fuzzInput(corpus, SEED, index);
-        const path = join(tmpdir(), `trustpatch-fuzz-${SEED}-${index}.bin`);
-        await writeFile(path, input.bytes);
-        return `input ${index} (from ${input.from}, password ${JSON.stringify(input.password)}) saved as ${path}: ${why}`;
-      }));
-      assert.fail(`seed ${SEED}: ${failures.length} bad outcome(s); replay with TRUSTPATCH_FUZZ_SEED=${SEED}\n${saved.join('\n')}`);
+      const saved = await Promise.all(
+        failures.slice(0, 5).map(async ({ index, why }) => {
+          const input = fuzzInput(corpus, SEED, index);
+          const path = join(tmpdir(), `trustpatch-fuzz-${SEED}-${index}.bin`);
+          await writeFile(path, input.bytes);
+          return `input ${index} (from ${input.from}, password ${JSON.stringify(input.password)}) saved as ${path}: ${why}`;
+        }),
+      );
+      assert.fail(
+        `seed ${SEED}: ${failures.length} bad outcome(s); replay with TRUSTPATCH_FUZZ_SEED=${SEED}\n${saved.join('\n')}`,
+      );
     }
     assert.equal(end.kind, 'end');
     if (end.kind === 'end') {
-      console.log(`      fuzz seed ${SEED}: ${end.count} inputs in ${BUDGET_MS / 1000}s: ${end.outcomes.certificates} read, ${end.outcomes['user error']} refused with a UserError`);
+      console.log(
+        `      fuzz seed ${SEED}: ${end.count} inputs in ${BUDGET_MS / 1000}s: ${end.outcomes.certificates} read, ${end.outcomes['user error']} refused with a UserError`,
+      );
       assert.ok(end.count > 0);
     }
   });

@@ -18,7 +18,10 @@ describe('trustpatch inspect', function () {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'trustpatch-inspect-'));
-    [ec384, rsa] = await Promise.all([makeCa('Inspect EC CA', { key: 'ec-p384', dir, days: 200 }), makeCa('Inspect RSA CA', { key: 'rsa-2048', dir })]);
+    [ec384, rsa] = await Promise.all([
+      makeCa('Inspect EC CA', { key: 'ec-p384', dir, days: 200 }),
+      makeCa('Inspect RSA CA', { key: 'rsa-2048', dir }),
+    ]);
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
@@ -27,21 +30,49 @@ describe('trustpatch inspect', function () {
     const { stdout, stderr, code } = await trustpatch(['inspect', bundle]);
     assert.equal(code, 0, stderr);
     const serial = (await openssl(['x509', '-in', ec384.certPath, '-noout', '-serial'])).trim().split('=')[1]!;
-    for (const expected of ['2 certificates', '[1] Inspect EC CA', 'subject   CN=Inspect EC CA, O=trustpatch tests', '(self-signed)', `SHA-256   ${colons(await opensslFingerprint(ec384.certPath))}`,
-      `serial    ${serial}`, '(199 days left)', 'CA        yes', 'key       EC P-384 (384 bits)', 'file name Inspect_EC_CA-', '[2] Inspect RSA CA', 'key       RSA (2048 bits)']) {
+    for (const expected of [
+      '2 certificates',
+      '[1] Inspect EC CA',
+      'subject   CN=Inspect EC CA, O=trustpatch tests',
+      '(self-signed)',
+      `SHA-256   ${colons(await opensslFingerprint(ec384.certPath))}`,
+      `serial    ${serial}`,
+      '(199 days left)',
+      'CA        yes',
+      'key       EC P-384 (384 bits)',
+      'file name Inspect_EC_CA-',
+      '[2] Inspect RSA CA',
+      'key       RSA (2048 bits)',
+    ]) {
       assert.ok(stdout.includes(expected), `missing ${JSON.stringify(expected)} in:\n${stdout}`);
     }
   });
 
   it('--json gives the same, and the file names add would use (with --name)', async () => {
-    const { stdout, code } = await trustpatch(['inspect', '--json', '--name', 'corp', await pkcs7File([ec384, rsa], dir, 'pair-json.p7b', 'PEM')]);
+    const { stdout, code } = await trustpatch([
+      'inspect',
+      '--json',
+      '--name',
+      'corp',
+      await pkcs7File([ec384, rsa], dir, 'pair-json.p7b', 'PEM'),
+    ]);
     assert.equal(code, 0);
     const report = JSON.parse(stdout) as InspectReport;
     assert.equal(report.accepted, true);
-    assert.deepEqual(report.certificates.map((c) => c.fileName), ['corp-1.crt', 'corp-2.crt']);
+    assert.deepEqual(
+      report.certificates.map((c) => c.fileName),
+      ['corp-1.crt', 'corp-2.crt'],
+    );
     const first = report.certificates[0]!;
-    assert.equal(first.fingerprint, (await opensslFingerprint(ec384.certPath)).toLowerCase(), 'lower-case hex, as in every other document');
-    assert.deepEqual([first.isCA, first.selfSigned, first.keyType, first.keySize, first.daysLeft], [true, true, 'EC P-384', 384, 199]);
+    assert.equal(
+      first.fingerprint,
+      (await opensslFingerprint(ec384.certPath)).toLowerCase(),
+      'lower-case hex, as in every other document',
+    );
+    assert.deepEqual(
+      [first.isCA, first.selfSigned, first.keyType, first.keySize, first.daysLeft],
+      [true, true, 'EC P-384', 384, 199],
+    );
     assert.deepEqual(first.errors, []);
   });
 
@@ -60,7 +91,11 @@ describe('trustpatch inspect', function () {
   });
 
   it('describes an expired certificate with its error, and exits 2 unless --allow-expired', async () => {
-    const path = await textFile(dir, 'expired.pem', forgeCertificate({ commonName: 'Old CA', notBefore: daysFromNow(-100), notAfter: daysFromNow(-10.5) }));
+    const path = await textFile(
+      dir,
+      'expired.pem',
+      forgeCertificate({ commonName: 'Old CA', notBefore: daysFromNow(-100), notAfter: daysFromNow(-10.5) }),
+    );
     const refused = await trustpatch(['inspect', path]);
     assert.equal(refused.code, 2);
     assert.match(refused.stdout, /\(expired 10 days ago\)/);
@@ -76,7 +111,10 @@ describe('trustpatch inspect', function () {
     const passwordFile = await textFile(dir, 'password.txt', 'from-file\n');
     assert.equal((await trustpatch(['inspect', '--password-file', passwordFile, p12])).code, 0);
     assert.equal((await trustpatch(['inspect', p12], { env: { TRUSTPATCH_P12_PASSWORD: 'from-file' } })).code, 0);
-    assert.equal((await trustpatch(['inspect', '--password-env', 'MY_P12', p12], { env: { MY_P12: 'from-file' } })).code, 0);
+    assert.equal(
+      (await trustpatch(['inspect', '--password-env', 'MY_P12', p12], { env: { MY_P12: 'from-file' } })).code,
+      0,
+    );
     const wrong = await trustpatch(['inspect', p12], { env: { TRUSTPATCH_P12_PASSWORD: 'nope' } });
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /vendor\.pfx: PKCS#12 file: the password is wrong/);

@@ -50,8 +50,14 @@ describe('certificate intake: refusals', function () {
     assert.match(await refusal(csr), /found a CERTIFICATE REQUEST block and no certificate/);
     const publicKey = await textFile(dir, 'public.pem', await openssl(['pkey', '-in', ca.keyPath, '-pubout']));
     assert.match(await refusal(publicKey), /found a PUBLIC KEY block and no certificate/);
-    assert.match(await refusal(await textFile(dir, 'notes.txt', 'please trust our proxy\n')), /found neither PEM blocks nor DER data/);
-    assert.match(await refusal(await pkcs7File([], dir, 'empty.p7b')), /found an empty PKCS#7 bundle and no certificate/);
+    assert.match(
+      await refusal(await textFile(dir, 'notes.txt', 'please trust our proxy\n')),
+      /found neither PEM blocks nor DER data/,
+    );
+    assert.match(
+      await refusal(await pkcs7File([], dir, 'empty.p7b')),
+      /found an empty PKCS#7 bundle and no certificate/,
+    );
   });
 
   it('refuses an empty file', async () => {
@@ -60,24 +66,39 @@ describe('certificate intake: refusals', function () {
 
   it('refuses truncated and corrupt files', async () => {
     const der = await readFile(await derFile(ca, dir, 'whole.der'));
-    assert.match(await refusal(await textFile(dir, 'cut.der', der.subarray(0, der.length - 40))), /ends before its declared length.*corrupt, truncated/);
+    assert.match(
+      await refusal(await textFile(dir, 'cut.der', der.subarray(0, der.length - 40))),
+      /ends before its declared length.*corrupt, truncated/,
+    );
     const cutPem = ca.pem.split('\n').slice(0, 6).join('\n');
-    assert.match(await refusal(await textFile(dir, 'cut.pem', cutPem)), /a BEGIN CERTIFICATE line has no END line: the file is truncated/);
+    assert.match(
+      await refusal(await textFile(dir, 'cut.pem', cutPem)),
+      /a BEGIN CERTIFICATE line has no END line: the file is truncated/,
+    );
     const trailing = Buffer.concat([der, Buffer.from('junk after the certificate')]);
-    assert.match(await refusal(await textFile(dir, 'trailing.der', trailing)), /the data after the first certificate is damaged/);
+    assert.match(
+      await refusal(await textFile(dir, 'trailing.der', trailing)),
+      /the data after the first certificate is damaged/,
+    );
     const badLength = Buffer.from(der);
     badLength[3] = badLength[3]! ^ 0x40;
     assert.match(await refusal(await textFile(dir, 'bad-length.der', badLength)), /corrupt/);
     const badSignature = Buffer.from(der);
     badSignature[der.length - 2] = badSignature[der.length - 2]! ^ 0xff;
-    assert.match(await refusal(await textFile(dir, 'bad-signature.der', badSignature)), /signature does not verify: the file is damaged/);
+    assert.match(
+      await refusal(await textFile(dir, 'bad-signature.der', badSignature)),
+      /signature does not verify: the file is damaged/,
+    );
     const garbage = ca.pem.replace(/\n([A-Za-z0-9+/]{64})\n/, '\n!!!!notbase64!!!!\n');
     assert.match(await refusal(await textFile(dir, 'garbage.pem', garbage)), /the CERTIFICATE block is damaged/);
   });
 
   it('refuses a PKCS#12 file with a wrong or missing password, naming the ways to give one', async () => {
     const p12 = await pkcs12File(ca, dir, 'locked.p12', { password: 'right' });
-    assert.match(await refusal(p12, { password: 'wrong' }), /PKCS#12 file: the password is wrong; give it with --password-file FILE or the TRUSTPATCH_P12_PASSWORD/);
+    assert.match(
+      await refusal(p12, { password: 'wrong' }),
+      /PKCS#12 file: the password is wrong; give it with --password-file FILE or the TRUSTPATCH_P12_PASSWORD/,
+    );
     assert.match(await refusal(p12), /needs a password and none was given/);
   });
 

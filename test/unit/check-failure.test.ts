@@ -16,9 +16,19 @@ describe('why a check failed: a rejected certificate or a server never reached',
 
   it('classifies the other clients by what they print', () => {
     assert.equal(failureCause('wget', 1, 'ssl_client: certificate verify failed'), 'untrusted');
-    assert.equal(failureCause('wget', 1, "wget: can't connect to remote host (127.0.0.1): Connection refused"), 'unreachable');
+    assert.equal(
+      failureCause('wget', 1, "wget: can't connect to remote host (127.0.0.1): Connection refused"),
+      'unreachable',
+    );
     assert.equal(failureCause('openssl', 1, 'connect:errno=111'), 'unreachable');
-    assert.equal(failureCause('python3', 1, 'URLError: <urlopen error [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed>'), 'untrusted');
+    assert.equal(
+      failureCause(
+        'python3',
+        1,
+        'URLError: <urlopen error [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed>',
+      ),
+      'untrusted',
+    );
     assert.equal(failureCause('python3', 1, 'URLError: <urlopen error [Errno 111] Connection refused>'), 'unreachable');
   });
 
@@ -33,9 +43,16 @@ describe('why a check failed: a rejected certificate or a server never reached',
       const client = new FakeClient();
       const container = client.add(fakeDebian('c1', [], { curl: () => true }));
       const update = container.handler;
-      container.handler = (argv, self, options) => (argv[0]?.endsWith('curl') ? { exitCode: curlExit, stderr: `curl: (${curlExit}) some failure\n` } : update(argv, self, options));
+      container.handler = (argv, self, options) =>
+        argv[0]?.endsWith('curl')
+          ? { exitCode: curlExit, stderr: `curl: (${curlExit}) some failure\n` }
+          : update(argv, self, options);
       const { certificates } = parseCertificates(Buffer.from(ca.pem), 'ca.pem');
-      const context = { client, certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })), options: { checkUrls: ['https://127.0.0.1:9/'], install: 'auto' as const, timeoutMs: 5000 } };
+      const context = {
+        client,
+        certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })),
+        options: { checkUrls: ['https://127.0.0.1:9/'], install: 'auto' as const, timeoutMs: 5000 },
+      };
       return { container, context };
     }
 

@@ -58,7 +58,10 @@ describe('CLI errors: one line, the input named, the right exit status', () => {
   it('an unreachable engine: exit 3, names the address and what to do', async () => {
     const result = await run(['add', ca.certPath, 'app'], noEngine);
     assert.equal(result.code, 3);
-    assert.match(result.err, /no Docker engine answers at unix:\/\/\/nonexistent\/trustpatch-test\.sock.*start the engine, or pick a reachable one with --host, --context or DOCKER_HOST/);
+    assert.match(
+      result.err,
+      /no Docker engine answers at unix:\/\/\/nonexistent\/trustpatch-test\.sock.*start the engine, or pick a reachable one with --host, --context or DOCKER_HOST/,
+    );
   });
 
   it('an unknown flag or a missing command: exit 2 with a pointer to --help', async () => {

@@ -20,14 +20,24 @@ describe('directories add creates are recorded and removed again (a minimal root
   after(async () => Promise.all(cas.map(removeCa)));
 
   function install(pem: string) {
-    return parseCertificates(Buffer.from(pem), 'ca.pem').certificates.map((certificate) => ({ certificate, name: certificateName(certificate) }));
+    return parseCertificates(Buffer.from(pem), 'ca.pem').certificates.map((certificate) => ({
+      certificate,
+      name: certificateName(certificate),
+    }));
   }
 
   it('recorded by the first add only, handed to the entry that remains, rmdir-ed deepest first with the last removal', async () => {
     const [distro, first, second] = cas as [TestCa, TestCa, TestCa];
     const client = new FakeClient();
     // An Alpine minirootfs: a bundle, no update command, no /usr/local/share/ca-certificates, no /var/lib.
-    const container = client.add(fakeDistro('a1', alpine, { osRelease: 'ID=alpine\n', distroPems: [distro.pem], update: false, packageManager: false }));
+    const container = client.add(
+      fakeDistro('a1', alpine, {
+        osRelease: 'ID=alpine\n',
+        distroPems: [distro.pem],
+        update: false,
+        packageManager: false,
+      }),
+    );
     container.write('/bin/rmdir', 'ELF').write('/usr/bin/env', 'ELF').write('/var/log/messages', '');
     const rmdirs: (readonly string[])[] = [];
     const handler = container.handler;
@@ -36,9 +46,24 @@ describe('directories add creates are recorded and removed again (a minimal root
       rmdirs.push(argv.slice(1));
       return { exitCode: 0 };
     };
-    const add = (pem: string) => patchContainer({ client, certificates: install(pem), options: { checkUrls: [], install: 'never', timeoutMs: 1000 } } satisfies PatchContext, container.info);
-    const dirsInRecord = () => (JSON.parse(container.read(MANIFEST_PATH)!) as { entries: { createdDirs?: string[] }[] }).entries.map((e) => e.createdDirs);
-    const remove = (pem: string) => removeFromContainer({ client, target: { kind: 'name', label: 'x', name: install(pem)[0]!.name } }, container.info);
+    const add = (pem: string) =>
+      patchContainer(
+        {
+          client,
+          certificates: install(pem),
+          options: { checkUrls: [], install: 'never', timeoutMs: 1000 },
+        } satisfies PatchContext,
+        container.info,
+      );
+    const dirsInRecord = () =>
+      (JSON.parse(container.read(MANIFEST_PATH)!) as { entries: { createdDirs?: string[] }[] }).entries.map(
+        (e) => e.createdDirs,
+      );
+    const remove = (pem: string) =>
+      removeFromContainer(
+        { client, target: { kind: 'name', label: 'x', name: install(pem)[0]!.name } },
+        container.info,
+      );
 
     assert.equal((await add(first.pem)).status, 'patched');
     assert.deepEqual(dirsInRecord(), [CREATED]);

@@ -38,8 +38,22 @@ describe('family detection (ID, then ID_LIKE, then marker files)', () => {
 
   it('maps each documented os-release ID to its family', async () => {
     const expected: Record<string, string> = {
-      debian: 'debian', ubuntu: 'debian', alpine: 'alpine', wolfi: 'alpine', rhel: 'rhel', centos: 'rhel', fedora: 'rhel', rocky: 'rhel',
-      almalinux: 'rhel', ol: 'rhel', amzn: 'rhel', 'opensuse-leap': 'suse', 'opensuse-tumbleweed': 'suse', sles: 'suse', arch: 'arch', photon: 'photon',
+      debian: 'debian',
+      ubuntu: 'debian',
+      alpine: 'alpine',
+      wolfi: 'alpine',
+      rhel: 'rhel',
+      centos: 'rhel',
+      fedora: 'rhel',
+      rocky: 'rhel',
+      almalinux: 'rhel',
+      ol: 'rhel',
+      amzn: 'rhel',
+      'opensuse-leap': 'suse',
+      'opensuse-tumbleweed': 'suse',
+      sles: 'suse',
+      arch: 'arch',
+      photon: 'photon',
     };
     for (const [id, family] of Object.entries(expected)) {
       assert.equal(await detect({ '/etc/os-release': `ID="${id}"\n` }), `${family} (os-release ID=${id})`);
@@ -47,9 +61,18 @@ describe('family detection (ID, then ID_LIKE, then marker files)', () => {
   });
 
   it('falls back to ID_LIKE for derivatives it does not know by name', async () => {
-    assert.equal(await detect({ '/etc/os-release': 'ID=pop\nID_LIKE="ubuntu debian"\n' }), 'debian (os-release ID_LIKE=ubuntu debian)');
-    assert.equal(await detect({ '/etc/os-release': 'ID=nobara\nID_LIKE="rhel centos fedora"\n' }), 'rhel (os-release ID_LIKE=rhel centos fedora)');
-    assert.equal(await detect({ '/etc/os-release': 'ID=opensuse-microos\nID_LIKE="suse opensuse opensuse-tumbleweed"\n' }), 'suse (os-release ID_LIKE=suse opensuse opensuse-tumbleweed)');
+    assert.equal(
+      await detect({ '/etc/os-release': 'ID=pop\nID_LIKE="ubuntu debian"\n' }),
+      'debian (os-release ID_LIKE=ubuntu debian)',
+    );
+    assert.equal(
+      await detect({ '/etc/os-release': 'ID=nobara\nID_LIKE="rhel centos fedora"\n' }),
+      'rhel (os-release ID_LIKE=rhel centos fedora)',
+    );
+    assert.equal(
+      await detect({ '/etc/os-release': 'ID=opensuse-microos\nID_LIKE="suse opensuse opensuse-tumbleweed"\n' }),
+      'suse (os-release ID_LIKE=suse opensuse opensuse-tumbleweed)',
+    );
     assert.equal(await detect({ '/etc/os-release': 'ID=manjaro\nID_LIKE=arch\n' }), 'arch (os-release ID_LIKE=arch)');
   });
 
@@ -59,12 +82,18 @@ describe('family detection (ID, then ID_LIKE, then marker files)', () => {
     assert.equal(await detect({ '/etc/redhat-release': 'Rocky Linux release 9.4\n' }), 'rhel (/etc/redhat-release)');
     assert.equal(await detect({ '/etc/photon-release': 'VMware Photon OS 5.0\n' }), 'photon (/etc/photon-release)');
     // An Ubuntu with /etc/pki/ca-trust present is still Debian (smallstep/certificates#2320).
-    assert.equal(await detect({ '/etc/os-release': 'ID=ubuntu\n', '/etc/pki/ca-trust/source/anchors/x.crt': 'x' }), 'debian (os-release ID=ubuntu)');
+    assert.equal(
+      await detect({ '/etc/os-release': 'ID=ubuntu\n', '/etc/pki/ca-trust/source/anchors/x.crt': 'x' }),
+      'debian (os-release ID=ubuntu)',
+    );
     assert.equal(await detect({ '/etc/pki/ca-trust/source/anchors/x.crt': 'x' }), 'generic (no os-release)');
   });
 
   it('gives BusyBox, distroless-like and unknown systems the generic family', async () => {
     assert.equal(await detect({ '/bin/busybox': 'ELF' }), 'generic (no os-release)');
-    assert.equal(await detect({ '/etc/os-release': 'ID=plan9\n' }), 'generic (os-release ID=plan9 (not a known family))');
+    assert.equal(
+      await detect({ '/etc/os-release': 'ID=plan9\n' }),
+      'generic (os-release ID=plan9 (not a known family))',
+    );
   });
 });

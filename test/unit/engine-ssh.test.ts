@@ -13,12 +13,20 @@ const target = { hostname: 'build-2', port: 2222, username: 'ops' };
 describe('ssh:// engines: the ssh command lines', () => {
   it('shares one master: sessions never open a connection of their own, options end before the host', () => {
     const session = sessionArgs(target, '/tmp/x/master');
-    assert.deepEqual(session.slice(-6), ['--', 'build-2', 'docker', 'system', 'dial-stdio'].slice(-6).length === 5 ? session.slice(-6) : []);
+    assert.deepEqual(
+      session.slice(-6),
+      ['--', 'build-2', 'docker', 'system', 'dial-stdio'].slice(-6).length === 5 ? session.slice(-6) : [],
+    );
     assert.deepEqual(session.slice(session.indexOf('--')), ['--', 'build-2', 'docker', 'system', 'dial-stdio']);
-    for (const option of ['ControlMaster=no', 'ControlPath=/tmp/x/master', 'ProxyCommand=false']) assert.ok(session.includes(option), option);
+    for (const option of ['ControlMaster=no', 'ControlPath=/tmp/x/master', 'ProxyCommand=false'])
+      assert.ok(session.includes(option), option);
     assert.deepEqual(session.slice(session.indexOf('-l'), session.indexOf('-l') + 4), ['-l', 'ops', '-p', '2222']);
     const master = masterArgs({ hostname: '-oProxyCommand=touch /tmp/pwned', port: 22 }, '/tmp/x/master', 30);
-    assert.deepEqual(master.slice(-2), ['--', '-oProxyCommand=touch /tmp/pwned'], 'a hostile host name stays a host name');
+    assert.deepEqual(
+      master.slice(-2),
+      ['--', '-oProxyCommand=touch /tmp/pwned'],
+      'a hostile host name stays a host name',
+    );
     assert.ok(!master.includes('-p'), 'port 22 leaves the Port of ~/.ssh/config alone');
     assert.ok(master.includes('ControlMaster=yes') && master.includes('ControlPersist=30') && master.includes('-N'));
   });
@@ -27,14 +35,33 @@ describe('ssh:// engines: the ssh command lines', () => {
 describe('ssh:// engines: ssh failures become messages with the next step', () => {
   // OpenSSH 9.2's own wording, as seen against Debian's sshd.
   it('an unknown host key, a changed one, a refused login, no docker, an unreachable sshd', () => {
-    assert.match(sshFailure(target, 'No ED25519 host key is known for [build-2]:2222 and you have requested strict checking.\r\nHost key verification failed.\r\n', 255).message, /host key of ops@build-2 port 2222 is not in known_hosts; connect once with `ssh -p 2222 ops@build-2`/);
-    assert.match(sshFailure(target, '@@@@\r\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\r\n', 255).message, /has CHANGED .* `ssh-keygen -R '\[build-2\]:2222'`/);
+    assert.match(
+      sshFailure(
+        target,
+        'No ED25519 host key is known for [build-2]:2222 and you have requested strict checking.\r\nHost key verification failed.\r\n',
+        255,
+      ).message,
+      /host key of ops@build-2 port 2222 is not in known_hosts; connect once with `ssh -p 2222 ops@build-2`/,
+    );
+    assert.match(
+      sshFailure(target, '@@@@\r\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\r\n', 255).message,
+      /has CHANGED .* `ssh-keygen -R '\[build-2\]:2222'`/,
+    );
     const refused = sshFailure(target, 'ops@127.0.0.1: Permission denied (publickey).\r\n', 255);
-    assert.match(refused.message, /ops@build-2 port 2222 refused the login \(ops@127\.0\.0\.1: Permission denied \(publickey\)\.\); add the key to ssh-agent/);
+    assert.match(
+      refused.message,
+      /ops@build-2 port 2222 refused the login \(ops@127\.0\.0\.1: Permission denied \(publickey\)\.\); add the key to ssh-agent/,
+    );
     assert.equal(isConnectionDrop(refused), false, 'a refused login is final, not retried');
-    assert.match(sshFailure(target, "/usr/bin/env: 'bash': No such file\nbash: line 1: docker: command not found\n", 127).message, /`docker` is not on the PATH of ops@build-2 port 2222 \(bash: line 1: docker: command not found\); install the Docker CLI there/);
+    assert.match(
+      sshFailure(target, "/usr/bin/env: 'bash': No such file\nbash: line 1: docker: command not found\n", 127).message,
+      /`docker` is not on the PATH of ops@build-2 port 2222 \(bash: line 1: docker: command not found\); install the Docker CLI there/,
+    );
     const down = sshFailure(target, 'ssh: connect to host build-2 port 2222: Connection refused\r\n', 255);
-    assert.match(down.message, /ssh to ops@build-2 port 2222 failed \(ssh: connect to host build-2 port 2222: Connection refused, exit 255\)/);
+    assert.match(
+      down.message,
+      /ssh to ops@build-2 port 2222 failed \(ssh: connect to host build-2 port 2222: Connection refused, exit 255\)/,
+    );
     assert.equal(isConnectionDrop(down), true, 'an sshd that is away is an engine drop: retried, then rolled back');
   });
 });
@@ -101,7 +128,10 @@ describe('ssh:// engines: the shared connection and its sessions (a stand-in ssh
     const sampler = setInterval(() => (most = Math.max(most, agent.sessionCount)), 5);
     const answers = await Promise.all(Array.from({ length: 40 }, ping));
     clearInterval(sampler);
-    assert.deepEqual(answers, answers.map(() => 'OK'));
+    assert.deepEqual(
+      answers,
+      answers.map(() => 'OK'),
+    );
     assert.equal(starts().filter((s) => s === 'master').length, 1);
     const sessions = starts().filter((s) => s === 'session').length;
     assert.ok(sessions <= MAX_SESSIONS, `${sessions} sessions for 40 requests`);
@@ -122,7 +152,10 @@ describe('ssh:// engines: the shared connection and its sessions (a stand-in ssh
     assert.equal(await ping(), 'OK');
     agent.destroy();
     writeFileSync(join(dir, 'down'), '');
-    const failure = await ping().then(() => undefined, (error: unknown) => error);
+    const failure = await ping().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     assert.equal(isConnectionDrop(failure), true, String(failure));
     rmSync(join(dir, 'down'));
     assert.equal(await ping(), 'OK');

@@ -27,7 +27,12 @@ function runningApp(container: FakeContainer, go: boolean, probes: string[]): vo
   container.write('/usr/bin/head', 'ELF');
   const fake = container.handler;
   container.handler = (argv, self, o) => {
-    if (isProcessScan(argv)) return { exitCode: 0, stdout: 'btime 1700000000\n@ 1\nexe /usr/bin/app\ncmd /usr/bin/app serve\nstat 1 (app) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 100 0\nuid 0\nenvok\n' };
+    if (isProcessScan(argv))
+      return {
+        exitCode: 0,
+        stdout:
+          'btime 1700000000\n@ 1\nexe /usr/bin/app\ncmd /usr/bin/app serve\nstat 1 (app) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 100 0\nuid 0\nenvok\n',
+      };
     if (argv[0] === '/usr/bin/head') {
       probes.push(`${self.info.id} ${argv[argv.length - 1]}`);
       return { exitCode: 0, stdout: go ? GO_HEAD : 'ELF....plain' };
@@ -41,16 +46,25 @@ describe('engine work per container (fake engine)', () => {
 
   function context(client: FakeClient, checkUrls: string[] = []): PatchContext {
     const { certificates } = parseCertificates(Buffer.from(cas.corp.pem), 'cas.corp.pem');
-    return { client, certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })), options: { checkUrls, install: 'auto', timeoutMs: 5000 }, goBinaries: new Map() };
+    return {
+      client,
+      certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })),
+      options: { checkUrls, install: 'auto', timeoutMs: 5000 },
+      goBinaries: new Map(),
+    };
   }
 
   it('reads each trust store directory once before the patch and the bundle directory once after it, never a bundle on its own', async () => {
     const client = new ReadCountingClient();
-    const container = client.add(fakeDebian('c1', [cas.distro.pem], { curl: (bundle) => bundle.includes(cas.corp.pem) }));
+    const container = client.add(
+      fakeDebian('c1', [cas.distro.pem], { curl: (bundle) => bundle.includes(cas.corp.pem) }),
+    );
     const ctx = context(client, ['https://127.0.0.1:8443/']);
     const first = await patchContainer(ctx, container.info);
     assert.equal(first.status, 'patched', JSON.stringify(first));
-    const storeReads = client.reads.filter((path) => path !== '/etc/os-release' && path !== '/usr/lib/os-release' && !path.startsWith('/var/lib/trustpatch'));
+    const storeReads = client.reads.filter(
+      (path) => path !== '/etc/os-release' && path !== '/usr/lib/os-release' && !path.startsWith('/var/lib/trustpatch'),
+    );
     assert.deepEqual(storeReads, [ANCHORS, '/etc/ssl/certs', '/etc/ssl/certs']);
     assert.ok(!client.reads.includes(BUNDLE));
 
@@ -58,8 +72,16 @@ describe('engine work per container (fake engine)', () => {
     container.execs.length = 0;
     const again = await patchContainer(ctx, container.info);
     assert.equal(again.status, 'already-trusted', JSON.stringify(again));
-    assert.deepEqual(client.reads.filter((path) => !path.endsWith('os-release')), [ANCHORS, '/etc/ssl/certs'], 'the anchor is compared from the directory read');
-    assert.deepEqual(container.execs.map((argv) => argv[0]), ['/usr/bin/curl'], 'only the check runs');
+    assert.deepEqual(
+      client.reads.filter((path) => !path.endsWith('os-release')),
+      [ANCHORS, '/etc/ssl/certs'],
+      'the anchor is compared from the directory read',
+    );
+    assert.deepEqual(
+      container.execs.map((argv) => argv[0]),
+      ['/usr/bin/curl'],
+      'only the check runs',
+    );
   });
 
   it('an anchor that differs from the certificate is not "already trusted", though the bundle holds it', async () => {
@@ -84,7 +106,11 @@ describe('engine work per container (fake engine)', () => {
     for (const container of containers) {
       const result = await patchContainer(ctx, container.info);
       assert.equal(result.status, 'patched', JSON.stringify(result));
-      assert.deepEqual(result.restartNeeded?.map((note) => note.runtime), ['go'], `${container.info.id}: the Go program needs a restart`);
+      assert.deepEqual(
+        result.restartNeeded?.map((note) => note.runtime),
+        ['go'],
+        `${container.info.id}: the Go program needs a restart`,
+      );
     }
     assert.deepEqual(probes, ['a /usr/bin/app', 'c /usr/bin/app']);
   });
@@ -95,15 +121,32 @@ describe('engine work per container (fake engine)', () => {
     runningApp(container, true, []);
     // After a restart the program's start time (btime + starttime ticks) is now.
     const scan = container.handler;
-    container.handler = (argv, self, o) => (isProcessScan(argv) && self.restarts > 0 ? { exitCode: 0, stdout: `btime ${Math.floor(Date.now() / 1000) + 1}\n@ 1\nexe /usr/bin/app\ncmd /usr/bin/app serve\nstat 1 (app) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 100 0\nuid 0\nenvok\n` } : scan(argv, self, o));
+    container.handler = (argv, self, o) =>
+      isProcessScan(argv) && self.restarts > 0
+        ? {
+            exitCode: 0,
+            stdout: `btime ${Math.floor(Date.now() / 1000) + 1}\n@ 1\nexe /usr/bin/app\ncmd /usr/bin/app serve\nstat 1 (app) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 100 0\nuid 0\nenvok\n`,
+          }
+        : scan(argv, self, o);
     const plain = context(client);
     const first = await patchContainer(plain, container.info);
-    assert.deepEqual([first.status, first.restartNeeded?.map((n) => n.runtime), container.restarts], ['patched', ['go'], 0]);
+    assert.deepEqual(
+      [first.status, first.restartNeeded?.map((n) => n.runtime), container.restarts],
+      ['patched', ['go'], 0],
+    );
     const withRestart: PatchContext = { ...plain, options: { ...plain.options, restart: true } };
     const second = await patchContainer(withRestart, container.info);
-    assert.deepEqual([second.status, second.restarted, container.restarts, second.restartNeeded], ['already-trusted', true, 1, []], JSON.stringify(second));
+    assert.deepEqual(
+      [second.status, second.restarted, container.restarts, second.restartNeeded],
+      ['already-trusted', true, 1, []],
+      JSON.stringify(second),
+    );
     const third = await patchContainer(withRestart, container.info);
-    assert.deepEqual([third.status, third.restarted === true, container.restarts], ['already-trusted', false, 1], 'nothing needs it any more: no second restart');
+    assert.deepEqual(
+      [third.status, third.restarted === true, container.restarts],
+      ['already-trusted', false, 1],
+      'nothing needs it any more: no second restart',
+    );
   });
 
   it('a Go probe that could not run is tried again in the next container of the image', async () => {
@@ -115,14 +158,26 @@ describe('engine work per container (fake engine)', () => {
     runningApp(b!, true, probes);
     a!.files.delete('/usr/bin/head');
     const ctx = context(client);
-    assert.deepEqual((await patchContainer(ctx, a!.info)).restartNeeded?.map((note) => note.runtime), []);
-    assert.deepEqual((await patchContainer(ctx, b!.info)).restartNeeded?.map((note) => note.runtime), ['go']);
+    assert.deepEqual(
+      (await patchContainer(ctx, a!.info)).restartNeeded?.map((note) => note.runtime),
+      [],
+    );
+    assert.deepEqual(
+      (await patchContainer(ctx, b!.info)).restartNeeded?.map((note) => note.runtime),
+      ['go'],
+    );
     assert.deepEqual(probes, ['b /usr/bin/app']);
   });
 });
 
 describe('files in a store read', () => {
-  const entry = (type: ArchiveEntry['type'], content = '', linkTarget?: string): ArchiveEntry => ({ name: 'x', type, content: Buffer.from(content), linkTarget, mode: 0o644 });
+  const entry = (type: ArchiveEntry['type'], content = '', linkTarget?: string): ArchiveEntry => ({
+    name: 'x',
+    type,
+    content: Buffer.from(content),
+    linkTarget,
+    mode: 0o644,
+  });
   const read: StoreRead = {
     dirs: ['/etc/ssl', '/usr/local/share/ca-certificates'],
     entries: new Map([
@@ -137,12 +192,19 @@ describe('files in a store read', () => {
   };
 
   it('follows links inside the read (Alpine: /etc/ssl/cert.pem -> certs/ca-certificates.crt)', () => {
-    assert.deepEqual(fileIn(read, '/etc/ssl/cert.pem'), { realPath: '/etc/ssl/certs/ca-certificates.crt', content: Buffer.from('bundle') });
+    assert.deepEqual(fileIn(read, '/etc/ssl/cert.pem'), {
+      realPath: '/etc/ssl/certs/ca-certificates.crt',
+      content: Buffer.from('bundle'),
+    });
   });
 
   it('a file missing from a directory the read listed is missing', () => {
     assert.equal(fileIn(read, '/etc/ssl/certs/none.crt'), undefined);
-    assert.equal(fileIn(read, '/usr/local/share/ca-certificates/corp.crt'), undefined, 'the directory does not exist at all');
+    assert.equal(
+      fileIn(read, '/usr/local/share/ca-certificates/corp.crt'),
+      undefined,
+      'the directory does not exist at all',
+    );
   });
 
   it('cannot tell about a file outside the read, under a linked directory, or hard-linked', () => {

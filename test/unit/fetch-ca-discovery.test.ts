@@ -56,7 +56,12 @@ describe('fetch-ca: finding the CA a lone leaf does not carry', function () {
     proxy = await startConnectProxy();
   });
   after(async () => {
-    await Promise.all([aiaServer?.close(), bareServer?.close(), proxy?.close(), new Promise((resolve) => files?.close(resolve))]);
+    await Promise.all([
+      aiaServer?.close(),
+      bareServer?.close(),
+      proxy?.close(),
+      new Promise((resolve) => files?.close(resolve)),
+    ]);
     await rm(dir, { recursive: true, force: true });
     if (stranger) await rm(stranger.dir, { recursive: true, force: true });
   });
@@ -73,20 +78,34 @@ describe('fetch-ca: finding the CA a lone leaf does not carry', function () {
   });
 
   it('refuses a caIssuers answer that did not sign the certificate, and a body over the size bound', async () => {
-    const [leaf] = [certs((await makeServerCert(intermediate, 'other', { caIssuers: 'http://127.0.0.1:9/ca' })).cert)[0]!, certs(intermediate.pem)[0]!];
+    const [leaf] = [
+      certs((await makeServerCert(intermediate, 'other', { caIssuers: 'http://127.0.0.1:9/ca' })).cert)[0]!,
+      certs(intermediate.pem)[0]!,
+    ];
     const impostor: HttpGet = async () => ({ kind: 'body', bytes: Buffer.from(stranger.pem) });
-    await assert.rejects(discoverCa([leaf], { url: 'https://x/', proxy: undefined, get: impostor }), /caIssuers of "CN=other": http:\/\/127\.0\.0\.1:9\/ca: 1 certificate, none of which signed "CN=other"/);
+    await assert.rejects(
+      discoverCa([leaf], { url: 'https://x/', proxy: undefined, get: impostor }),
+      /caIssuers of "CN=other": http:\/\/127\.0\.0\.1:9\/ca: 1 certificate, none of which signed "CN=other"/,
+    );
     // The real download, bounded: the file server's answer is larger than the limit given.
     served.set('/big', Buffer.alloc(4096, 0x30));
     const bigLeaf = certs((await makeServerCert(intermediate, 'big', { caIssuers: `${filesBase}/big` })).cert)[0]!;
-    await assert.rejects(discoverCa([bigLeaf], { url: 'https://x/', proxy: undefined, limits: { timeoutMs: 5000, maxBytes: 1000 } }), /\/big: more than 1000 bytes, too large for a certificate/);
+    await assert.rejects(
+      discoverCa([bigLeaf], { url: 'https://x/', proxy: undefined, limits: { timeoutMs: 5000, maxBytes: 1000 } }),
+      /\/big: more than 1000 bytes, too large for a certificate/,
+    );
   });
 
   it('asks the proxy for the addresses debugging proxies serve their CA at, and takes only one that signed the leaf', async () => {
     const [mitm, burp] = WELL_KNOWN_CA_ADDRESSES.map((address) => address.url(new URL(proxy.url)));
     const keyPem = await readFile(root.keyPath, 'utf8');
     // The first answers with a CA that did not sign the leaf, and its private key; the second with the signer, in DER.
-    const debugging = await startConnectProxy({ answers: { [mitm!]: root.pem + keyPem, [burp!]: await opensslBytes(['x509', '-in', stranger.certPath, '-outform', 'DER']) } });
+    const debugging = await startConnectProxy({
+      answers: {
+        [mitm!]: root.pem + keyPem,
+        [burp!]: await opensslBytes(['x509', '-in', stranger.certPath, '-outform', 'DER']),
+      },
+    });
     try {
       const leafOnly = await trustpatch(['fetch-ca', bareServer.url, '--proxy', debugging.url], { env: noProxyEnv });
       assert.equal(leafOnly.code, 0, leafOnly.stderr);
@@ -106,13 +125,23 @@ describe('fetch-ca: finding the CA a lone leaf does not carry', function () {
     assert.equal(result.code, 2);
     const expected = WELL_KNOWN_CA_ADDRESSES.map((address) => address.url(new URL(proxy.url)));
     assert.deepEqual(proxy.gets.slice(before), expected);
-    for (const url of expected) assert.match(result.stderr, new RegExp(`${url.replace(/[.]/g, '\\.')}, asked of ${proxy.url.replace(/[.]/g, '\\.')}: HTTP (502|405)`));
-    assert.match(result.stderr, /presented only its own certificate \(issued by CN=Unrelated CA.*Get the CA file from the proxy's administrator/);
+    for (const url of expected)
+      assert.match(
+        result.stderr,
+        new RegExp(`${url.replace(/[.]/g, '\\.')}, asked of ${proxy.url.replace(/[.]/g, '\\.')}: HTTP (502|405)`),
+      );
+    assert.match(
+      result.stderr,
+      /presented only its own certificate \(issued by CN=Unrelated CA.*Get the CA file from the proxy's administrator/,
+    );
   });
 
   it('without a proxy, asks no well-known address', async () => {
     const before = proxy.gets.length;
-    await assert.rejects(runFetchCa({ url: bareServer.url, env: {} }), /not asked, as no proxy is in use; give --proxy/);
+    await assert.rejects(
+      runFetchCa({ url: bareServer.url, env: {} }),
+      /not asked, as no proxy is in use; give --proxy/,
+    );
     assert.equal(proxy.gets.length, before);
   });
 });

@@ -14,8 +14,18 @@ const none = { names: [], labels: [], filters: [], all: false };
 
 describe('selecting containers', () => {
   it('turns labels, filters and Compose flags into engine filters that must all match', () => {
-    const filters = engineFilters({ ...none, labels: ['app=web', 'tier'], filters: ['name=api', 'status=running'], composeProject: 'shop', service: 'db' });
-    assert.deepEqual(filters, { label: ['app=web', 'tier', 'com.docker.compose.project=shop', 'com.docker.compose.service=db'], name: ['api'], status: ['running'] });
+    const filters = engineFilters({
+      ...none,
+      labels: ['app=web', 'tier'],
+      filters: ['name=api', 'status=running'],
+      composeProject: 'shop',
+      service: 'db',
+    });
+    assert.deepEqual(filters, {
+      label: ['app=web', 'tier', 'com.docker.compose.project=shop', 'com.docker.compose.service=db'],
+      name: ['api'],
+      status: ['running'],
+    });
   });
 
   it('refuses a malformed --filter or --label, naming it', () => {
@@ -24,7 +34,10 @@ describe('selecting containers', () => {
   });
 
   it('describes the selector as typed, for messages', () => {
-    assert.equal(describeSelector({ ...none, names: ['a'], labels: ['app=web'], all: true }), 'a --label app=web --all');
+    assert.equal(
+      describeSelector({ ...none, names: ['a'], labels: ['app=web'], all: true }),
+      'a --label app=web --all',
+    );
   });
 
   it('needs names or a selector flag', async () => {
@@ -37,13 +50,19 @@ describe('selecting containers', () => {
     client.add(new FakeContainer('id-b', 'b', { running: false, state: 'exited' }));
     client.list = async () => [client.containers.get('id-b')!.info, client.containers.get('id-a')!.info];
     const picked = await selectContainers(client, { ...none, names: ['a'], labels: ['app=web'] });
-    assert.deepEqual(picked.map((c) => c.name), ['a', 'b']);
+    assert.deepEqual(
+      picked.map((c) => c.name),
+      ['a', 'b'],
+    );
   });
 
   it('a selector that matches nothing is an error that shows it', async () => {
     const client = new FakeClient();
     client.list = async () => [];
-    await assert.rejects(selectContainers(client, { ...none, labels: ['app=nothing'] }), /no container matches --label app=nothing/);
+    await assert.rejects(
+      selectContainers(client, { ...none, labels: ['app=nothing'] }),
+      /no container matches --label app=nothing/,
+    );
   });
 });
 
@@ -62,28 +81,60 @@ describe('running a fleet', () => {
       },
       (c) => ({ id: c.id, name: c.name, image: c.image, status: 'not-started' }),
     );
-    assert.deepEqual(results.map((r) => r.status), ['done', 'done', 'not-started', 'not-started', 'not-started']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['done', 'done', 'not-started', 'not-started', 'not-started'],
+    );
   });
 
   it('never runs more than the concurrency at once', async () => {
     let running = 0;
     let peak = 0;
-    await runFleet([1, 2, 3, 4, 5, 6, 7].map(info), { concurrency: 3 }, async (c) => {
-      running += 1;
-      peak = Math.max(peak, running);
-      await new Promise((resolve) => setImmediate(resolve));
-      running -= 1;
-      return { id: c.id, name: c.name, image: c.image };
-    }, (c) => ({ id: c.id, name: c.name, image: c.image }));
+    await runFleet(
+      [1, 2, 3, 4, 5, 6, 7].map(info),
+      { concurrency: 3 },
+      async (c) => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await new Promise((resolve) => setImmediate(resolve));
+        running -= 1;
+        return { id: c.id, name: c.name, image: c.image };
+      },
+      (c) => ({ id: c.id, name: c.name, image: c.image }),
+    );
     assert.equal(peak, 3);
   });
 
   it('exit status: 1 for a failure or a failed after-check, 130 when interrupted, else 0', () => {
     const base = { id: 'x', name: 'x', image: 'i', family: 'debian', method: null, warnings: [], durationMs: 1 };
-    const ok: ContainerResult = { ...base, status: 'patched', check: { before: [], after: [{ url: 'u', ok: true, tool: 'curl', verifiedBy: 'tls', detail: 'ok' }] } };
-    const unproven: ContainerResult = { ...base, status: 'patched', check: { before: [], after: [{ url: 'u', ok: false, tool: 'curl', verifiedBy: null, detail: 'curl 7: connection refused' }] } };
-    const failed: ContainerResult = { ...base, status: 'failed', reason: 'r', rollback: 'done', check: { before: [], after: [] } };
-    const noClient: ContainerResult = { ...base, status: 'patched', check: { before: [], after: [{ url: 'u', ok: false, tool: null, verifiedBy: 'bundle', detail: 'bundle verified: no TLS client' }] } };
+    const ok: ContainerResult = {
+      ...base,
+      status: 'patched',
+      check: { before: [], after: [{ url: 'u', ok: true, tool: 'curl', verifiedBy: 'tls', detail: 'ok' }] },
+    };
+    const unproven: ContainerResult = {
+      ...base,
+      status: 'patched',
+      check: {
+        before: [],
+        after: [{ url: 'u', ok: false, tool: 'curl', verifiedBy: null, detail: 'curl 7: connection refused' }],
+      },
+    };
+    const failed: ContainerResult = {
+      ...base,
+      status: 'failed',
+      reason: 'r',
+      rollback: 'done',
+      check: { before: [], after: [] },
+    };
+    const noClient: ContainerResult = {
+      ...base,
+      status: 'patched',
+      check: {
+        before: [],
+        after: [{ url: 'u', ok: false, tool: null, verifiedBy: 'bundle', detail: 'bundle verified: no TLS client' }],
+      },
+    };
     assert.equal(exitCodeFor([ok, noClient]), 0);
     assert.equal(exitCodeFor([ok, unproven]), 1);
     assert.equal(exitCodeFor([ok, failed]), 1);
@@ -128,7 +179,12 @@ describe('per-container timeout', () => {
         hung = true; // only the first run hangs: the rerun during rollback answers
         return true;
       };
-      const report = await runAdd({ certificate: ca.certPath, selector: { ...none, names: ['good', 'stuck'] }, client, timeoutMs: 300 });
+      const report = await runAdd({
+        certificate: ca.certPath,
+        selector: { ...none, names: ['good', 'stuck'] },
+        client,
+        timeoutMs: 300,
+      });
       const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
       assert.equal(byId.good!.status, 'patched');
       assert.ok(good.read('/etc/ssl/certs/ca-certificates.crt')!.includes(ca.pem));

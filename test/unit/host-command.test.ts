@@ -26,10 +26,27 @@ describe('host commands: refusals before anything changes, and the restart advic
   afterEach(async () => rm(tree, { recursive: true, force: true }));
 
   it('without root, add and remove say so and print the command again behind sudo; the tree is untouched', async () => {
-    const add = runHostAdd({ certificate: ca.certPath, root: tree, isRoot: false, commandLine: `trustpatch host add ${ca.certPath} --root ${tree}` });
-    await assert.rejects(add, (error: Error) => error instanceof UserError && error.message.includes(`needs root`) && error.message.includes(`sudo trustpatch host add ${ca.certPath} --root ${tree}`));
-    await assert.rejects(runHostRemove({ certificate: ca.certPath, root: tree, isRoot: false }), /needs root: run it again with sudo/);
-    await assert.rejects(runHostAdd({ certificate: ca.certPath, isRoot: false }), /changing this machine's trust store needs root/);
+    const add = runHostAdd({
+      certificate: ca.certPath,
+      root: tree,
+      isRoot: false,
+      commandLine: `trustpatch host add ${ca.certPath} --root ${tree}`,
+    });
+    await assert.rejects(
+      add,
+      (error: Error) =>
+        error instanceof UserError &&
+        error.message.includes(`needs root`) &&
+        error.message.includes(`sudo trustpatch host add ${ca.certPath} --root ${tree}`),
+    );
+    await assert.rejects(
+      runHostRemove({ certificate: ca.certPath, root: tree, isRoot: false }),
+      /needs root: run it again with sudo/,
+    );
+    await assert.rejects(
+      runHostAdd({ certificate: ca.certPath, isRoot: false }),
+      /changing this machine's trust store needs root/,
+    );
     assert.deepEqual(await readdir(tree, { recursive: true }), ['etc', 'etc/os-release']);
   });
 
@@ -37,11 +54,17 @@ describe('host commands: refusals before anything changes, and the restart advic
     const io = captureIo();
     const code = await main(['host', 'add', ca.certPath, '--root', join(tree, 'missing')], io);
     assert.equal(code, 2);
-    assert.match(io.err(), /--root .*missing: no such directory; give the directory that holds the tree's etc\/ and usr\//);
+    assert.match(
+      io.err(),
+      /--root .*missing: no such directory; give the directory that holds the tree's etc\/ and usr\//,
+    );
   });
 
   it('--help says plainly that macOS and Windows are untested there', async () => {
-    for (const args of [['host', '--help'], ['host', 'add', '--help']]) {
+    for (const args of [
+      ['host', '--help'],
+      ['host', 'add', '--help'],
+    ]) {
       const run = await trustpatch(args);
       assert.equal(run.code, 0);
       assert.match(run.stdout.replace(/\s+/g, ' '), /untested on real macOS and Windows/);
@@ -51,7 +74,11 @@ describe('host commands: refusals before anything changes, and the restart advic
   it('the Docker daemon and containerd are named only when they run', async () => {
     const proc = await mkdtemp(join(tmpdir(), 'trustpatch-proc-'));
     try {
-      for (const [pid, comm] of [['1', 'systemd'], ['42', 'dockerd'], ['self', 'x']] as const) {
+      for (const [pid, comm] of [
+        ['1', 'systemd'],
+        ['42', 'dockerd'],
+        ['self', 'x'],
+      ] as const) {
         await mkdir(join(proc, pid));
         await writeFile(join(proc, pid, 'comm'), `${comm}\n`);
       }

@@ -37,17 +37,28 @@ describe('LocalClient: the container-client interface over a directory tree', ()
   });
 
   it('stat and getArchive: a link itself, a file with its bytes, a directory whole with engine-style names', async () => {
-    assert.deepEqual(await client.stat(HOST_ID, '/etc/ssl/cert.pem'), { name: 'cert.pem', size: 'certs/ca-certificates.crt'.length, type: 'symlink', linkTarget: 'certs/ca-certificates.crt' });
+    assert.deepEqual(await client.stat(HOST_ID, '/etc/ssl/cert.pem'), {
+      name: 'cert.pem',
+      size: 'certs/ca-certificates.crt'.length,
+      type: 'symlink',
+      linkTarget: 'certs/ca-certificates.crt',
+    });
     assert.equal(await client.stat(HOST_ID, '/etc/missing'), undefined);
     const file = await client.getArchive(HOST_ID, '/etc/ssl/certs/ca-certificates.crt');
-    assert.deepEqual(file?.map((e) => [e.name, e.type, e.content.toString()]), [['ca-certificates.crt', 'file', 'bundle\n']]);
+    assert.deepEqual(
+      file?.map((e) => [e.name, e.type, e.content.toString()]),
+      [['ca-certificates.crt', 'file', 'bundle\n']],
+    );
     const dir = await client.getArchive(HOST_ID, '/etc/ssl');
-    assert.deepEqual(dir?.map((e) => [e.name, e.type, e.linkTarget]), [
-      ['ssl/', 'directory', undefined],
-      ['ssl/cert.pem', 'symlink', 'certs/ca-certificates.crt'],
-      ['ssl/certs/', 'directory', undefined],
-      ['ssl/certs/ca-certificates.crt', 'file', undefined],
-    ]);
+    assert.deepEqual(
+      dir?.map((e) => [e.name, e.type, e.linkTarget]),
+      [
+        ['ssl/', 'directory', undefined],
+        ['ssl/cert.pem', 'symlink', 'certs/ca-certificates.crt'],
+        ['ssl/certs/', 'directory', undefined],
+        ['ssl/certs/ca-certificates.crt', 'file', undefined],
+      ],
+    );
   });
 
   it('putFiles writes whole files with their mode, creates parents, replaces a link at the path and follows links above it', async () => {
@@ -66,14 +77,23 @@ describe('LocalClient: the container-client interface over a directory tree', ()
   });
 
   it('putFiles refuses a path that is not plain and absolute, and writes nothing for it', async () => {
-    await assert.rejects(client.putFiles(HOST_ID, [{ path: 'etc/relative', content: 'x' }]), /not a plain absolute file path/);
-    await assert.rejects(client.putFiles(HOST_ID, [{ path: '/etc/../x', content: 'x' }]), /not a plain absolute file path/);
+    await assert.rejects(
+      client.putFiles(HOST_ID, [{ path: 'etc/relative', content: 'x' }]),
+      /not a plain absolute file path/,
+    );
+    await assert.rejects(
+      client.putFiles(HOST_ID, [{ path: '/etc/../x', content: 'x' }]),
+      /not a plain absolute file path/,
+    );
     await assert.rejects(lstat(join(root, 'etc/relative')));
   });
 
   it('inspect: one running Linux "container" named for the tree; the host itself is named host', async () => {
     const info = await client.inspect(HOST_ID);
-    assert.deepEqual([info.id, info.name, info.running, info.platform, info.readOnlyRootfs], [HOST_ID, root, true, 'linux', false]);
+    assert.deepEqual(
+      [info.id, info.name, info.running, info.platform, info.readOnlyRootfs],
+      [HOST_ID, root, true, 'linux', false],
+    );
     assert.equal((await new LocalClient().inspect()).name, 'host');
     assert.equal(client.endpoint, `local://${root}`);
     await assert.rejects(client.restart(), /does not restart the host/);

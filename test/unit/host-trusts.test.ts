@@ -32,10 +32,20 @@ describe('hostTrusts: whether a tree already trusts a CA (for containers that mo
   it('Debian: trusted only with the CA in an anchor and in the bundle; either alone is not enough', async () => {
     await file('etc/os-release', 'ID=debian\n');
     await file('etc/ssl/certs/ca-certificates.crt', other.pem + ca.pem);
-    assert.equal(await hostTrusts({ fingerprint }, tree), false, 'in the bundle only: the next update-ca-certificates drops it');
+    assert.equal(
+      await hostTrusts({ fingerprint }, tree),
+      false,
+      'in the bundle only: the next update-ca-certificates drops it',
+    );
     await file('usr/local/share/ca-certificates/corp.crt', ca.pem);
     const trust = await hostTrust({ fingerprint }, tree);
-    assert.deepEqual(trust, { trusted: true, family: 'debian', anchorDir: '/usr/local/share/ca-certificates', anchor: '/usr/local/share/ca-certificates/corp.crt', bundles: [{ path: '/etc/ssl/certs/ca-certificates.crt', present: true }] });
+    assert.deepEqual(trust, {
+      trusted: true,
+      family: 'debian',
+      anchorDir: '/usr/local/share/ca-certificates',
+      anchor: '/usr/local/share/ca-certificates/corp.crt',
+      bundles: [{ path: '/etc/ssl/certs/ca-certificates.crt', present: true }],
+    });
     await file('etc/ssl/certs/ca-certificates.crt', other.pem);
     assert.equal(await hostTrusts({ fingerprint }, tree), false, 'in the anchor only');
   });
@@ -51,9 +61,26 @@ describe('hostTrusts: whether a tree already trusts a CA (for containers that mo
     await file('etc/os-release', 'ID=alpine\n');
     const client = new LocalClient(tree);
     const known = await readStore(client, HOST_ID, ['/etc']);
-    const dirs = await missingDirs(client, HOST_ID, ['/usr/local/share/ca-certificates/a.crt', '/etc/ssl/certs/ca-certificates.crt', '/var/lib/trustpatch'], known);
-    assert.deepEqual(dirs, ['/usr/local/share/ca-certificates', '/etc/ssl/certs', '/usr/local/share', '/etc/ssl', '/usr/local', '/var/lib', '/usr', '/var']);
+    const dirs = await missingDirs(
+      client,
+      HOST_ID,
+      ['/usr/local/share/ca-certificates/a.crt', '/etc/ssl/certs/ca-certificates.crt', '/var/lib/trustpatch'],
+      known,
+    );
+    assert.deepEqual(dirs, [
+      '/usr/local/share/ca-certificates',
+      '/etc/ssl/certs',
+      '/usr/local/share',
+      '/etc/ssl',
+      '/usr/local',
+      '/var/lib',
+      '/usr',
+      '/var',
+    ]);
     await file('etc/ssl/certs/x', '');
-    assert.deepEqual(await removeCreatedDirs(client, HOST_ID, ['/etc/ssl/certs', '/etc/ssl'], undefined), ['/etc/ssl/certs', '/etc/ssl']);
+    assert.deepEqual(await removeCreatedDirs(client, HOST_ID, ['/etc/ssl/certs', '/etc/ssl'], undefined), [
+      '/etc/ssl/certs',
+      '/etc/ssl',
+    ]);
   });
 });

@@ -15,7 +15,10 @@ const MB = 1024 * 1024;
 
 /** Reads and expects a UserError; a hang fails through mocha's timeout, never a timing assertion. */
 function refused(bytes: Buffer, pattern: RegExp): void {
-  assert.throws(() => readCertificates(bytes, 'input'), (error: unknown) => error instanceof UserError && pattern.test(error.message));
+  assert.throws(
+    () => readCertificates(bytes, 'input'),
+    (error: unknown) => error instanceof UserError && pattern.test(error.message),
+  );
 }
 
 /** `count` distinct certificates: one leaf's DER with its serial number rewritten (issuer != subject, so no self-signature to break). */
@@ -56,7 +59,10 @@ describe('huge and hostile certificate inputs: bounded memory, a clear error', f
     await writeFile(path, '');
     await truncate(path, 50 * MB);
     const rss = process.memoryUsage().rss;
-    await assert.rejects(loadCertificates(path), /huge\.pem: 52428800 bytes is too large for a certificate file \(limit 10485760\); give the CA certificate alone\./);
+    await assert.rejects(
+      loadCertificates(path),
+      /huge\.pem: 52428800 bytes is too large for a certificate file \(limit 10485760\); give the CA certificate alone\./,
+    );
     assert.ok(process.memoryUsage().rss - rss < 40 * MB, 'the file was not read');
   });
 
@@ -76,20 +82,32 @@ describe('huge and hostile certificate inputs: bounded memory, a clear error', f
     const bundle = Buffer.from(manyCertificates(leafDer, 10_000));
     assert.ok(bundle.length < MAX_INPUT_BYTES);
     const rss = process.memoryUsage().rss;
-    refused(bundle, /^input: holds 10000 certificates, more than the 1000 trustpatch reads from one input; give the CA certificate alone/);
+    refused(
+      bundle,
+      /^input: holds 10000 certificates, more than the 1000 trustpatch reads from one input; give the CA certificate alone/,
+    );
     assert.ok(process.memoryUsage().rss - rss < 500 * MB);
   });
 
   it(`exactly ${MAX_CERTIFICATES} certificates are still read`, () => {
-    assert.equal(readCertificates(Buffer.from(manyCertificates(leafDer, MAX_CERTIFICATES)), 'input').certificates.length, MAX_CERTIFICATES);
+    assert.equal(
+      readCertificates(Buffer.from(manyCertificates(leafDer, MAX_CERTIFICATES)), 'input').certificates.length,
+      MAX_CERTIFICATES,
+    );
   });
 
   it('10 MB of BEGIN lines without END: the truncation is named at once (no quadratic scan)', () => {
-    refused(Buffer.from('-----BEGIN CERTIFICATE-----\n'.repeat(370_000)), /a BEGIN CERTIFICATE line has no END line: the file is truncated or damaged/);
+    refused(
+      Buffer.from('-----BEGIN CERTIFICATE-----\n'.repeat(370_000)),
+      /a BEGIN CERTIFICATE line has no END line: the file is truncated or damaged/,
+    );
   });
 
   it('truncated DER, binary garbage, deep nesting: corrupt, said so', () => {
-    refused(leafDer.subarray(0, leafDer.length - 40), /ends before its declared length: the file is corrupt, truncated or not a certificate/);
+    refused(
+      leafDer.subarray(0, leafDer.length - 40),
+      /ends before its declared length: the file is corrupt, truncated or not a certificate/,
+    );
     refused(randomBytes(10 * MB), /the file is corrupt, truncated or not a certificate/);
     const nested = Buffer.concat(Array.from({ length: 100_000 }, () => Buffer.from([0x30, 0x80])));
     refused(nested, /cannot be parsed .*the file is corrupt, truncated or not a certificate/);
@@ -97,19 +115,28 @@ describe('huge and hostile certificate inputs: bounded memory, a clear error', f
 
   it('an OID with an arc beyond 2^53 (found by the fuzz test): unknown data, not an internal error', () => {
     const oid = Buffer.from([0x06, 0x0a, 0x2a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
-    refused(Buffer.concat([Buffer.from([0x30, oid.length]), oid]), /^input: found DER data of an unknown kind and no certificate/);
+    refused(
+      Buffer.concat([Buffer.from([0x30, oid.length]), oid]),
+      /^input: found DER data of an unknown kind and no certificate/,
+    );
   });
 
   describe('PKCS#12 bombs: iteration counts checked before any key is derived', () => {
     it('a MAC asking for 10^9 iterations', async () => {
       const der = await readFile(await pkcs12File(ca, dir, 'mac.p12', { password: 'secret' }));
-      refused(withMacIterations(der, 1_000_000_000), /^input: the PKCS#12 file: its MAC asks for 1000000000 key-derivation iterations \(the limit is 600000\): refusing to spend that long on it; re-export it/);
+      refused(
+        withMacIterations(der, 1_000_000_000),
+        /^input: the PKCS#12 file: its MAC asks for 1000000000 key-derivation iterations \(the limit is 600000\): refusing to spend that long on it; re-export it/,
+      );
     });
 
     it('encrypted certificates asking for 10^9 iterations, PBES2 (OpenSSL 3) and PKCS#12 PBE (legacy)', async () => {
       for (const legacy of [false, true]) {
         const der = await readFile(await pkcs12File(ca, dir, `certs-${legacy}.p12`, { password: 'secret', legacy }));
-        refused(withCertIterations(der, 1_000_000_000), /its encrypted certificates( \(PBKDF2\))? asks for 1000000000 key-derivation iterations/);
+        refused(
+          withCertIterations(der, 1_000_000_000),
+          /its encrypted certificates( \(PBKDF2\))? asks for 1000000000 key-derivation iterations/,
+        );
       }
     });
 

@@ -11,7 +11,14 @@ import { FakeClient } from '../support/fake-client.js';
 import { fakeDebian } from '../support/fake-debian.js';
 import { makeCa, removeCa, type TestCa } from '../support/pki.js';
 
-const IMAGE: ImageInfo = { id: 'sha256:base', tags: ['vendor/app:1'], config: { Entrypoint: ['/entry'], Cmd: ['serve'], User: '1000', Labels: { vendor: 'x' } }, layers: [], os: 'linux', size: 1000 };
+const IMAGE: ImageInfo = {
+  id: 'sha256:base',
+  tags: ['vendor/app:1'],
+  config: { Entrypoint: ['/entry'], Cmd: ['serve'], User: '1000', Labels: { vendor: 'x' } },
+  layers: [],
+  os: 'linux',
+  size: 1000,
+};
 
 /** A fake engine with images: containers are fake Debians whose curl trusts what `trusts` says. */
 class FakeImageEngine extends FakeClient implements ImageClient {
@@ -19,7 +26,10 @@ class FakeImageEngine extends FakeClient implements ImageClient {
   readonly removed: string[] = [];
   readonly commits: CommitOptions[] = [];
   readonly tagged: string[] = [];
-  readonly imageStore = new Map<string, ImageInfo>([[IMAGE.id, IMAGE], ['vendor/app:1', IMAGE]]);
+  readonly imageStore = new Map<string, ImageInfo>([
+    [IMAGE.id, IMAGE],
+    ['vendor/app:1', IMAGE],
+  ]);
 
   constructor(private readonly trusts: (bundle: string) => boolean) {
     super();
@@ -87,21 +97,38 @@ describe('image add (fake engine): the steps and the cleanup', () => {
 
   it('waits in place of the entrypoint, commits IMAGE’s configuration plus the label, tags NEW, removes the container', async () => {
     const engine = new FakeImageEngine((bundle) => bundle.includes(ca.pem));
-    const report = await runImageAdd({ client: engine, certificate: caFile, image: 'vendor/app:1', checkUrls: ['https://127.0.0.1:1/'] });
+    const report = await runImageAdd({
+      client: engine,
+      certificate: caFile,
+      image: 'vendor/app:1',
+      checkUrls: ['https://127.0.0.1:1/'],
+    });
     assert.equal(report.result?.status, 'patched', JSON.stringify(report.result));
     assert.deepEqual([engine.created[0]!.entrypoint, engine.created[0]!.cmd], [['sleep'], ['900']]);
     assert.deepEqual(engine.created[0]!.labels, { 'trustpatch.ca-fingerprints': 'temporary' });
     const fingerprint = report.installed[0]!.certificate.fingerprint;
-    assert.deepEqual(engine.commits[0]!.config, { ...IMAGE.config, Labels: { vendor: 'x', 'trustpatch.ca-fingerprints': fingerprint } });
+    assert.deepEqual(engine.commits[0]!.config, {
+      ...IMAGE.config,
+      Labels: { vendor: 'x', 'trustpatch.ca-fingerprints': fingerprint },
+    });
     assert.deepEqual(engine.tagged, ['vendor/app:1-trustpatch']);
-    assert.deepEqual([report.committed?.id, report.committed?.config, report.committed?.layerBytes], ['sha256:new', 'commit', 500]);
+    assert.deepEqual(
+      [report.committed?.id, report.committed?.config, report.committed?.layerBytes],
+      ['sha256:new', 'commit', 500],
+    );
     assert.deepEqual(engine.removed, ['tmp1']);
     assert.equal(engine.containers.size, 0);
   });
 
   it('a check that still fails: no commit, the container removed', async () => {
     const engine = new FakeImageEngine(() => false);
-    const report = await runImageAdd({ client: engine, certificate: caFile, image: 'vendor/app:1', tag: 'vendor/app:ca', checkUrls: ['https://127.0.0.1:1/'] });
+    const report = await runImageAdd({
+      client: engine,
+      certificate: caFile,
+      image: 'vendor/app:1',
+      tag: 'vendor/app:ca',
+      checkUrls: ['https://127.0.0.1:1/'],
+    });
     assert.equal(report.result?.status, 'failed');
     assert.deepEqual([engine.commits.length, engine.tagged.length], [0, 0]);
     assert.deepEqual(engine.removed, ['tmp1']);
@@ -109,10 +136,18 @@ describe('image add (fake engine): the steps and the cleanup', () => {
 
   it('NEW that exists is refused before any container is made; an interruption before the start makes none', async () => {
     const engine = new FakeImageEngine(() => true);
-    await assert.rejects(runImageAdd({ client: engine, certificate: caFile, image: 'vendor/app:1', tag: 'vendor/app:1' }), (error: unknown) => error instanceof UserError && /which is vendor\/app:1 itself/.test(error.message));
+    await assert.rejects(
+      runImageAdd({ client: engine, certificate: caFile, image: 'vendor/app:1', tag: 'vendor/app:1' }),
+      (error: unknown) => error instanceof UserError && /which is vendor\/app:1 itself/.test(error.message),
+    );
     const aborted = new AbortController();
     aborted.abort();
-    const report = await runImageAdd({ client: engine, certificate: caFile, image: 'vendor/app:1', signal: aborted.signal });
+    const report = await runImageAdd({
+      client: engine,
+      certificate: caFile,
+      image: 'vendor/app:1',
+      signal: aborted.signal,
+    });
     assert.equal(report.interrupted, true);
     assert.deepEqual([engine.created.length, engine.commits.length], [0, 0]);
   });
@@ -126,13 +161,28 @@ describe('image add (fake engine): the steps and the cleanup', () => {
       // What Podman answers for a container the abort removed meanwhile.
       if (!engine.containers.has(id)) throw new Error('(HTTP code 500) server error - no such container');
     };
-    const report = await runImageAdd({ client: engine, certificate: caFile, image: 'vendor/app:1', signal: interrupt.signal });
+    const report = await runImageAdd({
+      client: engine,
+      certificate: caFile,
+      image: 'vendor/app:1',
+      signal: interrupt.signal,
+    });
     assert.deepEqual([report.interrupted, report.committed, engine.commits.length], [true, undefined, 0]);
     assert.deepEqual(engine.removed, ['tmp1']);
   });
 
   it('add’s persistence note points at image add as well as dockerfile', () => {
-    const patched = { id: 'c', name: 'web', image: 'nginx:1', status: 'patched' as const, family: 'debian', method: 'update-command' as const, check: { before: [], after: [] }, warnings: [], durationMs: 1 };
+    const patched = {
+      id: 'c',
+      name: 'web',
+      image: 'nginx:1',
+      status: 'patched' as const,
+      family: 'debian',
+      method: 'update-command' as const,
+      check: { before: [], after: [] },
+      warnings: [],
+      durationMs: 1,
+    };
     const note = aftercareLines([patched], 'corp.pem').at(-1)!;
     assert.match(note, /`trustpatch dockerfile corp\.pem --family debian`/);
     assert.match(note, /`trustpatch image add corp\.pem nginx:1` writes an image that keeps them/);

@@ -8,10 +8,18 @@ import { streamToBuffer } from '../../src/docker/tar.js';
 /** A `docker save` archive in miniature: a layer, the config, the manifest, the legacy names. */
 async function savedImage(layer: Buffer): Promise<Readable> {
   const archive = pack();
-  const config = JSON.stringify({ architecture: 'amd64', config: { Cmd: ['sleep', '900'], Labels: { 'trustpatch.ca-fingerprints': 'temporary' } }, rootfs: { type: 'layers', diff_ids: ['sha256:x'] }, history: [{ created_by: 'sleep' }] });
+  const config = JSON.stringify({
+    architecture: 'amd64',
+    config: { Cmd: ['sleep', '900'], Labels: { 'trustpatch.ca-fingerprints': 'temporary' } },
+    rootfs: { type: 'layers', diff_ids: ['sha256:x'] },
+    history: [{ created_by: 'sleep' }],
+  });
   archive.entry({ name: 'abc/layer.tar' }, layer);
   archive.entry({ name: 'cafe.json' }, config);
-  archive.entry({ name: 'manifest.json' }, JSON.stringify([{ Config: 'cafe.json', RepoTags: null, Layers: ['abc/layer.tar'] }]));
+  archive.entry(
+    { name: 'manifest.json' },
+    JSON.stringify([{ Config: 'cafe.json', RepoTags: null, Layers: ['abc/layer.tar'] }]),
+  );
   archive.entry({ name: 'repositories' }, '{}');
   archive.finalize();
   return Readable.from(await streamToBuffer(archive));
@@ -27,7 +35,10 @@ async function entries(tar: Readable): Promise<Map<string, Buffer>> {
     });
   });
   await new Promise<void>((resolve, reject) => {
-    tar.pipe(reader).on('finish', () => resolve()).on('error', reject);
+    tar
+      .pipe(reader)
+      .on('finish', () => resolve())
+      .on('error', reject);
   });
   return out;
 }
@@ -44,7 +55,9 @@ describe('image add: setting a saved image’s configuration', () => {
     assert.deepEqual(config.config, want);
     assert.deepEqual(config.rootfs, { type: 'layers', diff_ids: ['sha256:x'] }, 'the layers it names are unchanged');
     assert.deepEqual(config.history, [{ created_by: 'sleep' }]);
-    assert.deepEqual(JSON.parse(files.get('manifest.json')!.toString('utf8')), [{ Config: 'cafe.json', RepoTags: ['team/app:1-trustpatch'], Layers: ['abc/layer.tar'] }]);
+    assert.deepEqual(JSON.parse(files.get('manifest.json')!.toString('utf8')), [
+      { Config: 'cafe.json', RepoTags: ['team/app:1-trustpatch'], Layers: ['abc/layer.tar'] },
+    ]);
     assert.equal(await imageId, `sha256:${createHash('sha256').update(files.get('cafe.json')!).digest('hex')}`);
   });
 

@@ -31,8 +31,29 @@ describe('--json documents match the published JSON Schema (engine-free commands
     const certsDir = join(dir, 'certs.d');
     const docs = {
       inspect: await document(['inspect', ca.certPath, '--json']),
-      'registry add': await document(['registry', 'add', 'registry.test:5000', '--ca', ca.certPath, '--certs-dir', certsDir, '--json']),
-      'registry client-cert': await document(['registry', 'client-cert', '--ca-cert', ca.certPath, '--ca-key', ca.keyPath, '--cn', 'ci', '-o', join(certsDir, 'registry.test:5000'), '--json']),
+      'registry add': await document([
+        'registry',
+        'add',
+        'registry.test:5000',
+        '--ca',
+        ca.certPath,
+        '--certs-dir',
+        certsDir,
+        '--json',
+      ]),
+      'registry client-cert': await document([
+        'registry',
+        'client-cert',
+        '--ca-cert',
+        ca.certPath,
+        '--ca-key',
+        ca.keyPath,
+        '--cn',
+        'ci',
+        '-o',
+        join(certsDir, 'registry.test:5000'),
+        '--json',
+      ]),
       'registry lint': await document(['registry', 'lint', certsDir, '--json']),
     };
     for (const [command, doc] of Object.entries(docs)) {
@@ -40,7 +61,11 @@ describe('--json documents match the published JSON Schema (engine-free commands
       assert.deepEqual([doc.schemaVersion, doc.command, doc.engines], [1, command, []], command);
     }
     const inspected = (docs.inspect.certificates as { fingerprint: string }[])[0]!;
-    assert.match(inspected.fingerprint, /^[0-9a-f]{64}$/, 'inspect prints the fingerprint as lower-case hex like every other command');
+    assert.match(
+      inspected.fingerprint,
+      /^[0-9a-f]{64}$/,
+      'inspect prints the fingerprint as lower-case hex like every other command',
+    );
   });
 
   it('the schema can fail: an unknown field, a colon fingerprint, a missing envelope are refused', async () => {
@@ -49,7 +74,15 @@ describe('--json documents match the published JSON Schema (engine-free commands
     const certificate = (good.certificates as Record<string, unknown>[])[0]!;
     const bad: [string, unknown][] = [
       ['an undocumented field', { ...good, extra: 1 }],
-      ['the colon form of a fingerprint', { ...good, certificates: [{ ...certificate, fingerprint: (certificate.fingerprint as string).toUpperCase().match(/../g)!.join(':') }] }],
+      [
+        'the colon form of a fingerprint',
+        {
+          ...good,
+          certificates: [
+            { ...certificate, fingerprint: (certificate.fingerprint as string).toUpperCase().match(/../g)!.join(':') },
+          ],
+        },
+      ],
       ['no schemaVersion', Object.fromEntries(Object.entries(good).filter(([key]) => key !== 'schemaVersion'))],
       ['an unknown command', { ...good, command: 'frobnicate' }],
     ];
@@ -58,6 +91,18 @@ describe('--json documents match the published JSON Schema (engine-free commands
 
   it('one document definition per command that prints --json', async () => {
     const schema = JSON.parse(await readFile(SCHEMA_PATH, 'utf8')) as { oneOf: { $ref: string }[] };
-    assert.deepEqual(schema.oneOf.map((r) => r.$ref.replace('#/$defs/', '')), ['addDocument', 'checkDocument', 'removeDocument', 'statusDocument', 'inspectDocument', 'registryAddDocument', 'registryLintDocument', 'registryClientCertDocument']);
+    assert.deepEqual(
+      schema.oneOf.map((r) => r.$ref.replace('#/$defs/', '')),
+      [
+        'addDocument',
+        'checkDocument',
+        'removeDocument',
+        'statusDocument',
+        'inspectDocument',
+        'registryAddDocument',
+        'registryLintDocument',
+        'registryClientCertDocument',
+      ],
+    );
   });
 });

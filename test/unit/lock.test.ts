@@ -14,10 +14,23 @@ describe('host-side container lock', () => {
   const options = (extra: Partial<LockOptions> = {}): LockOptions => ({ dir, waitMs: 600, holdMs: 60_000, ...extra });
 
   it('a second taker waits while the first holds, then gets it once released', async () => {
-    const first = await lockContainer('unix:///e', 'c1', options({ self: { pid: 101, hostname: 'h' }, isAlive: () => true }));
+    const first = await lockContainer(
+      'unix:///e',
+      'c1',
+      options({ self: { pid: 101, hostname: 'h' }, isAlive: () => true }),
+    );
     let waiting: (pid: number | undefined) => void = () => {};
     const waited = new Promise<number | undefined>((resolve) => (waiting = resolve));
-    const second = lockContainer('unix:///e', 'c1', options({ waitMs: 10_000, self: { pid: 102, hostname: 'h' }, isAlive: () => true, onWait: (holder) => waiting(holder?.pid) }));
+    const second = lockContainer(
+      'unix:///e',
+      'c1',
+      options({
+        waitMs: 10_000,
+        self: { pid: 102, hostname: 'h' },
+        isAlive: () => true,
+        onWait: (holder) => waiting(holder?.pid),
+      }),
+    );
     assert.equal(await waited, 101, 'the waiter is told who holds the lock');
     await first.release();
     const held = await second;
@@ -27,10 +40,21 @@ describe('host-side container lock', () => {
   });
 
   it('gives up after waitMs with a message naming the holder and the lock to remove', async () => {
-    const first = await lockContainer('unix:///e', 'c1', options({ self: { pid: 101, hostname: 'h' }, isAlive: () => true }));
-    const error = await lockContainer('unix:///e', 'c1', options({ waitMs: 300, self: { pid: 102, hostname: 'h' }, isAlive: () => true })).catch((e: unknown) => e);
+    const first = await lockContainer(
+      'unix:///e',
+      'c1',
+      options({ self: { pid: 101, hostname: 'h' }, isAlive: () => true }),
+    );
+    const error = await lockContainer(
+      'unix:///e',
+      'c1',
+      options({ waitMs: 300, self: { pid: 102, hostname: 'h' }, isAlive: () => true }),
+    ).catch((e: unknown) => e);
     assert.ok(error instanceof LockHeldError);
-    assert.match(error.message, /^another trustpatch run \(pid 101 on h, since .*\) is patching this container; run again once it has finished \(if none is running, remove .*trustpatch-lock-test-/);
+    assert.match(
+      error.message,
+      /^another trustpatch run \(pid 101 on h, since .*\) is patching this container; run again once it has finished \(if none is running, remove .*trustpatch-lock-test-/,
+    );
     await first.release();
   });
 
@@ -43,24 +67,51 @@ describe('host-side container lock', () => {
 
   it('breaks the lock of a holder on this host whose process is gone, and treats its run as unfinished', async () => {
     await lockContainer('unix:///e', 'c1', options({ self: { pid: 101, hostname: 'h' } }));
-    const held = await lockContainer('unix:///e', 'c1', options({ waitMs: 0, self: { pid: 102, hostname: 'h' }, isAlive: (pid) => pid !== 101 }));
+    const held = await lockContainer(
+      'unix:///e',
+      'c1',
+      options({ waitMs: 0, self: { pid: 102, hostname: 'h' }, isAlive: (pid) => pid !== 101 }),
+    );
     assert.equal(held.previous?.unfinished, 'pid 101 on h stopped without releasing its lock');
     await held.release();
   });
 
   it('does not judge a live-looking holder on another host, but does break an expired one', async () => {
-    await lockContainer('unix:///e', 'c1', options({ self: { pid: 101, hostname: 'elsewhere' }, isAlive: () => false }));
-    await assert.rejects(lockContainer('unix:///e', 'c1', options({ waitMs: 0, self: { pid: 102, hostname: 'h' }, isAlive: () => false })), LockHeldError);
+    await lockContainer(
+      'unix:///e',
+      'c1',
+      options({ self: { pid: 101, hostname: 'elsewhere' }, isAlive: () => false }),
+    );
+    await assert.rejects(
+      lockContainer('unix:///e', 'c1', options({ waitMs: 0, self: { pid: 102, hostname: 'h' }, isAlive: () => false })),
+      LockHeldError,
+    );
     await rm(dir, { recursive: true, force: true });
-    await lockContainer('unix:///e', 'c1', options({ holdMs: -60_000, waitMs: 0, self: { pid: 101, hostname: 'elsewhere' } }));
-    const held = await lockContainer('unix:///e', 'c1', options({ waitMs: 0, self: { pid: 102, hostname: 'h' }, isAlive: () => true }));
+    await lockContainer(
+      'unix:///e',
+      'c1',
+      options({ holdMs: -60_000, waitMs: 0, self: { pid: 101, hostname: 'elsewhere' } }),
+    );
+    const held = await lockContainer(
+      'unix:///e',
+      'c1',
+      options({ waitMs: 0, self: { pid: 102, hostname: 'h' }, isAlive: () => true }),
+    );
     await held.release();
   });
 
   it('an unfinished run is remembered: the next taker breaks it at once and learns why', async () => {
-    const first = await lockContainer('unix:///e', 'c1', options({ self: { pid: 101, hostname: 'h' }, isAlive: () => true }));
+    const first = await lockContainer(
+      'unix:///e',
+      'c1',
+      options({ self: { pid: 101, hostname: 'h' }, isAlive: () => true }),
+    );
     await first.leaveUnfinished('lost the connection to the engine');
-    const next = await lockContainer('unix:///e', 'c1', options({ waitMs: 0, self: { pid: 102, hostname: 'h' }, isAlive: () => true }));
+    const next = await lockContainer(
+      'unix:///e',
+      'c1',
+      options({ waitMs: 0, self: { pid: 102, hostname: 'h' }, isAlive: () => true }),
+    );
     assert.equal(next.previous?.unfinished, 'lost the connection to the engine');
     assert.equal(next.previous?.pid, 101);
     await next.release();
@@ -74,7 +125,11 @@ describe('host-side container lock', () => {
     let most = 0;
     await Promise.all(
       Array.from({ length: 12 }, async (_, i) => {
-        const held = await lockContainer('unix:///e', 'c1', options({ waitMs: 30_000, self: { pid: 1000 + i, hostname: 'h' }, isAlive: () => true }));
+        const held = await lockContainer(
+          'unix:///e',
+          'c1',
+          options({ waitMs: 30_000, self: { pid: 1000 + i, hostname: 'h' }, isAlive: () => true }),
+        );
         holding += 1;
         most = Math.max(most, holding);
         await new Promise((resolve) => setTimeout(resolve, 5));

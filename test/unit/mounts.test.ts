@@ -14,7 +14,13 @@ import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js
 import { persistenceNotes } from '../../src/cli/render-undo.js';
 
 const bind = (source: string, destination: string, rw = true): Mount => ({ type: 'bind', source, destination, rw });
-const volume = (name: string, destination: string): Mount => ({ type: 'volume', name, source: `/var/lib/docker/volumes/${name}/_data`, destination, rw: true });
+const volume = (name: string, destination: string): Mount => ({
+  type: 'volume',
+  name,
+  source: `/var/lib/docker/volumes/${name}/_data`,
+  destination,
+  rw: true,
+});
 
 describe('mount mapping', () => {
   it('takes the mount with the longest destination that is a prefix of the path', () => {
@@ -25,17 +31,30 @@ describe('mount mapping', () => {
   });
 
   it('matches whole path parts only, and a single-file bind at its own path', () => {
-    const mounts = [bind('/srv/certs', '/etc/ssl/certs/'), bind('/home/u/corp.pem', '/etc/ssl/certs/ca-certificates.crt', false)];
+    const mounts = [
+      bind('/srv/certs', '/etc/ssl/certs/'),
+      bind('/home/u/corp.pem', '/etc/ssl/certs/ca-certificates.crt', false),
+    ];
     assert.equal(mountFor(mounts, '/etc/ssl/certs2/x.pem'), undefined);
     assert.equal(mountFor(mounts, '/etc/ssl/certs/ca-certificates.crt')?.source, '/home/u/corp.pem');
     assert.equal(mountFor(mounts, '/etc/ssl/certs/ca-certificates.crt.new')?.source, '/srv/certs');
     assert.equal(mountFor([], '/etc/ssl/certs'), undefined);
   });
 
-  it('groups the paths by the mount they land on and leaves the container\'s own paths out', () => {
-    const found = storeMounts([volume('certs', '/etc/ssl/certs'), bind('/srv/anchors', '/usr/local/share/ca-certificates', false)], [BUNDLE, '/etc/ssl/certs', ANCHORS, MANIFEST_PATH]);
+  it("groups the paths by the mount they land on and leaves the container's own paths out", () => {
+    const found = storeMounts(
+      [volume('certs', '/etc/ssl/certs'), bind('/srv/anchors', '/usr/local/share/ca-certificates', false)],
+      [BUNDLE, '/etc/ssl/certs', ANCHORS, MANIFEST_PATH],
+    );
     assert.deepEqual(found, [
-      { type: 'volume', source: '/var/lib/docker/volumes/certs/_data', volume: 'certs', destination: '/etc/ssl/certs', readOnly: false, paths: [BUNDLE, '/etc/ssl/certs'] },
+      {
+        type: 'volume',
+        source: '/var/lib/docker/volumes/certs/_data',
+        volume: 'certs',
+        destination: '/etc/ssl/certs',
+        readOnly: false,
+        paths: [BUNDLE, '/etc/ssl/certs'],
+      },
       { type: 'bind', source: '/srv/anchors', destination: ANCHORS, readOnly: true, paths: [ANCHORS] },
     ]);
   });
@@ -55,12 +74,19 @@ describe('patching a container whose trust store is on a mount (fake engine)', (
     const container = client.add(fakeDebian('c1', [distro.pem]));
     container.info = { ...container.info, mounts };
     const { certificates } = parseCertificates(Buffer.from(corp.pem), 'corp.pem');
-    const context: PatchContext = { client, certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })), options: { checkUrls: [], install: 'auto', timeoutMs: 1000, ...extra } };
+    const context: PatchContext = {
+      client,
+      certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })),
+      options: { checkUrls: [], install: 'auto', timeoutMs: 1000, ...extra },
+    };
     return { client, container, context };
   }
   const untouched = (container: FakeContainer, bundle: Buffer) => {
     assert.deepEqual(container.writes, []);
-    assert.ok(!container.execs.some((argv) => argv[0] === '/usr/sbin/update-ca-certificates'), 'the update did not run');
+    assert.ok(
+      !container.execs.some((argv) => argv[0] === '/usr/sbin/update-ca-certificates'),
+      'the update did not run',
+    );
     assert.ok(container.files.get(BUNDLE)!.equals(bundle));
   };
 
@@ -70,9 +96,16 @@ describe('patching a container whose trust store is on a mount (fake engine)', (
     const result = await patchContainer(context, container.info);
     assert.equal(result.status, 'failed');
     assert.equal(result.status === 'failed' && result.rollback, 'not-needed');
-    assert.match(result.status === 'failed' ? result.reason : '', /read-only mount \(\/etc\/ssl\/certs: host path \/srv\/certs \(bind, read-only\)\): trust the CA on the host, in \/srv\/certs/);
+    assert.match(
+      result.status === 'failed' ? result.reason : '',
+      /read-only mount \(\/etc\/ssl\/certs: host path \/srv\/certs \(bind, read-only\)\): trust the CA on the host, in \/srv\/certs/,
+    );
     assert.deepEqual(result.warnings, []);
-    assert.deepEqual(result.mounts?.map((m) => [m.destination, m.readOnly]), [['/etc/ssl/certs', true]], 'the refused result names its mounts');
+    assert.deepEqual(
+      result.mounts?.map((m) => [m.destination, m.readOnly]),
+      [['/etc/ssl/certs', true]],
+      'the refused result names its mounts',
+    );
     untouched(container, bundle);
   });
 
@@ -83,12 +116,17 @@ describe('patching a container whose trust store is on a mount (fake engine)', (
     const bundle = container.files.get(BUNDLE)!;
     const result = await patchContainer(context, container.info);
     assert.equal(result.status, 'failed');
-    assert.match(result.status === 'failed' ? result.reason : '', /volume certs.*also mounted by name-c2.*--through-mounts/);
+    assert.match(
+      result.status === 'failed' ? result.reason : '',
+      /volume certs.*also mounted by name-c2.*--through-mounts/,
+    );
     untouched(container, bundle);
   });
 
   it('refuses a tmpfs over the bundle directory before writing', async () => {
-    const { container, context } = setup([{ type: 'tmpfs', source: '', destination: '/etc/ssl/certs', rw: true }], { throughMounts: true });
+    const { container, context } = setup([{ type: 'tmpfs', source: '', destination: '/etc/ssl/certs', rw: true }], {
+      throughMounts: true,
+    });
     const bundle = container.files.get(BUNDLE)!;
     const result = await patchContainer(context, container.info);
     assert.match(result.status === 'failed' ? result.reason : '', /tmpfs.*moby\/moby#22020/);
@@ -99,7 +137,10 @@ describe('patching a container whose trust store is on a mount (fake engine)', (
     const { container, context } = setup([bind('/srv/certs', '/etc/ssl/certs')], { throughMounts: true });
     const result = await patchContainer(context, container.info);
     assert.equal(result.status, 'patched', JSON.stringify(result));
-    assert.deepEqual(result.mounts?.map((m) => [m.source, m.readOnly, m.paths.includes(BUNDLE)]), [['/srv/certs', false, true]]);
+    assert.deepEqual(
+      result.mounts?.map((m) => [m.source, m.readOnly, m.paths.includes(BUNDLE)]),
+      [['/srv/certs', false, true]],
+    );
     const record = JSON.parse(container.read(MANIFEST_PATH)!) as { entries: { mounts: { source: string }[] }[] };
     assert.equal(record.entries[0]!.mounts[0]!.source, '/srv/certs');
   });
@@ -109,7 +150,10 @@ describe('patching a container whose trust store is on a mount (fake engine)', (
     const second = client.add(fakeDebian('c2', [distro.pem]));
     second.info = { ...second.info, mounts: [volume('certs', '/etc/ssl/certs')] };
     // One volume: what either writes to the bundle, the other reads.
-    for (const [self, peer] of [[first, second], [second, first]] as const) {
+    for (const [self, peer] of [
+      [first, second],
+      [second, first],
+    ] as const) {
       const own = self.handler;
       self.handler = (argv, me, options) => {
         const answer = own(argv, me, options);
@@ -120,12 +164,16 @@ describe('patching a container whose trust store is on a mount (fake engine)', (
     const shared = new SharedStores();
     const results = await Promise.all([first, second].map((c) => patchContainer({ ...context, shared }, c.info)));
     assert.deepEqual(results.map((r) => r.status).sort(), ['covered', 'patched'], JSON.stringify(results));
-    const updates = [first, second].map((c) => c.execs.filter((argv) => argv[0] === '/usr/sbin/update-ca-certificates').length);
+    const updates = [first, second].map(
+      (c) => c.execs.filter((argv) => argv[0] === '/usr/sbin/update-ca-certificates').length,
+    );
     assert.deepEqual(updates.sort(), [0, 1]);
     const covered = results.find((r) => r.status === 'covered')!;
     const leader = results.find((r) => r.status === 'patched')!;
     assert.equal(covered.coveredBy, leader.name);
-    const record = JSON.parse(client.containers.get(covered.id)!.read(MANIFEST_PATH)!) as { entries: { coveredBy: { name: string }; anchor: null }[] };
+    const record = JSON.parse(client.containers.get(covered.id)!.read(MANIFEST_PATH)!) as {
+      entries: { coveredBy: { name: string }; anchor: null }[];
+    };
     assert.deepEqual([record.entries[0]!.coveredBy.name, record.entries[0]!.anchor], [leader.name, null]);
   });
 
@@ -153,7 +201,10 @@ describe('patching a container whose trust store is on a mount (fake engine)', (
     assert.equal(follower.status, 'failed');
     assert.equal(follower.status === 'failed' && follower.rollback, 'not-needed');
     assert.deepEqual(second.writes, []);
-    assert.ok(first.read(BUNDLE)!.includes(corp.pem) && second.read(BUNDLE)!.includes(corp.pem), 'the shared store still holds the patch');
+    assert.ok(
+      first.read(BUNDLE)!.includes(corp.pem) && second.read(BUNDLE)!.includes(corp.pem),
+      'the shared store still holds the patch',
+    );
   });
 });
 
@@ -173,7 +224,12 @@ describe('a client that refuses after the patch (fake engine, chain read by a st
     const server = await makeServerCert(signer, 'elsewhere', { subjectAltName: 'DNS:elsewhere.invalid' });
     const readChain = async () => [new X509Certificate(server.cert).raw];
     const { certificates } = parseCertificates(Buffer.from(corp.pem), 'corp.pem');
-    const context: PatchContext = { client, certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })), options: { checkUrls: ['https://127.0.0.1:8443/'], install: 'auto', timeoutMs: 1000 }, readChain };
+    const context: PatchContext = {
+      client,
+      certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })),
+      options: { checkUrls: ['https://127.0.0.1:8443/'], install: 'auto', timeoutMs: 1000 },
+      readChain,
+    };
     return { container, result: await patchContainer(context, container.info) };
   }
 
@@ -183,34 +239,72 @@ describe('a client that refuses after the patch (fake engine, chain read by a st
     assert.ok(container.read(BUNDLE)!.includes(corp.pem));
     assert.equal(result.check.after[0]!.failure, 'unprovable');
     assert.equal(exitCodeFor([result]), 1);
-    assert.match(result.warnings.join('\n'), /curl cannot prove trust for https:\/\/127\.0\.0\.1:8443\/ .*does not name the IP address 127\.0\.0\.1 \(it names DNS:elsewhere\.invalid\)/);
+    assert.match(
+      result.warnings.join('\n'),
+      /curl cannot prove trust for https:\/\/127\.0\.0\.1:8443\/ .*does not name the IP address 127\.0\.0\.1 \(it names DNS:elsewhere\.invalid\)/,
+    );
     assert.doesNotMatch(result.warnings.join('\n'), /is this the CA/);
   });
 
   it('rolls back as distrust when the CA does not sign the chain', async () => {
     const { container, result } = await run(other);
     assert.equal(result.status, 'failed');
-    assert.match(result.status === 'failed' ? result.reason : '', /the CA does not sign the chain https:\/\/127\.0\.0\.1:8443\/ presents/);
+    assert.match(
+      result.status === 'failed' ? result.reason : '',
+      /the CA does not sign the chain https:\/\/127\.0\.0\.1:8443\/ presents/,
+    );
     assert.equal(result.status === 'failed' && result.rollback, 'done');
     assert.ok(!container.read(BUNDLE)!.includes(corp.pem));
   });
 });
 
 describe('the persistence note after add', () => {
-  const base = { id: 'c1', name: 'web', image: 'debian', family: 'debian', method: 'update-command' as const, check: { before: [], after: [] }, durationMs: 1, warnings: [] };
-  const onHost = { type: 'bind', source: '/srv/certs', destination: '/etc/ssl/certs', readOnly: false, paths: [BUNDLE] };
+  const base = {
+    id: 'c1',
+    name: 'web',
+    image: 'debian',
+    family: 'debian',
+    method: 'update-command' as const,
+    check: { before: [], after: [] },
+    durationMs: 1,
+    warnings: [],
+  };
+  const onHost = {
+    type: 'bind',
+    source: '/srv/certs',
+    destination: '/etc/ssl/certs',
+    readOnly: false,
+    paths: [BUNDLE],
+  };
 
   it('says a recreate loses the change when it lives in the container only', () => {
-    assert.deepEqual(persistenceNotes([{ ...base, status: 'patched' }], 'ca.pem'), ['note: a recreated container loses these changes; `trustpatch dockerfile ca.pem --family debian` prints the Dockerfile lines that make them permanent, and `trustpatch image add ca.pem debian` writes an image that keeps them (docs/images.md)']);
+    assert.deepEqual(persistenceNotes([{ ...base, status: 'patched' }], 'ca.pem'), [
+      'note: a recreated container loses these changes; `trustpatch dockerfile ca.pem --family debian` prints the Dockerfile lines that make them permanent, and `trustpatch image add ca.pem debian` writes an image that keeps them (docs/images.md)',
+    ]);
   });
 
   it('says where a change written through a mount lives, and that only the rest is lost', () => {
     const notes = persistenceNotes([{ ...base, status: 'patched', mounts: [onHost] }], 'ca.pem');
-    assert.equal(notes[0], `note: web: ${BUNDLE}: the change lives in host path /srv/certs, outlives the container and reaches every container mounting it`);
-    assert.match(notes[1]!, /^note: a recreated container loses the changes made in its own filesystem \(anchor, record\)/);
+    assert.equal(
+      notes[0],
+      `note: web: ${BUNDLE}: the change lives in host path /srv/certs, outlives the container and reaches every container mounting it`,
+    );
+    assert.match(
+      notes[1]!,
+      /^note: a recreated container loses the changes made in its own filesystem \(anchor, record\)/,
+    );
   });
 
   it('says nothing when nothing was patched, or only covered by a shared store', () => {
-    assert.deepEqual(persistenceNotes([{ ...base, status: 'covered', mounts: [onHost] }, { ...base, status: 'skipped', reason: 'x' }], 'ca.pem'), []);
+    assert.deepEqual(
+      persistenceNotes(
+        [
+          { ...base, status: 'covered', mounts: [onHost] },
+          { ...base, status: 'skipped', reason: 'x' },
+        ],
+        'ca.pem',
+      ),
+      [],
+    );
   });
 });

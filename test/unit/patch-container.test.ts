@@ -21,9 +21,20 @@ describe('patching one container (fake engine)', () => {
 
   function setup(checkUrls: string[] = []) {
     const client = new FakeClient();
-    const container = client.add(fakeDebian('c1', distro.map((ca) => ca.pem), { curl: (bundle) => bundle.includes(corp.pem) }));
+    const container = client.add(
+      fakeDebian(
+        'c1',
+        distro.map((ca) => ca.pem),
+        { curl: (bundle) => bundle.includes(corp.pem) },
+      ),
+    );
     const { certificates } = parseCertificates(Buffer.from(corp.pem), 'corp.pem');
-    const context: PatchContext = { client, certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })), options: { ...options, checkUrls }, readChain: async () => Promise.reject(new Error('no server in unit tests')) };
+    const context: PatchContext = {
+      client,
+      certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })),
+      options: { ...options, checkUrls },
+      readChain: async () => Promise.reject(new Error('no server in unit tests')),
+    };
     return { client, container, context, anchor: `${ANCHORS}/${certificateName(certificates[0]!)}.crt` };
   }
 
@@ -33,8 +44,14 @@ describe('patching one container (fake engine)', () => {
     assert.equal(result.status, 'patched', JSON.stringify(result));
     assert.equal(container.read(anchor), corp.pem);
     assert.ok(container.read(BUNDLE)!.includes(corp.pem));
-    assert.deepEqual(result.check.before.map((c) => [c.tool, c.exitCode, c.detail.startsWith('curl: (60) ')]), [['curl', 60, true]]);
-    assert.deepEqual(result.check.after.map((c) => c.ok), [true]);
+    assert.deepEqual(
+      result.check.before.map((c) => [c.tool, c.exitCode, c.detail.startsWith('curl: (60) ')]),
+      [['curl', 60, true]],
+    );
+    assert.deepEqual(
+      result.check.after.map((c) => c.ok),
+      [true],
+    );
     assert.ok(container.execs.some((argv) => argv[0] === '/usr/sbin/update-ca-certificates'));
   });
 
@@ -73,7 +90,10 @@ describe('patching one container (fake engine)', () => {
     const { container, context } = setup(['https://127.0.0.1:8443/']);
     const original = container.files.get(BUNDLE)!;
     const update = container.handler;
-    container.handler = (argv, self, opts) => (argv[0] === '/usr/bin/curl' ? { exitCode: 60, stderr: 'curl: (60) SSL certificate problem\n' } : update(argv, self, opts));
+    container.handler = (argv, self, opts) =>
+      argv[0] === '/usr/bin/curl'
+        ? { exitCode: 60, stderr: 'curl: (60) SSL certificate problem\n' }
+        : update(argv, self, opts);
     const result = await patchContainer(context, container.info);
     assert.equal(result.status, 'failed');
     assert.match(result.status === 'failed' ? result.reason : '', /still fails/);
@@ -95,7 +115,10 @@ describe('patching one container (fake engine)', () => {
     assert.equal(stopped.status === 'skipped' && stopped.reason, 'container is exited');
     const paused = await patchContainer(context, { ...container.info, running: false, paused: true, state: 'paused' });
     assert.equal(paused.status === 'skipped' && paused.reason, 'container is paused');
-    assert.deepEqual(container.execs.filter((argv) => !isProcessScan(argv)), []);
+    assert.deepEqual(
+      container.execs.filter((argv) => !isProcessScan(argv)),
+      [],
+    );
   });
 
   it('installs ca-certificates with apt-get when the update command is missing', async () => {
@@ -115,18 +138,30 @@ describe('patching one container (fake engine)', () => {
     const result = await patchContainer(context, container.info);
     assert.equal(result.status, 'patched', JSON.stringify(result));
     assert.equal(result.method, 'update-command');
-    assert.deepEqual(container.execs.filter((a) => a[0] === '/usr/bin/apt-get').map((a) => a[1]), ['update', 'install']);
+    assert.deepEqual(
+      container.execs.filter((a) => a[0] === '/usr/bin/apt-get').map((a) => a[1]),
+      ['update', 'install'],
+    );
   });
 
   it('with --install never and no update command, patches the bundle through the archive API and keeps the anchor', async () => {
     const { container, context, anchor } = setup();
     container.files.delete('/usr/sbin/update-ca-certificates');
-    const result = await patchContainer({ ...context, options: { ...context.options, install: 'never' } }, container.info);
+    const result = await patchContainer(
+      { ...context, options: { ...context.options, install: 'never' } },
+      container.info,
+    );
     assert.equal(result.status, 'patched', JSON.stringify(result));
     assert.equal(result.method, 'archive-only');
     assert.equal(container.read(BUNDLE)!.split(corp.pem).length - 1, 1);
-    assert.ok(container.read(BUNDLE)!.startsWith(distro.map((ca) => ca.pem).join('')), 'the distribution certificates are kept, in order');
+    assert.ok(
+      container.read(BUNDLE)!.startsWith(distro.map((ca) => ca.pem).join('')),
+      'the distribution certificates are kept, in order',
+    );
     assert.equal(container.read(anchor), corp.pem);
-    assert.deepEqual(container.execs.filter((argv) => !isProcessScan(argv)), []);
+    assert.deepEqual(
+      container.execs.filter((argv) => !isProcessScan(argv)),
+      [],
+    );
   });
 });

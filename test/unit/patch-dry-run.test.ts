@@ -15,7 +15,11 @@ describe('containers left alone: skipped states and --dry-run (fake engine)', ()
 
   function context(client: FakeClient, options: Partial<PatchContext['options']> = {}): PatchContext {
     const [certificate] = parseCertificates(Buffer.from(cas.corp.pem), 'cas.corp.pem').certificates;
-    return { client, certificates: [{ certificate: certificate!, name: 'Corp' }], options: { checkUrls: [URL_IP], install: 'auto', timeoutMs: 1000, ...options } };
+    return {
+      client,
+      certificates: [{ certificate: certificate!, name: 'Corp' }],
+      options: { checkUrls: [URL_IP], install: 'auto', timeoutMs: 1000, ...options },
+    };
   }
   const trusts = (bundle: string) => bundle.includes(cas.corp.pem);
 
@@ -23,28 +27,49 @@ describe('containers left alone: skipped states and --dry-run (fake engine)', ()
     const client = new FakeClient();
     const c = client.add(fakeDistro('c1', debian, { osRelease: 'ID=debian\n' }));
     const windows = await patchContainer(context(client), { ...c.info, platform: 'windows' });
-    assert.equal(windows.status === 'skipped' && windows.reason, 'container platform is windows: only Linux trust stores can be patched');
-    const restarting = await patchContainer(context(client), { ...c.info, running: false, restarting: true, state: 'restarting' });
+    assert.equal(
+      windows.status === 'skipped' && windows.reason,
+      'container platform is windows: only Linux trust stores can be patched',
+    );
+    const restarting = await patchContainer(context(client), {
+      ...c.info,
+      running: false,
+      restarting: true,
+      state: 'restarting',
+    });
     assert.equal(restarting.status === 'skipped' && restarting.reason, 'container is restarting');
     assert.deepEqual([c.writes, c.execs], [[], []]);
   });
 
   it('--dry-run prints family, files, commands and check, and changes nothing', async () => {
     const client = new FakeClient();
-    const c = client.add(fakeDistro('c1', debian, { osRelease: 'ID=debian\n', distroPems: [cas.distro.pem], update: false, clients: { '/usr/bin/curl': trusts } }));
+    const c = client.add(
+      fakeDistro('c1', debian, {
+        osRelease: 'ID=debian\n',
+        distroPems: [cas.distro.pem],
+        update: false,
+        clients: { '/usr/bin/curl': trusts },
+      }),
+    );
     const result = await patchContainer(context(client, { dryRun: true }), c.info);
     assert.equal(result.status, 'planned');
     assert.deepEqual(result.status === 'planned' && result.plan, {
       family: 'debian',
       files: [MAIN, ANCHOR],
-      commands: [['/usr/bin/apt-get', 'update', '-qq'], ['/usr/bin/apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'ca-certificates'], ['/usr/sbin/update-ca-certificates']],
+      commands: [
+        ['/usr/bin/apt-get', 'update', '-qq'],
+        ['/usr/bin/apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'ca-certificates'],
+        ['/usr/sbin/update-ca-certificates'],
+      ],
       check: 'curl',
     });
     assert.deepEqual([c.writes, c.execs], [[], []]);
   });
   it('--dry-run on a container that already trusts the CA reports already trusted and runs nothing', async () => {
     const client = new FakeClient();
-    const c = client.add(fakeDistro('c1', debian, { osRelease: 'ID=debian\n', distroPems: [cas.distro.pem, cas.corp.pem] }));
+    const c = client.add(
+      fakeDistro('c1', debian, { osRelease: 'ID=debian\n', distroPems: [cas.distro.pem, cas.corp.pem] }),
+    );
     c.write(ANCHOR, cas.corp.pem);
     const result = await patchContainer(context(client, { dryRun: true }), c.info);
     assert.equal(result.status, 'already-trusted');

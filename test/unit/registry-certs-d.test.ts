@@ -14,7 +14,10 @@ describe('certs.d rules', () => {
   });
 
   it('refuses what is not host[:port], suggesting the host part of a URL', () => {
-    assert.throws(() => registryDir('https://registry.corp:5000/v2/'), (e: Error) => e instanceof UserError && /give registry\.corp:5000\./.test(e.message));
+    assert.throws(
+      () => registryDir('https://registry.corp:5000/v2/'),
+      (e: Error) => e instanceof UserError && /give registry\.corp:5000\./.test(e.message),
+    );
     assert.throws(() => registryDir('registry.corp:70000'), /out of range/);
     assert.throws(() => registryDir('a b'), UserError);
     assert.throws(() => registryDir('../etc'), UserError);
@@ -32,7 +35,9 @@ describe('certs.d rules', () => {
   });
 
   it('knows the loopback hosts the engine treats as insecure', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST']) assert.equal(isLoopbackHost(host), true, host);
-    for (const host of ['10.0.0.1', '128.0.0.1', 'registry.corp', '127.0.0.256', '::1']) assert.equal(isLoopbackHost(host), false, host);
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST'])
+      assert.equal(isLoopbackHost(host), true, host);
+    for (const host of ['10.0.0.1', '128.0.0.1', 'registry.corp', '127.0.0.256', '::1'])
+      assert.equal(isLoopbackHost(host), false, host);
   });
 });

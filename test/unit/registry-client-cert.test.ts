@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { captureIo } from '../support/capture-io.js';
-import { makeCa, openssl, removeCa, type KeySpec, } from '../support/pki.js';
+import { makeCa, openssl, removeCa, type KeySpec } from '../support/pki.js';
 import { opensslPublicKey } from '../support/registry-pki.js';
 
 describe('registry client-cert: a client pair signed by the CA, as openssl sees it', () => {
@@ -35,7 +35,10 @@ describe('registry client-cert: a client pair signed by the CA, as openssl sees 
         assert.equal(result.code, 0, result.err);
         assert.deepEqual((await readdir(out)).sort(), ['ca.crt', 'client.cert', 'client.key']);
         const cert = join(out, 'client.cert');
-        assert.match(await openssl(['verify', '-CAfile', ca.certPath, '-purpose', 'sslclient', '-x509_strict', cert]), /client\.cert: OK/);
+        assert.match(
+          await openssl(['verify', '-CAfile', ca.certPath, '-purpose', 'sslclient', '-x509_strict', cert]),
+          /client\.cert: OK/,
+        );
         assert.equal(await opensslPublicKey(join(out, 'client.key'), 'key'), await opensslPublicKey(cert, 'cert'));
         assert.equal((await stat(join(out, 'client.key'))).mode & 0o777, 0o600);
         const text = await openssl(['x509', '-in', cert, '-noout', '-text']);
@@ -44,7 +47,11 @@ describe('registry client-cert: a client pair signed by the CA, as openssl sees 
         assert.match(text, /Key Usage: critical\s+Digital Signature, Key Encipherment/);
         assert.match(text, /Extended Key Usage: \s*TLS Web Client Authentication/);
         assert.match(text, /Public-Key: \(2048 bit\)/);
-        const caSki = (await openssl(['x509', '-in', ca.certPath, '-noout', '-ext', 'subjectKeyIdentifier'])).trim().split('\n').pop()!.trim();
+        const caSki = (await openssl(['x509', '-in', ca.certPath, '-noout', '-ext', 'subjectKeyIdentifier']))
+          .trim()
+          .split('\n')
+          .pop()!
+          .trim();
         assert.match(text, new RegExp(`Authority Key Identifier: \\s*(keyid:)?${caSki}`));
         assert.doesNotMatch(result.out + result.err, /PRIVATE KEY/);
       } finally {
@@ -61,9 +68,26 @@ describe('registry client-cert: a client pair signed by the CA, as openssl sees 
       const refused = await cli(['--ca-cert', ca.certPath, '--ca-key', encrypted, '--cn', 'x', '-o', join(root, 'a')]);
       assert.equal(refused.code, 2);
       assert.match(refused.err, /--ca-key-passphrase-env/);
-      const opened = await cli(['--ca-cert', ca.certPath, '--ca-key', encrypted, '--ca-key-passphrase-env', 'TP_TEST_CA_PASS', '--cn', 'x', '-o', join(root, 'b')], { TP_TEST_CA_PASS: 's3cret' });
+      const opened = await cli(
+        [
+          '--ca-cert',
+          ca.certPath,
+          '--ca-key',
+          encrypted,
+          '--ca-key-passphrase-env',
+          'TP_TEST_CA_PASS',
+          '--cn',
+          'x',
+          '-o',
+          join(root, 'b'),
+        ],
+        { TP_TEST_CA_PASS: 's3cret' },
+      );
       assert.equal(opened.code, 0, opened.err);
-      assert.match(await openssl(['verify', '-CAfile', ca.certPath, '-purpose', 'sslclient', join(root, 'b', 'client.cert')]), /OK/);
+      assert.match(
+        await openssl(['verify', '-CAfile', ca.certPath, '-purpose', 'sslclient', join(root, 'b', 'client.cert')]),
+        /OK/,
+      );
     } finally {
       await removeCa(ca);
     }
@@ -81,7 +105,16 @@ describe('registry client-cert: a client pair signed by the CA, as openssl sees 
 
       assert.equal((await cli(['--ca-cert', ca.certPath, '--ca-key', ca.keyPath, '--cn', 'first', '-o', out])).code, 0);
       const leaf = join(out, 'client.cert');
-      const notCa = await cli(['--ca-cert', leaf, '--ca-key', join(out, 'client.key'), '--cn', 'x', '-o', join(root, 'x')]);
+      const notCa = await cli([
+        '--ca-cert',
+        leaf,
+        '--ca-key',
+        join(out, 'client.key'),
+        '--cn',
+        'x',
+        '-o',
+        join(root, 'x'),
+      ]);
       assert.equal(notCa.code, 2);
       assert.match(notCa.err, /client\.cert: first is not a CA certificate/);
 
@@ -102,7 +135,18 @@ describe('registry client-cert: a client pair signed by the CA, as openssl sees 
       const out = join(root, 'out');
       await cli(['--ca-cert', ca.certPath, '--ca-key', ca.keyPath, '--cn', 'a', '-o', out, '--name', 'a']);
       await writeFile(join(out, 'ca.crt'), '# someone else\n');
-      const result = await cli(['--ca-cert', ca.certPath, '--ca-key', ca.keyPath, '--cn', 'b', '-o', out, '--name', 'b']);
+      const result = await cli([
+        '--ca-cert',
+        ca.certPath,
+        '--ca-key',
+        ca.keyPath,
+        '--cn',
+        'b',
+        '-o',
+        out,
+        '--name',
+        'b',
+      ]);
       assert.equal(result.code, 0);
       assert.match(result.out, /skipped .*ca\.crt .*holds another certificate/);
     } finally {

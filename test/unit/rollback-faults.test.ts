@@ -40,7 +40,9 @@ class StrictClient extends FakeClient {
     this.diskFull = false;
     const first = files[0]!;
     await super.putFiles(id, [{ ...first, content: Buffer.from(first.content).subarray(0, 40) }]);
-    throw new Error(`(HTTP code 500) server error - Error processing tar file(exit status 1): write ${first.path}: no space left on device`);
+    throw new Error(
+      `(HTTP code 500) server error - Error processing tar file(exit status 1): write ${first.path}: no space left on device`,
+    );
   }
 
   private drop() {
@@ -48,7 +50,8 @@ class StrictClient extends FakeClient {
   }
 }
 
-const failed = (result: ContainerResult) => (result.status === 'failed' ? result : assert.fail(`expected failed, got ${result.status}`));
+const failed = (result: ContainerResult) =>
+  result.status === 'failed' ? result : assert.fail(`expected failed, got ${result.status}`);
 
 describe('rollback under faults (fake engine)', () => {
   let distro: TestCa;
@@ -70,8 +73,18 @@ describe('rollback under faults (fake engine)', () => {
     const container = client.add(fakeDebian('c1', [distro.pem]));
     const { certificates } = parseCertificates(Buffer.from(corp.pem), 'corp.pem');
     const installed = certificates.map((certificate) => ({ certificate, name: certificateName(certificate) }));
-    const context: PatchContext = { client, certificates: installed, options: { checkUrls: [], install: 'auto', timeoutMs: 5_000, lockDir } };
-    return { client, container, context, anchor: `${ANCHORS}/${installed[0]!.name}.crt`, original: container.files.get(BUNDLE)! };
+    const context: PatchContext = {
+      client,
+      certificates: installed,
+      options: { checkUrls: [], install: 'auto', timeoutMs: 5_000, lockDir },
+    };
+    return {
+      client,
+      container,
+      context,
+      anchor: `${ANCHORS}/${installed[0]!.name}.crt`,
+      original: container.files.get(BUNDLE)!,
+    };
   }
 
   it('a full disk that cuts the bundle write short: the half-written bundle is restored byte for byte', async () => {
@@ -79,7 +92,9 @@ describe('rollback under faults (fake engine)', () => {
     // Without an update command the bundle is written first, by trustpatch itself.
     container.files.delete('/usr/sbin/update-ca-certificates');
     client.diskFull = true;
-    const result = failed(await patchContainer({ ...context, options: { ...context.options, install: 'never' } }, container.info));
+    const result = failed(
+      await patchContainer({ ...context, options: { ...context.options, install: 'never' } }, container.info),
+    );
     assert.deepEqual(container.writes, [BUNDLE, BUNDLE], 'the half-written bundle, then the restore');
     assert.match(result.reason, /no space left on device/);
     assert.equal(result.rollback, 'done');
@@ -99,21 +114,38 @@ describe('rollback under faults (fake engine)', () => {
     assert.match(result.reason, /^the container stopped \(exited\) during the patch/);
     assert.equal(result.rollback, 'incomplete');
     assert.ok(container.files.get(BUNDLE)!.equals(original), 'the bundle is byte-identical');
-    assert.ok(result.warnings.some((w) => w.includes(`the trust store still differs from before: ${ANCHORS}, ${anchor} (run trustpatch add again`)), result.warnings.join('\n'));
+    assert.ok(
+      result.warnings.some((w) =>
+        w.includes(`the trust store still differs from before: ${ANCHORS}, ${anchor} (run trustpatch add again`),
+      ),
+      result.warnings.join('\n'),
+    );
   });
 
   it('a container stopped between two steps, before the anchor: nothing written that cannot be undone', async () => {
     const { container, context, original } = setup();
     const steps: string[] = [];
-    const result = failed(await patchContainer({ ...context, onProgress: (event) => {
-      steps.push(event.step);
-      if (event.step === 'writing certificate') container.info = { ...container.info, running: false, state: 'exited' };
-    } }, container.info));
+    const result = failed(
+      await patchContainer(
+        {
+          ...context,
+          onProgress: (event) => {
+            steps.push(event.step);
+            if (event.step === 'writing certificate')
+              container.info = { ...container.info, running: false, state: 'exited' };
+          },
+        },
+        container.info,
+      ),
+    );
     assert.equal(result.reason, 'the container stopped (exited) during the patch');
     // With an update command, nothing is written before the anchor (the update rebuilds the bundle).
     assert.equal(result.rollback, 'not-needed');
     assert.ok(container.files.get(BUNDLE)!.equals(original));
-    assert.deepEqual([...container.files.keys()].filter((path) => path.startsWith(ANCHORS)), []);
+    assert.deepEqual(
+      [...container.files.keys()].filter((path) => path.startsWith(ANCHORS)),
+      [],
+    );
   });
 
   it('a store file the update rewrote with the same certificates (a p11-kit Java keystore): written back byte for byte, rollback done', async () => {

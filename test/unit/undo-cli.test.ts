@@ -27,7 +27,10 @@ describe('remove, status, dockerfile: input errors and the engine-free dockerfil
   it('remove with something that is no file, fingerprint or name: exit 2, one line, before the engine is asked', async () => {
     const result = await run(['remove', 'not/a file', 'app'], noEngine);
     assert.equal(result.code, 2);
-    assert.match(result.err, /"not\/a file": not a certificate file, a SHA-256 fingerprint \(at least 8 hex digits\) or a certificate name/);
+    assert.match(
+      result.err,
+      /"not\/a file": not a certificate file, a SHA-256 fingerprint \(at least 8 hex digits\) or a certificate name/,
+    );
     assert.equal(result.err.trim().split('\n').length, 1);
   });
 
@@ -40,8 +43,14 @@ describe('remove, status, dockerfile: input errors and the engine-free dockerfil
   it('dockerfile --family prints the lines without an engine; an unknown family or none at all is exit 2', async () => {
     const ok = await run(['dockerfile', ca.certPath, '--family', 'alpine'], noEngine);
     assert.equal(ok.code, 0, ok.err);
-    assert.match(ok.out, /^COPY Dockerfile_Test_CA-[0-9a-f]{8}\.crt \/usr\/local\/share\/ca-certificates\/Dockerfile_Test_CA-[0-9a-f]{8}\.crt$/m);
-    assert.match(ok.out, /^RUN \/sbin\/apk add --no-cache ca-certificates \\\n && \/usr\/sbin\/update-ca-certificates$/m);
+    assert.match(
+      ok.out,
+      /^COPY Dockerfile_Test_CA-[0-9a-f]{8}\.crt \/usr\/local\/share\/ca-certificates\/Dockerfile_Test_CA-[0-9a-f]{8}\.crt$/m,
+    );
+    assert.match(
+      ok.out,
+      /^RUN \/sbin\/apk add --no-cache ca-certificates \\\n && \/usr\/sbin\/update-ca-certificates$/m,
+    );
     const unknown = await run(['dockerfile', ca.certPath, '--family', 'gentoo'], noEngine);
     assert.equal(unknown.code, 2);
     assert.match(unknown.err, /--family "gentoo": use one of debian, alpine/);

@@ -8,7 +8,8 @@ import { FakeClient, type FakeContainer } from '../support/fake-client.js';
 import { ANCHORS, BUNDLE, fakeDebian } from '../support/fake-debian.js';
 import { makeCa, removeCa, type TestCa } from '../support/pki.js';
 
-const reason = (result: ContainerResult) => (result.status === 'failed' ? result.reason : `not failed: ${result.status}`);
+const reason = (result: ContainerResult) =>
+  result.status === 'failed' ? result.reason : `not failed: ${result.status}`;
 
 describe('links in the trust store: never a write outside it', () => {
   let distro: TestCa;
@@ -24,17 +25,27 @@ describe('links in the trust store: never a write outside it', () => {
     const container = client.add(fakeDebian('c1', [distro.pem]));
     shape(container);
     const { certificates } = parseCertificates(Buffer.from(corp.pem), 'corp.pem');
-    const context: PatchContext = { client, certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })), options: { checkUrls: [], install: 'auto', timeoutMs: 5_000 } };
+    const context: PatchContext = {
+      client,
+      certificates: certificates.map((certificate) => ({ certificate, name: certificateName(certificate) })),
+      options: { checkUrls: [], install: 'auto', timeoutMs: 5_000 },
+    };
     return { client, container, context };
   }
 
   it('the anchor directory linked to /tmp/elsewhere: refused before anything is written', async () => {
     const { container, context } = setup((c) => c.links.set(ANCHORS, '/tmp/elsewhere'));
     const result = await patchContainer(context, container.info);
-    assert.match(reason(result), /^\/usr\/local\/share\/ca-certificates is a link to \/tmp\/elsewhere: Guard_Corp_Root-[0-9a-f]{8}\.crt would be written at \/tmp\/elsewhere\/.*, outside the trust store directories .*refusing to write there \(nothing was changed\)/);
+    assert.match(
+      reason(result),
+      /^\/usr\/local\/share\/ca-certificates is a link to \/tmp\/elsewhere: Guard_Corp_Root-[0-9a-f]{8}\.crt would be written at \/tmp\/elsewhere\/.*, outside the trust store directories .*refusing to write there \(nothing was changed\)/,
+    );
     assert.equal(result.status === 'failed' && result.rollback, 'not-needed');
     assert.deepEqual(container.writes, []);
-    assert.deepEqual(container.execs.filter((argv) => argv[0] === '/usr/sbin/update-ca-certificates'), []);
+    assert.deepEqual(
+      container.execs.filter((argv) => argv[0] === '/usr/sbin/update-ca-certificates'),
+      [],
+    );
   });
 
   it('the bundle linked to /etc/passwd: refused, /etc/passwd untouched', async () => {
@@ -44,7 +55,10 @@ describe('links in the trust store: never a write outside it', () => {
       c.links.set(BUNDLE, '/etc/passwd');
     });
     const result = await patchContainer(context, container.info);
-    assert.match(reason(result), /^the bundle \/etc\/ssl\/certs\/ca-certificates\.crt is a link to \/etc\/passwd, outside the trust store directories/);
+    assert.match(
+      reason(result),
+      /^the bundle \/etc\/ssl\/certs\/ca-certificates\.crt is a link to \/etc\/passwd, outside the trust store directories/,
+    );
     assert.deepEqual(container.writes, []);
     assert.equal(container.read('/etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
   });
@@ -56,7 +70,10 @@ describe('links in the trust store: never a write outside it', () => {
       c.links.set('/etc/ssl/certs', '/opt/certs');
     });
     const result = await patchContainer(context, container.info);
-    assert.match(reason(result), /^\/etc\/ssl\/certs is a link to \/opt\/certs: the bundle \/etc\/ssl\/certs\/ca-certificates\.crt would be written at \/opt\/certs\/ca-certificates\.crt/);
+    assert.match(
+      reason(result),
+      /^\/etc\/ssl\/certs is a link to \/opt\/certs: the bundle \/etc\/ssl\/certs\/ca-certificates\.crt would be written at \/opt\/certs\/ca-certificates\.crt/,
+    );
     assert.deepEqual(container.writes, []);
   });
 
@@ -66,7 +83,9 @@ describe('links in the trust store: never a write outside it', () => {
     const update = container.handler;
     container.handler = (argv, self, options) => {
       if (argv[0] === '/usr/sbin/update-ca-certificates') {
-        const local = [...self.files].filter(([path]) => path.startsWith('/etc/ssl/local-anchors/')).map(([, bytes]) => bytes.toString('latin1'));
+        const local = [...self.files]
+          .filter(([path]) => path.startsWith('/etc/ssl/local-anchors/'))
+          .map(([, bytes]) => bytes.toString('latin1'));
         self.write(BUNDLE, [distro.pem, ...local].join(''));
         return { exitCode: 0 };
       }
@@ -89,7 +108,10 @@ describe('links in the trust store: never a write outside it', () => {
     const client = new FakeClient();
     const container = client.add(fakeDebian('c1', []));
     container.links.set(`${ANCHORS}/corp.crt`, '/etc/passwd');
-    assert.deepEqual(await landingPath(client, 'c1', `${ANCHORS}/corp.crt`), { path: `${ANCHORS}/corp.crt`, link: undefined });
+    assert.deepEqual(await landingPath(client, 'c1', `${ANCHORS}/corp.crt`), {
+      path: `${ANCHORS}/corp.crt`,
+      link: undefined,
+    });
     await client.putFiles('c1', [{ path: `${ANCHORS}/corp.crt`, content: 'x' }]);
     assert.equal(container.read('/etc/passwd'), undefined, 'the fake behaves like the engine');
   });

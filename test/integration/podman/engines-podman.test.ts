@@ -13,7 +13,12 @@ const PODMAN = `unix://${PODMAN_SOCKET}`;
 
 /** curl's exit code inside a container of either engine. */
 async function curlOn(host: string, id: string, url: string): Promise<number> {
-  return (await docker(['exec', '--user', '0', id, 'curl', '-sS', '-o', '/dev/null', '--max-time', '10', url], { allowFailure: true, host })).code;
+  return (
+    await docker(['exec', '--user', '0', id, 'curl', '-sS', '-o', '/dev/null', '--max-time', '10', url], {
+      allowFailure: true,
+      host,
+    })
+  ).code;
 }
 
 describe('Docker and Podman side by side (run with TRUSTPATCH_TEST_ENGINE=podman)', function () {
@@ -44,7 +49,17 @@ describe('Docker and Podman side by side (run with TRUSTPATCH_TEST_ENGINE=podman
   it('patches the same name on both engines in one run: one report, each row naming its engine', async () => {
     assert.equal(await curlOn(DOCKER, onDocker, server.url), 60);
     assert.equal(await curlOn(PODMAN, onPodman, server.url), 60);
-    const result = await trustpatch(['add', ca.certPath, name, '--host', DOCKER, '-H', PODMAN, '--check-url', server.url]);
+    const result = await trustpatch([
+      'add',
+      ca.certPath,
+      name,
+      '--host',
+      DOCKER,
+      '-H',
+      PODMAN,
+      '--check-url',
+      server.url,
+    ]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const lines = result.stdout.split('\n');
     assert.match(lines.find((l) => l.startsWith('ENGINE'))!, /^ENGINE\s+CONTAINER\s+ID/);
@@ -58,7 +73,13 @@ describe('Docker and Podman side by side (run with TRUSTPATCH_TEST_ENGINE=podman
     assert.equal(json.code, 0, json.stderr);
     const document = JSON.parse(json.stdout);
     assert.deepEqual(document.engines, [PODMAN, DOCKER]);
-    assert.deepEqual(document.containers.map((c: { engine: string; id: string; status: string }) => [c.engine, c.id, c.status]), [[PODMAN, onPodman, 'trusted'], [DOCKER, onDocker, 'trusted']]);
+    assert.deepEqual(
+      document.containers.map((c: { engine: string; id: string; status: string }) => [c.engine, c.id, c.status]),
+      [
+        [PODMAN, onPodman, 'trusted'],
+        [DOCKER, onDocker, 'trusted'],
+      ],
+    );
   });
 
   it('a name no engine has is refused naming both engines, and nothing runs', async () => {
@@ -72,10 +93,15 @@ describe('Docker and Podman side by side (run with TRUSTPATCH_TEST_ENGINE=podman
     await dockerWithConfig(configDir, ['context', 'use', 'tp-podman']);
     const listed = await dockerWithConfig(configDir, ['ps', '-q', '--no-trunc', '--filter', `name=${name}`]);
     assert.equal(listed.trim(), onPodman, '`docker ps` shows the Podman container through the context');
-    const result = await trustpatch(['check', name, '--check-url', server.url, '--json'], { env: { DOCKER_CONFIG: configDir, DOCKER_HOST: '' } });
+    const result = await trustpatch(['check', name, '--check-url', server.url, '--json'], {
+      env: { DOCKER_CONFIG: configDir, DOCKER_HOST: '' },
+    });
     assert.equal(result.code, 0, result.stderr);
     const document = JSON.parse(result.stdout);
     assert.deepEqual(document.engines, [PODMAN]);
-    assert.deepEqual(document.containers.map((c: { id: string }) => c.id), [onPodman]);
+    assert.deepEqual(
+      document.containers.map((c: { id: string }) => c.id),
+      [onPodman],
+    );
   });
 });
