@@ -1,5 +1,5 @@
 /**
- * The three kinds of error trustpatch distinguishes (see STYLE.md, rule 6).
+ * The three kinds of error trustpatch distinguishes (docs/development.md, code shape rule 6).
  * Only these carry an exit status; anything else is an internal error.
  */
 

@@ -3,7 +3,7 @@ import { pemEncode, sha256Hex } from './pem.js';
 
 /**
  * A certificate as trustpatch handles it. node:crypto's X509Certificate reads RSA, EC and
- * Ed25519 alike (node-forge's certificate API reads RSA only, see FIELD-NOTES.md).
+ * Ed25519 alike (node-forge's certificate API reads RSA only: https://github.com/digitalbazaar/forge/issues/701).
  */
 export interface Certificate {
   der: Buffer;

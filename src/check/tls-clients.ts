@@ -103,7 +103,7 @@ export function verdictOf(client: TlsClient, result: ExecResult): Verdict {
   if (result.timedOut) return { kind: 'fail', detail: `${client.tool} timed out`, cause: 'unreachable' };
   if (result.exitCode >= 128) return { kind: 'unusable', detail: `${client.tool} crashed (exit ${result.exitCode})` };
   if (client.tool === 'wget') {
-    // BusyBox built without validation says so and succeeds anyway (FIELD-NOTES.md); GNU wget
+    // BusyBox built without validation says so and succeeds anyway (its built-in TLS prints it: https://git.busybox.net/busybox/tree/networking/tls.c); GNU wget
     // with check_certificate=off only warns. Neither proves anything.
     if (/certificate validation not implemented/i.test(output))
       return {

@@ -6,7 +6,7 @@ import { UNTESTED } from './help-texts.js';
 import { intakeOptions } from './intake-options.js';
 
 /**
- * `trustpatch host ...`: flag declarations only (STYLE.md, rule 5). `argv` is the command line
+ * `trustpatch host ...`: flag declarations only (docs/development.md, code shape rule 5). `argv` is the command line
  * as given, printed behind sudo when root is needed.
  */
 export function hostCommands(

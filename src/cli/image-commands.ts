@@ -6,7 +6,7 @@ import { intakeOptions } from './intake-options.js';
 import { storesOption } from './undo-options.js';
 
 /**
- * `trustpatch image ...`: flag declarations only (STYLE.md, rule 5). Each handler lazy-loads
+ * `trustpatch image ...`: flag declarations only (docs/development.md, code shape rule 5). Each handler lazy-loads
  * its CLI module, which calls src/commands/image-*.ts and renders the result.
  */
 export function imageCommands(

@@ -15,7 +15,7 @@ import { Interrupts } from './interrupts.js';
 
 /**
  * Declares the commands and their flags, and nothing else: each handler lazy-loads the module
- * that does the work (STYLE.md, rule 5). Returns the exit status; only bin/ exits the process.
+ * that does the work (docs/development.md, code shape rule 5). Returns the exit status; only bin/ exits the process.
  * Aborting `signal` (Ctrl-C) starts no new container; those in flight finish or roll back.
  */
 export async function main(

@@ -4,7 +4,7 @@ import { engineOptions } from './options.js';
 import type { Declare } from './usage-context.js';
 
 /**
- * `trustpatch registry ...`: flag declarations only (STYLE.md, rule 5). Each handler lazy-loads
+ * `trustpatch registry ...`: flag declarations only (docs/development.md, code shape rule 5). Each handler lazy-loads
  * its CLI module, which calls src/commands/registry-*.ts and renders the result.
  */
 export function registryCommands(y: Argv, io: Io, setExit: (code: number) => void, declare: Declare): Argv {

@@ -2,7 +2,7 @@ import { EngineError, UserError } from '../errors.js';
 import { writeLine, type Io } from './io.js';
 
 /**
- * The one place errors become output (STYLE.md, rule 6): a user or engine error is one line
+ * The one place errors become output (docs/development.md, code shape rule 6): a user or engine error is one line
  * naming the input and the next step; anything else is a bug, printed with its stack.
  */
 export function reportError(error: unknown, io: Io): number {

@@ -59,7 +59,7 @@ export interface ImageAddReport {
   interrupted: boolean;
 }
 
-/** The state the steps of `image add` share (STYLE.md, rule 13). */
+/** The state the steps of `image add` share (docs/development.md, code shape rule 13). */
 interface State {
   options: ImageAddOptions;
   client: ContainerClient;

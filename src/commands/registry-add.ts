@@ -29,7 +29,7 @@ export interface RegistryAddOptions {
   now?: Date;
 }
 
-/** One file's outcome (STYLE.md, rule 4). Keys are named, never shown. */
+/** One file's outcome (docs/development.md, code shape rule 4). Keys are named, never shown. */
 export interface FileAction {
   path: string;
   role: FileRoleWritten;

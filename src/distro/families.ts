@@ -42,7 +42,8 @@ export const alpine: Family = {
   ],
   packages: ['ca-certificates'],
   bundles: ['/etc/ssl/certs/ca-certificates.crt', '/etc/ssl/cert.pem'],
-  source: 'https://gitlab.alpinelinux.org/alpine/ca-certificates (update-ca-certificates.c); FIELD-NOTES.md',
+  source:
+    'https://gitlab.alpinelinux.org/alpine/ca-certificates (update-ca-certificates.c); https://github.com/alpinelinux/docker-alpine/issues/446',
 };
 
 /**

@@ -1,5 +1,5 @@
 /**
- * A distribution family is data (STYLE.md, rule 3): where a CA goes, what rebuilds the bundles,
+ * A distribution family is data (docs/development.md, code shape rule 3): where a CA goes, what rebuilds the bundles,
  * how to get that command when it is missing, and which bundles clients read. Programs are
  * named by absolute path (/usr/sbin is often not on PATH for exec: mkcert#188); where a
  * program lives in different places across releases, every place is listed, in order.

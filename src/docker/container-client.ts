@@ -1,5 +1,5 @@
 /**
- * The one boundary between trustpatch and a container engine (STYLE.md, rule 1). Everything
+ * The one boundary between trustpatch and a container engine (docs/development.md, code shape rule 1). Everything
  * outside src/docker talks to this interface and gets plain objects back; unit tests hand in
  * a fake, integration tests the real engine.
  */

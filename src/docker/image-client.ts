@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 
 /**
  * The engine calls `image add` and `image status` need beyond ContainerClient: images and the
- * short-lived containers made from them. Part of the one Docker boundary (STYLE.md, rule 1).
+ * short-lived containers made from them. Part of the one Docker boundary (docs/development.md, code shape rule 1).
  */
 
 /** An image's `Config` exactly as the engine's inspect returns it (Entrypoint, Cmd, User, ...). */

@@ -1,5 +1,5 @@
 /**
- * The system trust stores of macOS and Windows as data (STYLE.md, rule 3): the exact command
+ * The system trust stores of macOS and Windows as data (docs/development.md, code shape rule 3): the exact command
  * lines that add, remove and list, and how a listing names its certificates (by SHA-1, which
  * both tools use to pick one certificate). Built from the vendors' documentation and UNTESTED
  * on real macOS and Windows; the unit tests pin the argv and the parsing of sample output.

@@ -207,7 +207,7 @@ async function patchSteps(
     return { status: 'covered' };
   }
   lead.finish = claim?.finish;
-  // The engine refuses archive writes to a read-only rootfs; say why before trying (FIELD-NOTES.md).
+  // The engine refuses archive writes to a read-only rootfs; say why before trying (moby daemon/archive.go, ErrRootFSReadOnly).
   if (info.readOnlyRootfs)
     throw new Error('read-only root filesystem: recreate the container from an image that trusts the CA');
   const seedTexts: SeedTexts = new Map();

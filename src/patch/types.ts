@@ -48,7 +48,7 @@ export interface PlanSummary {
   check: string | null;
 }
 
-/** What happened to one container (STYLE.md, rule 4): report, JSON and exit status derive from it. */
+/** What happened to one container (docs/development.md, code shape rule 4): report, JSON and exit status derive from it. */
 interface ResultBase {
   id: string;
   name: string;

@@ -1,6 +1,6 @@
 import { CERTS_D } from './certs-d.js';
 
-/** One problem `registry lint` found (STYLE.md, rule 4): the report, JSON and exit status derive from the list. */
+/** One problem `registry lint` found (docs/development.md, code shape rule 4): the report, JSON and exit status derive from the list. */
 export type FindingKind =
   | 'ca-as-cert'
   | 'cert-without-key'

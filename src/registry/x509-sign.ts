@@ -7,7 +7,7 @@ const { asn1 } = forge;
 /**
  * Signing a certificate whatever the CA's key type. node-forge builds the certificate
  * structure, but its own signing and CA parsing only handle RSA ("Cannot read public key.
- * OID is not RSA.", FIELD-NOTES.md), and EC CAs are common. So forge makes the TBSCertificate,
+ * OID is not RSA.", https://github.com/digitalbazaar/forge/issues/701), and EC CAs are common. So forge makes the TBSCertificate,
  * node:crypto signs it, and the few ASN.1 nodes that depend on the CA are set here.
  */
 interface SignatureAlgorithm {

@@ -3,7 +3,7 @@ import { DOCKER_SOCKET, ensureCommand, TEST_ENGINE } from '../support/engine.js'
 
 /**
  * Root hooks for the integration tier: fail early and clearly without an engine, and remove
- * every container of this session at the end, whatever a test left behind (STYLE.md, rule 10).
+ * every container of this session at the end, whatever a test left behind (docs/development.md, code shape rule 10).
  */
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {

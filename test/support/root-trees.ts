@@ -2,15 +2,24 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstat, mkdtemp, readdir, readFile, readlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { docker, SESSION_ID, SESSION_LABEL, testImage } from './containers.js';
 import { engineEnv } from './engine.js';
 
 const run = promisify(execFile);
 
-/** Real upstream root filesystems (Alpine minirootfs, BusyBox), kept outside the repository; see TRUSTPATCH_ROOTFS_DIR. */
-export const ROOTFS_DIR = process.env.TRUSTPATCH_ROOTFS_DIR ?? '/work/shared/rootfs';
+/** The repository root, from dist/test/support/. */
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/**
+ * Real upstream root filesystems (Alpine minirootfs, BusyBox), kept outside the repository in
+ * the shared folder beside the clone, as scripts/build-images.sh finds it (TRUSTPATCH_SHARED);
+ * TRUSTPATCH_ROOTFS_DIR names the rootfs folder itself.
+ */
+export const ROOTFS_DIR =
+  process.env.TRUSTPATCH_ROOTFS_DIR ?? join(process.env.TRUSTPATCH_SHARED ?? join(REPO_ROOT, '..', 'shared'), 'rootfs');
 
 /**
  * A test image's filesystem, unpacked into a new temporary directory through `docker export`
