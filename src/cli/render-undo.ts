@@ -5,6 +5,7 @@ import type { RemoveResult } from '../undo/types.js';
 import type { ContainerResult } from '../patch/types.js';
 import { statusWord } from './render.js';
 import { renderTable } from './table.js';
+import { hostStoreLine } from '../host/host-store-mounts.js';
 import { mountLine, mountWhere, sharedKey } from '../mounts/mount-map.js';
 
 export function removeTable(results: readonly RemoveResult[], paint: (status: string, text: string) => string): string {
@@ -83,6 +84,7 @@ export function statusLines(results: readonly StatusContainerResult[]): string[]
     ...r.certificates.flatMap((c) => (c.temporary ? [temporaryLine(r.name, c.name, c.temporary)] : [])),
     ...restartLines(r.name, r.restartNeeded),
     ...(r.mounts ?? []).map((m) => `${r.name}: trust store mount: ${mountLine(m)}`),
+    ...(r.hostStore ? [hostStoreLine(r.name, r.hostStore)] : []),
     ...r.warnings.map((w) => `warning: ${r.name}: ${w}`),
   ]);
 }

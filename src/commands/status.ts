@@ -7,12 +7,15 @@ import { DEFAULT_TIMEOUT_SECONDS } from './add.js';
 import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
 import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
 import { checkOptions, ENGINE_SPEC } from '../util/check-options.js';
+import { hostStoreNote } from '../host/host-store-mounts.js';
 
 export type { StatusContainerResult } from '../record/status-container.js';
 
 export interface StatusOptions extends EngineOptions {
   selector: Selector;
   stores?: readonly StoreKind[];
+  /** This machine's root, for containers that mount its trust store (default /; a tree in tests). */
+  hostRoot?: string;
   timeoutMs?: number;
   concurrency?: number;
   signal?: AbortSignal;
@@ -34,6 +37,7 @@ export async function runStatus(options: StatusOptions): Promise<StatusReport> {
     ...ENGINE_SPEC,
     selector: 'selector!',
     stores: 'strings',
+    hostRoot: 'string',
     timeoutMs: 'timeout',
     concurrency: 'concurrency',
     signal: 'object',
@@ -50,10 +54,15 @@ export async function runStatus(options: StatusOptions): Promise<StatusReport> {
   const results = await runFleet<OnEngine<StatusContainerResult>, EngineTarget>(
     targets,
     { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
-    async ({ client, info }) => ({
-      ...(await statusOf(new DeadlineClient(client, timeoutMs, 0), info, options.stores ?? STORE_KINDS)),
-      engine: client.endpoint,
-    }),
+    async ({ client, info }) => {
+      const result = await statusOf(new DeadlineClient(client, timeoutMs, 0), info, options.stores ?? STORE_KINDS);
+      // Only an engine on this machine mounts this machine's files: say what the host trusts.
+      const local = client.endpoint.startsWith('unix://');
+      const hostStore = local
+        ? await hostStoreNote(result.mounts ?? [], options.hostRoot).catch(() => undefined)
+        : undefined;
+      return { ...result, ...(hostStore ? { hostStore } : {}), engine: client.endpoint };
+    },
     ({ client, info }) => ({
       id: info.id,
       name: info.name,

@@ -8,6 +8,7 @@ import { restartNotes, type RestartNote } from '../runtimes/restart-needed.js';
 import { findShell } from '../runtimes/scan.js';
 import { surveyAppStores } from '../stores/app-stores.js';
 import type { StoreKind } from '../stores/types.js';
+import type { HostStoreNote } from '../host/host-store-mounts.js';
 import type { ManifestEntry } from './manifest.js';
 import { readManifest } from './store.js';
 import { expiredBecause, type TemporaryTrust } from './temporary.js';
@@ -47,6 +48,8 @@ export interface StatusContainerResult {
   restartNeeded: RestartNote[];
   /** The mounts the trust store (bundles, anchor directory, recorded files) is on. */
   mounts?: StoreMount[];
+  /** When the store is a bind mount of this machine's own: what trustpatch added there (src/host/host-store-mounts.ts). */
+  hostStore?: HostStoreNote;
   warnings: string[];
   reason?: string;
   durationMs: number;

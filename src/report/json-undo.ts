@@ -70,6 +70,7 @@ export function statusDocument(input: {
       certificates: r.certificates,
       restartNeeded: r.restartNeeded,
       mounts: r.mounts ?? [],
+      hostStore: r.hostStore ?? null,
       error: r.reason ?? null,
       warnings: r.warnings,
       durationMs: r.durationMs,

@@ -3,7 +3,9 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { runStatus } from '../../src/commands/status.js';
 import { hostTrusts } from '../../src/host/host-trusts.js';
+import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
 import { trustpatch } from '../support/cli.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, openssl, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
@@ -210,5 +212,36 @@ describe('host --root DIR on real root filesystems (never on this machine)', fun
     const removed = await hostJson(['remove', fingerprint, '--root', root]);
     assert.equal(removed.code, 0, removed.stderr);
     assert.deepEqual(snapshotDifferences(before, await treeSnapshot(root)), []);
+  });
+  it("status on a container that bind-mounts the tree's /etc/ssl/certs read-only says the tree trusts the CA (host add); curl inside trusts the server", async () => {
+    const root = await tree(() => exportedTree('debian-curl'));
+    const added = await hostJson(['add', ca.certPath, '--root', root]);
+    assert.equal(added.code, 0, added.stderr);
+    const id = await startContainer(testImage('debian-curl'), {
+      mounts: [`type=bind,src=${join(root, 'etc/ssl/certs')},dst=/etc/ssl/certs,readonly`],
+    });
+    try {
+      assert.equal(
+        (await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code,
+        0,
+        'the host store the container mounts trusts the server',
+      );
+      const report = await runStatus({
+        selector: { names: [id], labels: [], filters: [], all: false },
+        hostRoot: root,
+      });
+      const note = report.results[0]!.hostStore;
+      assert.deepEqual(note?.sources, [join(root, 'etc/ssl/certs')], JSON.stringify(report.results[0]));
+      assert.deepEqual(
+        note?.trusted.map((c) => c.fingerprint),
+        [fingerprint],
+      );
+      assert.deepEqual(note?.notTrusted, []);
+      // The machine itself (root /) is not the tree: nothing is claimed for it.
+      const plain = await runStatus({ selector: { names: [id], labels: [], filters: [], all: false } });
+      assert.equal(plain.results[0]!.hostStore, undefined);
+    } finally {
+      await removeContainers([id]);
+    }
   });
 });
