@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/main.js';
-import { captureIo } from '../support/capture-io.js';
+import { helpText } from '../support/help-text.js';
 
 /** Snapshots live beside the sources (test/unit/snapshots), not in dist/. */
 const SNAPSHOTS = fileURLToPath(new URL('../../../test/unit/snapshots/', import.meta.url));
@@ -39,17 +38,11 @@ const ENGINE_COMMANDS = new Set([
   'image status',
 ]);
 
-async function help(command: string): Promise<string> {
-  const io = captureIo({});
-  assert.equal(await main([...command.split(' '), '--help'].filter(Boolean), io), 0);
-  return io.out();
-}
-
 describe('--help: each command, what it takes, examples and exit codes', () => {
   for (const command of ['', ...COMMANDS]) {
     const name = command === '' ? 'trustpatch' : command;
     it(`${name} --help`, async () => {
-      const text = await help(command);
+      const text = await helpText(command);
       // What a reader relies on, whatever the snapshot says.
       assert.match(text, /Exit codes: .+\.\n$/s, 'ends with its exit codes');
       if (command !== '') assert.match(text, /\nExamples:\n {2}(sudo )?trustpatch /, 'has an example');

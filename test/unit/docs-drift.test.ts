@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { helpText } from '../support/help-text.js';
 
-const run = promisify(execFile);
 /** The repository root, from dist/test/unit/. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const BIN = join(ROOT, 'bin/trustpatch');
-
-async function help(command: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [BIN, ...command, '--help'], {
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return stdout;
-}
 
 /** `trustpatch a b <x>  text` lines under "Commands:" name the subcommands of a help page. */
 function subcommands(page: string, parent: string[]): string[][] {
@@ -30,7 +20,7 @@ async function allHelpPages(): Promise<Map<string, string>> {
   const queue: string[][] = [[]];
   while (queue.length > 0) {
     const command = queue.shift()!;
-    const page = await help(command);
+    const page = await helpText(command.join(' '));
     pages.set(command.join(' '), page);
     queue.push(...subcommands(page, command));
   }
