@@ -47,6 +47,11 @@ start_engine() {
   read -r -a argv <<<"$(engine_argv)"
   # setsid + nohup + redirected stdio: the engine outlives this script and npm. Started from /:
   # a daemon (and Podman's conmon) keeps its working directory, which may be a deleted clone.
+  # The machine's namespaces, for trixie-enter.sh to prove it is not in them (/proc/1 cannot be
+  # read on every machine: in a microVM its links read as empty, and an empty match proves nothing).
+  export TRUSTPATCH_MACHINE_NS_MNT TRUSTPATCH_MACHINE_NS_NET
+  TRUSTPATCH_MACHINE_NS_MNT=$(readlink /proc/$$/ns/mnt)
+  TRUSTPATCH_MACHINE_NS_NET=$(readlink /proc/$$/ns/net)
   (cd / && exec setsid nohup unshare -m -n --propagation private \
     bash "$SCRIPT_DIR/lib/trixie-enter.sh" "$DIR" "${argv[@]}" >>"$LOG" 2>&1 </dev/null) &
   local started=$!
@@ -61,16 +66,30 @@ start_engine() {
 
 # Ends this engine by the pid it recorded (never by name), and waits for it to go.
 stop_engine() {
-  local pid
+  local pid ns
   pid=$(cat "$PIDFILE" 2>/dev/null) || return 0
   [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 0
+  ns=$(readlink "/proc/$pid/ns/mnt")
   kill -TERM "$pid"
   for _ in $(seq 1 60); do
-    kill -0 "$pid" 2>/dev/null || { say "stopped $ENGINE (pid $pid)"; return 0; }
+    kill -0 "$pid" 2>/dev/null || { say "stopped $ENGINE (pid $pid)"; end_namespace "$ns"; return 0; }
     sleep 0.5
   done
   say "$ENGINE (pid $pid) is still running 30 s after SIGTERM"
   return 1
+}
+
+# What the engine left in the mount namespace it was started in (never the machine's): Podman 5
+# leaves a conmon per container and per exec session running there after the containers are
+# gone (hundreds after one test run). Everything in that namespace was started through it.
+end_namespace() { # mnt-namespace link, e.g. mnt:[4026532312]
+  local ns=$1 p left=0
+  [[ -n "$ns" && "$ns" != "$(readlink /proc/$$/ns/mnt)" ]] || return 0
+  for p in /proc/[0-9]*; do
+    [[ "$(readlink "$p/ns/mnt" 2>/dev/null)" == "$ns" ]] || continue
+    kill -TERM "${p#/proc/}" 2>/dev/null && left=$((left + 1))
+  done
+  [[ $left -eq 0 ]] || say "ended $left process(es) $ENGINE left in its namespace (conmon)"
 }
 
 # The engine must run in mount and network namespaces of its own, and a container of it must
@@ -80,7 +99,7 @@ prove_own_root() { # image
   local probe=trustpatch-root-probe-$$-$RANDOM out root_fs pid ns
   pid=$(cat "$PIDFILE" 2>/dev/null) || refuse "no pidfile at $PIDFILE"
   for ns in mnt net; do
-    [[ $(readlink "/proc/$pid/ns/$ns") != "$(readlink "/proc/1/ns/$ns")" ]] || refuse "the engine (pid $pid) runs in the machine's $ns namespace"
+    [[ $(readlink "/proc/$pid/ns/$ns") != "$(readlink "/proc/$$/ns/$ns")" ]] || refuse "the engine (pid $pid) runs in the machine's $ns namespace"
   done
   out=$(engine run --rm --pull never --network host --label trustpatch.helper=ensure-trixie-engines \
     "trustpatch-test/$1:1" sh -c "touch /$probe && cat /proc/1/mountinfo && \

@@ -18,9 +18,14 @@ set -euo pipefail
 
 tree=$1
 shift
+# The machine's namespaces come from the caller (scripts/lib/trixie-engine.sh); without them
+# nothing is proven, so nothing runs.
+machine_mnt=${TRUSTPATCH_MACHINE_NS_MNT:-}
+machine_net=${TRUSTPATCH_MACHINE_NS_NET:-}
 for ns in mnt net; do
-  [[ $(readlink "/proc/self/ns/$ns") != "$(readlink "/proc/1/ns/$ns")" ]] ||
-    { echo "trixie-enter: refusing to run in the machine's $ns namespace; start it under 'unshare -m -n --propagation private'" >&2; exit 1; }
+  machine=machine_$ns
+  [[ -n "${!machine}" && $(readlink "/proc/self/ns/$ns") != "${!machine}" ]] ||
+    { echo "trixie-enter: refusing to run in the machine's $ns namespace (or without knowing it); start it through scripts/ensure-trixie-engines.sh" >&2; exit 1; }
 done
 ip link set lo up
 
