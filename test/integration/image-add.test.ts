@@ -272,8 +272,11 @@ describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`
       const report = await addAndVerify(testImage('noshell'), tag, ['--check-url', server.url]);
       assert.match(report, /"started":false/);
       assert.match(report, /"method":"archive-only"/);
+      // --force moves the tag to a new image; the one it leaves untagged is this test's to remove.
+      const replaced = (await docker(['image', 'inspect', '--format', '{{.Id}}', tag])).stdout.trim();
       const plain = await trustpatch(['image', 'add', ca.certPath, testImage('noshell'), '--tag', tag, '--force']);
       assert.match(plain.stdout, /has no sleep: its temporary container was never started/);
+      created.push(replaced);
       const id = (
         await docker(['run', '-d', '--pull', 'never', '--label', `${SESSION_LABEL}=${SESSION_ID}`, tag])
       ).stdout.trim();
