@@ -1,5 +1,5 @@
+import { removeOptions } from './undo-options.js';
 import type { Argv } from 'yargs';
-import { DEFAULT_PASSWORD_ENV } from '../cert/password.js';
 import type { Io } from './io.js';
 import type { Declare } from './usage-context.js';
 import { UNTESTED } from './help-texts.js';
@@ -65,27 +65,14 @@ export function hostCommands(
       'remove <certificate>',
       'take out exactly what host add put in (by file, fingerprint or name)',
       declare('host remove', 'remove <certificate>', (a) =>
-        shared(a)
-          .positional('certificate', {
+        removeOptions(
+          shared(a).positional('certificate', {
             type: 'string',
             demandOption: true,
             describe:
               'certificate file, SHA-256 fingerprint (or a unique prefix of 8+ hex digits), or the name add gave it',
-          })
-          .option('password-file', {
-            type: 'string',
-            describe: 'file holding the PKCS#12 password, when the certificate file is one',
-          })
-          .option('password-env', {
-            type: 'string',
-            default: DEFAULT_PASSWORD_ENV,
-            describe: 'environment variable holding the PKCS#12 password',
-          })
-          .option('dry-run', {
-            type: 'boolean',
-            default: false,
-            describe: 'print what would be removed; change nothing',
           }),
+        ),
       ),
       async (args) => {
         const { hostRemoveCli } = await import('./host-cli.js');

@@ -9,8 +9,7 @@ import { usageError } from './usage-error.js';
 import { registryCommands } from './registry-commands.js';
 import { hostCommands } from './host-commands.js';
 import { imageCommands } from './image-commands.js';
-import { fleetOptions, storesOption } from './undo-options.js';
-import { DEFAULT_PASSWORD_ENV } from '../cert/password.js';
+import { fleetOptions, removeOptions, storesOption } from './undo-options.js';
 import { Interrupts } from './interrupts.js';
 
 /**
@@ -150,39 +149,26 @@ function parser(
         'remove [certificate] [containers..]',
         'take out exactly what add put in (by certificate file, fingerprint or name; or --expired)',
         declare('remove', 'remove [certificate] [containers..]', (y) =>
-          engineOptions(
-            fleetOptions(
-              selectorOptions(
-                y.positional('certificate', {
-                  type: 'string',
-                  describe:
-                    'certificate file, SHA-256 fingerprint (or a unique prefix of 8+ hex digits), or the name add gave it; with --expired, omit it',
-                }),
-                'changed',
+          removeOptions(
+            engineOptions(
+              fleetOptions(
+                selectorOptions(
+                  y.positional('certificate', {
+                    type: 'string',
+                    describe:
+                      'certificate file, SHA-256 fingerprint (or a unique prefix of 8+ hex digits), or the name add gave it; with --expired, omit it',
+                  }),
+                  'changed',
+                ),
               ),
-            ),
-            'several',
-          )
-            .option('expired', {
+              'several',
+            ).option('expired', {
               type: 'boolean',
               default: false,
               describe:
                 'take out the temporary trust (add --for, --until-interrupt) whose time is up or whose session died; the positionals are then all containers',
-            })
-            .option('password-file', {
-              type: 'string',
-              describe: 'file holding the PKCS#12 password (when the certificate file is one)',
-            })
-            .option('password-env', {
-              type: 'string',
-              default: DEFAULT_PASSWORD_ENV,
-              describe: 'environment variable holding the PKCS#12 password',
-            })
-            .option('dry-run', {
-              type: 'boolean',
-              default: false,
-              describe: 'print what would be removed; change nothing',
             }),
+          ),
         ),
         async (args) => {
           const { removeCli } = await import('./remove-cli.js');

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { DEFAULT_PASSWORD_ENV } from '../cert/password.js';
 
 /** The flags of fleet commands that run no HTTPS check (remove, status): concurrency, time, output. */
 export function fleetOptions<T>(y: Argv<T>) {
@@ -22,4 +23,23 @@ export function storesOption<T>(y: Argv<T>) {
     defaultDescription: 'system plus every application store found',
     describe: 'trust stores: system, certifi, java, comma-separated or repeated',
   });
+}
+
+/** The flags of `remove` and `host remove`: the PKCS#12 password (when the certificate is such a file) and a dry run. */
+export function removeOptions<T>(y: Argv<T>) {
+  return y
+    .option('password-file', {
+      type: 'string',
+      describe: 'file holding the PKCS#12 password (when the certificate file is one)',
+    })
+    .option('password-env', {
+      type: 'string',
+      default: DEFAULT_PASSWORD_ENV,
+      describe: 'environment variable holding the PKCS#12 password',
+    })
+    .option('dry-run', {
+      type: 'boolean',
+      default: false,
+      describe: 'print what would be removed; change nothing',
+    });
 }
