@@ -148,7 +148,7 @@ export function persistenceNotes(results: readonly ContainerResult[], certificat
       : `${commands.slice(0, -1).join(', ')} and ${commands.at(-1)} print`;
   return [
     ...outside,
-    `note: a recreated container loses ${outside.length > 0 ? 'the changes made in its own filesystem (anchor, record)' : 'these changes'}; ${dockerfile} the Dockerfile lines that make them permanent, and \`trustpatch image add ${certificate} ${patched[0]!.image}\` writes an image that keeps them (docs/images.md)`,
+    `note: a recreated container loses ${outside.length > 0 ? 'the changes made in its own filesystem (anchor, record)' : 'these changes'}; ${dockerfile} the Dockerfile lines that make them permanent, and \`trustpatch image add ${certificate} ${patched[0]!.image}\` writes an image that keeps them (\`trustpatch image add --help\`)`,
   ];
 }
 

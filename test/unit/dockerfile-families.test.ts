@@ -63,10 +63,10 @@ describe('dockerfile: every family the detection knows, every package manager it
       { ...base, id: 'd', name: 'db', family: 'rhel', status: 'already-trusted' },
     ];
     assert.deepEqual(aftercareLines(results, 'ca.pem'), [
-      'note: a recreated container loses these changes; `trustpatch dockerfile ca.pem --family debian` and `trustpatch dockerfile ca.pem --family alpine` print the Dockerfile lines that make them permanent, and `trustpatch image add ca.pem i` writes an image that keeps them (docs/images.md)',
+      'note: a recreated container loses these changes; `trustpatch dockerfile ca.pem --family debian` and `trustpatch dockerfile ca.pem --family alpine` print the Dockerfile lines that make them permanent, and `trustpatch image add ca.pem i` writes an image that keeps them (`trustpatch image add --help`)',
     ]);
     assert.deepEqual(aftercareLines(results.slice(0, 1), 'ca.pem'), [
-      'note: a recreated container loses these changes; `trustpatch dockerfile ca.pem --family debian` prints the Dockerfile lines that make them permanent, and `trustpatch image add ca.pem i` writes an image that keeps them (docs/images.md)',
+      'note: a recreated container loses these changes; `trustpatch dockerfile ca.pem --family debian` prints the Dockerfile lines that make them permanent, and `trustpatch image add ca.pem i` writes an image that keeps them (`trustpatch image add --help`)',
     ]);
   });
 });

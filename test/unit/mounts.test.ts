@@ -279,7 +279,7 @@ describe('the persistence note after add', () => {
 
   it('says a recreate loses the change when it lives in the container only', () => {
     assert.deepEqual(persistenceNotes([{ ...base, status: 'patched' }], 'ca.pem'), [
-      'note: a recreated container loses these changes; `trustpatch dockerfile ca.pem --family debian` prints the Dockerfile lines that make them permanent, and `trustpatch image add ca.pem debian` writes an image that keeps them (docs/images.md)',
+      'note: a recreated container loses these changes; `trustpatch dockerfile ca.pem --family debian` prints the Dockerfile lines that make them permanent, and `trustpatch image add ca.pem debian` writes an image that keeps them (`trustpatch image add --help`)',
     ]);
   });
 
