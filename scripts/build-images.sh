@@ -10,7 +10,7 @@
 #
 # Environment:
 #   TRUSTPATCH_SHARED           the shared/ folder with rootfs tarballs and distro-tools/ (default <repo>/../shared)
-#   TRUSTPATCH_DEBIAN_MIRROR    Debian mirror for debootstrap (default http://deb.debian.org/debian)
+#   TRUSTPATCH_DEBIAN_MIRROR    Debian mirror for debootstrap (default: the one this machine's apt sources use)
 #   TRUSTPATCH_DEBOOTSTRAP_CACHE  .deb cache kept between builds (default /var/cache/trustpatch-debootstrap)
 #   TRUSTPATCH_REBUILD=1        rebuild even if the tag exists
 set -euo pipefail
@@ -18,7 +18,9 @@ set -euo pipefail
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 SHARED=${TRUSTPATCH_SHARED:-$REPO_ROOT/../shared}
-MIRROR=${TRUSTPATCH_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# shellcheck source=lib/debian-mirror.sh
+. "$SCRIPT_DIR/lib/debian-mirror.sh"
+MIRROR=${TRUSTPATCH_DEBIAN_MIRROR:-$(machine_debian_mirror)}
 SUITE=bookworm
 CACHE_DIR=${TRUSTPATCH_DEBOOTSTRAP_CACHE:-/var/cache/trustpatch-debootstrap}
 
@@ -113,6 +115,7 @@ debootstrap_into() { # dir include-list
   local dir=$1 include=$2 log
   log="$dir.log"
   need_apt_pkg debootstrap debootstrap
+  [[ -n "$MIRROR" ]] || die "no Debian mirror found in /etc/apt/sources.list*; set TRUSTPATCH_DEBIAN_MIRROR."
   mkdir -p "$CACHE_DIR"
   local args=(--variant=minbase "--cache-dir=$CACHE_DIR")
   [[ -n "$include" ]] && args+=("--include=$include")

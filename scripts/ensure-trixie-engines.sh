@@ -62,6 +62,8 @@ engine_version() {
 source "$SCRIPT_DIR/lib/wait-answers.sh"
 # shellcheck source=lib/podman-ulimits.sh
 source "$SCRIPT_DIR/lib/podman-ulimits.sh"
+# shellcheck source=lib/debian-mirror.sh
+source "$SCRIPT_DIR/lib/debian-mirror.sh"
 # shellcheck source=lib/trixie-tree.sh
 source "$SCRIPT_DIR/lib/trixie-tree.sh"
 # shellcheck source=lib/trixie-engine.sh

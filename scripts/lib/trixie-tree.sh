@@ -4,27 +4,17 @@
 readonly TRIXIE_PACKAGES=(docker.io podman)
 readonly TREE_DONE=.trustpatch-tree-complete
 
-# The Debian mirror this machine's apt already uses (trixie is on the same mirror as the
-# release the machine runs): the first URI serving the machine's own codename, from either
-# deb822 .sources files or one-line sources.list entries.
+# The mirror for the tree: TRUSTPATCH_TRIXIE_MIRROR, else the one this machine's apt uses
+# (scripts/lib/debian-mirror.sh).
 debian_mirror() {
   if [[ -n "${TRUSTPATCH_TRIXIE_MIRROR:-}" ]]; then
     echo "$TRUSTPATCH_TRIXIE_MIRROR"
     return
   fi
-  local codename
-  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-  [[ -n "$codename" ]] || return 1
-  {
-    awk -v suite="$codename" '
-      /^[[:space:]]*$/ { if (hit && uri != "") print uri; uri = ""; hit = 0; next }
-      tolower($1) == "uris:" { uri = $2 }
-      tolower($1) == "suites:" { for (i = 2; i <= NF; i++) if ($i == suite) hit = 1 }
-      END { if (hit && uri != "") print uri }
-    ' /etc/apt/sources.list.d/*.sources 2>/dev/null
-    awk -v suite="$codename" '$1 == "deb" { u = 2; if ($2 ~ /^\[/) while ($u !~ /\]$/) u++; if ($2 ~ /^\[/) u++; if ($(u + 1) == suite) print $u }' \
-      /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
-  } | head -n 1
+  local found
+  found=$(machine_debian_mirror)
+  [[ -n "$found" ]] || return 1
+  echo "$found"
 }
 
 # Unmounts whatever a half-finished build left mounted under $1, then removes it.
