@@ -1,10 +1,10 @@
-import type { TemporaryTrust } from '../record/temporary.js';
-import type { CheckResult } from '../check/https-check.js';
-import type { Certificate } from '../cert/certificate.js';
-import type { RollbackOutcome } from './rollback.js';
-import type { RestartNote } from '../runtimes/restart-needed.js';
-import type { StoreKind, StoreOutcome } from '../stores/types.js';
-import type { StoreMount } from '../mounts/mount-map.js';
+import type { TemporaryTrust } from './record/temporary.js';
+import type { CheckResult } from './check/https-check.js';
+import type { Certificate } from './cert/certificate.js';
+import type { RollbackOutcome } from './patch/rollback.js';
+import type { RestartNote } from './runtimes/restart-needed.js';
+import type { StoreKind, StoreOutcome } from './app-stores/types.js';
+import type { StoreMount } from './mounts/mount-map.js';
 
 /** A certificate about to be installed, with the file name (no extension) it gets. */
 export interface CertificateToInstall {

@@ -1,5 +1,5 @@
 import type { ContainerClient } from '../docker/container-client.js';
-import type { CertificateToInstall } from '../patch/types.js';
+import type { CertificateToInstall } from '../types.js';
 import type { CertifiRecord, JavaRecord } from '../record/manifest.js';
 import { certifiAppend, checkWithCertifi, inspectCertifi } from './certifi.js';
 import { findStoreFiles, findStoreRuntime } from './find.js';

@@ -1,8 +1,8 @@
-import type { AppSurvey } from '../stores/app-stores.js';
-import { writableCertifi, writableJava } from '../stores/app-stores.js';
-import { importArgv } from '../stores/java.js';
+import type { AppSurvey } from '../app-stores/app-stores.js';
+import { writableCertifi, writableJava } from '../app-stores/app-stores.js';
+import { importArgv } from '../app-stores/java.js';
 import type { Survey } from './plan.js';
-import type { CertificateToInstall, PlanSummary } from './types.js';
+import type { CertificateToInstall, PlanSummary } from '../types.js';
 
 /** Real paths of the system bundles that exist: a certifi or keystore leading there follows the system store. */
 export function systemPaths(survey: Survey): Set<string> {

@@ -2,9 +2,9 @@ import type { FileToWrite } from '../docker/container-client.js';
 import type { Detection } from '../distro/detect.js';
 import type { Family, Installer } from '../distro/family.js';
 import type { Tools } from '../distro/probe.js';
-import type { BundleSnapshot } from './bundles.js';
-import type { StoreRead } from './store-listing.js';
-import type { CertificateToInstall, InstallMode, PatchMethod, PlanSummary } from './types.js';
+import type { BundleSnapshot } from '../system-store/bundles.js';
+import type { StoreRead } from '../system-store/store-listing.js';
+import type { CertificateToInstall, InstallMode, PatchMethod, PlanSummary } from '../types.js';
 
 /** What was found in a container before anything is changed. */
 export interface Survey {

@@ -1,8 +1,8 @@
 import { NotFoundError, type ContainerClient } from '../docker/container-client.js';
 import { errorMessage } from '../errors.js';
-import type { SavedFile } from '../stores/app-stores.js';
-import { orphanLinks } from '../undo/links.js';
-import type { BundleSnapshot } from './bundles.js';
+import type { SavedFile } from '../app-stores/app-stores.js';
+import { orphanLinks } from '../system-store/links.js';
+import type { BundleSnapshot } from '../system-store/bundles.js';
 import { EngineWait } from './engine-drop.js';
 import {
   anchorsGone,
@@ -14,7 +14,7 @@ import {
   storeAsBefore,
   type StepProblem,
 } from './rollback-steps.js';
-import type { StoreListing } from './store-listing.js';
+import type { StoreListing } from '../system-store/store-listing.js';
 
 /** What a patch changed so far, and therefore what undoing it means. */
 export interface Changes {
@@ -100,7 +100,7 @@ export async function rollBack(
       () => rerun(client, id, changes.updateCommand!),
       cleanup,
     );
-  // The update leaves links to the deleted anchors behind (src/undo/links.ts): they go too.
+  // The update leaves links to the deleted anchors behind (src/system-store/links.ts): they go too.
   if (changes.updateCommand !== undefined && changes.rm !== undefined) {
     await attempt(
       'removing links to the anchors',

@@ -7,7 +7,7 @@ import { runInstall } from './install.js';
 import type { PatchContext } from './patch-container.js';
 import type { Plan, Survey } from './plan.js';
 import type { Changes } from './rollback.js';
-import type { PatchMethod } from './types.js';
+import type { PatchMethod } from '../types.js';
 
 /**
  * Steps 3-5 where the family has an update command (or an install may bring it): write the

@@ -1,6 +1,6 @@
 import type { Family } from '../distro/family.js';
-import { certifiMarker } from '../stores/certifi.js';
-import { javaAlias, STOREPASS } from '../stores/java.js';
+import { certifiMarker } from '../app-stores/certifi.js';
+import { javaAlias, STOREPASS } from '../app-stores/java.js';
 
 export interface DockerfileCertificate {
   name: string;

@@ -1,4 +1,4 @@
-import type { PatchMethod } from '../patch/types.js';
+import type { PatchMethod } from '../types.js';
 import type { StoreMount } from '../mounts/mount-map.js';
 import { mergedTemporary, type TemporaryTrust } from './temporary.js';
 

@@ -1,9 +1,9 @@
 import type { ContainerClient } from '../docker/container-client.js';
-import type { BundleSnapshot } from '../patch/bundles.js';
+import type { BundleSnapshot } from '../system-store/bundles.js';
 import type { Changes } from '../patch/rollback.js';
 import type { SeedTexts } from '../patch/seed.js';
-import type { CertificateToInstall, PatchMethod } from '../patch/types.js';
-import type { AppPatch } from '../stores/app-stores.js';
+import type { CertificateToInstall, PatchMethod } from '../types.js';
+import type { AppPatch } from '../app-stores/app-stores.js';
 import { VERSION } from '../version.js';
 import { mergeEntries, type Manifest, type ManifestEntry } from './manifest.js';
 import { writeManifest } from './store.js';
@@ -23,7 +23,7 @@ export interface PatchRecordInput {
   app: AppPatch | undefined;
   changes: Changes;
   installCommands: readonly (readonly string[])[];
-  /** Directories the patch created (src/patch/created-dirs.ts). */
+  /** Directories the patch created (src/system-store/created-dirs.ts). */
   createdDirs?: readonly string[];
   temporary?: TemporaryTrust;
   now?: Date;

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { ContainerClient } from '../docker/container-client.js';
-import { readStore, uncoveredDirs, type StoreRead } from '../patch/store-listing.js';
+import { readStore, uncoveredDirs, type StoreRead } from './store-listing.js';
 
 /** Where update commands put a link per CA (`NAME.pem`) and OpenSSL's hash links (`1a2b3c4d.0`). */
 export const LINK_DIRS = ['/etc/ssl/certs'];

@@ -2,9 +2,9 @@ import type { ContainerClient, ContainerInfo } from '../docker/container-client.
 import { detectFamily, type Detection } from '../distro/detect.js';
 import { probeTools } from '../distro/probe.js';
 import { snapshotBundles } from './bundles.js';
-import type { Survey } from './plan.js';
+import type { Survey } from '../patch/plan.js';
 import { readStore, storeDirs } from './store-listing.js';
-import type { InstallMode } from './types.js';
+import type { InstallMode } from '../types.js';
 
 export interface SurveyOptions {
   install?: InstallMode;

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { ContainerClient } from '../docker/container-client.js';
 import type { BundleSnapshot } from './bundles.js';
-import { inTrustDir, TRUST_DIRS, type Plan } from './plan.js';
+import { inTrustDir, TRUST_DIRS, type Plan } from '../patch/plan.js';
 
 /** Linux's own limit (MAXSYMLINKS): a loop of links ends here. */
 const MAX_LINKS = 40;

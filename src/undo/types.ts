@@ -1,4 +1,4 @@
-import type { PlanSummary } from '../patch/types.js';
+import type { PlanSummary } from '../types.js';
 import type { RollbackOutcome } from '../patch/rollback.js';
 
 /** One certificate taken out of a container, and from where. */
