@@ -1,7 +1,6 @@
 import type { TemporaryTrust } from './record/temporary.js';
 import type { CheckResult } from './check/https-check.js';
 import type { Certificate } from './cert/certificate.js';
-import type { RollbackOutcome } from './patch/rollback.js';
 import type { RestartNote } from './runtimes/restart-needed.js';
 import type { StoreKind, StoreOutcome } from './app-stores/types.js';
 import type { StoreMount } from './mounts/mount-map.js';
@@ -11,6 +10,14 @@ export interface CertificateToInstall {
   certificate: Certificate;
   name: string;
 }
+
+/**
+ * `not-needed`: nothing had been changed; `done`: the container is as before (every bundle and
+ * application store byte-identical, the trust store directories as listed before the first
+ * write); `incomplete`: something is left, named in the warnings; `container-removed`: the
+ * container is gone, nothing to undo.
+ */
+export type RollbackOutcome = 'not-needed' | 'done' | 'incomplete' | 'container-removed';
 
 export type InstallMode = 'auto' | 'never' | 'always';
 

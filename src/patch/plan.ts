@@ -1,20 +1,12 @@
 import type { FileToWrite } from '../docker/container-client.js';
-import type { Detection } from '../distro/detect.js';
 import type { Family, Installer } from '../distro/family.js';
-import type { Tools } from '../distro/probe.js';
 import type { BundleSnapshot } from '../system-store/bundles.js';
-import type { StoreRead } from '../system-store/store-listing.js';
+import type { Survey } from '../system-store/survey.js';
 import type { CertificateToInstall, InstallMode, PatchMethod, PlanSummary } from '../types.js';
 
-/** What was found in a container before anything is changed. */
-export interface Survey {
-  detection: Detection;
-  tools: Tools;
-  /** The family's bundles (the generic family: every known bundle path), as read. */
-  bundles: BundleSnapshot[];
-  /** The anchor directory and the bundles' directories as read before anything changed. */
-  store: StoreRead;
-}
+// The survey a plan is made from, and the directories it may write, belong to the system store.
+export type { Survey } from '../system-store/survey.js';
+export { inTrustDir, TRUST_DIRS } from '../system-store/trust-dirs.js';
 
 /** A bundle file to append the CA to, at the path it really lives at. */
 export interface SeedTarget {
@@ -40,21 +32,6 @@ export interface Plan {
   update: readonly string[] | undefined;
   method: PatchMethod;
   check: string | null;
-}
-
-/** Directories trust stores live in: nothing is ever written outside them. */
-export const TRUST_DIRS = [
-  '/etc/ssl/',
-  '/etc/pki/',
-  '/etc/ca-certificates/',
-  '/var/lib/ca-certificates/',
-  '/usr/local/share/ca-certificates/',
-  '/usr/share/ca-certificates/',
-  '/usr/lib/ssl/',
-];
-
-export function inTrustDir(path: string): boolean {
-  return TRUST_DIRS.some((dir) => path.startsWith(dir)) && !path.split('/').includes('..');
 }
 
 /** Decides, from what the survey found, every file and command of the patch. Pure. */

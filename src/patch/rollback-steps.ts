@@ -3,7 +3,7 @@ import { pathExists, readContainerFile } from '../docker/files.js';
 import { tail } from '../errors.js';
 import type { SavedFile } from '../app-stores/app-stores.js';
 import { snapshotBundles, type BundleSnapshot } from '../system-store/bundles.js';
-import type { Changes } from './rollback.js';
+import type { Changes } from './changes.js';
 import { listingDifferences, listStore, type StoreListing } from '../system-store/store-listing.js';
 
 /** The update command gets this long when rerun during a rollback: it may be what hung. */

@@ -4,9 +4,9 @@ import { probeUpdate } from '../distro/probe.js';
 import { tail } from '../errors.js';
 import { ensureRunning } from './container-state.js';
 import { runInstall } from './install.js';
-import type { PatchContext } from './patch-container.js';
+import type { StepContext } from './step-context.js';
 import type { Plan, Survey } from './plan.js';
-import type { Changes } from './rollback.js';
+import type { Changes } from './changes.js';
 import type { PatchMethod } from '../types.js';
 
 /**
@@ -17,7 +17,7 @@ import type { PatchMethod } from '../types.js';
  * ran and failed.
  */
 export async function runUpdatePath(
-  context: PatchContext,
+  context: StepContext,
   info: ContainerInfo,
   plan: Plan,
   survey: Survey,

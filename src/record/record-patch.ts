@@ -1,7 +1,5 @@
 import type { ContainerClient } from '../docker/container-client.js';
 import type { BundleSnapshot } from '../system-store/bundles.js';
-import type { Changes } from '../patch/rollback.js';
-import type { SeedTexts } from '../patch/seed.js';
 import type { CertificateToInstall, PatchMethod } from '../types.js';
 import type { AppPatch } from '../app-stores/app-stores.js';
 import { VERSION } from '../version.js';
@@ -15,13 +13,15 @@ export interface PatchRecordInput {
   method: PatchMethod | null;
   /** Anchor path per fingerprint, for the anchors that were written. */
   anchors: ReadonlyMap<string, string>;
-  seedTexts: SeedTexts;
+  /** Per bundle path, the text appended for each fingerprint (src/patch/seed.ts, SeedTexts). */
+  seedTexts: ReadonlyMap<string, ReadonlyMap<string, string>>;
   /** Bundles created by the patch (there was none). */
   created: readonly string[];
   /** The system bundles as they were before the patch. */
   before: readonly BundleSnapshot[];
   app: AppPatch | undefined;
-  changes: Changes;
+  /** The update command run, if any (src/patch/changes.ts, Changes). */
+  changes: { updateCommand: readonly string[] | undefined };
   installCommands: readonly (readonly string[])[];
   /** Directories the patch created (src/system-store/created-dirs.ts). */
   createdDirs?: readonly string[];

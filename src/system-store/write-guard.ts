@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { ContainerClient } from '../docker/container-client.js';
 import type { BundleSnapshot } from './bundles.js';
-import { inTrustDir, TRUST_DIRS, type Plan } from '../patch/plan.js';
+import { inTrustDir, TRUST_DIRS } from './trust-dirs.js';
 
 /** Linux's own limit (MAXSYMLINKS): a loop of links ends here. */
 const MAX_LINKS = 40;
@@ -12,6 +12,12 @@ export class WriteRefusedError extends Error {
     super(message);
     this.name = 'WriteRefusedError';
   }
+}
+
+/** What a plan (src/patch/plan.ts) writes: bundles appended to, at their real paths, and anchor files. */
+export interface PlannedWrites {
+  seeds: readonly { realPath: string }[];
+  anchors: readonly { path: string }[];
 }
 
 /** A path with every link on the way followed, and the first link met (for messages). */
@@ -70,7 +76,7 @@ async function resolveAll(client: ContainerClient, id: string, path: string): Pr
 export async function guardPlan(
   client: ContainerClient,
   id: string,
-  plan: Plan,
+  plan: PlannedWrites,
   bundles: readonly BundleSnapshot[],
 ): Promise<void> {
   const refuse = (what: string) => {
