@@ -4,6 +4,7 @@ import type { Certificate } from './cert/certificate.js';
 import type { RestartNote } from './runtimes/restart-needed.js';
 import type { StoreKind, StoreOutcome } from './app-stores/types.js';
 import type { StoreMount } from './mounts/mount-map.js';
+import type { ContainerClient } from './docker/container-client.js';
 
 /** A certificate about to be installed, with the file name (no extension) it gets. */
 export interface CertificateToInstall {
@@ -95,3 +96,14 @@ export interface ProgressEvent {
 }
 
 export type ProgressListener = (event: ProgressEvent) => void;
+
+/**
+ * What a step of the patch reads from the run: the part of PatchContext
+ * (src/patch/patch-container.ts) it needs, here so that the steps need not import the file that
+ * runs them.
+ */
+export interface StepContext {
+  client: ContainerClient;
+  options: Pick<PatchOptions, 'timeoutMs' | 'lockDir'>;
+  onProgress?: ProgressListener;
+}

@@ -1,5 +1,5 @@
-import type { CheckResult } from '../check/https-check.js';
-import { judgeRefusal, type RefusalOptions } from '../check/refusal.js';
+import type { CheckResult } from './https-check.js';
+import { judgeRefusal, type RefusalOptions } from './refusal.js';
 import type { CertificateToInstall } from '../types.js';
 
 /**

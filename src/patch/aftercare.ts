@@ -4,7 +4,7 @@ import { restartCures, restartNotes, type GoProbes, type RestartNote } from '../
 import { hashLinked } from '../system-store/links.js';
 import { readManifest } from '../record/store.js';
 import { findShell } from '../runtimes/scan.js';
-import type { Plan, Survey } from './plan.js';
+import type { Plan, Survey } from '../plan/plan.js';
 import type { StoreRead } from '../system-store/store-listing.js';
 import type { CertificateToInstall } from '../types.js';
 

@@ -5,12 +5,12 @@ import type { ContainerClient, ContainerInfo } from '../docker/container-client.
 import type { Detection } from '../distro/detect.js';
 import { readContainerFile } from '../docker/files.js';
 import { allPresent, snapshotBundles, verifyBundles } from '../system-store/bundles.js';
-import { ensureRunning, failureReason, skipReason } from './container-state.js';
+import { ensureRunning, failureReason, skipReason } from '../docker/container-state.js';
 import { takeLock } from './container-lock.js';
 import { LockHeldError, type HeldLock, type LockHolder } from './lock.js';
-import { makePlan, planSummary, type Plan, type Survey } from './plan.js';
-import { noChanges, rollBack, type Changes } from './rollback.js';
-import { seedBundles } from './seed.js';
+import { makePlan, planSummary, type Plan, type Survey } from '../plan/plan.js';
+import { noChanges, rollBack, type Changes } from '../undo/rollback.js';
+import { seedBundles } from '../update/seed.js';
 import {
   fileIn,
   listingOf,
@@ -31,7 +31,7 @@ import type {
   ProgressListener,
 } from '../types.js';
 import type { StoreOutcome } from '../app-stores/types.js';
-import { runUpdatePath } from './update-path.js';
+import { runUpdatePath } from '../update/update-path.js';
 import { readManifest } from '../record/store.js';
 import { patchEntries, recordPatch } from '../record/record-patch.js';
 import {
@@ -42,8 +42,8 @@ import {
   surveyAppStores,
 } from '../app-stores/app-stores.js';
 import { STORE_KINDS } from '../app-stores/types.js';
-import type { SeedTexts } from './seed.js';
-import { systemPaths, withAppPlan } from './app-plan.js';
+import type { SeedTexts } from '../update/seed.js';
+import { systemPaths, withAppPlan } from '../plan/app-plan.js';
 import { aftercare, restartStale } from './aftercare.js';
 import { findShell } from '../runtimes/scan.js';
 import type { GoProbes, RestartNote } from '../runtimes/restart-needed.js';
@@ -51,9 +51,9 @@ import { guardPlan } from '../system-store/write-guard.js';
 import { missingDirs } from '../system-store/created-dirs.js';
 import { MANIFEST_DIR } from '../record/manifest.js';
 import type { SharedStores } from '../mounts/shared-stores.js';
-import { mountStep } from './mount-step.js';
+import { mountStep } from '../plan/mount-step.js';
 import { coveredSteps } from './covered.js';
-import { judgeChecksAfter } from './checks-after.js';
+import { judgeChecksAfter } from '../check/checks-after.js';
 import type { ChainReader } from '../net/peer-chain.js';
 
 export interface PatchContext {

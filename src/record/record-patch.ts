@@ -13,14 +13,14 @@ export interface PatchRecordInput {
   method: PatchMethod | null;
   /** Anchor path per fingerprint, for the anchors that were written. */
   anchors: ReadonlyMap<string, string>;
-  /** Per bundle path, the text appended for each fingerprint (src/patch/seed.ts, SeedTexts). */
+  /** Per bundle path, the text appended for each fingerprint (src/update/seed.ts, SeedTexts). */
   seedTexts: ReadonlyMap<string, ReadonlyMap<string, string>>;
   /** Bundles created by the patch (there was none). */
   created: readonly string[];
   /** The system bundles as they were before the patch. */
   before: readonly BundleSnapshot[];
   app: AppPatch | undefined;
-  /** The update command run, if any (src/patch/changes.ts, Changes). */
+  /** The update command run, if any (src/undo/changes.ts, Changes). */
   changes: { updateCommand: readonly string[] | undefined };
   installCommands: readonly (readonly string[])[];
   /** Directories the patch created (src/system-store/created-dirs.ts). */

@@ -12,7 +12,7 @@ export class WriteRefusedError extends Error {
   }
 }
 
-/** What a plan (src/patch/plan.ts) writes: bundles appended to, at their real paths, and anchor files. */
+/** What a plan (src/plan/plan.ts) writes: bundles appended to, at their real paths, and anchor files. */
 export interface PlannedWrites {
   seeds: readonly { realPath: string }[];
   anchors: readonly { path: string }[];

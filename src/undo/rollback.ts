@@ -2,7 +2,7 @@ import { NotFoundError, type ContainerClient } from '../docker/container-client.
 import { errorMessage } from '../errors.js';
 import { orphanLinks } from '../system-store/links.js';
 import type { Changes } from './changes.js';
-import { EngineWait } from './engine-drop.js';
+import { EngineWait } from '../docker/engine-drop.js';
 import {
   anchorsGone,
   appFilesAsBefore,
