@@ -4,9 +4,8 @@ import type { BundleSnapshot } from '../system-store/bundles.js';
 import type { Survey } from '../system-store/survey.js';
 import type { CertificateToInstall, InstallMode, PatchMethod, PlanSummary } from '../types.js';
 
-// The survey a plan is made from, and the directories it may write, belong to the system store.
+// The survey a plan is made from belongs to the system store; the steps take it from here with the plan.
 export type { Survey } from '../system-store/survey.js';
-export { inTrustDir, TRUST_DIRS } from '../system-store/trust-dirs.js';
 
 /** A bundle file to append the CA to, at the path it really lives at. */
 export interface SeedTarget {

@@ -15,9 +15,8 @@ import {
 } from './rollback-steps.js';
 import type { RollbackOutcome } from '../types.js';
 
-// Callers that roll back also start the record of changes and name the outcome: both come from here.
+// The caller that rolls back also starts the record of changes: it takes both from here.
 export { type Changes, noChanges } from './changes.js';
-export type { RollbackOutcome } from '../types.js';
 
 /**
  * Puts a container back as it was before a failed patch: removes the anchor files, reruns the
