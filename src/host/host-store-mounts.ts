@@ -3,8 +3,6 @@ import { readManifest } from '../record/store.js';
 import { hostTrusts } from './host-trusts.js';
 import { HOST_ID, LocalClient } from './local-client.js';
 
-export type { HostStoreNote } from '../mounts/mount-map.js';
-
 /** Where a Linux machine keeps its trust store: a bind mount from under one of these is the host's store. */
 const HOST_STORE_DIRS = [
   '/etc/ssl',

@@ -3,8 +3,6 @@ import type { StoreMount } from '../mounts/mount-map.js';
 import { mergedTemporary, type TemporaryTrust } from './temporary.js';
 import type { AppendRecord, CertifiRecord, JavaRecord } from '../app-stores/types.js';
 
-export type { AppendRecord, CertifiRecord, JavaRecord };
-
 /**
  * The record trustpatch keeps inside each container it patched: what it wrote, so that
  * `remove` takes out exactly that and `status` can say what is where. It holds certificates'
