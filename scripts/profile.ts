@@ -17,7 +17,7 @@
 import { runAdd } from '../src/commands/add.js';
 import { connectEngines } from '../src/docker/connect.js';
 import type { ContainerClient } from '../src/docker/container-client.js';
-import type { StoreKind } from '../src/stores/types.js';
+import type { StoreKind } from '../src/app-stores/types.js';
 import { mapLimit } from '../src/util/pool.js';
 import { machineCpuMs } from './machine-cpu.js';
 import { removeContainers, startContainer, testImage } from '../test/support/containers.js';

@@ -16,7 +16,7 @@ export { connect, connectEngines } from './docker/connect.js';
 export { resolveEngines, type EngineChoice } from './docker/resolve-engines.js';
 export type { EngineAddress } from './docker/engine-address.js';
 export type { ContainerClient, ContainerInfo, ExecResult } from './docker/container-client.js';
-export type { ContainerResult, ContainerStatus, PatchOptions } from './patch/types.js';
+export type { ContainerResult, ContainerStatus, PatchOptions } from './types.js';
 export { UserError, EngineError, UsageError } from './errors.js';
 export {
   runRegistryAdd,
@@ -70,7 +70,7 @@ export type { CheckResult } from './check/https-check.js';
 export type { FailureCause } from './check/tls-clients.js';
 export type { Selector } from './select/selector.js';
 export type { RestartNote } from './runtimes/restart-needed.js';
-export type { StoreOutcome, StoreKind } from './stores/types.js';
+export type { StoreOutcome, StoreKind } from './app-stores/types.js';
 export type { RemoveTarget } from './undo/target.js';
 export type { LintReport } from './registry/lint.js';
 export type { RegistryLintOptions } from './commands/registry-lint.js';

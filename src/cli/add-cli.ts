@@ -1,7 +1,7 @@
 import { resolvePassword } from '../cert/password.js';
 import { exitCodeFor, runAdd, type AddOptions, type AddReport } from '../commands/add.js';
 import type { OnEngine } from '../commands/engines.js';
-import type { ContainerResult, InstallMode, ProgressEvent } from '../patch/types.js';
+import type { ContainerResult, InstallMode, ProgressEvent } from '../types.js';
 import { ADD_STATUSES, countStatuses } from '../report/counts.js';
 import { addDocument } from '../report/json.js';
 import type { IntakeArgs } from './intake-options.js';
@@ -10,7 +10,7 @@ import { engineChoice, runSettings, selectorFrom, type RunArgs, type SelectorArg
 import { startProgress } from './progress.js';
 import { addTable, certificateLine, planLines, progressSummary, summaryLine, warningLines } from './render.js';
 import { painter, statusColor } from './style.js';
-import { parseStores } from '../stores/types.js';
+import { parseStores } from '../app-stores/types.js';
 import { aftercareLines } from './render-undo.js';
 import { mountLines } from './render-mounts.js';
 

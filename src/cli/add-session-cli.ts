@@ -10,7 +10,7 @@ import { formatDuration, parseDuration } from './duration.js';
 import type { Interrupts } from './interrupts.js';
 import { writeLine, type Io } from './io.js';
 import type { OnEngine } from '../commands/engines.js';
-import type { ContainerResult } from '../patch/types.js';
+import type { ContainerResult } from '../types.js';
 import { ADD_STATUSES, countStatuses } from '../report/counts.js';
 import { addTable, warningLines } from './render.js';
 import { aftercareLines } from './render-undo.js';

@@ -1,6 +1,6 @@
 import { resolvePassword } from '../cert/password.js';
 import { runDockerfile } from '../commands/dockerfile.js';
-import { parseStores } from '../stores/types.js';
+import { parseStores } from '../app-stores/types.js';
 import { writeLine, type Io } from './io.js';
 import { engineChoice } from './options.js';
 

@@ -1,7 +1,7 @@
 import { resolvePassword } from '../cert/password.js';
 import { imageAddExitCode, runImageAdd, type ImageAddReport } from '../commands/image-add.js';
-import type { InstallMode } from '../patch/types.js';
-import { parseStores } from '../stores/types.js';
+import type { InstallMode } from '../types.js';
+import { parseStores } from '../app-stores/types.js';
 import type { IntakeArgs } from './intake-options.js';
 import { writeLine, type Io } from './io.js';
 import { allOf, runSettings } from './options.js';

@@ -1,5 +1,5 @@
 import ora, { type Ora } from 'ora';
-import type { ProgressEvent } from '../patch/types.js';
+import type { ProgressEvent } from '../types.js';
 import type { Io } from './io.js';
 import { writeLine } from './io.js';
 

@@ -1,8 +1,8 @@
 import type { StatusContainerResult } from '../record/status-container.js';
 import type { RestartNote } from '../runtimes/restart-needed.js';
-import type { StoreOutcome } from '../stores/types.js';
+import type { StoreOutcome } from '../app-stores/types.js';
 import type { RemoveResult } from '../undo/types.js';
-import type { ContainerResult } from '../patch/types.js';
+import type { ContainerResult } from '../types.js';
 import { statusWord } from './render.js';
 import { renderTable } from './table.js';
 import { hostStoreLine } from '../host/host-store-mounts.js';

@@ -1,7 +1,7 @@
 import { checkSummary, type CheckResult } from '../check/https-check.js';
 import { colonFingerprint } from '../cert/certificate.js';
 import type { CheckContainerResult } from '../commands/check.js';
-import type { CertificateToInstall, ContainerResult } from '../patch/types.js';
+import type { CertificateToInstall, ContainerResult } from '../types.js';
 import { printable } from './printable.js';
 import { renderTable } from './table.js';
 

@@ -1,7 +1,7 @@
 import { runStatus, statusExitCode } from '../commands/status.js';
 import { countStatuses } from '../report/counts.js';
 import { STATUS_STATUSES, statusDocument } from '../report/json-undo.js';
-import { parseStores } from '../stores/types.js';
+import { parseStores } from '../app-stores/types.js';
 import { writeLine, type Io } from './io.js';
 import { engineChoice, runSettings, selectorFrom, type FleetArgs, type SelectorArgs } from './options.js';
 import { startProgress } from './progress.js';

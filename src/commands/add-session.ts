@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ContainerClient, ContainerInfo, ContainerStart } from '../docker/container-client.js';
-import type { ContainerResult, ProgressListener } from '../patch/types.js';
+import type { ContainerResult, ProgressListener } from '../types.js';
 import type { TemporaryTrust } from '../record/temporary.js';
 import type { EngineTarget } from '../select/select-containers.js';
 import type { RemoveResult } from '../undo/types.js';

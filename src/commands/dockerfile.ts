@@ -10,8 +10,8 @@ import { families, generic } from '../distro/families.js';
 import { UserError } from '../errors.js';
 import { dockerfileLines, type DockerfileInput } from '../record/dockerfile.js';
 import { scanProcesses } from '../runtimes/scan.js';
-import { surveyAppStores, writableCertifi, writableJava } from '../stores/app-stores.js';
-import { STORE_KINDS, type StoreKind } from '../stores/types.js';
+import { surveyAppStores, writableCertifi, writableJava } from '../app-stores/app-stores.js';
+import { STORE_KINDS, type StoreKind } from '../app-stores/types.js';
 import { selectContainers } from '../select/select-containers.js';
 import { checkOptions, ENGINE_SPEC } from '../util/check-options.js';
 

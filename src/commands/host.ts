@@ -7,7 +7,7 @@ import { UserError } from '../errors.js';
 import { LocalClient } from '../host/local-client.js';
 import { hostRestartAdvice } from '../host/restart-advice.js';
 import { patchContainer } from '../patch/patch-container.js';
-import type { CertificateToInstall, ContainerResult, ProgressListener } from '../patch/types.js';
+import type { CertificateToInstall, ContainerResult, ProgressListener } from '../types.js';
 import { statusOf, type StatusContainerResult } from '../record/status-container.js';
 import { removeFromContainer } from '../undo/remove-container.js';
 import { resolveTarget, type RemoveTarget } from '../undo/target.js';

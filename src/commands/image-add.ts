@@ -11,7 +11,7 @@ import { inspectNamed, openImageEngine, targetName } from '../image/image-engine
 import { NeverStartedClient } from '../image/never-started.js';
 import { createTemporary, type Temporary } from '../image/temporary.js';
 import { patchContainer } from '../patch/patch-container.js';
-import type { CertificateToInstall, ContainerResult } from '../patch/types.js';
+import type { CertificateToInstall, ContainerResult } from '../types.js';
 import { DEFAULT_TIMEOUT_SECONDS, type AddOptions } from './add.js';
 import type { EngineOptions } from './engines.js';
 

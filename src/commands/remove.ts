@@ -1,6 +1,6 @@
 import type { ContainerInfo } from '../docker/container-client.js';
 import { DeadlineClient } from '../docker/deadline-client.js';
-import type { ProgressListener } from '../patch/types.js';
+import type { ProgressListener } from '../types.js';
 import { selectOnEngines, type EngineTarget } from '../select/select-containers.js';
 import type { Selector } from '../select/selector.js';
 import { removeFromContainer } from '../undo/remove-container.js';

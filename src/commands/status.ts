@@ -2,7 +2,7 @@ import { DeadlineClient } from '../docker/deadline-client.js';
 import { statusOf, type StatusContainerResult } from '../record/status-container.js';
 import { selectOnEngines, type EngineTarget } from '../select/select-containers.js';
 import type { Selector } from '../select/selector.js';
-import { STORE_KINDS, type StoreKind } from '../stores/types.js';
+import { STORE_KINDS, type StoreKind } from '../app-stores/types.js';
 import { DEFAULT_TIMEOUT_SECONDS } from './add.js';
 import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
 import { openEngines, type EngineOptions, type OnEngine } from './engines.js';

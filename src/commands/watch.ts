@@ -1,6 +1,6 @@
 import { NotFoundError, type ContainerClient, type ContainerStart } from '../docker/container-client.js';
 import { errorMessage, UserError } from '../errors.js';
-import type { ContainerResult } from '../patch/types.js';
+import type { ContainerResult } from '../types.js';
 import { selectorMatches } from '../select/matches.js';
 import type { EngineTarget } from '../select/select-containers.js';
 import type { Selector } from '../select/selector.js';

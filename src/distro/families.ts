@@ -1,5 +1,5 @@
 import type { Family } from './family.js';
-import { arch, photon, rhel, suse } from './families-other.js';
+import { arch, photon, rhel, suse } from './families-rhel-suse-arch-photon.js';
 
 /** Debian, Ubuntu and derivatives. Source: update-ca-certificates(8) (Debian's ca-certificates). */
 export const debian: Family = {

@@ -1,5 +1,5 @@
-import { posix } from 'node:path';
 import type { ContainerClient } from './container-client.js';
+import { FILE_LINK_HOPS, followLinksAsync } from './links.js';
 
 /** A regular file read out of a container, and the path it really lives at after links. */
 export interface ContainerFile {
@@ -9,8 +9,6 @@ export interface ContainerFile {
   realPath: string;
   content: Buffer;
 }
-
-const MAX_LINKS = 8;
 
 /**
  * Reads a regular file through the archive API, so no shell is needed. The API returns a link
@@ -22,16 +20,18 @@ export async function readContainerFile(
   id: string,
   path: string,
 ): Promise<ContainerFile | undefined> {
-  let current = path;
-  for (let hop = 0; hop <= MAX_LINKS; hop += 1) {
-    const entries = await client.getArchive(id, current);
-    const entry = entries?.[0];
-    if (entry === undefined) return undefined;
-    if (entry.type === 'file') return { path, realPath: current, content: entry.content };
-    if (entry.type !== 'symlink' || entry.linkTarget === undefined) return undefined;
-    current = posix.resolve(posix.dirname(current), entry.linkTarget);
-  }
-  return undefined;
+  return followLinksAsync<ContainerFile | undefined>(
+    path,
+    async (current) => {
+      const entry = (await client.getArchive(id, current))?.[0];
+      if (entry === undefined) return { found: undefined };
+      if (entry.type === 'file') return { found: { path, realPath: current, content: entry.content } };
+      if (entry.type !== 'symlink' || entry.linkTarget === undefined) return { found: undefined };
+      return { link: entry.linkTarget };
+    },
+    FILE_LINK_HOPS,
+    undefined,
+  );
 }
 
 /** True when a path exists in the container (file, directory or link): a stat, no content sent. */

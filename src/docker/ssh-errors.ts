@@ -3,7 +3,7 @@ import { sshCommandLine, type SshTarget } from './ssh-args.js';
 /**
  * Why ssh could not give us the engine, with the next step. `code` is ECONNRESET for the
  * failures that may pass (sshd restarting, network gone, connection dropped): the patch
- * pipeline treats those as an engine drop (see src/patch/engine-drop.ts) and retries within
+ * pipeline treats those as an engine drop (see src/docker/engine-drop.ts) and retries within
  * its window; a refused login or an unknown host key is final.
  */
 export class SshError extends Error {

@@ -1,4 +1,4 @@
-import type { StoreMount } from '../mounts/mount-map.js';
+import type { HostStoreNote, StoreMount } from '../mounts/mount-map.js';
 import { readManifest } from '../record/store.js';
 import { hostTrusts } from './host-trusts.js';
 import { HOST_ID, LocalClient } from './local-client.js';
@@ -12,16 +12,6 @@ const HOST_STORE_DIRS = [
   '/usr/share/ca-certificates',
   '/var/lib/ca-certificates',
 ];
-
-/** A container that mounts this machine's trust store, and which CAs trustpatch added there that the machine trusts. */
-export interface HostStoreNote {
-  /** The host paths mounted (bind sources), as the engine names them. */
-  sources: string[];
-  /** CAs `trustpatch host add` recorded on this machine that it trusts now, so the container sees them too. */
-  trusted: { fingerprint: string; name: string; subject: string }[];
-  /** The same for recorded CAs the machine no longer trusts in full (an anchor or bundle lost them). */
-  notTrusted: { fingerprint: string; name: string; subject: string }[];
-}
 
 /**
  * For a container on an engine of this machine whose trust store is a bind mount of the

@@ -1,7 +1,7 @@
 import type { Certificate } from '../cert/certificate.js';
 import { bundleFingerprints } from '../cert/pem.js';
-import { allPresent } from '../patch/bundles.js';
-import { surveyContainer } from '../patch/survey.js';
+import { allPresent } from '../system-store/bundles.js';
+import { surveyContainer } from '../system-store/survey.js';
 import { HOST_ID, LocalClient } from './local-client.js';
 
 /** Whether a root tree trusts a CA, and where that was seen. */

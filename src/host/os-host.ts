@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Certificate } from '../cert/certificate.js';
 import { tail } from '../errors.js';
-import type { CertificateToInstall } from '../patch/types.js';
+import type { CertificateToInstall } from '../types.js';
 import { matchEntries, type RemoveTarget } from '../undo/target.js';
 import type { OsStore } from './os-stores.js';
 

@@ -1,7 +1,6 @@
 import { lstat, readlink } from 'node:fs/promises';
 import { posix } from 'node:path';
-
-const MAX_LINKS = 40;
+import { resolvePath } from '../docker/links.js';
 
 /**
  * Where an absolute path inside a root tree is on this machine, with links in its parent
@@ -10,28 +9,20 @@ const MAX_LINKS = 40;
  * archive endpoint treats a container's paths. `..` never climbs above the tree's `/`.
  */
 export async function inRoot(root: string, path: string): Promise<string> {
-  const parts = path.split('/').filter((part) => part !== '' && part !== '.');
-  let resolved = '/';
-  let hops = 0;
-  while (parts.length > 0) {
-    const part = parts.shift()!;
-    if (part === '..') {
-      resolved = posix.dirname(resolved);
-      continue;
-    }
-    const next = posix.join(resolved, part);
-    // The last part is what was asked for: a link there is returned, not followed.
-    if (parts.length === 0) return onHost(root, next);
-    const target = await linkTarget(onHost(root, next));
-    if (target === undefined) {
-      resolved = next;
-      continue;
-    }
-    if ((hops += 1) > MAX_LINKS) throw new Error(`too many levels of symbolic links in ${path} under ${root}`);
-    parts.unshift(...target.split('/').filter((p) => p !== '' && p !== '.'));
-    if (target.startsWith('/')) resolved = '/';
-  }
-  return onHost(root, resolved);
+  const resolved = await resolvePath(
+    path,
+    // A missing part is walked on as a plain one: nothing under it is a link either.
+    async (next) => {
+      const link = await linkTarget(onHost(root, next));
+      return link === undefined ? 'other' : { link };
+    },
+    {
+      // The last part is what was asked for: a link there is returned, not followed.
+      followLast: false,
+      tooMany: () => new Error(`too many levels of symbolic links in ${path} under ${root}`),
+    },
+  );
+  return onHost(root, resolved.path);
 }
 
 /** The host path of a path inside the tree, with no links followed. */

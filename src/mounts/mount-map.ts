@@ -75,3 +75,13 @@ export function sharedKey(
   if (mount.type === 'bind') return `bind:${mount.source}`;
   return undefined;
 }
+
+/** A container that mounts this machine's trust store, and which CAs trustpatch added there that the machine trusts. */
+export interface HostStoreNote {
+  /** The host paths mounted (bind sources), as the engine names them. */
+  sources: string[];
+  /** CAs `trustpatch host add` recorded on this machine that it trusts now, so the container sees them too. */
+  trusted: { fingerprint: string; name: string; subject: string }[];
+  /** The same for recorded CAs the machine no longer trusts in full (an anchor or bundle lost them). */
+  notTrusted: { fingerprint: string; name: string; subject: string }[];
+}

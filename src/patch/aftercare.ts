@@ -1,12 +1,12 @@
 import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
 import { errorMessage } from '../errors.js';
 import { restartCures, restartNotes, type GoProbes, type RestartNote } from '../runtimes/restart-needed.js';
-import { hashLinked } from '../undo/links.js';
+import { hashLinked } from '../system-store/links.js';
 import { readManifest } from '../record/store.js';
 import { findShell } from '../runtimes/scan.js';
-import type { Plan, Survey } from './plan.js';
-import type { StoreRead } from './store-listing.js';
-import type { CertificateToInstall } from './types.js';
+import type { Plan, Survey } from '../plan/plan.js';
+import type { StoreRead } from '../system-store/store-listing.js';
+import type { CertificateToInstall } from '../types.js';
 
 export interface Aftercare {
   restartNeeded?: RestartNote[];

@@ -1,9 +1,9 @@
 import type { ContainerInfo } from '../docker/container-client.js';
 import { lockContainer, type HeldLock } from './lock.js';
-import type { PatchContext } from './patch-container.js';
+import type { StepContext } from '../types.js';
 
 /** Waits for another run on this host that patches the same container (half the time budget, at least 5s). */
-export function takeLock(context: PatchContext, info: ContainerInfo): Promise<HeldLock> {
+export function takeLock(context: StepContext, info: ContainerInfo): Promise<HeldLock> {
   const { timeoutMs, lockDir } = context.options;
   return lockContainer(context.client.endpoint, info.id, {
     dir: lockDir,

@@ -9,10 +9,10 @@ import type { ManifestEntry } from '../record/manifest.js';
 import { recordPatch } from '../record/record-patch.js';
 import { readManifest } from '../record/store.js';
 import { VERSION } from '../version.js';
-import { snapshotBundles } from './bundles.js';
-import { judgeChecksAfter } from './checks-after.js';
+import { snapshotBundles } from '../system-store/bundles.js';
+import { judgeChecksAfter } from '../check/checks-after.js';
 import type { RefusalOptions } from '../check/refusal.js';
-import type { CertificateToInstall } from './types.js';
+import type { CertificateToInstall } from '../types.js';
 
 export interface CoveredInput {
   client: ContainerClient;

@@ -4,13 +4,13 @@ import { findTlsClients } from '../check/clients.js';
 import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
 import type { Detection } from '../distro/detect.js';
 import { readContainerFile } from '../docker/files.js';
-import { allPresent, snapshotBundles, verifyBundles } from './bundles.js';
-import { ensureRunning, failureReason, skipReason } from './container-state.js';
+import { allPresent, snapshotBundles, verifyBundles } from '../system-store/bundles.js';
+import { ensureRunning, failureReason, skipReason } from '../docker/container-state.js';
 import { takeLock } from './container-lock.js';
 import { LockHeldError, type HeldLock, type LockHolder } from './lock.js';
-import { makePlan, planSummary, type Plan, type Survey } from './plan.js';
-import { noChanges, rollBack, type Changes } from './rollback.js';
-import { seedBundles } from './seed.js';
+import { makePlan, planSummary, type Plan, type Survey } from '../plan/plan.js';
+import { noChanges, rollBack, type Changes } from '../undo/rollback.js';
+import { seedBundles } from '../update/seed.js';
 import {
   fileIn,
   listingOf,
@@ -20,8 +20,8 @@ import {
   storeDirs,
   uncoveredDirs,
   type StoreRead,
-} from './store-listing.js';
-import { surveyContainer } from './survey.js';
+} from '../system-store/store-listing.js';
+import { surveyContainer } from '../system-store/survey.js';
 import type {
   CertificateToInstall,
   ContainerResult,
@@ -29,9 +29,9 @@ import type {
   PatchOptions,
   PlanSummary,
   ProgressListener,
-} from './types.js';
-import type { StoreOutcome } from '../stores/types.js';
-import { runUpdatePath } from './update-path.js';
+} from '../types.js';
+import type { StoreOutcome } from '../app-stores/types.js';
+import { runUpdatePath } from '../update/update-path.js';
 import { readManifest } from '../record/store.js';
 import { patchEntries, recordPatch } from '../record/record-patch.js';
 import {
@@ -40,20 +40,20 @@ import {
   confirmLinkedJava,
   patchAppStores,
   surveyAppStores,
-} from '../stores/app-stores.js';
-import { STORE_KINDS } from '../stores/types.js';
-import type { SeedTexts } from './seed.js';
-import { systemPaths, withAppPlan } from './app-plan.js';
+} from '../app-stores/app-stores.js';
+import { STORE_KINDS } from '../app-stores/types.js';
+import type { SeedTexts } from '../update/seed.js';
+import { systemPaths, withAppPlan } from '../plan/app-plan.js';
 import { aftercare, restartStale } from './aftercare.js';
 import { findShell } from '../runtimes/scan.js';
 import type { GoProbes, RestartNote } from '../runtimes/restart-needed.js';
-import { guardPlan } from './write-guard.js';
-import { missingDirs } from './created-dirs.js';
+import { guardPlan } from '../system-store/write-guard.js';
+import { missingDirs } from '../system-store/created-dirs.js';
 import { MANIFEST_DIR } from '../record/manifest.js';
 import type { SharedStores } from '../mounts/shared-stores.js';
-import { mountStep } from './mount-step.js';
+import { mountStep } from '../plan/mount-step.js';
 import { coveredSteps } from './covered.js';
-import { judgeChecksAfter } from './checks-after.js';
+import { judgeChecksAfter } from '../check/checks-after.js';
 import type { ChainReader } from '../net/peer-chain.js';
 
 export interface PatchContext {

@@ -1,6 +1,6 @@
 import type { Family } from '../distro/family.js';
-import { certifiMarker } from '../stores/certifi.js';
-import { javaAlias, STOREPASS } from '../stores/java.js';
+import { certifiMarker } from '../app-stores/certifi.js';
+import { javaAlias, STOREPASS } from '../app-stores/java.js';
 
 export interface DockerfileCertificate {
   name: string;
@@ -34,10 +34,11 @@ export function dockerfileLines(input: DockerfileInput): string[] {
   lines.push(
     `# Save each certificate as PEM next to this Dockerfile: ${certificates.map((c) => `${c.name}.crt`).join(', ')} (trustpatch dockerfile --write-certs DIR writes them).`,
   );
-  const asRoot = input.user !== '' && input.user !== '0' && input.user !== 'root';
+  // The image runs as another user: its lines switch to root, and back at the end.
+  const otherUser = input.user !== '' && input.user !== '0' && input.user !== 'root';
   if (family.anchorDir === undefined) return [...lines, ...genericLines(certificates)];
   const anchor = (c: DockerfileCertificate) => `${family.anchorDir}/${c.name}${family.anchorExtension}`;
-  if (asRoot) lines.push('USER root');
+  if (otherUser) lines.push('USER root');
   for (const c of certificates) lines.push(`COPY ${c.name}.crt ${anchor(c)}`);
   const install = installLines(family);
   const update = family.updateCommands[0]?.join(' ');
@@ -67,7 +68,7 @@ export function dockerfileLines(input: DockerfileInput): string[] {
     lines.push(
       `# Node.js reads only its own store: ENV NODE_EXTRA_CA_CERTS=${certificates.length === 1 ? anchor(certificates[0]!) : family.bundles[0]}`,
     );
-  if (asRoot) lines.push(`USER ${input.user}`);
+  if (otherUser) lines.push(`USER ${input.user}`);
   return lines;
 }
 

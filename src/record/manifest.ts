@@ -1,6 +1,7 @@
-import type { PatchMethod } from '../patch/types.js';
+import type { PatchMethod } from '../types.js';
 import type { StoreMount } from '../mounts/mount-map.js';
 import { mergedTemporary, type TemporaryTrust } from './temporary.js';
+import type { AppendRecord, CertifiRecord, JavaRecord } from '../app-stores/types.js';
 
 /**
  * The record trustpatch keeps inside each container it patched: what it wrote, so that
@@ -10,27 +11,6 @@ import { mergedTemporary, type TemporaryTrust } from './temporary.js';
 export const MANIFEST_DIR = '/var/lib/trustpatch';
 export const MANIFEST_PATH = `${MANIFEST_DIR}/manifest.json`;
 export const MANIFEST_VERSION = 1;
-
-/** Text appended to a PEM file (a system bundle or a certifi `cacert.pem`), byte for byte. */
-export interface AppendRecord {
-  /** The real path written (links followed). */
-  path: string;
-  /** Exactly what was appended: a newline if the file lacked one, a marker line (certifi), the PEM. */
-  text: string;
-  /** True when trustpatch created the file (there was no bundle at all): removal deletes it. */
-  created?: boolean;
-}
-
-export interface CertifiRecord extends AppendRecord {
-  /** The Python whose certifi.where() returned this file. */
-  python: string;
-}
-
-export interface JavaRecord {
-  keystore: string;
-  alias: string;
-  keytool: string;
-}
 
 /** One installed certificate and everything done for it in this container. */
 export interface ManifestEntry {

@@ -1,9 +1,7 @@
 import type { ContainerClient } from '../docker/container-client.js';
-import type { BundleSnapshot } from '../patch/bundles.js';
-import type { Changes } from '../patch/rollback.js';
-import type { SeedTexts } from '../patch/seed.js';
-import type { CertificateToInstall, PatchMethod } from '../patch/types.js';
-import type { AppPatch } from '../stores/app-stores.js';
+import type { BundleSnapshot } from '../system-store/bundles.js';
+import type { CertificateToInstall, PatchMethod } from '../types.js';
+import type { AppPatch } from '../app-stores/app-stores.js';
 import { VERSION } from '../version.js';
 import { mergeEntries, type Manifest, type ManifestEntry } from './manifest.js';
 import { writeManifest } from './store.js';
@@ -15,15 +13,17 @@ export interface PatchRecordInput {
   method: PatchMethod | null;
   /** Anchor path per fingerprint, for the anchors that were written. */
   anchors: ReadonlyMap<string, string>;
-  seedTexts: SeedTexts;
+  /** Per bundle path, the text appended for each fingerprint (src/update/seed.ts, SeedTexts). */
+  seedTexts: ReadonlyMap<string, ReadonlyMap<string, string>>;
   /** Bundles created by the patch (there was none). */
   created: readonly string[];
   /** The system bundles as they were before the patch. */
   before: readonly BundleSnapshot[];
   app: AppPatch | undefined;
-  changes: Changes;
+  /** The update command run, if any (src/undo/changes.ts, Changes). */
+  changes: { updateCommand: readonly string[] | undefined };
   installCommands: readonly (readonly string[])[];
-  /** Directories the patch created (src/patch/created-dirs.ts). */
+  /** Directories the patch created (src/system-store/created-dirs.ts). */
   createdDirs?: readonly string[];
   temporary?: TemporaryTrust;
   now?: Date;

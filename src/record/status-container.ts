@@ -2,19 +2,16 @@ import type { ContainerClient, ContainerInfo } from '../docker/container-client.
 import { readContainerFile } from '../docker/files.js';
 import { bundleFingerprints } from '../cert/pem.js';
 import { errorMessage } from '../errors.js';
-import { systemPaths } from '../patch/app-plan.js';
-import { surveyContainer } from '../patch/survey.js';
+import { surveyContainer, systemPaths, type Survey } from '../system-store/survey.js';
 import { restartNotes, type RestartNote } from '../runtimes/restart-needed.js';
 import { findShell } from '../runtimes/scan.js';
-import { surveyAppStores } from '../stores/app-stores.js';
-import type { StoreKind } from '../stores/types.js';
-import type { HostStoreNote } from '../host/host-store-mounts.js';
+import { surveyAppStores } from '../app-stores/app-stores.js';
+import type { StoreKind } from '../app-stores/types.js';
 import type { ManifestEntry } from './manifest.js';
 import { readManifest } from './store.js';
 import { expiredBecause, type TemporaryTrust } from './temporary.js';
-import { hashLinked } from '../undo/links.js';
-import { storeMounts, type StoreMount } from '../mounts/mount-map.js';
-import type { Survey } from '../patch/plan.js';
+import { hashLinked } from '../system-store/links.js';
+import { storeMounts, type HostStoreNote, type StoreMount } from '../mounts/mount-map.js';
 
 /** Whether one store holds one certificate. */
 export interface StorePresence {

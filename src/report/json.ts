@@ -1,9 +1,9 @@
 import type { Certificate } from '../cert/certificate.js';
 import type { CheckContainerResult } from '../commands/check.js';
-import type { CertificateToInstall, ContainerResult, PlanSummary } from '../patch/types.js';
+import type { CertificateToInstall, ContainerResult, PlanSummary } from '../types.js';
 import { envelope } from './envelope.js';
 import type { RestartNote } from '../runtimes/restart-needed.js';
-import type { StoreOutcome } from '../stores/types.js';
+import type { StoreOutcome } from '../app-stores/types.js';
 import type { StoreMount } from '../mounts/mount-map.js';
 import { summarizeChecks, type CheckSummary } from './check-summary.js';
 import { ADD_STATUSES, CHECK_STATUSES, countStatuses } from './counts.js';

@@ -61,14 +61,14 @@ export async function restartNotes(
   const goCache: GoProbes = shared ? scan.goBinaries! : new Map();
   const nodeCache = new Map<string, Promise<boolean | undefined>>();
   const notes: RestartNote[] = [];
-  for (const process of scanned) {
-    const runtime = knownRuntime(process.exe ?? process.command.split(' ')[0] ?? '');
+  for (const running of scanned) {
+    const runtime = knownRuntime(running.exe ?? running.command.split(' ')[0] ?? '');
     let kind: Runtime | undefined = runtime;
-    if (kind === undefined && process.exe !== undefined && !process.exe.endsWith(' (deleted)')) {
-      const key = shared ? `${scan.imageId} ${process.exe}` : process.exe;
+    if (kind === undefined && running.exe !== undefined && !running.exe.endsWith(' (deleted)')) {
+      const key = shared ? `${scan.imageId} ${running.exe}` : running.exe;
       if (!goCache.has(key)) {
         head ??= findProgram(client, id, 'head');
-        const exe = process.exe;
+        const exe = running.exe;
         const probe = head.then((found) => probeGo(client, id, found, exe)).catch(() => undefined);
         goCache.set(key, probe);
         // Only a real answer serves the other containers: a probe that could not run is tried again.
@@ -78,9 +78,9 @@ export async function restartNotes(
       if ((await goCache.get(key)) === true) kind = 'go';
     }
     if (kind === undefined) continue;
-    const openssl = kind === 'node' ? await usesOpenSslStore(client, id, process, nodeCache) : undefined;
-    const advice = openssl === true ? opensslNodeAdvice(process, paths) : adviceFor(kind, process, paths);
-    if (advice !== undefined) notes.push({ pid: process.pid, runtime: kind, command: process.command, advice });
+    const openssl = kind === 'node' ? await usesOpenSslStore(client, id, running, nodeCache) : undefined;
+    const advice = openssl === true ? opensslNodeAdvice(running, paths) : adviceFor(kind, running, paths);
+    if (advice !== undefined) notes.push({ pid: running.pid, runtime: kind, command: running.command, advice });
   }
   return notes;
 }
@@ -89,8 +89,8 @@ export async function restartNotes(
  * A Node.js on OpenSSL's store (Debian's) looks CAs up in /etc/ssl/certs when it needs them:
  * with a hash link to the CA it sees it without a restart; the bundle it read only at start.
  */
-function opensslNodeAdvice(process: ScannedProcess, paths: TrustPaths): string | undefined {
-  if (paths.hashLinked === true || startedAfter(process, paths)) return undefined;
+function opensslNodeAdvice(running: ScannedProcess, paths: TrustPaths): string | undefined {
+  if (paths.hashLinked === true || startedAfter(running, paths)) return undefined;
   return 'restart needed: this Node.js uses the system store (OpenSSL default), whose bundle it read at start, and no hash link in /etc/ssl/certs leads to the CA';
 }
 
@@ -101,15 +101,15 @@ function knownRuntime(program: string): Runtime | undefined {
   return undefined;
 }
 
-function adviceFor(kind: Runtime, process: ScannedProcess, paths: TrustPaths): string | undefined {
-  const after = startedAfter(process, paths);
+function adviceFor(kind: Runtime, running: ScannedProcess, paths: TrustPaths): string | undefined {
+  const after = startedAfter(running, paths);
   if (kind === 'node') {
-    const extra = process.env?.NODE_EXTRA_CA_CERTS;
+    const extra = running.env?.NODE_EXTRA_CA_CERTS;
     const useSystem =
-      process.env?.NODE_USE_SYSTEM_CA === '1' ||
-      /--use-system-ca/.test(`${process.env?.NODE_OPTIONS ?? ''} ${process.command}`);
+      running.env?.NODE_USE_SYSTEM_CA === '1' ||
+      /--use-system-ca/.test(`${running.env?.NODE_OPTIONS ?? ''} ${running.command}`);
     if (after && (extra === paths.caFile || useSystem)) return undefined;
-    if (process.env === undefined)
+    if (running.env === undefined)
       return `restart needed; Node.js reads CAs only at start and not from the system store: start it with NODE_EXTRA_CA_CERTS=${paths.caFile} (its environment could not be read)`;
     if (extra === paths.caFile || useSystem)
       return `restart needed: Node.js read ${useSystem ? 'the system store' : `NODE_EXTRA_CA_CERTS=${extra}`} when it started, before the CA was added`;
@@ -119,7 +119,7 @@ function adviceFor(kind: Runtime, process: ScannedProcess, paths: TrustPaths): s
   }
   if (after) return undefined;
   if (kind === 'go')
-    return `restart needed: Go reads the system bundle once per process${process.env?.SSL_CERT_FILE ? ` (it uses SSL_CERT_FILE=${process.env.SSL_CERT_FILE})` : ''}`;
+    return `restart needed: Go reads the system bundle once per process${running.env?.SSL_CERT_FILE ? ` (it uses SSL_CERT_FILE=${running.env.SSL_CERT_FILE})` : ''}`;
   return 'restart needed: a running JVM read its keystore when it started';
 }
 
@@ -131,7 +131,7 @@ async function topNotes(client: ContainerClient, id: string, paths: TrustPaths):
   const rows = await client.top(id).catch(() => []);
   return rows.map((row): RestartNote => {
     const runtime = knownRuntime(row.command.split(' ')[0] ?? '');
-    const process: ScannedProcess = {
+    const running: ScannedProcess = {
       pid: 0,
       uid: undefined,
       exe: undefined,
@@ -144,7 +144,7 @@ async function topNotes(client: ContainerClient, id: string, paths: TrustPaths):
         pid: `host ${row.hostPid}`,
         runtime,
         command: row.command,
-        advice: adviceFor(runtime, process, { ...paths, since: undefined })!,
+        advice: adviceFor(runtime, running, { ...paths, since: undefined })!,
       };
     return {
       pid: `host ${row.hostPid}`,
@@ -164,8 +164,8 @@ export function restartCures(note: RestartNote): boolean {
   return note.runtime !== 'unknown' && note.advice.startsWith('restart needed:');
 }
 
-function startedAfter(process: ScannedProcess, paths: TrustPaths): boolean {
+function startedAfter(running: ScannedProcess, paths: TrustPaths): boolean {
   return (
-    paths.since !== undefined && process.startedAt !== undefined && process.startedAt.getTime() > paths.since.getTime()
+    paths.since !== undefined && running.startedAt !== undefined && running.startedAt.getTime() > paths.since.getTime()
   );
 }

@@ -3,7 +3,7 @@ import type { ContainerClient } from '../docker/container-client.js';
 import { readContainerFile } from '../docker/files.js';
 import { tail } from '../errors.js';
 import type { ManifestEntry } from '../record/manifest.js';
-import { deleteArgv, parseKeytoolList, STOREPASS } from '../stores/java.js';
+import { deleteArgv, parseKeytoolList, STOREPASS } from '../app-stores/java.js';
 import type { RemoveChanges } from './restore.js';
 import { stripAppended } from './strip.js';
 import type { RemovedCertificate } from './types.js';

@@ -1,9 +1,9 @@
 import type { ContainerClient, FileToWrite } from '../docker/container-client.js';
 import { readContainerFile } from '../docker/files.js';
 import { errorMessage } from '../errors.js';
-import type { BundleSnapshot } from '../patch/bundles.js';
-import type { RollbackOutcome } from '../patch/rollback.js';
-import type { SavedFile } from '../stores/app-stores.js';
+import type { BundleSnapshot } from '../system-store/bundles.js';
+import type { RollbackOutcome } from '../types.js';
+import type { SavedFile } from '../app-stores/app-stores.js';
 
 /** What a removal changed so far, and therefore what putting it back means. */
 export interface RemoveChanges {

@@ -1,5 +1,5 @@
-import type { PlanSummary } from '../patch/types.js';
-import type { RollbackOutcome } from '../patch/rollback.js';
+import type { PlanSummary } from '../types.js';
+import type { RollbackOutcome } from '../types.js';
 
 /** One certificate taken out of a container, and from where. */
 export interface RemovedCertificate {

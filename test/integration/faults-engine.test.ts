@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { runAdd } from '../../src/commands/add.js';
 import { connect } from '../../src/docker/connect.js';
-import type { ContainerResult } from '../../src/patch/types.js';
+import type { ContainerResult } from '../../src/types.js';
 import { waitFor } from '../support/cli.js';
 import { SESSION_ID, SESSION_LABEL, testImage } from '../support/containers.js';
 import { FaultClient, type Call } from '../support/fault-client.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { runAdd } from '../../src/commands/add.js';
 import { connectEngines } from '../../src/docker/connect.js';
-import type { ContainerResult } from '../../src/patch/types.js';
+import type { ContainerResult } from '../../src/types.js';
 import { docker, execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
 import { FaultClient } from '../support/fault-client.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';

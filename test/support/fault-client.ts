@@ -10,7 +10,7 @@ import type {
   PathStat,
   ProcessRow,
 } from '../../src/docker/container-client.js';
-import type { ProgressEvent } from '../../src/patch/types.js';
+import type { ProgressEvent } from '../../src/types.js';
 
 export type CallKind = 'ping' | 'list' | 'inspect' | 'exec' | 'getArchive' | 'stat' | 'putFiles' | 'top' | 'restart';
 

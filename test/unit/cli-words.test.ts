@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { removeTable, restartLines } from '../../src/cli/render-undo.js';
 import { addTable, progressSummary, statusWord, summaryLine } from '../../src/cli/render.js';
-import type { ContainerResult } from '../../src/patch/types.js';
+import type { ContainerResult } from '../../src/types.js';
 import type { RemoveResult } from '../../src/undo/types.js';
 
 describe('one spelling per status in what a person reads', () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { parseCertificates } from '../../src/cert/load.js';
 import { alpine, debian, generic } from '../../src/distro/families.js';
-import { arch, photon, rhel, suse } from '../../src/distro/families-other.js';
+import { arch, photon, rhel, suse } from '../../src/distro/families-rhel-suse-arch-photon.js';
 import type { Family } from '../../src/distro/family.js';
-import { makePlan, planSummary } from '../../src/patch/plan.js';
-import { surveyContainer } from '../../src/patch/survey.js';
-import type { CertificateToInstall, InstallMode, PlanSummary } from '../../src/patch/types.js';
+import { makePlan, planSummary } from '../../src/plan/plan.js';
+import { surveyContainer } from '../../src/system-store/survey.js';
+import type { CertificateToInstall, InstallMode, PlanSummary } from '../../src/types.js';
 import { FakeClient } from '../support/fake-client.js';
 import { fakeDistro, type FakeDistroOptions } from '../support/fake-distro.js';
 import { makeCa, removeCa, type TestCa } from '../support/pki.js';

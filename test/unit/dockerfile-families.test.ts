@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { aftercareLines } from '../../src/cli/render-undo.js';
 import { runDockerfile } from '../../src/commands/dockerfile.js';
-import type { ContainerResult } from '../../src/patch/types.js';
+import type { ContainerResult } from '../../src/types.js';
 import { makeCa, removeCa, type TestCa } from '../support/pki.js';
 
 describe('dockerfile: every family the detection knows, every package manager it tries', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { masterArgs, sessionArgs } from '../../src/docker/ssh-args.js';
 import { sshFailure } from '../../src/docker/ssh-errors.js';
 import { MAX_SESSIONS, sshAgent, type SshAgent } from '../../src/docker/ssh.js';
-import { isConnectionDrop } from '../../src/patch/engine-drop.js';
+import { isConnectionDrop } from '../../src/docker/engine-drop.js';
 
 const target = { hostname: 'build-2', port: 2222, username: 'ops' };
 

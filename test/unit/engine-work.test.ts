@@ -3,7 +3,7 @@ import { parseCertificates } from '../../src/cert/load.js';
 import { certificateName } from '../../src/cert/name.js';
 import type { ArchiveEntry } from '../../src/docker/container-client.js';
 import { patchContainer, type PatchContext } from '../../src/patch/patch-container.js';
-import { fileIn, type StoreRead } from '../../src/patch/store-listing.js';
+import { fileIn, type StoreRead } from '../../src/system-store/store-listing.js';
 import { isProcessScan } from '../../src/runtimes/scan.js';
 import { FakeClient, type FakeContainer } from '../support/fake-client.js';
 import { ANCHORS, BUNDLE, fakeDebian } from '../support/fake-debian.js';

@@ -3,7 +3,7 @@ import { exitCodeFor, runAdd } from '../../src/commands/add.js';
 import { runFleet } from '../../src/commands/fleet.js';
 import { DeadlineClient, TimeoutError } from '../../src/docker/deadline-client.js';
 import type { ContainerInfo } from '../../src/docker/container-client.js';
-import type { ContainerResult } from '../../src/patch/types.js';
+import type { ContainerResult } from '../../src/types.js';
 import { describeSelector, engineFilters } from '../../src/select/selector.js';
 import { selectContainers } from '../../src/select/select-containers.js';
 import { FakeClient, FakeContainer } from '../support/fake-client.js';

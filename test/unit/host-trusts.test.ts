@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostTrust, hostTrusts } from '../../src/host/host-trusts.js';
 import { HOST_ID, LocalClient } from '../../src/host/local-client.js';
-import { missingDirs, removeCreatedDirs } from '../../src/patch/created-dirs.js';
-import { readStore } from '../../src/patch/store-listing.js';
+import { missingDirs, removeCreatedDirs } from '../../src/system-store/created-dirs.js';
+import { readStore } from '../../src/system-store/store-listing.js';
 import { makeCa, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
 
 describe('hostTrusts: whether a tree already trusts a CA (for containers that mount the host store)', () => {

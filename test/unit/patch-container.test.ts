@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { parseCertificates } from '../../src/cert/load.js';
 import { certificateName } from '../../src/cert/name.js';
 import { patchContainer, type PatchContext } from '../../src/patch/patch-container.js';
-import type { PatchOptions } from '../../src/patch/types.js';
+import type { PatchOptions } from '../../src/types.js';
 import { FakeClient } from '../support/fake-client.js';
 import { ANCHORS, BUNDLE, fakeDebian } from '../support/fake-debian.js';
 import { makeCa, removeCa, type TestCa } from '../support/pki.js';

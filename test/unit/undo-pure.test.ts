@@ -4,9 +4,9 @@ import { dockerfileLines } from '../../src/record/dockerfile.js';
 import { mergeEntries, parseManifest, serializeManifest, type ManifestEntry } from '../../src/record/manifest.js';
 import { looksLikeGo } from '../../src/runtimes/go-binary.js';
 import { parseScan } from '../../src/runtimes/scan.js';
-import { certifiAppend, certifiLocation } from '../../src/stores/certifi.js';
-import { parseKeytoolList } from '../../src/stores/java.js';
-import { parseStores } from '../../src/stores/types.js';
+import { certifiAppend, certifiLocation } from '../../src/app-stores/certifi.js';
+import { parseKeytoolList } from '../../src/app-stores/java.js';
+import { parseStores } from '../../src/app-stores/types.js';
 import { stripAppended } from '../../src/undo/strip.js';
 import { matchEntries, resolveTarget } from '../../src/undo/target.js';
 

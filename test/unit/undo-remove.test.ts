@@ -9,7 +9,7 @@ import { FakeClient, type FakeContainer } from '../support/fake-client.js';
 import { ANCHORS, BUNDLE, fakeDebian } from '../support/fake-debian.js';
 import { fakeDistro } from '../support/fake-distro.js';
 import { generic } from '../../src/distro/families.js';
-import { findStoreRuntime } from '../../src/stores/find.js';
+import { findStoreRuntime } from '../../src/app-stores/find.js';
 import { distroAndCorpCas } from '../support/pki.js';
 
 const VENV_CERTIFI = '/opt/venv/lib/python3.11/site-packages/certifi/cacert.pem';

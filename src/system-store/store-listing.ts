@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { ArchiveEntry, ContainerClient } from '../docker/container-client.js';
+import { FILE_LINK_HOPS, followLinks } from '../docker/links.js';
 
 /** What the trust store directories held: each entry's kind and content or link target, by path. */
 export interface StoreListing {
@@ -85,8 +86,6 @@ export function listingDifferences(before: StoreListing, after: StoreListing): s
   return [...paths].filter((path) => before.entries.get(path) !== after.entries.get(path)).sort();
 }
 
-const MAX_LINKS = 8;
-
 /**
  * The regular file at `path` as a read holds it, following links inside the read: a file, or
  * undefined when the read shows that it does not exist. `unknown` when the read cannot tell
@@ -94,24 +93,30 @@ const MAX_LINKS = 8;
  * listing does not): then the file must be read on its own.
  */
 export function fileIn(read: StoreRead, path: string): { realPath: string; content: Buffer } | undefined | 'unknown' {
-  let current = path;
-  for (let hop = 0; hop <= MAX_LINKS; hop += 1) {
-    const root = read.dirs.find((dir) => current.startsWith(`${dir}/`));
-    if (root === undefined) return 'unknown';
-    const entry = read.entries.get(current);
-    if (entry === undefined) {
-      // Missing for sure only when its directory was listed as a real directory, or the read found nothing at all.
-      const parent = read.entries.get(posix.dirname(current));
-      return parent?.type === 'directory' ||
-        ![...read.entries.keys()].some((p) => p === root || p.startsWith(`${root}/`))
-        ? undefined
-        : 'unknown';
-    }
-    if (entry.type === 'file') return { realPath: current, content: entry.content };
-    // A hard link in a directory's archive names another entry: read such a file on its own.
-    if (entry.type !== 'symlink' || entry.linkTarget === undefined)
-      return entry.type === 'directory' ? undefined : 'unknown';
-    current = posix.resolve(posix.dirname(current), entry.linkTarget);
-  }
-  return undefined;
+  return followLinks<{ realPath: string; content: Buffer } | undefined | 'unknown'>(
+    path,
+    (current) => {
+      const root = read.dirs.find((dir) => current.startsWith(`${dir}/`));
+      if (root === undefined) return { found: 'unknown' };
+      const entry = read.entries.get(current);
+      if (entry === undefined) {
+        // Missing for sure only when its directory was listed as a real directory, or the read found nothing at all.
+        const parent = read.entries.get(posix.dirname(current));
+        return {
+          found:
+            parent?.type === 'directory' ||
+            ![...read.entries.keys()].some((p) => p === root || p.startsWith(`${root}/`))
+              ? undefined
+              : 'unknown',
+        };
+      }
+      if (entry.type === 'file') return { found: { realPath: current, content: entry.content } };
+      // A hard link in a directory's archive names another entry: read such a file on its own.
+      if (entry.type !== 'symlink' || entry.linkTarget === undefined)
+        return { found: entry.type === 'directory' ? undefined : 'unknown' };
+      return { link: entry.linkTarget };
+    },
+    FILE_LINK_HOPS,
+    undefined,
+  );
 }

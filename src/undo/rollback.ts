@@ -1,9 +1,8 @@
 import { NotFoundError, type ContainerClient } from '../docker/container-client.js';
 import { errorMessage } from '../errors.js';
-import type { SavedFile } from '../stores/app-stores.js';
-import { orphanLinks } from '../undo/links.js';
-import type { BundleSnapshot } from './bundles.js';
-import { EngineWait } from './engine-drop.js';
+import { orphanLinks } from '../system-store/links.js';
+import type { Changes } from './changes.js';
+import { EngineWait } from '../docker/engine-drop.js';
 import {
   anchorsGone,
   appFilesAsBefore,
@@ -14,39 +13,10 @@ import {
   storeAsBefore,
   type StepProblem,
 } from './rollback-steps.js';
-import type { StoreListing } from './store-listing.js';
+import type { RollbackOutcome } from '../types.js';
 
-/** What a patch changed so far, and therefore what undoing it means. */
-export interface Changes {
-  /** Anchor files written. */
-  anchors: string[];
-  /** The bundles as they were before anything was written. */
-  bundles: BundleSnapshot[];
-  /** Real paths of bundles written by the seed step. */
-  seeded: string[];
-  /** Set once the update command ran: it is run again after the anchors are gone. */
-  updateCommand: readonly string[] | undefined;
-  /** Packages installed: left installed, and said so. */
-  installed: string[];
-  /** Absolute path of rm, when the container has one: the archive API cannot delete. */
-  rm: string | undefined;
-  /** Application stores (certifi files, keystores) as they were before they were written. */
-  appFiles: SavedFile[];
-  /** The trust store directories, listed just before the first write. */
-  store?: StoreListing;
-}
-
-export function noChanges(rm?: string): Changes {
-  return { anchors: [], bundles: [], seeded: [], updateCommand: undefined, installed: [], rm, appFiles: [] };
-}
-
-/**
- * `not-needed`: nothing had been changed; `done`: the container is as before (every bundle and
- * application store byte-identical, the trust store directories as listed before the first
- * write); `incomplete`: something is left, named in the warnings; `container-removed`: the
- * container is gone, nothing to undo.
- */
-export type RollbackOutcome = 'not-needed' | 'done' | 'incomplete' | 'container-removed';
+// The caller that rolls back also starts the record of changes: it takes both from here.
+export { type Changes, noChanges } from './changes.js';
 
 /**
  * Puts a container back as it was before a failed patch: removes the anchor files, reruns the
@@ -100,7 +70,7 @@ export async function rollBack(
       () => rerun(client, id, changes.updateCommand!),
       cleanup,
     );
-  // The update leaves links to the deleted anchors behind (src/undo/links.ts): they go too.
+  // The update leaves links to the deleted anchors behind (src/system-store/links.ts): they go too.
   if (changes.updateCommand !== undefined && changes.rm !== undefined) {
     await attempt(
       'removing links to the anchors',

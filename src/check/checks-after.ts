@@ -1,6 +1,6 @@
-import type { CheckResult } from '../check/https-check.js';
-import { judgeRefusal, type RefusalOptions } from '../check/refusal.js';
-import type { CertificateToInstall } from './types.js';
+import type { CheckResult } from './https-check.js';
+import { judgeRefusal, type RefusalOptions } from './refusal.js';
+import type { CertificateToInstall } from '../types.js';
 
 /**
  * After the patch, each client that still refuses a URL: when the CA does sign the chain that

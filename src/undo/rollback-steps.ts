@@ -1,10 +1,10 @@
 import type { ContainerClient } from '../docker/container-client.js';
 import { pathExists, readContainerFile } from '../docker/files.js';
 import { tail } from '../errors.js';
-import type { SavedFile } from '../stores/app-stores.js';
-import { snapshotBundles, type BundleSnapshot } from './bundles.js';
-import type { Changes } from './rollback.js';
-import { listingDifferences, listStore, type StoreListing } from './store-listing.js';
+import type { SavedFile } from '../app-stores/app-stores.js';
+import { snapshotBundles, type BundleSnapshot } from '../system-store/bundles.js';
+import type { Changes } from './changes.js';
+import { listingDifferences, listStore, type StoreListing } from '../system-store/store-listing.js';
 
 /** The update command gets this long when rerun during a rollback: it may be what hung. */
 export const ROLLBACK_COMMAND_MS = 20_000;

@@ -1,16 +1,24 @@
-import type { TemporaryTrust } from '../record/temporary.js';
-import type { CheckResult } from '../check/https-check.js';
-import type { Certificate } from '../cert/certificate.js';
-import type { RollbackOutcome } from './rollback.js';
-import type { RestartNote } from '../runtimes/restart-needed.js';
-import type { StoreKind, StoreOutcome } from '../stores/types.js';
-import type { StoreMount } from '../mounts/mount-map.js';
+import type { TemporaryTrust } from './record/temporary.js';
+import type { CheckResult } from './check/https-check.js';
+import type { Certificate } from './cert/certificate.js';
+import type { RestartNote } from './runtimes/restart-needed.js';
+import type { StoreKind, StoreOutcome } from './app-stores/types.js';
+import type { StoreMount } from './mounts/mount-map.js';
+import type { ContainerClient } from './docker/container-client.js';
 
 /** A certificate about to be installed, with the file name (no extension) it gets. */
 export interface CertificateToInstall {
   certificate: Certificate;
   name: string;
 }
+
+/**
+ * `not-needed`: nothing had been changed; `done`: the container is as before (every bundle and
+ * application store byte-identical, the trust store directories as listed before the first
+ * write); `incomplete`: something is left, named in the warnings; `container-removed`: the
+ * container is gone, nothing to undo.
+ */
+export type RollbackOutcome = 'not-needed' | 'done' | 'incomplete' | 'container-removed';
 
 export type InstallMode = 'auto' | 'never' | 'always';
 
@@ -88,3 +96,14 @@ export interface ProgressEvent {
 }
 
 export type ProgressListener = (event: ProgressEvent) => void;
+
+/**
+ * What a step of the patch reads from the run: the part of PatchContext
+ * (src/patch/patch-container.ts) it needs, here so that the steps need not import the file that
+ * runs them.
+ */
+export interface StepContext {
+  client: ContainerClient;
+  options: Pick<PatchOptions, 'timeoutMs' | 'lockDir'>;
+  onProgress?: ProgressListener;
+}

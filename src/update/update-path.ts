@@ -2,12 +2,11 @@ import { describeProblem, execProblem } from '../check/exec-problem.js';
 import type { ContainerInfo } from '../docker/container-client.js';
 import { probeUpdate } from '../distro/probe.js';
 import { tail } from '../errors.js';
-import { ensureRunning } from './container-state.js';
+import { ensureRunning } from '../docker/container-state.js';
 import { runInstall } from './install.js';
-import type { PatchContext } from './patch-container.js';
-import type { Plan, Survey } from './plan.js';
-import type { Changes } from './rollback.js';
-import type { PatchMethod } from './types.js';
+import type { Plan, Survey } from '../plan/plan.js';
+import type { Changes } from '../undo/changes.js';
+import type { PatchMethod, StepContext } from '../types.js';
 
 /**
  * Steps 3-5 where the family has an update command (or an install may bring it): write the
@@ -17,7 +16,7 @@ import type { PatchMethod } from './types.js';
  * ran and failed.
  */
 export async function runUpdatePath(
-  context: PatchContext,
+  context: StepContext,
   info: ContainerInfo,
   plan: Plan,
   survey: Survey,

@@ -1,7 +1,8 @@
 import type { ContainerClient } from '../docker/container-client.js';
-import type { BundleSnapshot } from './bundles.js';
-import { inTrustDir, type SeedTarget } from './plan.js';
-import type { CertificateToInstall } from './types.js';
+import type { BundleSnapshot } from '../system-store/bundles.js';
+import { inTrustDir } from '../system-store/trust-dirs.js';
+import type { SeedTarget } from '../plan/plan.js';
+import type { CertificateToInstall } from '../types.js';
 
 /** Per bundle (real path), per certificate fingerprint: the exact text the seed appended. */
 export type SeedTexts = Map<string, Map<string, string>>;

@@ -1,10 +1,8 @@
 import { posix } from 'node:path';
 import type { ContainerClient } from '../docker/container-client.js';
+import { resolvePath, type ResolvedPath } from '../docker/links.js';
 import type { BundleSnapshot } from './bundles.js';
-import { inTrustDir, TRUST_DIRS, type Plan } from './plan.js';
-
-/** Linux's own limit (MAXSYMLINKS): a loop of links ends here. */
-const MAX_LINKS = 40;
+import { inTrustDir, TRUST_DIRS } from './trust-dirs.js';
 
 /** A planned write would land outside the trust store directories. */
 export class WriteRefusedError extends Error {
@@ -14,10 +12,10 @@ export class WriteRefusedError extends Error {
   }
 }
 
-/** A path with every link on the way followed, and the first link met (for messages). */
-interface Resolved {
-  path: string;
-  link: string | undefined;
+/** What a plan (src/plan/plan.ts) writes: bundles appended to, at their real paths, and anchor files. */
+export interface PlannedWrites {
+  seeds: readonly { realPath: string }[];
+  anchors: readonly { path: string }[];
 }
 
 /**
@@ -27,39 +25,31 @@ interface Resolved {
  * Distributions link trust store directories to each other (Debian's /usr/lib/ssl/certs ->
  * /etc/ssl/certs, Fedora's /etc/ssl/certs -> /etc/pki/tls/certs): those stay allowed.
  */
-export async function landingPath(client: ContainerClient, id: string, path: string): Promise<Resolved> {
+export async function landingPath(client: ContainerClient, id: string, path: string): Promise<ResolvedPath> {
   const dir = await resolveAll(client, id, posix.dirname(path));
   return { path: posix.join(dir.path, posix.basename(path)), link: dir.link };
 }
 
 /** Follows every link in `path`, the last part included, as the kernel would inside the container. */
-async function resolveAll(client: ContainerClient, id: string, path: string): Promise<Resolved> {
-  let parts = path.split('/').filter(Boolean);
-  let resolved = '/';
-  let link: string | undefined;
-  let hops = 0;
-  for (let index = 0; index < parts.length; index += 1) {
-    const next = posix.join(resolved, parts[index]!);
-    const stat = await client.stat(id, next);
-    // Missing from here on: the engine creates the rest as plain directories.
-    if (stat === undefined) return { path: posix.join(next, ...parts.slice(index + 1)), link };
-    if (stat.type !== 'symlink') {
-      resolved = next;
-      continue;
-    }
-    hops += 1;
-    if (hops > MAX_LINKS)
-      throw new WriteRefusedError(
-        `${path}: too many levels of symbolic links; refusing to write there (nothing was changed)`,
-      );
-    // Docker answers with the fully resolved target; other engines may give the link's text.
-    const target = posix.resolve(posix.dirname(next), stat.linkTarget ?? '');
-    link ??= `${next} is a link to ${target}`;
-    parts = [...target.split('/').filter(Boolean), ...parts.slice(index + 1)];
-    resolved = '/';
-    index = -1;
-  }
-  return { path: resolved, link };
+function resolveAll(client: ContainerClient, id: string, path: string): Promise<ResolvedPath> {
+  return resolvePath(
+    path,
+    async (next) => {
+      const stat = await client.stat(id, next);
+      // Missing from here on: the engine creates the rest as plain directories.
+      if (stat === undefined) return 'missing';
+      if (stat.type !== 'symlink') return 'other';
+      // Docker answers with the fully resolved target; other engines may give the link's text.
+      return { link: stat.linkTarget ?? '' };
+    },
+    {
+      followLast: true,
+      tooMany: () =>
+        new WriteRefusedError(
+          `${path}: too many levels of symbolic links; refusing to write there (nothing was changed)`,
+        ),
+    },
+  );
 }
 
 /**
@@ -70,7 +60,7 @@ async function resolveAll(client: ContainerClient, id: string, path: string): Pr
 export async function guardPlan(
   client: ContainerClient,
   id: string,
-  plan: Plan,
+  plan: PlannedWrites,
   bundles: readonly BundleSnapshot[],
 ): Promise<void> {
   const refuse = (what: string) => {

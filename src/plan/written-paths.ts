@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
-import type { Plan, Survey } from '../patch/plan.js';
+import type { Plan, Survey } from './plan.js';
 import { MANIFEST_PATH } from '../record/manifest.js';
-import { writableCertifi, writableJava, type AppSurvey } from '../stores/app-stores.js';
+import { writableCertifi, writableJava, type AppSurvey } from '../app-stores/app-stores.js';
 
 /**
  * Every path a patch may write in a container: the anchor directory, each bundle at the path

@@ -1,5 +1,5 @@
-import { NotFoundError, type ContainerClient, type ContainerInfo } from '../docker/container-client.js';
-import { TimeoutError } from '../docker/deadline-client.js';
+import { NotFoundError, type ContainerClient, type ContainerInfo } from './container-client.js';
+import { TimeoutError } from './deadline-client.js';
 import { errorMessage } from '../errors.js';
 import { isConnectionDrop } from './engine-drop.js';
 

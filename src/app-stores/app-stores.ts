@@ -1,10 +1,9 @@
 import type { ContainerClient } from '../docker/container-client.js';
-import type { CertificateToInstall } from '../patch/types.js';
-import type { CertifiRecord, JavaRecord } from '../record/manifest.js';
+import type { CertificateToInstall } from '../types.js';
 import { certifiAppend, checkWithCertifi, inspectCertifi } from './certifi.js';
 import { findStoreFiles, findStoreRuntime } from './find.js';
 import { importArgv, inspectJava, javaAlias, listJava } from './java.js';
-import type { CertifiStore, JavaStore, StoreKind, StoreOutcome } from './types.js';
+import type { CertifiRecord, CertifiStore, JavaRecord, JavaStore, StoreKind, StoreOutcome } from './types.js';
 import { tail } from '../errors.js';
 
 /** The application stores found in a container (reads only). */

@@ -1,13 +1,10 @@
-import type { AppSurvey } from '../stores/app-stores.js';
-import { writableCertifi, writableJava } from '../stores/app-stores.js';
-import { importArgv } from '../stores/java.js';
-import type { Survey } from './plan.js';
-import type { CertificateToInstall, PlanSummary } from './types.js';
+import type { AppSurvey } from '../app-stores/app-stores.js';
+import { writableCertifi, writableJava } from '../app-stores/app-stores.js';
+import { importArgv } from '../app-stores/java.js';
+import type { CertificateToInstall, PlanSummary } from '../types.js';
 
-/** Real paths of the system bundles that exist: a certifi or keystore leading there follows the system store. */
-export function systemPaths(survey: Survey): Set<string> {
-  return new Set(survey.bundles.filter((b) => b.content !== undefined).map((b) => b.realPath));
-}
+// A dry run's plan and the status read both ask which bundles are the system's.
+export { systemPaths } from '../system-store/survey.js';
 
 /** A dry run's plan with the application stores it would write (certifi files, keytool imports). */
 export function withAppPlan(

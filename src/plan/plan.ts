@@ -1,20 +1,11 @@
 import type { FileToWrite } from '../docker/container-client.js';
-import type { Detection } from '../distro/detect.js';
 import type { Family, Installer } from '../distro/family.js';
-import type { Tools } from '../distro/probe.js';
-import type { BundleSnapshot } from './bundles.js';
-import type { StoreRead } from './store-listing.js';
-import type { CertificateToInstall, InstallMode, PatchMethod, PlanSummary } from './types.js';
+import type { BundleSnapshot } from '../system-store/bundles.js';
+import type { Survey } from '../system-store/survey.js';
+import type { CertificateToInstall, InstallMode, PatchMethod, PlanSummary } from '../types.js';
 
-/** What was found in a container before anything is changed. */
-export interface Survey {
-  detection: Detection;
-  tools: Tools;
-  /** The family's bundles (the generic family: every known bundle path), as read. */
-  bundles: BundleSnapshot[];
-  /** The anchor directory and the bundles' directories as read before anything changed. */
-  store: StoreRead;
-}
+// The survey a plan is made from belongs to the system store; the steps take it from here with the plan.
+export type { Survey } from '../system-store/survey.js';
 
 /** A bundle file to append the CA to, at the path it really lives at. */
 export interface SeedTarget {
@@ -40,21 +31,6 @@ export interface Plan {
   update: readonly string[] | undefined;
   method: PatchMethod;
   check: string | null;
-}
-
-/** Directories trust stores live in: nothing is ever written outside them. */
-export const TRUST_DIRS = [
-  '/etc/ssl/',
-  '/etc/pki/',
-  '/etc/ca-certificates/',
-  '/var/lib/ca-certificates/',
-  '/usr/local/share/ca-certificates/',
-  '/usr/share/ca-certificates/',
-  '/usr/lib/ssl/',
-];
-
-export function inTrustDir(path: string): boolean {
-  return TRUST_DIRS.some((dir) => path.startsWith(dir)) && !path.split('/').includes('..');
 }
 
 /** Decides, from what the survey found, every file and command of the patch. Pure. */

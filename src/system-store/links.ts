@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { ContainerClient } from '../docker/container-client.js';
-import { readStore, uncoveredDirs, type StoreRead } from '../patch/store-listing.js';
+import { followLinks, HASH_LINK_HOPS } from '../docker/links.js';
+import { readStore, uncoveredDirs, type StoreRead } from './store-listing.js';
 
 /** Where update commands put a link per CA (`NAME.pem`) and OpenSSL's hash links (`1a2b3c4d.0`). */
 export const LINK_DIRS = ['/etc/ssl/certs'];
@@ -61,18 +62,25 @@ export async function hashLinked(
   // A read of the directory (or of one above it) made after the update serves; else it is read now.
   const store =
     read !== undefined && uncoveredDirs(read.dirs, [dir]).length === 0 ? read : await readStore(client, id, [dir]);
-  const targets = new Map<string, string>();
+  // Links in the directory, by path, with their text: a link out of it ends the walk.
+  const links = new Map<string, string>();
   for (const [path, entry] of store.entries) {
     if (posix.dirname(path) === dir && entry.type === 'symlink' && entry.linkTarget !== undefined)
-      targets.set(path, posix.resolve(dir, entry.linkTarget));
+      links.set(path, entry.linkTarget);
   }
-  for (const [path] of targets) {
+  for (const [path] of links) {
     if (!/^[0-9a-f]{8}\.\d+$/.test(posix.basename(path))) continue;
-    let current: string | undefined = path;
-    for (let hop = 0; hop < 4 && current !== undefined; hop += 1) {
-      if (current === anchor) return true;
-      current = targets.get(current);
-    }
+    const leads = followLinks(
+      path,
+      (current) => {
+        if (current === anchor) return { found: true };
+        const link = links.get(current);
+        return link === undefined ? { found: false } : { link };
+      },
+      HASH_LINK_HOPS,
+      false,
+    );
+    if (leads) return true;
   }
   return false;
 }

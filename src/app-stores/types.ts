@@ -61,3 +61,26 @@ export function parseStores(values: readonly string[]): StoreKind[] {
     );
   return STORE_KINDS.filter((k) => words.includes(k));
 }
+
+// What the record (src/record/manifest.ts) keeps of a write, here so that the stores need not import the record.
+
+/** Text appended to a PEM file (a system bundle or a certifi `cacert.pem`), byte for byte. */
+export interface AppendRecord {
+  /** The real path written (links followed). */
+  path: string;
+  /** Exactly what was appended: a newline if the file lacked one, a marker line (certifi), the PEM. */
+  text: string;
+  /** True when trustpatch created the file (there was no bundle at all): removal deletes it. */
+  created?: boolean;
+}
+
+export interface CertifiRecord extends AppendRecord {
+  /** The Python whose certifi.where() returned this file. */
+  python: string;
+}
+
+export interface JavaRecord {
+  keystore: string;
+  alias: string;
+  keytool: string;
+}

@@ -1,8 +1,8 @@
 import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
 import { storeMounts, type StoreMount } from '../mounts/mount-map.js';
 import { decideMounts } from '../mounts/mount-policy.js';
-import { writtenPaths } from '../mounts/written-paths.js';
-import type { AppSurvey } from '../stores/app-stores.js';
+import { writtenPaths } from './written-paths.js';
+import type { AppSurvey } from '../app-stores/app-stores.js';
 import type { Plan, Survey } from './plan.js';
 
 export interface MountStepInput {

@@ -2,9 +2,25 @@ import type { ContainerClient, ContainerInfo } from '../docker/container-client.
 import { detectFamily, type Detection } from '../distro/detect.js';
 import { probeTools } from '../distro/probe.js';
 import { snapshotBundles } from './bundles.js';
-import type { Survey } from './plan.js';
-import { readStore, storeDirs } from './store-listing.js';
-import type { InstallMode } from './types.js';
+import type { Tools } from '../distro/probe.js';
+import type { BundleSnapshot } from './bundles.js';
+import { readStore, storeDirs, type StoreRead } from './store-listing.js';
+import type { InstallMode } from '../types.js';
+
+/** What was found in a container before anything is changed. */
+export interface Survey {
+  detection: Detection;
+  tools: Tools;
+  /** The family's bundles (the generic family: every known bundle path), as read. */
+  bundles: BundleSnapshot[];
+  /** The anchor directory and the bundles' directories as read before anything changed. */
+  store: StoreRead;
+}
+
+/** Real paths of the system bundles that exist: a certifi or keystore leading there follows the system store. */
+export function systemPaths(survey: Survey): Set<string> {
+  return new Set(survey.bundles.filter((b) => b.content !== undefined).map((b) => b.realPath));
+}
 
 export interface SurveyOptions {
   install?: InstallMode;
