@@ -1,5 +1,5 @@
 /** trustpatch as a library: the same functions the CLI calls. */
-export { runAdd, exitCodeFor, type AddOptions, type AddReport } from './commands/add.js';
+export { runAdd, exitCodeFor, type AddOptions, type AddReport } from './commands/add/run.js';
 export {
   runCheckCommand,
   checkExitCode,
@@ -7,10 +7,15 @@ export {
   type CheckReport,
   type CheckContainerResult,
   type CheckStatus,
-} from './commands/check.js';
+} from './commands/check/run.js';
 export { loadCertificates, parseCertificates, type LoadedCertificates, type LoadOptions } from './cert/load.js';
-export { runInspect, type InspectOptions, type InspectReport, type InspectedCertificate } from './commands/inspect.js';
-export { runFetchCa, type FetchCaOptions, type FetchCaReport } from './commands/fetch-ca.js';
+export {
+  runInspect,
+  type InspectOptions,
+  type InspectReport,
+  type InspectedCertificate,
+} from './commands/inspect/run.js';
+export { runFetchCa, type FetchCaOptions, type FetchCaReport } from './commands/fetch-ca/run.js';
 export { certificateFromDer, type Certificate } from './cert/certificate.js';
 export { connect, connectEngines } from './docker/connect.js';
 export { resolveEngines, type EngineChoice } from './docker/resolve-engines.js';
@@ -27,15 +32,15 @@ export {
 export { runRegistryLint, registryLintExitCode } from './commands/registry-lint.js';
 export { runClientCert, type ClientCertOptions, type ClientCertReport } from './commands/registry-client-cert.js';
 export type { Finding, FindingKind } from './registry/findings.js';
-export { runRemove, removeExitCode, type RemoveOptions, type RemoveReport } from './commands/remove.js';
+export { runRemove, removeExitCode, type RemoveOptions, type RemoveReport } from './commands/remove/run.js';
 export {
   runStatus,
   statusExitCode,
   type StatusOptions,
   type StatusReport,
   type StatusContainerResult,
-} from './commands/status.js';
-export { runDockerfile, type DockerfileOptions, type DockerfileReport } from './commands/dockerfile.js';
+} from './commands/status/run.js';
+export { runDockerfile, type DockerfileOptions, type DockerfileReport } from './commands/dockerfile/run.js';
 export { runImageAdd, imageAddExitCode, type ImageAddOptions, type ImageAddReport } from './commands/image-add.js';
 export {
   runImageStatus,
@@ -56,8 +61,11 @@ export {
 export { hostTrust, hostTrusts, type HostTrust } from './host/host-trusts.js';
 export { LocalClient } from './host/local-client.js';
 // The documents the CLI prints with --json, made from the reports above (docs/json.md).
-export { addDocument, checkDocument, SCHEMA_VERSION, type JsonContainer } from './report/json.js';
-export { removeDocument, statusDocument } from './report/json-undo.js';
+export { addDocument, type JsonContainer } from './commands/add/json.js';
+export { checkDocument } from './commands/check/json.js';
+export { SCHEMA_VERSION } from './report/envelope.js';
+export { statusDocument } from './commands/status/json.js';
+export { removeDocument } from './commands/remove/json.js';
 export {
   inspectDocument,
   registryAddDocument,

@@ -6,8 +6,9 @@ import type { IntakeArgs } from './intake-options.js';
 import { writeLine, type Io } from './io.js';
 import { allOf, runSettings } from './options.js';
 import { startProgress } from './progress.js';
-import { addTable, certificateLine, progressSummary, warningLines } from './render.js';
-import { storeLines } from './render-undo.js';
+import { warningLines } from './render.js';
+import { addTable, certificateLine, progressSummary } from '../commands/add/table.js';
+import { storeLines } from '../commands/add/aftercare.js';
 import { painter, statusColor } from './style.js';
 
 export interface ImageAddArgs extends IntakeArgs {

@@ -127,10 +127,10 @@ function parser(
         ),
         async (args) => {
           if (args.for !== undefined || args.untilInterrupt || args.watch) {
-            const { addSessionCli } = await import('./add-session-cli.js');
+            const { addSessionCli } = await import('../commands/add/session-cli.js');
             return setExit(await addSessionCli(args, io, interrupts ?? new Interrupts(signal)));
           }
-          const { addCli } = await import('./add-cli.js');
+          const { addCli } = await import('../commands/add/cli.js');
           setExit(await addCli(args, io, signal));
         },
       )
@@ -141,7 +141,7 @@ function parser(
           engineOptions(runOptions(selectorOptions(y, 'checked')), 'several'),
         ),
         async (args) => {
-          const { checkCli } = await import('./check-cli.js');
+          const { checkCli } = await import('../commands/check/cli.js');
           setExit(await checkCli(args, io, signal));
         },
       )
@@ -171,7 +171,7 @@ function parser(
           ),
         ),
         async (args) => {
-          const { removeCli } = await import('./remove-cli.js');
+          const { removeCli } = await import('../commands/remove/cli.js');
           setExit(await removeCli(args, io, signal));
         },
       )
@@ -182,7 +182,7 @@ function parser(
           engineOptions(storesOption(fleetOptions(selectorOptions(y, 'read'))), 'several'),
         ),
         async (args) => {
-          const { statusCli } = await import('./status-cli.js');
+          const { statusCli } = await import('../commands/status/cli.js');
           setExit(await statusCli(args, io, signal));
         },
       )
@@ -212,7 +212,7 @@ function parser(
             }),
         ),
         async (args) => {
-          const { dockerfileCli } = await import('./dockerfile-cli.js');
+          const { dockerfileCli } = await import('../commands/dockerfile/cli.js');
           setExit(await dockerfileCli(args, io));
         },
       )
@@ -233,7 +233,7 @@ function parser(
             .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' }),
         ),
         async (args) => {
-          const { inspectCli } = await import('./inspect-cli.js');
+          const { inspectCli } = await import('../commands/inspect/cli.js');
           setExit(await inspectCli(args, io));
         },
       )
@@ -262,7 +262,7 @@ function parser(
             .option('timeout', { type: 'number', default: 30, describe: 'seconds allowed for the connection' }),
         ),
         async (args) => {
-          const { fetchCaCli } = await import('./fetch-ca-cli.js');
+          const { fetchCaCli } = await import('../commands/fetch-ca/cli.js');
           setExit(await fetchCaCli(args, io));
         },
       )

@@ -12,7 +12,8 @@ import { NeverStartedClient } from '../image/never-started.js';
 import { createTemporary, type Temporary } from '../image/temporary.js';
 import { patchContainer } from '../patch/patch-container.js';
 import type { CertificateToInstall, ContainerResult } from '../patch/types.js';
-import { DEFAULT_TIMEOUT_SECONDS, type AddOptions } from './add.js';
+import type { AddOptions } from './add/run.js';
+import { DEFAULT_TIMEOUT_SECONDS } from './fleet.js';
 import type { EngineOptions } from './engines.js';
 
 /** The patch's own options are add's: the temporary container is patched as a running one. */

@@ -1,4 +1,4 @@
-import type { InspectReport } from '../commands/inspect.js';
+import type { InspectReport } from '../commands/inspect/run.js';
 import type { RegistryAddReport } from '../commands/registry-add.js';
 import type { ClientCertReport } from '../commands/registry-client-cert.js';
 import type { LintReport } from '../registry/lint.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { runAdd } from '../../src/commands/add.js';
+import { runAdd } from '../../src/commands/add/run.js';
 import { connect } from '../../src/docker/connect.js';
 import type { ContainerResult } from '../../src/patch/types.js';
 import { waitFor } from '../support/cli.js';

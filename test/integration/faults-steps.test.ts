@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { runAdd } from '../../src/commands/add.js';
+import { runAdd } from '../../src/commands/add/run.js';
 import { connectEngines } from '../../src/docker/connect.js';
 import type { ContainerResult } from '../../src/patch/types.js';
 import { docker, execIn, removeContainers, startContainer, testImage } from '../support/containers.js';

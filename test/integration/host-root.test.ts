@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runStatus } from '../../src/commands/status.js';
+import { runStatus } from '../../src/commands/status/run.js';
 import { hostTrusts } from '../../src/host/host-trusts.js';
 import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
 import { trustpatch } from '../support/cli.js';

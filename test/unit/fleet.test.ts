@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { exitCodeFor, runAdd } from '../../src/commands/add.js';
+import { exitCodeFor, runAdd } from '../../src/commands/add/run.js';
 import { runFleet } from '../../src/commands/fleet.js';
 import { DeadlineClient, TimeoutError } from '../../src/docker/deadline-client.js';
 import type { ContainerInfo } from '../../src/docker/container-client.js';

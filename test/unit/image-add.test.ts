@@ -6,7 +6,7 @@ import { runImageAdd } from '../../src/commands/image-add.js';
 import { NotFoundError } from '../../src/docker/container-client.js';
 import type { CommitOptions, CreateOptions, ImageClient, ImageInfo } from '../../src/docker/image-client.js';
 import { UserError } from '../../src/errors.js';
-import { aftercareLines } from '../../src/cli/render-undo.js';
+import { aftercareLines } from '../../src/commands/add/aftercare.js';
 import { FakeClient } from '../support/fake-client.js';
 import { fakeDebian } from '../support/fake-debian.js';
 import { makeCa, removeCa, type TestCa } from '../support/pki.js';

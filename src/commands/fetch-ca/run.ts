@@ -1,10 +1,10 @@
-import { certificateFromDer, type Certificate } from '../cert/certificate.js';
-import { discoverCa, DOWNLOAD_LIMITS, type FoundBy } from '../net/discover-ca.js';
-import type { HttpGet } from '../net/http-get.js';
-import { presentedChain, type ChainReader } from '../net/peer-chain.js';
-import { describeProxy, httpsTarget, proxyFor } from '../net/proxy-env.js';
-import { describeCertificates, type InspectReport } from './inspect.js';
-import { checkOptions } from '../util/check-options.js';
+import { certificateFromDer, type Certificate } from '../../cert/certificate.js';
+import { discoverCa, DOWNLOAD_LIMITS, type FoundBy } from '../../net/discover-ca.js';
+import type { HttpGet } from '../../net/http-get.js';
+import { presentedChain, type ChainReader } from '../../net/peer-chain.js';
+import { describeProxy, httpsTarget, proxyFor } from '../../net/proxy-env.js';
+import { describeCertificates, type InspectReport } from '../inspect/run.js';
+import { checkOptions } from '../../util/check-options.js';
 
 export interface FetchCaOptions {
   url: string;

@@ -1,9 +1,9 @@
-import type { Certificate } from '../cert/certificate.js';
-import { displayName, readInput } from '../cert/load.js';
-import { installNames } from '../cert/name.js';
-import { readCertificates } from '../cert/read.js';
-import { daysLeft, findingsFor, inputWarnings } from '../cert/validate.js';
-import { checkOptions } from '../util/check-options.js';
+import type { Certificate } from '../../cert/certificate.js';
+import { displayName, readInput } from '../../cert/load.js';
+import { installNames } from '../../cert/name.js';
+import { readCertificates } from '../../cert/read.js';
+import { daysLeft, findingsFor, inputWarnings } from '../../cert/validate.js';
+import { checkOptions } from '../../util/check-options.js';
 
 export interface InspectOptions {
   /** A file, or `-` for standard input. */

@@ -1,16 +1,16 @@
-import { resolvePassword } from '../cert/password.js';
-import { removeExitCode, runRemove, type RemoveReport } from '../commands/remove.js';
-import { UsageError } from '../errors.js';
-import type { RemoveTarget } from '../undo/target.js';
-import { countStatuses } from '../report/counts.js';
-import { removeDocument } from '../report/json-undo.js';
-import { REMOVE_STATUSES } from '../undo/types.js';
-import { writeLine, type Io } from './io.js';
-import { engineChoice, runSettings, selectorFrom, type FleetArgs, type SelectorArgs } from './options.js';
-import { startProgress } from './progress.js';
-import { statusWord, summaryLine, warningLines } from './render.js';
-import { removeLines, removeTable } from './render-undo.js';
-import { painter, statusColor } from './style.js';
+import { resolvePassword } from '../../cert/password.js';
+import { removeExitCode, runRemove, type RemoveReport } from './run.js';
+import { UsageError } from '../../errors.js';
+import type { RemoveTarget } from '../../undo/target.js';
+import { countStatuses } from '../../report/counts.js';
+import { removeDocument } from './json.js';
+import { REMOVE_STATUSES } from '../../undo/types.js';
+import { writeLine, type Io } from '../../cli/io.js';
+import { engineChoice, runSettings, selectorFrom, type FleetArgs, type SelectorArgs } from '../../cli/options.js';
+import { startProgress } from '../../cli/progress.js';
+import { statusWord, summaryLine, warningLines } from '../../cli/render.js';
+import { removeLines, removeTable } from './table.js';
+import { painter, statusColor } from '../../cli/style.js';
 
 export interface RemoveArgs extends SelectorArgs, FleetArgs {
   certificate?: string;

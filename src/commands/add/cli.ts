@@ -1,18 +1,19 @@
-import { resolvePassword } from '../cert/password.js';
-import { exitCodeFor, runAdd, type AddOptions, type AddReport } from '../commands/add.js';
-import type { OnEngine } from '../commands/engines.js';
-import type { ContainerResult, InstallMode, ProgressEvent } from '../patch/types.js';
-import { ADD_STATUSES, countStatuses } from '../report/counts.js';
-import { addDocument } from '../report/json.js';
-import type { IntakeArgs } from './intake-options.js';
-import { writeLine, type Io } from './io.js';
-import { engineChoice, runSettings, selectorFrom, type RunArgs, type SelectorArgs } from './options.js';
-import { startProgress } from './progress.js';
-import { addTable, certificateLine, planLines, progressSummary, summaryLine, warningLines } from './render.js';
-import { painter, statusColor } from './style.js';
-import { parseStores } from '../stores/types.js';
-import { aftercareLines } from './render-undo.js';
-import { mountLines } from './render-mounts.js';
+import { resolvePassword } from '../../cert/password.js';
+import { exitCodeFor, runAdd, type AddOptions, type AddReport } from './run.js';
+import type { OnEngine } from '../engines.js';
+import type { ContainerResult, InstallMode, ProgressEvent } from '../../patch/types.js';
+import { ADD_STATUSES, countStatuses } from '../../report/counts.js';
+import { addDocument } from './json.js';
+import type { IntakeArgs } from '../../cli/intake-options.js';
+import { writeLine, type Io } from '../../cli/io.js';
+import { engineChoice, runSettings, selectorFrom, type RunArgs, type SelectorArgs } from '../../cli/options.js';
+import { startProgress } from '../../cli/progress.js';
+import { summaryLine, warningLines } from '../../cli/render.js';
+import { addTable, certificateLine, planLines, progressSummary } from './table.js';
+import { painter, statusColor } from '../../cli/style.js';
+import { parseStores } from '../../stores/types.js';
+import { aftercareLines } from './aftercare.js';
+import { mountLines } from './mount-lines.js';
 
 export interface AddArgs extends SelectorArgs, RunArgs, IntakeArgs {
   certificate: string;

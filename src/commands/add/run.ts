@@ -1,24 +1,22 @@
-import { loadCertificates } from '../cert/load.js';
-import { installNames } from '../cert/name.js';
-import type { Certificate } from '../cert/certificate.js';
-import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
-import { DeadlineClient } from '../docker/deadline-client.js';
-import type { Detection } from '../distro/detect.js';
-import { patchContainer } from '../patch/patch-container.js';
-import type { GoProbes } from '../runtimes/restart-needed.js';
-import type { CertificateToInstall, ContainerResult, InstallMode, ProgressListener } from '../patch/types.js';
-import { selectOnEngines, type EngineTarget } from '../select/select-containers.js';
-import type { Selector } from '../select/selector.js';
-import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
-import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
-import type { StoreKind } from '../stores/types.js';
-import { SharedStores } from '../mounts/shared-stores.js';
-import type { TemporaryTrust } from '../record/temporary.js';
-import { checkOptions, ENGINE_SPEC } from '../util/check-options.js';
+import { loadCertificates } from '../../cert/load.js';
+import { installNames } from '../../cert/name.js';
+import type { Certificate } from '../../cert/certificate.js';
+import type { ContainerClient, ContainerInfo } from '../../docker/container-client.js';
+import { DeadlineClient } from '../../docker/deadline-client.js';
+import type { Detection } from '../../distro/detect.js';
+import { patchContainer } from '../../patch/patch-container.js';
+import type { GoProbes } from '../../runtimes/restart-needed.js';
+import type { CertificateToInstall, ContainerResult, InstallMode, ProgressListener } from '../../patch/types.js';
+import type { EngineTarget } from '../../select/select-containers.js';
+import { openEngines, type OnEngine } from '../engines.js';
+import { DEFAULT_TIMEOUT_SECONDS, runOnFleet, type FleetOptions, type FleetReport } from '../fleet.js';
+import type { StoreKind } from '../../stores/types.js';
+import { SharedStores } from '../../mounts/shared-stores.js';
+import type { TemporaryTrust } from '../../record/temporary.js';
+import { checkOptions, ENGINE_SPEC } from '../../util/check-options.js';
 
-export interface AddOptions extends EngineOptions {
+export interface AddOptions extends FleetOptions<ContainerResult> {
   certificate: string;
-  selector: Selector;
   name?: string;
   /** PKCS#12 password (see src/cert/password.ts for where the CLI takes it from). */
   password?: string;
@@ -28,9 +26,6 @@ export interface AddOptions extends EngineOptions {
   allowLeaf?: boolean;
   checkUrls?: readonly string[];
   install?: InstallMode;
-  /** Total time for one container, rollback excluded. */
-  timeoutMs?: number;
-  concurrency?: number;
   proxy?: string;
   /** Detect and plan per container; change nothing. */
   dryRun?: boolean;
@@ -44,27 +39,16 @@ export interface AddOptions extends EngineOptions {
   throughMounts?: boolean;
   /** Temporary trust: recorded in each container (see runTemporaryAdd, which reverts it). */
   temporary?: TemporaryTrust;
-  /** Aborting it starts no new container; those in flight finish or roll back. */
-  signal?: AbortSignal;
-  /** Called once the selection is known: how many containers, on which engines. */
-  onSelected?: (count: number, engines: readonly string[]) => void;
   /** Called with the warnings about the input once it is read, before any engine is contacted. */
   onInputWarnings?: (warnings: readonly string[]) => void;
   onProgress?: ProgressListener;
-  onResult?: (result: OnEngine<ContainerResult>) => void;
 }
 
-export interface AddReport {
+export interface AddReport extends FleetReport<ContainerResult> {
   certificates: Certificate[];
   installed: CertificateToInstall[];
   warnings: string[];
-  /** The address of every engine used, in order. */
-  engines: string[];
-  results: OnEngine<ContainerResult>[];
-  interrupted: boolean;
 }
-
-export const DEFAULT_TIMEOUT_SECONDS = 300;
 
 /** What an add has settled before it touches a container: the certificates, the engines, and how one container is patched. */
 export interface PreparedAdd {
@@ -156,31 +140,20 @@ export async function prepareAdd(options: AddOptions): Promise<PreparedAdd> {
   return { certificates: loaded.certificates, installed, warnings: loaded.warnings, clients, patch };
 }
 
-/** Selects the containers (none is fine with `allowNoMatch`) and patches them, `concurrency` at once. */
+/** Selects the containers (none is fine with `allowNoMatch`) and patches them, `concurrency` at once (runOnFleet). */
 export async function patchSelected(
   prepared: PreparedAdd,
   options: AddOptions & { allowNoMatch?: boolean },
 ): Promise<AddReport> {
-  const { clients } = prepared;
-  const targets = await selectOnEngines(clients, options.selector, { allowNone: options.allowNoMatch });
-  options.onSelected?.(
-    targets.length,
-    clients.map((client) => client.endpoint),
-  );
-  const results = await runFleet<OnEngine<ContainerResult>, EngineTarget>(
-    targets,
-    { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
-    prepared.patch,
-    ({ client, info }) => ({ ...notStarted(info), engine: client.endpoint }),
-  );
-  const engines = clients.map((client) => client.endpoint);
+  const report = await runOnFleet<ContainerResult>(options, prepared.patch, notStarted, {
+    opened: prepared.clients,
+    allowNone: options.allowNoMatch,
+  });
   return {
     certificates: prepared.certificates,
     installed: prepared.installed,
     warnings: prepared.warnings,
-    engines,
-    results,
-    interrupted: options.signal?.aborted === true,
+    ...report,
   };
 }
 

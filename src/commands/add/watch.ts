@@ -1,10 +1,10 @@
-import { NotFoundError, type ContainerClient, type ContainerStart } from '../docker/container-client.js';
-import { errorMessage, UserError } from '../errors.js';
-import type { ContainerResult } from '../patch/types.js';
-import { selectorMatches } from '../select/matches.js';
-import type { EngineTarget } from '../select/select-containers.js';
-import type { Selector } from '../select/selector.js';
-import type { OnEngine } from './engines.js';
+import { NotFoundError, type ContainerClient, type ContainerStart } from '../../docker/container-client.js';
+import { errorMessage, UserError } from '../../errors.js';
+import type { ContainerResult } from '../../patch/types.js';
+import { selectorMatches } from '../../select/matches.js';
+import type { EngineTarget } from '../../select/select-containers.js';
+import type { Selector } from '../../select/selector.js';
+import type { OnEngine } from '../engines.js';
 
 /** `add --watch` after its first pass: the engines' container starts, each matching one patched once. */
 export interface Watch {

@@ -1,9 +1,9 @@
 import { lstat, writeFile } from 'node:fs/promises';
-import { runFetchCa, type FetchCaReport } from '../commands/fetch-ca.js';
-import { UserError } from '../errors.js';
-import { reportLines } from './certificate-details.js';
-import { writeLine, type Io } from './io.js';
-import { timeoutMsOf } from './options.js';
+import { runFetchCa, type FetchCaReport } from './run.js';
+import { UserError } from '../../errors.js';
+import { reportLines } from '../inspect/details.js';
+import { writeLine, type Io } from '../../cli/io.js';
+import { timeoutMsOf } from '../../cli/options.js';
 
 export interface FetchCaArgs {
   url: string;

@@ -1,9 +1,9 @@
-import { inspectDocument } from '../report/json-registry.js';
-import { resolvePassword } from '../cert/password.js';
-import { runInspect } from '../commands/inspect.js';
-import { reportLines } from './certificate-details.js';
-import type { IntakeArgs } from './intake-options.js';
-import { writeLine, type Io } from './io.js';
+import { inspectDocument } from '../../report/json-registry.js';
+import { resolvePassword } from '../../cert/password.js';
+import { runInspect } from './run.js';
+import { reportLines } from './details.js';
+import type { IntakeArgs } from '../../cli/intake-options.js';
+import { writeLine, type Io } from '../../cli/io.js';
 
 export interface InspectArgs extends IntakeArgs {
   certificate: string;

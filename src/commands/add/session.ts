@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { ContainerClient, ContainerInfo, ContainerStart } from '../docker/container-client.js';
-import type { ContainerResult, ProgressListener } from '../patch/types.js';
-import type { TemporaryTrust } from '../record/temporary.js';
-import type { EngineTarget } from '../select/select-containers.js';
-import type { RemoveResult } from '../undo/types.js';
-import { patchSelected, prepareAdd, type AddOptions, type AddReport } from './add.js';
-import { openEngines, type OnEngine } from './engines.js';
-import { DEFAULT_CONCURRENCY } from './fleet.js';
-import { runRemove, type RemoveReport } from './remove.js';
+import type { ContainerClient, ContainerInfo, ContainerStart } from '../../docker/container-client.js';
+import type { ContainerResult, ProgressListener } from '../../patch/types.js';
+import type { TemporaryTrust } from '../../record/temporary.js';
+import type { EngineTarget } from '../../select/select-containers.js';
+import type { RemoveResult } from '../../undo/types.js';
+import { patchSelected, prepareAdd, type AddOptions, type AddReport } from './run.js';
+import { openEngines, type OnEngine } from '../engines.js';
+import { DEFAULT_CONCURRENCY } from '../fleet.js';
+import { runRemove, type RemoveReport } from '../remove/run.js';
 import { startWatch } from './watch.js';
 
 export interface AddSessionOptions extends Omit<AddOptions, 'temporary'> {

@@ -1,13 +1,21 @@
-import { checkExitCode, runCheckCommand } from '../commands/check.js';
-import { UserError } from '../errors.js';
-import { CHECK_STATUSES, countStatuses } from '../report/counts.js';
-import { checkDocument } from '../report/json.js';
-import { writeLine, type Io } from './io.js';
-import { CHECK_URL_ENV, engineChoice, runSettings, selectorFrom, type RunArgs, type SelectorArgs } from './options.js';
-import { printable } from './printable.js';
-import { startProgress } from './progress.js';
-import { checkTable, summaryLine } from './render.js';
-import { painter, statusColor } from './style.js';
+import { checkExitCode, runCheckCommand } from './run.js';
+import { UserError } from '../../errors.js';
+import { CHECK_STATUSES, countStatuses } from '../../report/counts.js';
+import { checkDocument } from './json.js';
+import { writeLine, type Io } from '../../cli/io.js';
+import {
+  CHECK_URL_ENV,
+  engineChoice,
+  runSettings,
+  selectorFrom,
+  type RunArgs,
+  type SelectorArgs,
+} from '../../cli/options.js';
+import { printable } from '../../cli/printable.js';
+import { startProgress } from '../../cli/progress.js';
+import { summaryLine } from '../../cli/render.js';
+import { checkTable } from './table.js';
+import { painter, statusColor } from '../../cli/style.js';
 
 export type CheckArgs = SelectorArgs & RunArgs;
 

@@ -1,19 +1,19 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadCertificates } from '../cert/load.js';
-import { installNames } from '../cert/name.js';
-import { findShell } from '../runtimes/scan.js';
-import { openEngines, type EngineOptions } from './engines.js';
-import { detectFamily } from '../distro/detect.js';
-import type { Family } from '../distro/family.js';
-import { families, generic } from '../distro/families.js';
-import { UserError } from '../errors.js';
-import { dockerfileLines, type DockerfileInput } from '../record/dockerfile.js';
-import { scanProcesses } from '../runtimes/scan.js';
-import { surveyAppStores, writableCertifi, writableJava } from '../stores/app-stores.js';
-import { STORE_KINDS, type StoreKind } from '../stores/types.js';
-import { selectContainers } from '../select/select-containers.js';
-import { checkOptions, ENGINE_SPEC } from '../util/check-options.js';
+import { loadCertificates } from '../../cert/load.js';
+import { installNames } from '../../cert/name.js';
+import { findShell } from '../../runtimes/scan.js';
+import { openEngines, type EngineOptions } from '../engines.js';
+import { detectFamily } from '../../distro/detect.js';
+import type { Family } from '../../distro/family.js';
+import { families, generic } from '../../distro/families.js';
+import { UserError } from '../../errors.js';
+import { dockerfileLines, type DockerfileInput } from '../../record/dockerfile.js';
+import { scanProcesses } from '../../runtimes/scan.js';
+import { surveyAppStores, writableCertifi, writableJava } from '../../stores/app-stores.js';
+import { STORE_KINDS, type StoreKind } from '../../stores/types.js';
+import { selectContainers } from '../../select/select-containers.js';
+import { checkOptions, ENGINE_SPEC } from '../../util/check-options.js';
 
 export interface DockerfileOptions extends EngineOptions {
   certificate: string;

@@ -1,13 +1,14 @@
-import { runStatus, statusExitCode } from '../commands/status.js';
-import { countStatuses } from '../report/counts.js';
-import { STATUS_STATUSES, statusDocument } from '../report/json-undo.js';
-import { parseStores } from '../stores/types.js';
-import { writeLine, type Io } from './io.js';
-import { engineChoice, runSettings, selectorFrom, type FleetArgs, type SelectorArgs } from './options.js';
-import { startProgress } from './progress.js';
-import { summaryLine } from './render.js';
-import { statusLines, statusTable } from './render-undo.js';
-import { painter, statusColor } from './style.js';
+import { runStatus, statusExitCode } from './run.js';
+import { countStatuses } from '../../report/counts.js';
+import { statusDocument } from './json.js';
+import { STATUS_STATUSES } from '../../report/counts.js';
+import { parseStores } from '../../stores/types.js';
+import { writeLine, type Io } from '../../cli/io.js';
+import { engineChoice, runSettings, selectorFrom, type FleetArgs, type SelectorArgs } from '../../cli/options.js';
+import { startProgress } from '../../cli/progress.js';
+import { summaryLine } from '../../cli/render.js';
+import { statusLines, statusTable } from './table.js';
+import { painter, statusColor } from '../../cli/style.js';
 
 export interface StatusArgs extends SelectorArgs, FleetArgs {
   stores: string[];

@@ -1,20 +1,20 @@
-import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
-import { readContainerFile } from '../docker/files.js';
-import { bundleFingerprints } from '../cert/pem.js';
-import { errorMessage } from '../errors.js';
-import { systemPaths } from '../patch/app-plan.js';
-import { surveyContainer } from '../patch/survey.js';
-import { restartNotes, type RestartNote } from '../runtimes/restart-needed.js';
-import { findShell } from '../runtimes/scan.js';
-import { surveyAppStores } from '../stores/app-stores.js';
-import type { StoreKind } from '../stores/types.js';
-import type { HostStoreNote } from '../host/host-store-mounts.js';
-import type { ManifestEntry } from './manifest.js';
-import { readManifest } from './store.js';
-import { expiredBecause, type TemporaryTrust } from './temporary.js';
-import { hashLinked } from '../undo/links.js';
-import { storeMounts, type StoreMount } from '../mounts/mount-map.js';
-import type { Survey } from '../patch/plan.js';
+import type { ContainerClient, ContainerInfo } from '../../docker/container-client.js';
+import { readContainerFile } from '../../docker/files.js';
+import { bundleFingerprints } from '../../cert/pem.js';
+import { errorMessage } from '../../errors.js';
+import { systemPaths } from '../../patch/app-plan.js';
+import { surveyContainer } from '../../patch/survey.js';
+import { restartNotes, type RestartNote } from '../../runtimes/restart-needed.js';
+import { findShell } from '../../runtimes/scan.js';
+import { surveyAppStores } from '../../stores/app-stores.js';
+import type { StoreKind } from '../../stores/types.js';
+import type { HostStoreNote } from '../../host/host-store-mounts.js';
+import type { ManifestEntry } from '../../record/manifest.js';
+import { readManifest } from '../../record/store.js';
+import { expiredBecause, type TemporaryTrust } from '../../record/temporary.js';
+import { hashLinked } from '../../undo/links.js';
+import { storeMounts, type StoreMount } from '../../mounts/mount-map.js';
+import type { Survey } from '../../patch/plan.js';
 
 /** Whether one store holds one certificate. */
 export interface StorePresence {

@@ -1,14 +1,10 @@
-import { runCheck, type CheckResult } from '../check/https-check.js';
-import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
-import { DeadlineClient } from '../docker/deadline-client.js';
-import { detectFamily } from '../distro/detect.js';
-import { errorMessage } from '../errors.js';
-import { selectOnEngines, type EngineTarget } from '../select/select-containers.js';
-import type { Selector } from '../select/selector.js';
-import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
-import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
-import { DEFAULT_TIMEOUT_SECONDS } from './add.js';
-import { checkOptions, ENGINE_SPEC } from '../util/check-options.js';
+import { runCheck, type CheckResult } from '../../check/https-check.js';
+import type { ContainerClient, ContainerInfo } from '../../docker/container-client.js';
+import { DeadlineClient } from '../../docker/deadline-client.js';
+import { detectFamily } from '../../distro/detect.js';
+import { errorMessage } from '../../errors.js';
+import { runOnFleet, type FleetOptions, type FleetReport } from '../fleet.js';
+import { checkOptions, ENGINE_SPEC } from '../../util/check-options.js';
 
 /**
  * `trusted`: every check passed; `untrusted`: a TLS client rejected a certificate;
@@ -28,23 +24,11 @@ export interface CheckContainerResult {
   durationMs: number;
 }
 
-export interface CheckReport {
-  /** The address of every engine used, in order. */
-  engines: string[];
-  results: OnEngine<CheckContainerResult>[];
-  interrupted: boolean;
-}
+export type CheckReport = FleetReport<CheckContainerResult>;
 
-export interface CheckOptions extends EngineOptions {
-  selector: Selector;
+export interface CheckOptions extends FleetOptions<CheckContainerResult> {
   checkUrls: readonly string[];
   proxy?: string;
-  timeoutMs?: number;
-  concurrency?: number;
-  signal?: AbortSignal;
-  /** Called once the selection is known: how many containers, on which engines. */
-  onSelected?: (count: number, engines: readonly string[]) => void;
-  onResult?: (result: OnEngine<CheckContainerResult>) => void;
 }
 
 /** `trustpatch check`: only the in-container HTTPS check, on the same selection as `add`; changes nothing. */
@@ -60,25 +44,13 @@ export async function runCheckCommand(options: CheckOptions): Promise<CheckRepor
     onSelected: 'function',
     onResult: 'function',
   });
-  const clients = await openEngines(options);
-  const targets = await selectOnEngines(clients, options.selector);
-  options.onSelected?.(
-    targets.length,
-    clients.map((client) => client.endpoint),
-  );
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
-  const results = await runFleet<OnEngine<CheckContainerResult>, EngineTarget>(
-    targets,
-    { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
-    async ({ client, info }) => ({
-      ...(await checkOne(new DeadlineClient(client, timeoutMs, 0), info, options)),
-      engine: client.endpoint,
-    }),
-    ({ client, info }) => ({
+  return runOnFleet<CheckContainerResult>(
+    options,
+    ({ client, info }, timeoutMs) => checkOne(new DeadlineClient(client, timeoutMs, 0), info, options),
+    (info) => ({
       id: info.id,
       name: info.name,
       image: info.image,
-      engine: client.endpoint,
       status: 'skipped',
       family: null,
       checks: [],
@@ -86,7 +58,6 @@ export async function runCheckCommand(options: CheckOptions): Promise<CheckRepor
       durationMs: 0,
     }),
   );
-  return { engines: clients.map((client) => client.endpoint), results, interrupted: options.signal?.aborted === true };
 }
 
 async function checkOne(
@@ -110,7 +81,7 @@ async function checkOne(
     const checks: CheckResult[] = [];
     for (const url of options.checkUrls)
       checks.push(await runCheck(client, info.id, url, { proxy: options.proxy, user: info.user || '0' }));
-    const status = statusOf(checks);
+    const status = verdictOf(checks);
     return { ...base, family, status, checks, durationMs: Date.now() - started };
   } catch (error) {
     return { ...base, status: 'failed', checks: [], reason: errorMessage(error), durationMs: Date.now() - started };
@@ -123,7 +94,7 @@ export function checkExitCode(results: readonly CheckContainerResult[], interrup
   return results.every((r) => r.status === 'trusted' || r.status === 'skipped') ? 0 : 1;
 }
 
-function statusOf(checks: readonly CheckResult[]): CheckStatus {
+function verdictOf(checks: readonly CheckResult[]): CheckStatus {
   if (checks.every((c) => c.ok)) return 'trusted';
   if (checks.some((c) => c.failure === 'untrusted')) return 'untrusted';
   if (checks.some((c) => c.failure === 'unreachable')) return 'unreachable';

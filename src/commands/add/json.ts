@@ -1,14 +1,11 @@
-import type { Certificate } from '../cert/certificate.js';
-import type { CheckContainerResult } from '../commands/check.js';
-import type { CertificateToInstall, ContainerResult, PlanSummary } from '../patch/types.js';
-import { envelope } from './envelope.js';
-import type { RestartNote } from '../runtimes/restart-needed.js';
-import type { StoreOutcome } from '../stores/types.js';
-import type { StoreMount } from '../mounts/mount-map.js';
-import { summarizeChecks, type CheckSummary } from './check-summary.js';
-import { ADD_STATUSES, CHECK_STATUSES, countStatuses } from './counts.js';
-
-export { SCHEMA_VERSION } from './envelope.js';
+import type { Certificate } from '../../cert/certificate.js';
+import type { CertificateToInstall, ContainerResult, PlanSummary } from '../../patch/types.js';
+import { envelope } from '../../report/envelope.js';
+import type { RestartNote } from '../../runtimes/restart-needed.js';
+import type { StoreOutcome } from '../../stores/types.js';
+import type { StoreMount } from '../../mounts/mount-map.js';
+import { summarizeChecks, type CheckSummary } from '../../report/check-summary.js';
+import { ADD_STATUSES, countStatuses } from '../../report/counts.js';
 
 export interface JsonContainer {
   id: string;
@@ -74,36 +71,6 @@ export function addDocument(input: {
     ),
     summary: {
       ...countStatuses(input.results, ADD_STATUSES),
-      durationMs: input.durationMs,
-      exitCode: input.exitCode,
-      interrupted: input.interrupted,
-    },
-  };
-}
-
-/** The single document `check --json` prints on stdout. */
-export function checkDocument(input: {
-  engines: readonly string[];
-  results: readonly (CheckContainerResult & { engine: string })[];
-  durationMs: number;
-  exitCode: number;
-  interrupted: boolean;
-}) {
-  return {
-    ...envelope('check', input.engines),
-    containers: input.results.map((r) => ({
-      id: r.id,
-      name: r.name,
-      image: r.image,
-      engine: r.engine,
-      family: r.family,
-      status: r.status,
-      check: summarizeChecks(r.checks),
-      error: r.reason ?? null,
-      durationMs: r.durationMs,
-    })),
-    summary: {
-      ...countStatuses(input.results, CHECK_STATUSES),
       durationMs: input.durationMs,
       exitCode: input.exitCode,
       interrupted: input.interrupted,

@@ -1,5 +1,5 @@
-import { colonFingerprint } from '../cert/certificate.js';
-import type { InspectedCertificate, InspectReport } from '../commands/inspect.js';
+import { colonFingerprint } from '../../cert/certificate.js';
+import type { InspectedCertificate, InspectReport } from './run.js';
 
 /** The text form of an inspect report: one block per certificate, then the input's warnings. */
 export function reportLines(report: InspectReport): string[] {

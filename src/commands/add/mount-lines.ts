@@ -1,5 +1,5 @@
-import { mountLine } from '../mounts/mount-map.js';
-import type { ContainerResult } from '../patch/types.js';
+import { mountLine } from '../../mounts/mount-map.js';
+import type { ContainerResult } from '../../patch/types.js';
 
 /**
  * add's lines about mounted trust stores: what a patch changed outside the container, which

@@ -1,40 +1,28 @@
-import type { ContainerInfo } from '../docker/container-client.js';
-import { DeadlineClient } from '../docker/deadline-client.js';
-import type { ProgressListener } from '../patch/types.js';
-import { selectOnEngines, type EngineTarget } from '../select/select-containers.js';
-import type { Selector } from '../select/selector.js';
-import { removeFromContainer } from '../undo/remove-container.js';
-import { resolveTarget, type RemoveTarget } from '../undo/target.js';
-import type { RemoveResult } from '../undo/types.js';
-import { DEFAULT_TIMEOUT_SECONDS } from './add.js';
-import { DEFAULT_CONCURRENCY, runFleet } from './fleet.js';
-import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
-import { checkOptions, ENGINE_SPEC } from '../util/check-options.js';
+import type { ContainerInfo } from '../../docker/container-client.js';
+import { DeadlineClient } from '../../docker/deadline-client.js';
+import type { ProgressListener } from '../../patch/types.js';
+import type { EngineTarget } from '../../select/select-containers.js';
+import { removeFromContainer } from '../../undo/remove-container.js';
+import { resolveTarget, type RemoveTarget } from '../../undo/target.js';
+import type { RemoveResult } from '../../undo/types.js';
+import { runOnFleet, type FleetOptions, type FleetReport } from '../fleet.js';
+import { checkOptions, ENGINE_SPEC } from '../../util/check-options.js';
 
-export interface RemoveOptions extends EngineOptions {
+export interface RemoveOptions extends FleetOptions<RemoveResult> {
   /**
    * A certificate file (or `-`), a SHA-256 fingerprint or unique prefix (8+ hex digits), or the
    * name add gave it; or a target already resolved (`--expired`, the end of a temporary session).
    */
   certificate: string | RemoveTarget;
-  selector: Selector;
   password?: string;
-  timeoutMs?: number;
-  concurrency?: number;
   dryRun?: boolean;
   /** Containers already chosen (the end of a temporary session): used instead of `selector`. */
   targets?: readonly EngineTarget[];
-  signal?: AbortSignal;
-  onSelected?: (count: number, engines: readonly string[]) => void;
   onProgress?: ProgressListener;
-  onResult?: (result: OnEngine<RemoveResult>) => void;
 }
 
-export interface RemoveReport {
+export interface RemoveReport extends FleetReport<RemoveResult> {
   target: RemoveTarget;
-  engines: string[];
-  results: OnEngine<RemoveResult>[];
-  interrupted: boolean;
 }
 
 /**
@@ -60,19 +48,11 @@ export async function runRemove(options: RemoveOptions): Promise<RemoveReport> {
     typeof options.certificate === 'string'
       ? await resolveTarget(options.certificate, { password: options.password })
       : options.certificate;
-  const clients = await openEngines(options);
-  const targets = options.targets ?? (await selectOnEngines(clients, options.selector));
-  options.onSelected?.(
-    targets.length,
-    clients.map((client) => client.endpoint),
-  );
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
-  const selected = new Set(targets.map(({ info }) => info.id));
-  const results = await runFleet<OnEngine<RemoveResult>, EngineTarget>(
-    targets,
-    { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal: options.signal, onResult: options.onResult },
-    async ({ client, info }) => ({
-      ...(await removeFromContainer(
+  const selected = new Set<string>();
+  const report = await runOnFleet<RemoveResult>(
+    options,
+    async ({ client, info }, timeoutMs) =>
+      removeFromContainer(
         {
           client: new DeadlineClient(client, timeoutMs),
           target,
@@ -81,17 +61,17 @@ export async function runRemove(options: RemoveOptions): Promise<RemoveReport> {
           selected,
         },
         info,
-      )),
-      engine: client.endpoint,
-    }),
-    ({ client, info }) => ({ ...notStarted(info), engine: client.endpoint }),
+      ),
+    notStarted,
+    {
+      targets: options.targets,
+      // Every container of the run: a covered container's store is undone through its own selected leader.
+      onTargets: (targets) => {
+        for (const { info } of targets) selected.add(info.id);
+      },
+    },
   );
-  return {
-    target,
-    engines: clients.map((client) => client.endpoint),
-    results,
-    interrupted: options.signal?.aborted === true,
-  };
+  return { target, ...report };
 }
 
 /** As for add: 130 when interrupted, 1 when a container failed, else 0. */

@@ -1,8 +1,8 @@
-import { resolvePassword } from '../cert/password.js';
-import { runDockerfile } from '../commands/dockerfile.js';
-import { parseStores } from '../stores/types.js';
-import { writeLine, type Io } from './io.js';
-import { engineChoice } from './options.js';
+import { resolvePassword } from '../../cert/password.js';
+import { runDockerfile } from './run.js';
+import { parseStores } from '../../stores/types.js';
+import { writeLine, type Io } from '../../cli/io.js';
+import { engineChoice } from '../../cli/options.js';
 
 export interface DockerfileArgs {
   certificate: string;
