@@ -4,29 +4,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trustpatch } from '../support/cli.js';
 import { docker, execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { makeCa, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
+import { opensslFingerprint } from '../support/pki.js';
 import { opensslPublicKey } from '../support/registry-pki.js';
+import { caFixture } from '../support/fixture.js';
 
 /**
  * `registry add --container`: the files a Docker-in-Docker engine would read, written through
  * the archive API into a real container and checked from inside it with `docker exec`.
  */
 describe('registry add --container: certs.d inside a running container', function () {
-  let ca: TestCa;
+  const fx = caFixture('DinD Registry CA', { server: false });
   let work: string;
   let id: string;
 
   before(async function () {
     this.timeout(120_000);
-    ca = await makeCa('DinD Registry CA');
     work = await mkdtemp(join(tmpdir(), 'trustpatch-registry-dind-'));
     const made = await trustpatch([
       'registry',
       'client-cert',
       '--ca-cert',
-      ca.certPath,
+      fx.ca.certPath,
       '--ca-key',
-      ca.keyPath,
+      fx.ca.keyPath,
       '--cn',
       'dind',
       '-o',
@@ -37,7 +37,6 @@ describe('registry add --container: certs.d inside a running container', functio
   });
   after(async () => {
     await removeContainers([id].filter(Boolean));
-    await removeCa(ca);
     await rm(work, { recursive: true, force: true });
   });
 
@@ -49,7 +48,7 @@ describe('registry add --container: certs.d inside a running container', functio
       '--container',
       id,
       '--ca',
-      ca.certPath,
+      fx.ca.certPath,
       '--client-cert',
       join(work, 'client.cert'),
       '--client-key',
@@ -76,7 +75,7 @@ describe('registry add --container: certs.d inside a running container', functio
     // Read back through `docker cp`, a channel independent of trustpatch's archive code.
     await docker(['cp', `${id}:${dir}/ca.crt`, join(work, 'from-container.crt')]);
     await docker(['cp', `${id}:${dir}/client.key`, join(work, 'from-container.key')]);
-    assert.equal(await opensslFingerprint(join(work, 'from-container.crt')), await opensslFingerprint(ca.certPath));
+    assert.equal(await opensslFingerprint(join(work, 'from-container.crt')), await opensslFingerprint(fx.ca.certPath));
     assert.equal(
       await opensslPublicKey(join(work, 'from-container.key'), 'key'),
       await opensslPublicKey(join(work, 'client.cert'), 'cert'),
@@ -91,7 +90,7 @@ describe('registry add --container: certs.d inside a running container', functio
       '--container',
       id,
       '--ca',
-      ca.certPath,
+      fx.ca.certPath,
       '--client-cert',
       join(work, 'client.cert'),
       '--client-key',
