@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { trustpatch } from '../support/cli.js';
+import { runJson, trustpatch } from '../support/cli.js';
 import { execIn } from '../support/containers.js';
 import {
   asBefore,
@@ -17,7 +17,7 @@ import {
 import { familyFixture } from '../support/family-fixture.js';
 import { addJson, checkRows } from '../support/trust-checks.js';
 import { fileBytes, snapshotStore, storeDifferences } from '../support/trust-store.js';
-import { runJson, type RemoveDoc, type StatusDoc } from '../support/undo-cli.js';
+import type { RemoveDoc, StatusDoc } from '../support/json-docs.js';
 
 /**
  * The rhel family on images assembled from Fedora's own update-ca-trust on a Debian base

@@ -178,6 +178,12 @@ describe('faults between two steps: killed, paused, removed', function () {
         timeoutMs: 120_000,
       });
       assert.deepEqual(client.fired, ['at step "recording"']);
+      // The fault really happened: `docker kill` / `docker pause` did not fail, and the container shows it.
+      assert.deepEqual(client.errors, [], 'the fault was injected');
+      assert.equal(
+        (await docker(['inspect', '--format', '{{.State.Status}}', id])).stdout.trim(),
+        fault === 'kill' ? 'exited' : 'paused',
+      );
       const result = report.results[0]!;
       assert.equal(result.status, 'patched', JSON.stringify(result));
       assert.deepEqual(

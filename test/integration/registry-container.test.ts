@@ -7,6 +7,7 @@ import { docker, execIn, removeContainers, startContainer, testImage } from '../
 import { opensslFingerprint } from '../support/pki.js';
 import { opensslPublicKey } from '../support/registry-pki.js';
 import { caFixture } from '../support/fixture.js';
+import { snapshotStore, storeDifferences } from '../support/trust-store.js';
 
 /**
  * `registry add --container`: the files a Docker-in-Docker engine would read, written through
@@ -83,6 +84,11 @@ describe('registry add --container: certs.d inside a running container', functio
   });
 
   it('a second run changes nothing: every file skipped', async () => {
+    const dir = '/etc/docker/certs.d/registry.corp.test';
+    const files = [`${dir}/ca.crt`, `${dir}/client.cert`, `${dir}/client.key`, dir];
+    const modes = async () => (await execIn(id, ['stat', '-c', '%n %a %U %y', ...files])).stdout;
+    const before = await snapshotStore(id, ['/etc/docker/certs.d']);
+    const modesBefore = await modes();
     const again = await trustpatch([
       'registry',
       'add',
@@ -98,5 +104,10 @@ describe('registry add --container: certs.d inside a running container', functio
     ]);
     assert.equal(again.code, 0, again.stderr);
     assert.equal((again.stdout.match(/^skipped /gm) ?? []).length, 3, again.stdout);
+    // The certs.d tree byte for byte, and each file's mode, owner and modification time.
+    const after = await snapshotStore(id, ['/etc/docker/certs.d']);
+    assert.equal(after.size, before.size);
+    assert.deepEqual(storeDifferences(before, after), []);
+    assert.equal(await modes(), modesBefore);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { docker, execIn, testImage } from '../support/containers.js';
-import { waitFor } from '../support/cli.js';
-import { runJson, type AddDoc } from '../support/undo-cli.js';
+import { runJson, waitFor } from '../support/cli.js';
+import type { AddDoc } from '../support/json-docs.js';
 import { caFixture } from '../support/fixture.js';
 
 // A JVM that only sleeps: it read its keystore at start, so it needs a restart to see a new CA.

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { execIn, testImage } from '../support/containers.js';
 import { opensslFingerprint } from '../support/pki.js';
-import { runJson, type AddDoc, type RemoveDoc } from '../support/undo-cli.js';
+import { runJson } from '../support/cli.js';
+import type { AddDoc, RemoveDoc } from '../support/json-docs.js';
 import { caFixture } from '../support/fixture.js';
 
 const JDK = '/usr/lib/jvm/java-17-openjdk-amd64';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { docker, execIn, testImage } from '../support/containers.js';
-import { trustpatch, waitFor } from '../support/cli.js';
-import { runJson, type AddDoc, type StatusDoc } from '../support/undo-cli.js';
+import { runJson, trustpatch, waitFor } from '../support/cli.js';
+import type { AddDoc, StatusDoc } from '../support/json-docs.js';
 import { caFixture } from '../support/fixture.js';
 
 const BUNDLED = ['node', '--use-bundled-ca', '-e', 'setInterval(() => {}, 1 << 30)'];

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { execIn, testImage } from '../support/containers.js';
 import { opensslFingerprint } from '../support/pki.js';
 import { copyOut } from '../support/trust-checks.js';
-import { trustpatch } from '../support/cli.js';
-import { runJson, type AddDoc, type RemoveDoc, type StatusDoc } from '../support/undo-cli.js';
+import { runJson, trustpatch } from '../support/cli.js';
+import type { AddDoc, RemoveDoc, StatusDoc } from '../support/json-docs.js';
 import { caFixture } from '../support/fixture.js';
 
 // A virtualenv whose certifi copies read their own cacert.pem, as upstream certifi and pip do

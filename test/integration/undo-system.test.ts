@@ -3,7 +3,8 @@ import { execIn, testImage } from '../support/containers.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
 import { bundleFingerprints, copyOut } from '../support/trust-checks.js';
-import { runJson, type AddDoc, type RemoveDoc, type StatusDoc } from '../support/undo-cli.js';
+import { runJson } from '../support/cli.js';
+import type { AddDoc, RemoveDoc, StatusDoc } from '../support/json-docs.js';
 import { caFixture } from '../support/fixture.js';
 
 const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';

@@ -1,20 +1,3 @@
-import { trustpatch } from './cli.js';
-
-/** Runs `trustpatch <command> ... --json` and returns the exit status, the document and everything printed. */
-export async function runJson<T = Record<string, unknown>>(
-  args: string[],
-): Promise<{ code: number; doc: T; output: string }> {
-  const result = await trustpatch([...args, '--json']);
-  const output = `exit ${result.code}\n${result.stdout}\n${result.stderr}`;
-  let doc = {} as T;
-  try {
-    doc = JSON.parse(result.stdout) as T;
-  } catch {
-    // left empty: the assertions on it fail and print `output`
-  }
-  return { code: result.code, doc, output };
-}
-
 /** What the tests read from `status --json` and `remove --json`. */
 export interface StatusDoc {
   containers: {
