@@ -28,9 +28,9 @@ export {
   registryAddExitCode,
   type RegistryAddOptions,
   type RegistryAddReport,
-} from './commands/registry-add.js';
-export { runRegistryLint, registryLintExitCode } from './commands/registry-lint.js';
-export { runClientCert, type ClientCertOptions, type ClientCertReport } from './commands/registry-client-cert.js';
+} from './commands/registry/add.js';
+export { runRegistryLint, registryLintExitCode } from './commands/registry/lint.js';
+export { runClientCert, type ClientCertOptions, type ClientCertReport } from './commands/registry/client-cert.js';
 export type { Finding, FindingKind } from './registry/findings.js';
 export { runRemove, removeExitCode, type RemoveOptions, type RemoveReport } from './commands/remove/run.js';
 export {
@@ -41,13 +41,13 @@ export {
   type StatusContainerResult,
 } from './commands/status/run.js';
 export { runDockerfile, type DockerfileOptions, type DockerfileReport } from './commands/dockerfile/run.js';
-export { runImageAdd, imageAddExitCode, type ImageAddOptions, type ImageAddReport } from './commands/image-add.js';
+export { runImageAdd, imageAddExitCode, type ImageAddOptions, type ImageAddReport } from './commands/image/add.js';
 export {
   runImageStatus,
   imageStatusExitCode,
   type ImageStatusOptions,
   type ImageStatusReport,
-} from './commands/image-status.js';
+} from './commands/image/status.js';
 export type { RemoveResult } from './undo/types.js';
 export { MANIFEST_PATH, type Manifest, type ManifestEntry } from './record/manifest.js';
 export {
@@ -57,7 +57,7 @@ export {
   type HostAddOptions,
   type HostAddReport,
   type HostRemoveOptions,
-} from './commands/host.js';
+} from './commands/host/run.js';
 export { hostTrust, hostTrusts, type HostTrust } from './host/host-trusts.js';
 export { LocalClient } from './host/local-client.js';
 // The documents the CLI prints with --json, made from the reports above (docs/json.md).
@@ -66,12 +66,8 @@ export { checkDocument } from './commands/check/json.js';
 export { SCHEMA_VERSION } from './report/envelope.js';
 export { statusDocument } from './commands/status/json.js';
 export { removeDocument } from './commands/remove/json.js';
-export {
-  inspectDocument,
-  registryAddDocument,
-  registryLintDocument,
-  clientCertDocument,
-} from './report/json-registry.js';
+export { inspectDocument } from './commands/inspect/json.js';
+export { registryAddDocument, registryLintDocument, clientCertDocument } from './commands/registry/json.js';
 export type { DocumentCommand } from './report/envelope.js';
 export type { CheckSummary } from './report/check-summary.js';
 export type { CheckResult } from './check/https-check.js';
@@ -81,4 +77,4 @@ export type { RestartNote } from './runtimes/restart-needed.js';
 export type { StoreOutcome, StoreKind } from './stores/types.js';
 export type { RemoveTarget } from './undo/target.js';
 export type { LintReport } from './registry/lint.js';
-export type { RegistryLintOptions } from './commands/registry-lint.js';
+export type { RegistryLintOptions } from './commands/registry/lint.js';

@@ -57,7 +57,7 @@ export function hostCommands(
           }),
       ),
       async (args) => {
-        const { hostAddCli } = await import('./host-cli.js');
+        const { hostAddCli } = await import('../commands/host/cli.js');
         setExit(await hostAddCli(args, io, argv));
       },
     )
@@ -75,7 +75,7 @@ export function hostCommands(
         ),
       ),
       async (args) => {
-        const { hostRemoveCli } = await import('./host-cli.js');
+        const { hostRemoveCli } = await import('../commands/host/cli.js');
         setExit(await hostRemoveCli(args, io, argv));
       },
     )
@@ -89,7 +89,7 @@ export function hostCommands(
         }),
       ),
       async (args) => {
-        const { hostStatusCli } = await import('./host-cli.js');
+        const { hostStatusCli } = await import('../commands/host/cli.js');
         setExit(await hostStatusCli(args, io));
       },
     )

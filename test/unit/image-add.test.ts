@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { runImageAdd } from '../../src/commands/image-add.js';
+import { runImageAdd } from '../../src/commands/image/add.js';
 import { NotFoundError } from '../../src/docker/container-client.js';
 import type { CommitOptions, CreateOptions, ImageClient, ImageInfo } from '../../src/docker/image-client.js';
 import { UserError } from '../../src/errors.js';

@@ -1,16 +1,15 @@
-import { resolvePassword } from '../../cert/password.js';
 import { exitCodeFor, runAdd, type AddOptions, type AddReport } from './run.js';
 import type { OnEngine } from '../engines.js';
 import type { ContainerResult, InstallMode, ProgressEvent } from '../../patch/types.js';
 import { ADD_STATUSES, countStatuses } from '../../report/counts.js';
 import { addDocument } from './json.js';
-import type { IntakeArgs } from '../../cli/intake-options.js';
+import { type IntakeArgs, passwordFrom } from '../../cli/intake-options.js';
 import { writeLine, type Io } from '../../cli/io.js';
 import { engineChoice, runSettings, selectorFrom, type RunArgs, type SelectorArgs } from '../../cli/options.js';
 import { startProgress } from '../../cli/progress.js';
 import { summaryLine, warningLines } from '../../cli/render.js';
 import { addTable, certificateLine, planLines, progressSummary } from './table.js';
-import { painter, statusColor } from '../../cli/style.js';
+import { statusPainter } from '../../cli/style.js';
 import { parseStores } from '../../stores/types.js';
 import { aftercareLines } from './aftercare.js';
 import { mountLines } from './mount-lines.js';
@@ -28,11 +27,7 @@ export interface AddArgs extends SelectorArgs, RunArgs, IntakeArgs {
 /** The terminal side of `add`: progress while it runs, then a table and a summary, or one JSON document. */
 export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promise<number> {
   const started = Date.now();
-  const password = await resolvePassword({
-    passwordFile: args.passwordFile,
-    passwordEnv: args.passwordEnv,
-    env: io.env,
-  });
+  const password = await passwordFrom(args, io);
   const progress = addProgress(io, args.quiet, 'patching');
   try {
     const report = await runAdd({ ...addOptionsFrom(args, io, password), signal, ...progress.hooks });
@@ -47,19 +42,10 @@ export async function addCli(args: AddArgs, io: Io, signal?: AbortSignal): Promi
 export function addOptionsFrom(args: AddArgs, io: Io, password: string | undefined): AddOptions {
   const settings = runSettings(args, io.env);
   return {
-    certificate: args.certificate,
+    ...patchOptionsFrom(args, settings, password),
     selector: selectorFrom(args),
-    name: args.name,
-    password,
-    allowExpired: args.allowExpired,
-    allowLeaf: args.allowLeaf,
-    checkUrls: settings.checkUrls,
-    install: args.install,
-    timeoutMs: settings.timeoutMs,
     concurrency: settings.concurrency,
-    proxy: args.proxy,
     dryRun: args.dryRun,
-    stores: args.stores.length > 0 ? parseStores(args.stores) : undefined,
     restart: args.restart,
     throughMounts: args.throughMounts,
     ...engineChoice(args, io.env),
@@ -67,6 +53,26 @@ export function addOptionsFrom(args: AddArgs, io: Io, password: string | undefin
     onInputWarnings: (warnings) => {
       for (const warning of warnings) writeLine(io.stderr, `warning: ${warning}`);
     },
+  };
+}
+
+/** The certificate and how to patch with it: what add and image add take alike from their flags. */
+export function patchOptionsFrom(
+  args: IntakeArgs & { certificate: string; name?: string; install: InstallMode; proxy?: string; stores: string[] },
+  settings: { checkUrls: string[]; timeoutMs: number },
+  password: string | undefined,
+) {
+  return {
+    certificate: args.certificate,
+    name: args.name,
+    password,
+    allowExpired: args.allowExpired,
+    allowLeaf: args.allowLeaf,
+    checkUrls: settings.checkUrls,
+    install: args.install,
+    timeoutMs: settings.timeoutMs,
+    proxy: args.proxy,
+    stores: args.stores.length > 0 ? parseStores(args.stores) : undefined,
   };
 }
 
@@ -107,12 +113,8 @@ export function printAddReport(report: AddReport, args: AddArgs, io: Io, elapsed
     for (const line of warningLines(report.results)) writeLine(io.stderr, line);
     return exitCode;
   }
-  const paint = painter(io);
   for (const item of report.installed) writeLine(io.stdout, certificateLine(item));
-  writeLine(
-    io.stdout,
-    addTable(report.results, (status, text) => paint(statusColor(status), text), { engine: report.engines.length > 1 }),
-  );
+  writeLine(io.stdout, addTable(report.results, statusPainter(io), { engine: report.engines.length > 1 }));
   for (const line of warningLines(report.results)) writeLine(io.stdout, line);
   for (const line of planLines(report.results)) writeLine(io.stdout, line);
   for (const line of mountLines(report.results)) writeLine(io.stdout, line);

@@ -5,7 +5,8 @@ import type { RestartNote } from '../../runtimes/restart-needed.js';
 import type { StoreOutcome } from '../../stores/types.js';
 import type { StoreMount } from '../../mounts/mount-map.js';
 import { summarizeChecks, type CheckSummary } from '../../report/check-summary.js';
-import { ADD_STATUSES, countStatuses } from '../../report/counts.js';
+import { ADD_STATUSES } from '../../report/counts.js';
+import { containerJson, summaryJson, type FleetJsonInput } from '../../report/fleet-json.js';
 
 export interface JsonContainer {
   id: string;
@@ -34,26 +35,19 @@ export interface JsonContainer {
 }
 
 /** The single document `add --json` prints on stdout. */
-export function addDocument(input: {
-  engines: readonly string[];
-  installed: readonly CertificateToInstall[];
-  warnings: readonly string[];
-  results: readonly (ContainerResult & { engine: string })[];
-  durationMs: number;
-  exitCode: number;
-  interrupted: boolean;
-}) {
+export function addDocument(
+  input: FleetJsonInput<ContainerResult & { engine: string }> & {
+    installed: readonly CertificateToInstall[];
+    warnings: readonly string[];
+  },
+) {
   return {
     ...envelope('add', input.engines),
     certificates: input.installed.map(({ certificate, name }) => certificateJson(certificate, name)),
     warnings: [...input.warnings],
     containers: input.results.map(
       (r): JsonContainer => ({
-        id: r.id,
-        name: r.name,
-        image: r.image,
-        engine: r.engine,
-        family: r.family,
+        ...containerJson(r),
         method: r.method,
         status: r.status,
         check: { before: summarizeChecks(r.check.before), after: summarizeChecks(r.check.after) },
@@ -69,12 +63,7 @@ export function addDocument(input: {
         durationMs: r.durationMs,
       }),
     ),
-    summary: {
-      ...countStatuses(input.results, ADD_STATUSES),
-      durationMs: input.durationMs,
-      exitCode: input.exitCode,
-      interrupted: input.interrupted,
-    },
+    summary: summaryJson(input, ADD_STATUSES),
   };
 }
 

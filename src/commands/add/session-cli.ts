@@ -1,4 +1,3 @@
-import { resolvePassword } from '../../cert/password.js';
 import { UsageError } from '../../errors.js';
 import { exitCodeFor } from './run.js';
 import { runAddSession, type AddSessionReport, type EndedBy, type Holding } from './session.js';
@@ -15,9 +14,10 @@ import { ADD_STATUSES, countStatuses } from '../../report/counts.js';
 import { warningLines } from '../../cli/render.js';
 import { addTable } from './table.js';
 import { aftercareLines } from './aftercare.js';
-import { painter, statusColor } from '../../cli/style.js';
+import { statusPainter } from '../../cli/style.js';
 import { startProgress } from '../../cli/progress.js';
 import { printRemoveReport } from '../remove/cli.js';
+import { passwordFrom } from '../../cli/intake-options.js';
 
 export interface AddSessionArgs extends AddArgs {
   for?: string;
@@ -48,11 +48,7 @@ export async function addSessionCli(args: AddSessionArgs, io: Io, interrupts: In
       '--dry-run plans one pass and changes nothing, so there is nothing to hold, watch or revert: run it without --for, --until-interrupt and --watch.',
     );
   const durationMs = args.for === undefined ? undefined : parseDuration(args.for);
-  const password = await resolvePassword({
-    passwordFile: args.passwordFile,
-    passwordEnv: args.passwordEnv,
-    env: io.env,
-  });
+  const password = await passwordFrom(args, io);
   const quiet = args.quiet || args.json;
   const patching = addProgress(io, quiet, 'patching');
   let reverting = startProgress(io, 0, { quiet: true, verb: '' });
@@ -200,11 +196,7 @@ function holdingLine(holding: Holding, watch: boolean): string {
 
 /** One container the watch handled: the same table row and lines as the first pass. */
 function printWatched(result: OnEngine<ContainerResult>, args: AddSessionArgs, io: Io): void {
-  const paint = painter(io);
-  writeLine(
-    io.stdout,
-    addTable([result], (status, text) => paint(statusColor(status), text), { engine: true }),
-  );
+  writeLine(io.stdout, addTable([result], statusPainter(io), { engine: true }));
   for (const line of [
     ...warningLines([result]),
     ...aftercareLines([result], args.certificate).filter((line) => !line.startsWith('note: ')),

@@ -15,7 +15,7 @@ import { printable } from '../../cli/printable.js';
 import { startProgress } from '../../cli/progress.js';
 import { summaryLine } from '../../cli/render.js';
 import { checkTable } from './table.js';
-import { painter, statusColor } from '../../cli/style.js';
+import { statusPainter } from '../../cli/style.js';
 
 export type CheckArgs = SelectorArgs & RunArgs;
 
@@ -58,11 +58,7 @@ export async function checkCli(args: CheckArgs, io: Io, signal?: AbortSignal): P
       );
       return exitCode;
     }
-    const paint = painter(io);
-    writeLine(
-      io.stdout,
-      checkTable(results, (status, text) => paint(statusColor(status), text), { engine: engines.length > 1 }),
-    );
+    writeLine(io.stdout, checkTable(results, statusPainter(io), { engine: engines.length > 1 }));
     writeLine(io.stdout, summaryLine(countStatuses(results, CHECK_STATUSES), elapsed, CHECK_STATUSES));
     return exitCode;
   } finally {

@@ -1,34 +1,20 @@
 import { summarizeChecks } from '../../report/check-summary.js';
-import { CHECK_STATUSES, countStatuses } from '../../report/counts.js';
+import { CHECK_STATUSES } from '../../report/counts.js';
 import { envelope } from '../../report/envelope.js';
 import type { CheckContainerResult } from './run.js';
+import { containerJson, summaryJson, type FleetJsonInput } from '../../report/fleet-json.js';
 
 /** The single document `check --json` prints on stdout. */
-export function checkDocument(input: {
-  engines: readonly string[];
-  results: readonly (CheckContainerResult & { engine: string })[];
-  durationMs: number;
-  exitCode: number;
-  interrupted: boolean;
-}) {
+export function checkDocument(input: FleetJsonInput<CheckContainerResult & { engine: string }>) {
   return {
     ...envelope('check', input.engines),
     containers: input.results.map((r) => ({
-      id: r.id,
-      name: r.name,
-      image: r.image,
-      engine: r.engine,
-      family: r.family,
+      ...containerJson(r),
       status: r.status,
       check: summarizeChecks(r.checks),
       error: r.reason ?? null,
       durationMs: r.durationMs,
     })),
-    summary: {
-      ...countStatuses(input.results, CHECK_STATUSES),
-      durationMs: input.durationMs,
-      exitCode: input.exitCode,
-      interrupted: input.interrupted,
-    },
+    summary: summaryJson(input, CHECK_STATUSES),
   };
 }

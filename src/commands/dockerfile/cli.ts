@@ -1,8 +1,8 @@
-import { resolvePassword } from '../../cert/password.js';
 import { runDockerfile } from './run.js';
 import { parseStores } from '../../stores/types.js';
 import { writeLine, type Io } from '../../cli/io.js';
 import { engineChoice } from '../../cli/options.js';
+import { passwordFrom } from '../../cli/intake-options.js';
 
 export interface DockerfileArgs {
   certificate: string;
@@ -19,11 +19,7 @@ export interface DockerfileArgs {
 
 /** Prints the Dockerfile lines on stdout (ready to paste); warnings on stderr. */
 export async function dockerfileCli(args: DockerfileArgs, io: Io): Promise<number> {
-  const password = await resolvePassword({
-    passwordFile: args.passwordFile,
-    passwordEnv: args.passwordEnv,
-    env: io.env,
-  });
+  const password = await passwordFrom(args, io);
   const report = await runDockerfile({
     certificate: args.certificate,
     container: args.container,

@@ -1,8 +1,7 @@
-import { inspectDocument } from '../../report/json-registry.js';
-import { resolvePassword } from '../../cert/password.js';
+import { inspectDocument } from './json.js';
 import { runInspect } from './run.js';
 import { reportLines } from './details.js';
-import type { IntakeArgs } from '../../cli/intake-options.js';
+import { type IntakeArgs, passwordFrom } from '../../cli/intake-options.js';
 import { writeLine, type Io } from '../../cli/io.js';
 
 export interface InspectArgs extends IntakeArgs {
@@ -16,11 +15,7 @@ export interface InspectArgs extends IntakeArgs {
  * 2 when it would refuse it: the report is printed either way, so the user sees why.
  */
 export async function inspectCli(args: InspectArgs, io: Io): Promise<number> {
-  const password = await resolvePassword({
-    passwordFile: args.passwordFile,
-    passwordEnv: args.passwordEnv,
-    env: io.env,
-  });
+  const password = await passwordFrom(args, io);
   const report = await runInspect({
     source: args.certificate,
     password,

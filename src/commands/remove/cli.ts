@@ -1,4 +1,3 @@
-import { resolvePassword } from '../../cert/password.js';
 import { removeExitCode, runRemove, type RemoveReport } from './run.js';
 import { UsageError } from '../../errors.js';
 import type { RemoveTarget } from '../../undo/target.js';
@@ -10,7 +9,8 @@ import { engineChoice, runSettings, selectorFrom, type FleetArgs, type SelectorA
 import { startProgress } from '../../cli/progress.js';
 import { statusWord, summaryLine, warningLines } from '../../cli/render.js';
 import { removeLines, removeTable } from './table.js';
-import { painter, statusColor } from '../../cli/style.js';
+import { statusPainter } from '../../cli/style.js';
+import { passwordFrom } from '../../cli/intake-options.js';
 
 export interface RemoveArgs extends SelectorArgs, FleetArgs {
   certificate?: string;
@@ -24,11 +24,7 @@ export interface RemoveArgs extends SelectorArgs, FleetArgs {
 export async function removeCli(args: RemoveArgs, io: Io, signal?: AbortSignal): Promise<number> {
   const started = Date.now();
   const settings = runSettings({ ...args, check: false, checkUrl: [] }, io.env);
-  const password = await resolvePassword({
-    passwordFile: args.passwordFile,
-    passwordEnv: args.passwordEnv,
-    env: io.env,
-  });
+  const password = await passwordFrom(args, io);
   let progress = startProgress(io, 0, { quiet: true, verb: '' });
   try {
     const report = await runRemove({
@@ -96,11 +92,7 @@ export function printRemoveReport(
     for (const line of warningLines(report.results)) writeLine(io.stderr, line);
     return exitCode;
   }
-  const paint = painter(io);
-  writeLine(
-    io.stdout,
-    removeTable(report.results, (status, text) => paint(statusColor(status), text)),
-  );
+  writeLine(io.stdout, removeTable(report.results, statusPainter(io)));
   for (const line of [...removeLines(report.results), ...warningLines(report.results)]) writeLine(io.stdout, line);
   if (report.interrupted) writeLine(io.stdout, 'interrupted: containers not started are listed as skipped');
   const order = args.dryRun

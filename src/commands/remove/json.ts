@@ -1,17 +1,10 @@
-import { countStatuses } from '../../report/counts.js';
 import { envelope } from '../../report/envelope.js';
 import type { RemoveTarget } from '../../undo/target.js';
 import { REMOVE_STATUSES, type RemoveResult } from '../../undo/types.js';
+import { containerJson, summaryJson, type FleetJsonInput } from '../../report/fleet-json.js';
 
 /** The single document `remove --json` prints on stdout (same versioning as add's). */
-export function removeDocument(input: {
-  engines: readonly string[];
-  target: RemoveTarget;
-  results: readonly (RemoveResult & { engine: string })[];
-  durationMs: number;
-  exitCode: number;
-  interrupted: boolean;
-}) {
+export function removeDocument(input: FleetJsonInput<RemoveResult & { engine: string }> & { target: RemoveTarget }) {
   const { target } = input;
   return {
     ...envelope('remove', input.engines),
@@ -22,11 +15,7 @@ export function removeDocument(input: {
         target.kind === 'certificates' ? target.fingerprints : target.kind === 'fingerprint' ? [target.prefix] : [],
     },
     containers: input.results.map((r) => ({
-      id: r.id,
-      name: r.name,
-      image: r.image,
-      engine: r.engine,
-      family: r.family,
+      ...containerJson(r),
       status: r.status,
       removed: r.removed,
       counts: r.counts,
@@ -38,11 +27,6 @@ export function removeDocument(input: {
       plan: r.status === 'planned' ? r.plan : null,
       durationMs: r.durationMs,
     })),
-    summary: {
-      ...countStatuses(input.results, REMOVE_STATUSES),
-      durationMs: input.durationMs,
-      exitCode: input.exitCode,
-      interrupted: input.interrupted,
-    },
+    summary: summaryJson(input, REMOVE_STATUSES),
   };
 }

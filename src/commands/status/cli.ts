@@ -8,7 +8,7 @@ import { engineChoice, runSettings, selectorFrom, type FleetArgs, type SelectorA
 import { startProgress } from '../../cli/progress.js';
 import { summaryLine } from '../../cli/render.js';
 import { statusLines, statusTable } from './table.js';
-import { painter, statusColor } from '../../cli/style.js';
+import { statusPainter } from '../../cli/style.js';
 
 export interface StatusArgs extends SelectorArgs, FleetArgs {
   stores: string[];
@@ -43,11 +43,7 @@ export async function statusCli(args: StatusArgs, io: Io, signal?: AbortSignal):
       );
       return exitCode;
     }
-    const paint = painter(io);
-    writeLine(
-      io.stdout,
-      statusTable(results, (status, text) => paint(statusColor(status), text)),
-    );
+    writeLine(io.stdout, statusTable(results, statusPainter(io)));
     for (const line of statusLines(results)) writeLine(io.stdout, line);
     writeLine(io.stdout, summaryLine(countStatuses(results, STATUS_STATUSES), elapsed, STATUS_STATUSES));
     return exitCode;

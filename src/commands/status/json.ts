@@ -1,23 +1,14 @@
 import type { StatusContainerResult } from './worker.js';
-import { countStatuses, STATUS_STATUSES } from '../../report/counts.js';
+import { STATUS_STATUSES } from '../../report/counts.js';
 import { envelope } from '../../report/envelope.js';
+import { containerJson, summaryJson, type FleetJsonInput } from '../../report/fleet-json.js';
 
 /** The single document `status --json` prints on stdout. */
-export function statusDocument(input: {
-  engines: readonly string[];
-  results: readonly (StatusContainerResult & { engine: string })[];
-  durationMs: number;
-  exitCode: number;
-  interrupted: boolean;
-}) {
+export function statusDocument(input: FleetJsonInput<StatusContainerResult & { engine: string }>) {
   return {
     ...envelope('status', input.engines),
     containers: input.results.map((r) => ({
-      id: r.id,
-      name: r.name,
-      image: r.image,
-      engine: r.engine,
-      family: r.family,
+      ...containerJson(r),
       status: r.status,
       certificates: r.certificates,
       restartNeeded: r.restartNeeded,
@@ -27,11 +18,6 @@ export function statusDocument(input: {
       warnings: r.warnings,
       durationMs: r.durationMs,
     })),
-    summary: {
-      ...countStatuses(input.results, STATUS_STATUSES),
-      durationMs: input.durationMs,
-      exitCode: input.exitCode,
-      interrupted: input.interrupted,
-    },
+    summary: summaryJson(input, STATUS_STATUSES),
   };
 }

@@ -1,15 +1,15 @@
 import { join } from 'node:path';
-import { loadCertificates } from '../cert/load.js';
-import { certificateFromDer, type Certificate } from '../cert/certificate.js';
-import { pemBlocks, sha256Hex } from '../cert/pem.js';
-import { UserError, errorMessage } from '../errors.js';
-import { readKeyFile } from '../registry/add-inputs.js';
-import { CERTS_D, checkBaseName } from '../registry/certs-d.js';
-import { makeClientCertificate } from '../registry/client-cert.js';
-import { keyMatches, readPrivateKeyPem } from '../registry/key-pair.js';
-import { localTarget } from '../registry/target.js';
-import type { FileAction } from './registry-add.js';
-import { checkOptions } from '../util/check-options.js';
+import { loadCertificates } from '../../cert/load.js';
+import { certificateFromDer, type Certificate } from '../../cert/certificate.js';
+import { pemBlocks, sha256Hex } from '../../cert/pem.js';
+import { UserError, errorMessage } from '../../errors.js';
+import { readKeyFile } from '../../registry/add-inputs.js';
+import { CERTS_D, checkBaseName } from '../../registry/certs-d.js';
+import { makeClientCertificate } from '../../registry/client-cert.js';
+import { keyMatches, readPrivateKeyPem } from '../../registry/key-pair.js';
+import { localTarget } from '../../registry/target.js';
+import type { FileAction } from './add.js';
+import { checkOptions } from '../../util/check-options.js';
 
 export interface ClientCertOptions {
   caCert: string;

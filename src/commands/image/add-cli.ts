@@ -1,15 +1,14 @@
-import { resolvePassword } from '../cert/password.js';
-import { imageAddExitCode, runImageAdd, type ImageAddReport } from '../commands/image-add.js';
-import type { InstallMode } from '../patch/types.js';
-import { parseStores } from '../stores/types.js';
-import type { IntakeArgs } from './intake-options.js';
-import { writeLine, type Io } from './io.js';
-import { allOf, runSettings } from './options.js';
-import { startProgress } from './progress.js';
-import { warningLines } from './render.js';
-import { addTable, certificateLine, progressSummary } from '../commands/add/table.js';
-import { storeLines } from '../commands/add/aftercare.js';
-import { painter, statusColor } from './style.js';
+import { imageAddExitCode, runImageAdd, type ImageAddReport } from './add.js';
+import type { InstallMode } from '../../patch/types.js';
+import { type IntakeArgs, passwordFrom } from '../../cli/intake-options.js';
+import { writeLine, type Io } from '../../cli/io.js';
+import { allOf, runSettings } from '../../cli/options.js';
+import { startProgress } from '../../cli/progress.js';
+import { warningLines } from '../../cli/render.js';
+import { addTable, certificateLine, progressSummary } from '../add/table.js';
+import { storeLines } from '../add/aftercare.js';
+import { patchOptionsFrom } from '../add/cli.js';
+import { painter, statusColor } from '../../cli/style.js';
 
 export interface ImageAddArgs extends IntakeArgs {
   certificate: string;
@@ -32,28 +31,15 @@ export interface ImageAddArgs extends IntakeArgs {
 /** The terminal side of `image add`: progress, the patch's row, then what was written. */
 export async function imageAddCli(args: ImageAddArgs, io: Io, signal?: AbortSignal): Promise<number> {
   const settings = runSettings({ ...args, check: true, concurrency: 1 }, io.env);
-  const password = await resolvePassword({
-    passwordFile: args.passwordFile,
-    passwordEnv: args.passwordEnv,
-    env: io.env,
-  });
+  const password = await passwordFrom(args, io);
   const progress = startProgress(io, 1, { quiet: args.quiet || args.json, verb: 'patching a temporary container of' });
   try {
     const report = await runImageAdd({
-      certificate: args.certificate,
+      ...patchOptionsFrom(args, settings, password),
       image: args.image,
       tag: args.tag,
       force: args.force,
       network: args.network,
-      name: args.name,
-      password,
-      allowExpired: args.allowExpired,
-      allowLeaf: args.allowLeaf,
-      checkUrls: settings.checkUrls,
-      install: args.install,
-      timeoutMs: settings.timeoutMs,
-      proxy: args.proxy,
-      stores: args.stores.length > 0 ? parseStores(args.stores) : undefined,
       hosts: allOf(args.host),
       contexts: allOf(args.context),
       env: io.env,

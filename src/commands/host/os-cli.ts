@@ -1,6 +1,6 @@
-import { loadCertificates } from '../cert/load.js';
-import { installNames } from '../cert/name.js';
-import { UserError } from '../errors.js';
+import { loadCertificates } from '../../cert/load.js';
+import { installNames } from '../../cert/name.js';
+import { UserError } from '../../errors.js';
 import {
   defaultDeps,
   osHostAdd,
@@ -8,10 +8,10 @@ import {
   osHostStatus,
   type OsHostDeps,
   type OsOutcome,
-} from '../host/os-host.js';
-import type { OsStore } from '../host/os-stores.js';
-import { resolveTarget } from '../undo/target.js';
-import { writeLine, type Io } from './io.js';
+} from '../../host/os-host.js';
+import type { OsStore } from '../../host/os-stores.js';
+import { resolveTarget } from '../../undo/target.js';
+import { writeLine, type Io } from '../../cli/io.js';
 
 export interface HostOsRequest {
   verb: 'add' | 'remove' | 'status';

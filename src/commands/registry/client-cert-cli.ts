@@ -1,7 +1,7 @@
-import { clientCertDocument } from '../report/json-registry.js';
-import { runClientCert } from '../commands/registry-client-cert.js';
-import { writeLine, type Io } from './io.js';
-import { actionLine, certificateSummary, json } from './registry-render.js';
+import { clientCertDocument } from './json.js';
+import { runClientCert } from './client-cert.js';
+import { writeLine, type Io } from '../../cli/io.js';
+import { actionLine, certificateSummary, json } from './render.js';
 
 export interface RegistryClientCertArgs {
   caCert: string;

@@ -1,12 +1,12 @@
-import { NotFoundError, type ContainerClient } from '../docker/container-client.js';
-import { connectOne } from '../docker/connect.js';
-import { UserError, errorMessage } from '../errors.js';
-import type { Certificate } from '../cert/certificate.js';
-import { readCa, readClientPair } from '../registry/add-inputs.js';
-import { CERTS_D, isLoopbackHost, loopbackWarning, registryDir, registryPath } from '../registry/certs-d.js';
-import { planAdd, type FileRoleWritten } from '../registry/plan.js';
-import { containerTarget, localTarget, type CertsDirTarget } from '../registry/target.js';
-import { checkOptions } from '../util/check-options.js';
+import { NotFoundError, type ContainerClient } from '../../docker/container-client.js';
+import { connectOne } from '../../docker/connect.js';
+import { UserError, errorMessage } from '../../errors.js';
+import type { Certificate } from '../../cert/certificate.js';
+import { readCa, readClientPair } from '../../registry/add-inputs.js';
+import { CERTS_D, isLoopbackHost, loopbackWarning, registryDir, registryPath } from '../../registry/certs-d.js';
+import { planAdd, type FileRoleWritten } from '../../registry/plan.js';
+import { containerTarget, localTarget, type CertsDirTarget } from '../../registry/target.js';
+import { checkOptions } from '../../util/check-options.js';
 
 export interface RegistryAddOptions {
   /** `host[:port]` as written in image names. */

@@ -1,15 +1,9 @@
-import type { InspectReport } from '../commands/inspect/run.js';
-import type { RegistryAddReport } from '../commands/registry-add.js';
-import type { ClientCertReport } from '../commands/registry-client-cert.js';
-import type { LintReport } from '../registry/lint.js';
-import type { Certificate } from '../cert/certificate.js';
-import type { FileAction } from '../commands/registry-add.js';
-import { envelope } from './envelope.js';
-
-/** The document `inspect --json` prints: the report under the common envelope. */
-export function inspectDocument(report: InspectReport) {
-  return { ...envelope('inspect', []), ...report };
-}
+import type { RegistryAddReport } from './add.js';
+import type { ClientCertReport } from './client-cert.js';
+import type { LintReport } from '../../registry/lint.js';
+import type { Certificate } from '../../cert/certificate.js';
+import type { FileAction } from './add.js';
+import { envelope } from '../../report/envelope.js';
 
 /** `registry add --json`: the engine is named only when it wrote into a container. */
 export function registryAddDocument(report: RegistryAddReport) {

@@ -1,7 +1,7 @@
-import { registryAddDocument } from '../report/json-registry.js';
-import { registryAddExitCode, runRegistryAdd } from '../commands/registry-add.js';
-import { writeLine, type Io } from './io.js';
-import { actionLine, certificateSummary, json } from './registry-render.js';
+import { registryAddDocument } from './json.js';
+import { registryAddExitCode, runRegistryAdd } from './add.js';
+import { writeLine, type Io } from '../../cli/io.js';
+import { actionLine, certificateSummary, json } from './render.js';
 
 export interface RegistryAddArgs {
   registry: string;

@@ -1,20 +1,20 @@
-import { loadCertificates } from '../cert/load.js';
-import { installNames } from '../cert/name.js';
-import type { Certificate } from '../cert/certificate.js';
-import type { ContainerClient } from '../docker/container-client.js';
-import { DeadlineClient } from '../docker/deadline-client.js';
-import type { ImageClient, ImageInfo } from '../docker/image-client.js';
-import { UserError } from '../errors.js';
-import { commitPatched, type Committed } from '../image/commit-steps.js';
-import { formatName, type ImageName, wantedConfig } from '../image/image-config.js';
-import { inspectNamed, openImageEngine, targetName } from '../image/image-engine.js';
-import { NeverStartedClient } from '../image/never-started.js';
-import { createTemporary, type Temporary } from '../image/temporary.js';
-import { patchContainer } from '../patch/patch-container.js';
-import type { CertificateToInstall, ContainerResult } from '../patch/types.js';
-import type { AddOptions } from './add/run.js';
-import { DEFAULT_TIMEOUT_SECONDS } from './fleet.js';
-import type { EngineOptions } from './engines.js';
+import { loadCertificates } from '../../cert/load.js';
+import { installNames } from '../../cert/name.js';
+import type { Certificate } from '../../cert/certificate.js';
+import type { ContainerClient } from '../../docker/container-client.js';
+import { DeadlineClient } from '../../docker/deadline-client.js';
+import type { ImageClient, ImageInfo } from '../../docker/image-client.js';
+import { UserError } from '../../errors.js';
+import { commitPatched, type Committed } from '../../image/commit-steps.js';
+import { formatName, type ImageName, wantedConfig } from '../../image/image-config.js';
+import { inspectNamed, openImageEngine, targetName } from '../../image/image-engine.js';
+import { NeverStartedClient } from '../../image/never-started.js';
+import { createTemporary, type Temporary } from '../../image/temporary.js';
+import { patchContainer } from '../../patch/patch-container.js';
+import type { CertificateToInstall, ContainerResult } from '../../patch/types.js';
+import type { AddOptions } from '../add/run.js';
+import { DEFAULT_TIMEOUT_SECONDS } from '../fleet.js';
+import type { EngineOptions } from '../engines.js';
 
 /** The patch's own options are add's: the temporary container is patched as a running one. */
 type PatchFlags =

@@ -1,7 +1,7 @@
-import { registryLintDocument } from '../report/json-registry.js';
-import { registryLintExitCode, runRegistryLint } from '../commands/registry-lint.js';
-import { writeLine, type Io } from './io.js';
-import { findingLines, json } from './registry-render.js';
+import { registryLintDocument } from './json.js';
+import { registryLintExitCode, runRegistryLint } from './lint.js';
+import { writeLine, type Io } from '../../cli/io.js';
+import { findingLines, json } from './render.js';
 
 export interface RegistryLintArgs {
   dir: string;

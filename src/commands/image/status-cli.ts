@@ -1,8 +1,8 @@
-import { colonFingerprint } from '../cert/certificate.js';
-import { imageStatusExitCode, runImageStatus, type ImageStatusReport } from '../commands/image-status.js';
-import { writeLine, type Io } from './io.js';
-import { allOf } from './options.js';
-import { renderTable } from './table.js';
+import { colonFingerprint } from '../../cert/certificate.js';
+import { imageStatusExitCode, runImageStatus, type ImageStatusReport } from './status.js';
+import { writeLine, type Io } from '../../cli/io.js';
+import { allOf } from '../../cli/options.js';
+import { renderTable } from '../../cli/table.js';
 
 export interface ImageStatusArgs {
   image: string;

@@ -1,26 +1,25 @@
-import { timeoutMsOf } from './options.js';
-import { resolvePassword } from '../cert/password.js';
-import { loadCertificates } from '../cert/load.js';
-import { exitCodeFor } from '../commands/add/run.js';
-import { runHostAdd, runHostRemove, runHostStatus } from '../commands/host.js';
-import { removeExitCode } from '../commands/remove/run.js';
-import { statusExitCode } from '../commands/status/run.js';
-import { hostTrust } from '../host/host-trusts.js';
-import { LocalClient } from '../host/local-client.js';
-import { addDocument } from '../commands/add/json.js';
-import { statusDocument } from '../commands/status/json.js';
-import { removeDocument } from '../commands/remove/json.js';
-import type { IntakeArgs } from './intake-options.js';
-import { writeLine, type Io } from './io.js';
-import { warningLines } from './render.js';
-import { addTable, certificateLine, planLines } from '../commands/add/table.js';
-import { statusLines, statusTable } from '../commands/status/table.js';
-import { removeLines, removeTable } from '../commands/remove/table.js';
-import { restartLines } from './render.js';
-import { painter, statusColor } from './style.js';
-import { UserError } from '../errors.js';
-import { osStoreFor } from '../host/os-stores.js';
-import { hostOsCli } from './host-os-cli.js';
+import { timeoutMsOf } from '../../cli/options.js';
+import { loadCertificates } from '../../cert/load.js';
+import { exitCodeFor } from '../add/run.js';
+import { runHostAdd, runHostRemove, runHostStatus } from './run.js';
+import { removeExitCode } from '../remove/run.js';
+import { statusExitCode } from '../status/run.js';
+import { hostTrust } from '../../host/host-trusts.js';
+import { LocalClient } from '../../host/local-client.js';
+import { addDocument } from '../add/json.js';
+import { statusDocument } from '../status/json.js';
+import { removeDocument } from '../remove/json.js';
+import { type IntakeArgs, passwordFrom } from '../../cli/intake-options.js';
+import { writeLine, type Io } from '../../cli/io.js';
+import { warningLines } from '../../cli/render.js';
+import { addTable, certificateLine, planLines } from '../add/table.js';
+import { statusLines, statusTable } from '../status/table.js';
+import { removeLines, removeTable } from '../remove/table.js';
+import { restartLines } from '../../cli/render.js';
+import { statusPainter } from '../../cli/style.js';
+import { UserError } from '../../errors.js';
+import { osStoreFor } from '../../host/os-stores.js';
+import { hostOsCli } from './os-cli.js';
 
 interface HostArgs {
   root?: string;
@@ -38,13 +37,7 @@ export interface HostAddArgs extends HostArgs, IntakeArgs {
 
 /** `trustpatch host add`: one row for the tree, then what still needs a restart. */
 export async function hostAddCli(args: HostAddArgs, io: Io, argv: readonly string[]): Promise<number> {
-  const started = Date.now();
-  const password = await resolvePassword({
-    passwordFile: args.passwordFile,
-    passwordEnv: args.passwordEnv,
-    env: io.env,
-  });
-  const store = args.root === undefined ? osStoreFor(process.platform) : undefined;
+  const { started, password, store } = await hostStart(args, io);
   if (store)
     return hostOsCli(
       store,
@@ -87,12 +80,8 @@ export async function hostAddCli(args: HostAddArgs, io: Io, argv: readonly strin
     writeLine(io.stdout, JSON.stringify({ ...document, restartAdvice: report.advice }, null, 2));
     return exitCode;
   }
-  const paint = painter(io);
   for (const item of report.installed) writeLine(io.stdout, certificateLine(item));
-  writeLine(
-    io.stdout,
-    addTable(results, (status, text) => paint(statusColor(status), text)),
-  );
+  writeLine(io.stdout, addTable(results, statusPainter(io)));
   for (const line of [
     ...warningLines(results),
     ...planLines(results),
@@ -111,13 +100,7 @@ export interface HostRemoveArgs extends HostArgs {
 }
 
 export async function hostRemoveCli(args: HostRemoveArgs, io: Io, argv: readonly string[]): Promise<number> {
-  const started = Date.now();
-  const password = await resolvePassword({
-    passwordFile: args.passwordFile,
-    passwordEnv: args.passwordEnv,
-    env: io.env,
-  });
-  const store = args.root === undefined ? osStoreFor(process.platform) : undefined;
+  const { started, password, store } = await hostStart(args, io);
   if (store)
     return hostOsCli(
       store,
@@ -150,11 +133,7 @@ export async function hostRemoveCli(args: HostRemoveArgs, io: Io, argv: readonly
     writeLine(io.stdout, JSON.stringify({ ...document, restartAdvice: report.advice }, null, 2));
     return exitCode;
   }
-  const paint = painter(io);
-  writeLine(
-    io.stdout,
-    removeTable(results, (status, text) => paint(statusColor(status), text)),
-  );
+  writeLine(io.stdout, removeTable(results, statusPainter(io)));
   for (const line of [...removeLines(results), ...warningLines(results), ...report.advice.map((a) => `restart: ${a}`)])
     writeLine(io.stdout, line);
   return exitCode;
@@ -174,11 +153,7 @@ export async function hostStatusCli(args: HostStatusArgs, io: Io): Promise<numbe
   let exitCode = statusExitCode(results);
   let trust: Awaited<ReturnType<typeof hostTrust>> | undefined;
   if (args.certificate !== undefined) {
-    const password = await resolvePassword({
-      passwordFile: args.passwordFile,
-      passwordEnv: args.passwordEnv,
-      env: io.env,
-    });
+    const password = await passwordFrom(args, io);
     const loaded = await loadCertificates(args.certificate, { password, allowExpired: true, validate: false });
     if (loaded.certificates.length !== 1)
       throw new UserError(
@@ -198,11 +173,7 @@ export async function hostStatusCli(args: HostStatusArgs, io: Io): Promise<numbe
     writeLine(io.stdout, JSON.stringify({ ...document, ...(trust ? { trust } : {}) }, null, 2));
     return exitCode;
   }
-  const paint = painter(io);
-  writeLine(
-    io.stdout,
-    statusTable(results, (status, text) => paint(statusColor(status), text)),
-  );
+  writeLine(io.stdout, statusTable(results, statusPainter(io)));
   for (const line of statusLines(results)) writeLine(io.stdout, line);
   if (trust) writeLine(io.stdout, trustLine(args.certificate!, report.root, trust));
   return exitCode;
@@ -226,6 +197,18 @@ function trustLine(file: string, root: string, trust: Awaited<ReturnType<typeof 
       : []),
   ];
   return `${root} does not trust ${file}: ${why.join('; ')}`;
+}
+
+/**
+ * What host add and remove start with: the time, the password, and this machine's own store
+ * when it is not Linux's (macOS, Windows: src/host/os-stores.ts); with --root, never.
+ */
+async function hostStart(args: HostArgs & { passwordFile?: string; passwordEnv?: string }, io: Io) {
+  return {
+    started: Date.now(),
+    password: await passwordFrom(args, io),
+    store: args.root === undefined ? osStoreFor(process.platform) : undefined,
+  };
 }
 
 function common(args: HostArgs, argv: readonly string[]) {

@@ -1,11 +1,11 @@
-import { bundleFingerprints } from '../cert/pem.js';
-import { readContainerFile } from '../docker/files.js';
-import type { ContainerClient } from '../docker/container-client.js';
-import { CA_LABEL, labelFingerprints, TEMPORARY_VALUE } from '../image/image-config.js';
-import { inspectNamed, openImageEngine } from '../image/image-engine.js';
-import type { ManifestEntry } from '../record/manifest.js';
-import { readManifest } from '../record/store.js';
-import type { EngineOptions } from './engines.js';
+import { bundleFingerprints } from '../../cert/pem.js';
+import { readContainerFile } from '../../docker/files.js';
+import type { ContainerClient } from '../../docker/container-client.js';
+import { CA_LABEL, labelFingerprints, TEMPORARY_VALUE } from '../../image/image-config.js';
+import { inspectNamed, openImageEngine } from '../../image/image-engine.js';
+import type { ManifestEntry } from '../../record/manifest.js';
+import { readManifest } from '../../record/store.js';
+import type { EngineOptions } from '../engines.js';
 
 export interface ImageStatusOptions extends EngineOptions {
   image: string;

@@ -1,18 +1,18 @@
 import { realpath, stat } from 'node:fs/promises';
-import { loadCertificates } from '../cert/load.js';
-import { installNames } from '../cert/name.js';
-import type { Certificate } from '../cert/certificate.js';
-import { DeadlineClient } from '../docker/deadline-client.js';
-import { UserError } from '../errors.js';
-import { LocalClient } from '../host/local-client.js';
-import { hostRestartAdvice } from '../host/restart-advice.js';
-import { patchContainer } from '../patch/patch-container.js';
-import type { CertificateToInstall, ContainerResult, ProgressListener } from '../patch/types.js';
-import { statusOf, type StatusContainerResult } from './status/worker.js';
-import { removeFromContainer } from '../undo/remove-container.js';
-import { resolveTarget, type RemoveTarget } from '../undo/target.js';
-import type { RemoveResult } from '../undo/types.js';
-import { DEFAULT_TIMEOUT_SECONDS } from './fleet.js';
+import { loadCertificates } from '../../cert/load.js';
+import { installNames } from '../../cert/name.js';
+import type { Certificate } from '../../cert/certificate.js';
+import { DeadlineClient } from '../../docker/deadline-client.js';
+import { UserError } from '../../errors.js';
+import { LocalClient } from '../../host/local-client.js';
+import { hostRestartAdvice } from '../../host/restart-advice.js';
+import { patchContainer } from '../../patch/patch-container.js';
+import type { CertificateToInstall, ContainerResult, ProgressListener } from '../../patch/types.js';
+import { statusOf, type StatusContainerResult } from '../status/worker.js';
+import { removeFromContainer } from '../../undo/remove-container.js';
+import { resolveTarget, type RemoveTarget } from '../../undo/target.js';
+import type { RemoveResult } from '../../undo/types.js';
+import { DEFAULT_TIMEOUT_SECONDS } from '../fleet.js';
 
 /** What every `host` command is given: which tree, and how this process may change it. */
 export interface HostOptions {

@@ -1,6 +1,6 @@
-import { colonFingerprint, type Certificate } from '../cert/certificate.js';
-import type { FileAction } from '../commands/registry-add.js';
-import type { Finding } from '../registry/findings.js';
+import { colonFingerprint, type Certificate } from '../../cert/certificate.js';
+import type { FileAction } from './add.js';
+import type { Finding } from '../../registry/findings.js';
 
 /** `written    /etc/docker/certs.d/reg:5000/client.key (0600)  note` */
 export function actionLine(action: FileAction): string {
