@@ -2,6 +2,14 @@ import type { Argv } from 'yargs';
 import { DEFAULT_PASSWORD_ENV, resolvePassword } from '../cert/password.js';
 import type { Io } from './io.js';
 
+/** What a certificate file may be, as add, dockerfile, inspect and host add describe it. */
+export const CERTIFICATE_FILE = 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input';
+
+/** The <certificate> positional of add, dockerfile, inspect and host add. */
+export function certificatePositional<T>(y: Argv<T>) {
+  return y.positional('certificate', { type: 'string', demandOption: true, describe: CERTIFICATE_FILE });
+}
+
 /** The flags every command that reads a certificate file shares (add, inspect). */
 export function intakeOptions<T>(y: Argv<T>) {
   return y

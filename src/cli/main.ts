@@ -1,6 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { VERSION } from '../version.js';
-import { intakeOptions } from './intake-options.js';
+import { certificatePositional, intakeOptions } from './intake-options.js';
 import { defaultIo, writeLine, type Io } from './io.js';
 import { engineOptions, runOptions, selectorOptions } from './options.js';
 import { reportError } from './report-error.js';
@@ -9,7 +9,7 @@ import { usageError } from './usage-error.js';
 import { registryCommands } from './registry-commands.js';
 import { hostCommands } from './host-commands.js';
 import { imageCommands } from './image-commands.js';
-import { fleetOptions, removeOptions, storesOption } from './undo-options.js';
+import { fleetOptions, REMOVE_TARGET, removeOptions, storesOption } from './undo-options.js';
 import { Interrupts } from './interrupts.js';
 
 /**
@@ -64,20 +64,7 @@ function parser(
         declare('add', 'add <certificate> [containers..]', (y) =>
           // The certificate first: yargs lists positionals in the order they are declared.
           engineOptions(
-            storesOption(
-              intakeOptions(
-                runOptions(
-                  selectorOptions(
-                    y.positional('certificate', {
-                      type: 'string',
-                      demandOption: true,
-                      describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input',
-                    }),
-                    'changed',
-                  ),
-                ),
-              ),
-            ),
+            storesOption(intakeOptions(runOptions(selectorOptions(certificatePositional(y), 'changed')))),
             'several',
           )
             .option('name', {
@@ -155,8 +142,7 @@ function parser(
                 selectorOptions(
                   y.positional('certificate', {
                     type: 'string',
-                    describe:
-                      'certificate file, SHA-256 fingerprint (or a unique prefix of 8+ hex digits), or the name add gave it; with --expired, omit it',
+                    describe: `${REMOVE_TARGET}; with --expired, omit it`,
                   }),
                   'changed',
                 ),
@@ -190,12 +176,7 @@ function parser(
         'dockerfile <certificate> [container]',
         'print the Dockerfile lines that make the change permanent (runtime patches are lost on recreate)',
         declare('dockerfile', 'dockerfile <certificate> [container]', (y) =>
-          engineOptions(storesOption(intakeOptions(y)), 'one')
-            .positional('certificate', {
-              type: 'string',
-              demandOption: true,
-              describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input',
-            })
+          certificatePositional(engineOptions(storesOption(intakeOptions(y)), 'one'))
             .positional('container', {
               type: 'string',
               describe: 'a running container whose family and stores are detected',
@@ -220,12 +201,7 @@ function parser(
         'inspect <certificate>',
         'show what add would install from a certificate file, and what is wrong with it',
         declare('inspect', 'inspect <certificate>', (y) =>
-          intakeOptions(y)
-            .positional('certificate', {
-              type: 'string',
-              demandOption: true,
-              describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input',
-            })
+          certificatePositional(intakeOptions(y))
             .option('name', {
               type: 'string',
               describe: 'the --name you would give add, to see the file names it gives',

@@ -25,6 +25,11 @@ export function resultTable(
   );
 }
 
+/** The first three cells of every result row: CONTAINER, ID (12 digits, as docker ps shows it), IMAGE. */
+export function containerCells(r: { name: string; id: string; image: string }): string[] {
+  return [r.name, r.id.slice(0, 12), r.image];
+}
+
 export function summaryLine(counts: Record<string, number>, elapsedMs: number, order: readonly string[]): string {
   // `covered` (a store shared with another container of the run) is rare: named only when it happened.
   const shown = order.filter((status) => status !== 'covered' || (counts.covered ?? 0) > 0);

@@ -2,7 +2,15 @@ import type { CheckResult } from '../../check/https-check.js';
 import { colonFingerprint } from '../../cert/certificate.js';
 import type { CertificateToInstall, ContainerResult } from '../../patch/types.js';
 import { printable } from '../../cli/printable.js';
-import { checksCell, resultTable, seconds, statusWord, toolsNote, type TableOptions } from '../../cli/render.js';
+import {
+  containerCells,
+  checksCell,
+  resultTable,
+  seconds,
+  statusWord,
+  toolsNote,
+  type TableOptions,
+} from '../../cli/render.js';
 
 /** `certificate: Corp Root CA (SHA-256 AB:CD:…) as Corp_Root_CA-1a2b3c4d.crt` */
 export function certificateLine({ certificate, name }: CertificateToInstall): string {
@@ -16,9 +24,7 @@ export function addTable(
   options: TableOptions = {},
 ): string {
   const rows = results.map((r) => [
-    r.name,
-    r.id.slice(0, 12),
-    r.image,
+    ...containerCells(r),
     statusWord(r.status),
     r.family ?? '-',
     r.method ?? '-',

@@ -1,5 +1,5 @@
 import type { CheckResult } from '../../check/https-check.js';
-import { checksCell, resultTable, seconds, toolsNote, type TableOptions } from '../../cli/render.js';
+import { containerCells, checksCell, resultTable, seconds, toolsNote, type TableOptions } from '../../cli/render.js';
 import type { CheckContainerResult } from './run.js';
 
 export function checkTable(
@@ -8,9 +8,7 @@ export function checkTable(
   options: TableOptions = {},
 ): string {
   const rows = results.map((r) => [
-    r.name,
-    r.id.slice(0, 12),
-    r.image,
+    ...containerCells(r),
     r.status,
     checksCell(r.checks) + toolsNote(r.checks),
     seconds(r.durationMs),

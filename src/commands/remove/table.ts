@@ -1,11 +1,9 @@
 import type { RemoveResult } from '../../undo/types.js';
-import { resultTable, seconds, statusWord } from '../../cli/render.js';
+import { containerCells, resultTable, seconds, statusWord } from '../../cli/render.js';
 
 export function removeTable(results: readonly RemoveResult[], paint: (status: string, text: string) => string): string {
   const rows = results.map((r) => [
-    r.name,
-    r.id.slice(0, 12),
-    r.image,
+    ...containerCells(r),
     statusWord(r.status),
     r.family ?? '-',
     removedCell(r),

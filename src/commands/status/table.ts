@@ -1,5 +1,5 @@
 import type { StatusContainerResult } from './worker.js';
-import { resultTable, restartLines } from '../../cli/render.js';
+import { containerCells, resultTable, restartLines } from '../../cli/render.js';
 import { hostStoreLine } from '../../host/host-store-mounts.js';
 import { mountLine } from '../../mounts/mount-map.js';
 
@@ -8,9 +8,7 @@ export function statusTable(
   paint: (status: string, text: string) => string,
 ): string {
   const rows = results.map((r) => [
-    r.name,
-    r.id.slice(0, 12),
-    r.image,
+    ...containerCells(r),
     r.status,
     r.family ?? '-',
     certificatesCell(r),
