@@ -1,12 +1,12 @@
 import { exitCodeFor, runAdd, type AddOptions, type AddReport } from './run.js';
 import type { OnEngine } from '../engines.js';
-import type { ContainerResult, InstallMode, ProgressEvent } from '../../patch/types.js';
+import type { ContainerResult, InstallMode } from '../../patch/types.js';
 import { ADD_STATUSES, countStatuses } from '../../report/counts.js';
 import { addDocument } from './json.js';
 import { type IntakeArgs, passwordFrom } from '../../cli/intake-options.js';
 import { writeLine, type Io } from '../../cli/io.js';
 import { engineChoice, runSettings, selectorFrom, type RunArgs, type SelectorArgs } from '../../cli/options.js';
-import { startProgress } from '../../cli/progress.js';
+import { fleetProgress } from '../../cli/progress.js';
 import { summaryLine, warningLines } from '../../cli/render.js';
 import { addTable, certificateLine, planLines, progressSummary } from './table.js';
 import { statusPainter } from '../../cli/style.js';
@@ -78,22 +78,11 @@ export function patchOptionsFrom(
 
 /** Progress on stderr for a patching (or reverting) fleet: the hooks to hand to the command, and stop. */
 export function addProgress(io: Io, quiet: boolean, verb: string) {
-  let several = false;
-  let progress = startProgress(io, 0, { quiet: true, verb: '' });
-  const hooks = {
-    onSelected: (count: number, engines: readonly string[]) => {
-      several = engines.length > 1;
-      progress = startProgress(io, count, { quiet, verb });
-    },
-    onProgress: (event: ProgressEvent) => progress.onProgress(event),
-    onResult: (result: OnEngine<ContainerResult>) =>
-      progress.finished(
-        several ? `${result.name} on ${result.engine}` : result.name,
-        progressSummary(result),
-        result.status === 'failed',
-      ),
-  };
-  return { hooks, stop: () => progress.stop() };
+  const progress = fleetProgress<OnEngine<ContainerResult>>(io, { quiet, verb, engineNames: true }, (result) => ({
+    summary: progressSummary(result),
+    failed: result.status === 'failed',
+  }));
+  return { hooks: { ...progress.hooks, onProgress: progress.onProgress }, stop: progress.stop };
 }
 
 /** The table, the lines after it and the summary (or the JSON document); returns the exit status. */

@@ -28,19 +28,7 @@ export async function dockerfileCli(args: DockerfileArgs, io: Io): Promise<numbe
     password,
     stores: args.stores.length > 0 ? parseStores(args.stores) : undefined,
     writeCerts: args.writeCerts,
-    ...engineChoice(
-      {
-        host: args.host,
-        context: args.context,
-        check: false,
-        checkUrl: [],
-        concurrency: 1,
-        timeout: 1,
-        json: false,
-        quiet: true,
-      },
-      io.env,
-    ),
+    ...engineChoice(args, io.env),
   });
   for (const warning of report.warnings) writeLine(io.stderr, `warning: ${warning}`);
   for (const path of report.written) writeLine(io.stderr, `wrote ${path}`);

@@ -3,14 +3,15 @@ import { UsageError } from '../../errors.js';
 import type { RemoveTarget } from '../../undo/target.js';
 import { countStatuses } from '../../report/counts.js';
 import { removeDocument } from './json.js';
-import { REMOVE_STATUSES } from '../../undo/types.js';
+import { REMOVE_STATUSES, type RemoveResult } from '../../undo/types.js';
 import { writeLine, type Io } from '../../cli/io.js';
-import { engineChoice, runSettings, selectorFrom, type FleetArgs, type SelectorArgs } from '../../cli/options.js';
-import { startProgress } from '../../cli/progress.js';
+import { selectorFrom, type FleetArgs, type SelectorArgs, fleetChoice } from '../../cli/options.js';
+import { fleetProgress } from '../../cli/progress.js';
 import { statusWord, summaryLine, warningLines } from '../../cli/render.js';
 import { removeLines, removeTable } from './table.js';
 import { statusPainter } from '../../cli/style.js';
 import { passwordFrom } from '../../cli/intake-options.js';
+import type { OnEngine } from '../engines.js';
 
 export interface RemoveArgs extends SelectorArgs, FleetArgs {
   certificate?: string;
@@ -23,11 +24,15 @@ export interface RemoveArgs extends SelectorArgs, FleetArgs {
 /** The terminal side of `remove`: progress, then a table and a summary, or one JSON document. */
 export async function removeCli(args: RemoveArgs, io: Io, signal?: AbortSignal): Promise<number> {
   const started = Date.now();
-  const settings = runSettings({ ...args, check: false, checkUrl: [] }, io.env);
+  const choice = fleetChoice(args, io.env);
   const password = await passwordFrom(args, io);
-  let progress = startProgress(io, 0, { quiet: true, verb: '' });
+  const progress = fleetProgress<OnEngine<RemoveResult>>(io, { quiet: args.quiet, verb: 'removing' }, (r) => ({
+    summary: statusWord(r.status) + ('reason' in r ? `: ${r.reason}` : ''),
+    failed: r.status === 'failed',
+  }));
   try {
     const report = await runRemove({
+      ...choice,
       certificate: removeTargetFrom(args),
       // With --expired no certificate is named: the first positional is a container.
       selector: selectorFrom(
@@ -36,17 +41,10 @@ export async function removeCli(args: RemoveArgs, io: Io, signal?: AbortSignal):
           : args,
       ),
       password,
-      timeoutMs: settings.timeoutMs,
-      concurrency: settings.concurrency,
       dryRun: args.dryRun,
-      ...engineChoice({ ...args, check: false, checkUrl: [] }, io.env),
       signal,
-      onSelected: (count) => {
-        progress = startProgress(io, count, { quiet: args.quiet, verb: 'removing' });
-      },
-      onProgress: (event) => progress.onProgress(event),
-      onResult: (r) =>
-        progress.finished(r.name, statusWord(r.status) + ('reason' in r ? `: ${r.reason}` : ''), r.status === 'failed'),
+      ...progress.hooks,
+      onProgress: progress.onProgress,
     });
     progress.stop();
     return printRemoveReport(report, args, io, Date.now() - started);

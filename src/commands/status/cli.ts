@@ -1,14 +1,14 @@
-import { runStatus, statusExitCode } from './run.js';
-import { countStatuses } from '../../report/counts.js';
+import { runStatus, statusExitCode, type StatusContainerResult } from './run.js';
+import { countStatuses, STATUS_STATUSES } from '../../report/counts.js';
 import { statusDocument } from './json.js';
-import { STATUS_STATUSES } from '../../report/counts.js';
 import { parseStores } from '../../stores/types.js';
 import { writeLine, type Io } from '../../cli/io.js';
-import { engineChoice, runSettings, selectorFrom, type FleetArgs, type SelectorArgs } from '../../cli/options.js';
-import { startProgress } from '../../cli/progress.js';
+import { type FleetArgs, type SelectorArgs, fleetChoice } from '../../cli/options.js';
+import { fleetProgress } from '../../cli/progress.js';
 import { summaryLine } from '../../cli/render.js';
 import { statusLines, statusTable } from './table.js';
 import { statusPainter } from '../../cli/style.js';
+import type { OnEngine } from '../engines.js';
 
 export interface StatusArgs extends SelectorArgs, FleetArgs {
   stores: string[];
@@ -17,21 +17,18 @@ export interface StatusArgs extends SelectorArgs, FleetArgs {
 /** `trustpatch status`: one row per container, then the stores that lack a certificate and the processes that need a restart. */
 export async function statusCli(args: StatusArgs, io: Io, signal?: AbortSignal): Promise<number> {
   const started = Date.now();
-  const settings = runSettings({ ...args, check: false, checkUrl: [] }, io.env);
+  const choice = fleetChoice(args, io.env);
   const stores = parseStores(args.stores);
-  let progress = startProgress(io, 0, { quiet: true, verb: '' });
+  const progress = fleetProgress<OnEngine<StatusContainerResult>>(io, { quiet: args.quiet, verb: 'looking' }, (r) => ({
+    summary: r.status + (r.reason ? `: ${r.reason}` : ''),
+    failed: r.status === 'failed',
+  }));
   try {
     const { engines, results, interrupted } = await runStatus({
-      selector: selectorFrom(args),
+      ...choice,
       stores,
-      timeoutMs: settings.timeoutMs,
-      concurrency: settings.concurrency,
-      ...engineChoice({ ...args, check: false, checkUrl: [] }, io.env),
       signal,
-      onSelected: (count) => {
-        progress = startProgress(io, count, { quiet: args.quiet, verb: 'looking' });
-      },
-      onResult: (r) => progress.finished(r.name, r.status + (r.reason ? `: ${r.reason}` : ''), r.status === 'failed'),
+      ...progress.hooks,
     });
     progress.stop();
     const exitCode = statusExitCode(results, interrupted);
