@@ -14,7 +14,7 @@
  *
  * Traffic stays on 127.0.0.1 (host networking, a local check server).
  */
-import { runAdd } from '../src/commands/add.js';
+import { runAdd } from '../src/commands/add/run.js';
 import { connectEngines } from '../src/docker/connect.js';
 import type { ContainerClient } from '../src/docker/container-client.js';
 import type { StoreKind } from '../src/app-stores/types.js';

@@ -30,16 +30,43 @@ export class EngineError extends Error {
   }
 }
 
-/** A command run inside a container failed: keeps argv, exit code and the tail of its output. */
+/** How a failed command is worded: what is shown of it, where it ran, how much output. */
+export interface CommandFailureWording {
+  /** The command as shown between backticks (default: the whole argv). */
+  shown?: string;
+  /** Said after the command: `into /path`, `on /keystore`. */
+  where?: string;
+  /** Lines of output kept (default 3). */
+  lines?: number;
+  /** It ran out of time: `timed out` instead of `exited with N`. */
+  timedOut?: boolean;
+}
+
+/**
+ * A command run inside a container (or on the host, for `host`) failed: keeps argv, exit code
+ * and the tail of its output (docs/development.md, code shape rule 6). Its message:
+ * `` `update-ca-certificates` exited with 1: the last | three | lines ``.
+ */
 export class ContainerCommandError extends Error {
   constructor(
     readonly argv: readonly string[],
     readonly exitCode: number,
     readonly output: string,
+    wording: CommandFailureWording = {},
   ) {
-    super(`\`${argv.join(' ')}\` exited with ${exitCode}: ${tail(output)}`);
+    super(commandFailure(argv, exitCode, output, wording));
     this.name = 'ContainerCommandError';
   }
+}
+
+/** ContainerCommandError's message, for where the failure is reported rather than thrown. */
+export function commandFailure(
+  argv: readonly string[],
+  exitCode: number,
+  output: string,
+  { shown = argv.join(' '), where, lines = 3, timedOut = false }: CommandFailureWording = {},
+): string {
+  return `\`${shown}\`${where === undefined ? '' : ` ${where}`} ${timedOut ? 'timed out' : `exited with ${exitCode}`}: ${tail(output, lines)}`;
 }
 
 /** The last few lines of a command's output, for one-line error messages. */

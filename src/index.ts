@@ -1,5 +1,5 @@
 /** trustpatch as a library: the same functions the CLI calls. */
-export { runAdd, exitCodeFor, type AddOptions, type AddReport } from './commands/add.js';
+export { runAdd, exitCodeFor, type AddOptions, type AddReport } from './commands/add/run.js';
 export {
   runCheckCommand,
   checkExitCode,
@@ -7,10 +7,15 @@ export {
   type CheckReport,
   type CheckContainerResult,
   type CheckStatus,
-} from './commands/check.js';
+} from './commands/check/run.js';
 export { loadCertificates, parseCertificates, type LoadedCertificates, type LoadOptions } from './cert/load.js';
-export { runInspect, type InspectOptions, type InspectReport, type InspectedCertificate } from './commands/inspect.js';
-export { runFetchCa, type FetchCaOptions, type FetchCaReport } from './commands/fetch-ca.js';
+export {
+  runInspect,
+  type InspectOptions,
+  type InspectReport,
+  type InspectedCertificate,
+} from './commands/inspect/run.js';
+export { runFetchCa, type FetchCaOptions, type FetchCaReport } from './commands/fetch-ca/run.js';
 export { certificateFromDer, type Certificate } from './cert/certificate.js';
 export { connect, connectEngines } from './docker/connect.js';
 export { resolveEngines, type EngineChoice } from './docker/resolve-engines.js';
@@ -23,26 +28,26 @@ export {
   registryAddExitCode,
   type RegistryAddOptions,
   type RegistryAddReport,
-} from './commands/registry-add.js';
-export { runRegistryLint, registryLintExitCode } from './commands/registry-lint.js';
-export { runClientCert, type ClientCertOptions, type ClientCertReport } from './commands/registry-client-cert.js';
+} from './commands/registry/add.js';
+export { runRegistryLint, registryLintExitCode } from './commands/registry/lint.js';
+export { runClientCert, type ClientCertOptions, type ClientCertReport } from './commands/registry/client-cert.js';
 export type { Finding, FindingKind } from './registry/findings.js';
-export { runRemove, removeExitCode, type RemoveOptions, type RemoveReport } from './commands/remove.js';
+export { runRemove, removeExitCode, type RemoveOptions, type RemoveReport } from './commands/remove/run.js';
 export {
   runStatus,
   statusExitCode,
   type StatusOptions,
   type StatusReport,
   type StatusContainerResult,
-} from './commands/status.js';
-export { runDockerfile, type DockerfileOptions, type DockerfileReport } from './commands/dockerfile.js';
-export { runImageAdd, imageAddExitCode, type ImageAddOptions, type ImageAddReport } from './commands/image-add.js';
+} from './commands/status/run.js';
+export { runDockerfile, type DockerfileOptions, type DockerfileReport } from './commands/dockerfile/run.js';
+export { runImageAdd, imageAddExitCode, type ImageAddOptions, type ImageAddReport } from './commands/image/add.js';
 export {
   runImageStatus,
   imageStatusExitCode,
   type ImageStatusOptions,
   type ImageStatusReport,
-} from './commands/image-status.js';
+} from './commands/image/status.js';
 export type { RemoveResult } from './undo/types.js';
 export { MANIFEST_PATH, type Manifest, type ManifestEntry } from './record/manifest.js';
 export {
@@ -52,18 +57,17 @@ export {
   type HostAddOptions,
   type HostAddReport,
   type HostRemoveOptions,
-} from './commands/host.js';
+} from './commands/host/run.js';
 export { hostTrust, hostTrusts, type HostTrust } from './host/host-trusts.js';
 export { LocalClient } from './host/local-client.js';
 // The documents the CLI prints with --json, made from the reports above (docs/json.md).
-export { addDocument, checkDocument, SCHEMA_VERSION, type JsonContainer } from './report/json.js';
-export { removeDocument, statusDocument } from './report/json-undo.js';
-export {
-  inspectDocument,
-  registryAddDocument,
-  registryLintDocument,
-  clientCertDocument,
-} from './report/json-registry.js';
+export { addDocument, type JsonContainer } from './commands/add/json.js';
+export { checkDocument } from './commands/check/json.js';
+export { SCHEMA_VERSION } from './report/envelope.js';
+export { statusDocument } from './commands/status/json.js';
+export { removeDocument } from './commands/remove/json.js';
+export { inspectDocument } from './commands/inspect/json.js';
+export { registryAddDocument, registryLintDocument, clientCertDocument } from './commands/registry/json.js';
 export type { DocumentCommand } from './report/envelope.js';
 export type { CheckSummary } from './report/check-summary.js';
 export type { CheckResult } from './check/https-check.js';
@@ -73,4 +77,4 @@ export type { RestartNote } from './runtimes/restart-needed.js';
 export type { StoreOutcome, StoreKind } from './app-stores/types.js';
 export type { RemoveTarget } from './undo/target.js';
 export type { LintReport } from './registry/lint.js';
-export type { RegistryLintOptions } from './commands/registry-lint.js';
+export type { RegistryLintOptions } from './commands/registry/lint.js';

@@ -4,7 +4,7 @@ import { certifiAppend, checkWithCertifi, inspectCertifi } from './certifi.js';
 import { findStoreFiles, findStoreRuntime } from './find.js';
 import { importArgv, inspectJava, javaAlias, listJava } from './java.js';
 import type { CertifiRecord, CertifiStore, JavaRecord, JavaStore, StoreKind, StoreOutcome } from './types.js';
-import { tail } from '../errors.js';
+import { ContainerCommandError } from '../errors.js';
 
 /** The application stores found in a container (reads only). */
 export interface AppSurvey {
@@ -153,9 +153,11 @@ export async function patchAppStores(
       const argv = importArgv(store, certificate.fingerprint);
       const run = await client.exec(id, argv, { stdin: certificate.pem, timeoutMs: 60_000 });
       if (run.exitCode !== 0)
-        throw new Error(
-          `\`keytool -importcert\` into ${store.realPath} exited with ${run.exitCode}: ${tail(run.stdout + run.stderr, 1)}`,
-        );
+        throw new ContainerCommandError(argv, run.exitCode, run.stdout + run.stderr, {
+          shown: 'keytool -importcert',
+          where: `into ${store.realPath}`,
+          lines: 1,
+        });
       patch.commands.push(argv);
       push(patch.java, certificate.fingerprint, {
         keystore: store.realPath,

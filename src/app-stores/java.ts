@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { ContainerClient } from '../docker/container-client.js';
 import { pathExists, readContainerFile } from '../docker/files.js';
-import { tail } from '../errors.js';
+import { commandFailure } from '../errors.js';
 import type { JavaStore } from './types.js';
 
 /** The JDK's default cacerts password (keytool(1)); stores with another one are reported, not changed. */
@@ -56,14 +56,13 @@ export async function inspectJava(client: ContainerClient, id: string, path: str
 /** Lists a keystore's entries with its keytool (`keytool -list` prints each SHA-256 fingerprint). */
 export async function listJava(client: ContainerClient, id: string, store: JavaStore): Promise<JavaStore> {
   if (store.keytool === undefined) return { ...store, fingerprints: undefined, problem: 'no keytool next to it' };
-  const run = await client.exec(id, [store.keytool, '-list', '-keystore', store.realPath, '-storepass', STOREPASS], {
-    timeoutMs: 60_000,
-  });
+  const argv = [store.keytool, '-list', '-keystore', store.realPath, '-storepass', STOREPASS];
+  const run = await client.exec(id, argv, { timeoutMs: 60_000 });
   if (run.exitCode !== 0)
     return {
       ...store,
       fingerprints: undefined,
-      problem: `\`keytool -list\` exited with ${run.exitCode}: ${tail(run.stdout + run.stderr, 1)}`,
+      problem: commandFailure(argv, run.exitCode, run.stdout + run.stderr, { shown: 'keytool -list', lines: 1 }),
     };
   return { ...store, fingerprints: parseKeytoolList(run.stdout), problem: undefined };
 }

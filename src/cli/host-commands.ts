@@ -1,9 +1,9 @@
-import { removeOptions } from './undo-options.js';
+import { REMOVE_TARGET, removeOptions } from './undo-options.js';
 import type { Argv } from 'yargs';
 import type { Io } from './io.js';
 import type { Declare } from './usage-context.js';
 import { UNTESTED } from './help-texts.js';
-import { intakeOptions } from './intake-options.js';
+import { certificatePositional, intakeOptions } from './intake-options.js';
 
 /**
  * `trustpatch host ...`: flag declarations only (docs/development.md, code shape rule 5). `argv` is the command line
@@ -33,12 +33,7 @@ export function hostCommands(
       'add <certificate>',
       'trust a CA on this machine (or on --root DIR)',
       declare('host add', 'add <certificate>', (a) =>
-        shared(intakeOptions(a))
-          .positional('certificate', {
-            type: 'string',
-            demandOption: true,
-            describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input',
-          })
+        certificatePositional(shared(intakeOptions(a)))
           .option('name', {
             type: 'string',
             describe: 'file name for the certificate in the anchor directory [default: CN plus a short fingerprint]',
@@ -57,7 +52,7 @@ export function hostCommands(
           }),
       ),
       async (args) => {
-        const { hostAddCli } = await import('./host-cli.js');
+        const { hostAddCli } = await import('../commands/host/cli.js');
         setExit(await hostAddCli(args, io, argv));
       },
     )
@@ -69,13 +64,12 @@ export function hostCommands(
           shared(a).positional('certificate', {
             type: 'string',
             demandOption: true,
-            describe:
-              'certificate file, SHA-256 fingerprint (or a unique prefix of 8+ hex digits), or the name add gave it',
+            describe: REMOVE_TARGET,
           }),
         ),
       ),
       async (args) => {
-        const { hostRemoveCli } = await import('./host-cli.js');
+        const { hostRemoveCli } = await import('../commands/host/cli.js');
         setExit(await hostRemoveCli(args, io, argv));
       },
     )
@@ -89,7 +83,7 @@ export function hostCommands(
         }),
       ),
       async (args) => {
-        const { hostStatusCli } = await import('./host-cli.js');
+        const { hostStatusCli } = await import('../commands/host/cli.js');
         setExit(await hostStatusCli(args, io));
       },
     )

@@ -70,7 +70,7 @@ export function imageCommands(
           .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress output' }),
       ),
       async (args) => {
-        const { imageAddCli } = await import('./image-add-cli.js');
+        const { imageAddCli } = await import('../commands/image/add-cli.js');
         setExit(await imageAddCli(args, io, signal));
       },
     )
@@ -83,7 +83,7 @@ export function imageCommands(
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' }),
       ),
       async (args) => {
-        const { imageStatusCli } = await import('./image-status-cli.js');
+        const { imageStatusCli } = await import('../commands/image/status-cli.js');
         setExit(await imageStatusCli(args, io));
       },
     )

@@ -1,5 +1,14 @@
 import type { Argv } from 'yargs';
-import { DEFAULT_PASSWORD_ENV } from '../cert/password.js';
+import { DEFAULT_PASSWORD_ENV, resolvePassword } from '../cert/password.js';
+import type { Io } from './io.js';
+
+/** What a certificate file may be, as add, dockerfile, inspect and host add describe it. */
+export const CERTIFICATE_FILE = 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input';
+
+/** The <certificate> positional of add, dockerfile, inspect and host add. */
+export function certificatePositional<T>(y: Argv<T>) {
+  return y.positional('certificate', { type: 'string', demandOption: true, describe: CERTIFICATE_FILE });
+}
 
 /** The flags every command that reads a certificate file shares (add, inspect). */
 export function intakeOptions<T>(y: Argv<T>) {
@@ -31,4 +40,12 @@ export interface IntakeArgs {
   passwordEnv?: string;
   allowExpired: boolean;
   allowLeaf: boolean;
+}
+
+/** The PKCS#12 password that --password-file or --password-env point at (src/cert/password.ts), if any. */
+export function passwordFrom(
+  args: { passwordFile?: string; passwordEnv?: string },
+  io: Io,
+): Promise<string | undefined> {
+  return resolvePassword({ passwordFile: args.passwordFile, passwordEnv: args.passwordEnv, env: io.env });
 }

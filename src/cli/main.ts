@@ -1,6 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { VERSION } from '../version.js';
-import { intakeOptions } from './intake-options.js';
+import { certificatePositional, intakeOptions } from './intake-options.js';
 import { defaultIo, writeLine, type Io } from './io.js';
 import { engineOptions, runOptions, selectorOptions } from './options.js';
 import { reportError } from './report-error.js';
@@ -9,7 +9,7 @@ import { usageError } from './usage-error.js';
 import { registryCommands } from './registry-commands.js';
 import { hostCommands } from './host-commands.js';
 import { imageCommands } from './image-commands.js';
-import { fleetOptions, removeOptions, storesOption } from './undo-options.js';
+import { fleetOptions, REMOVE_TARGET, removeOptions, storesOption } from './undo-options.js';
 import { Interrupts } from './interrupts.js';
 
 /**
@@ -64,20 +64,7 @@ function parser(
         declare('add', 'add <certificate> [containers..]', (y) =>
           // The certificate first: yargs lists positionals in the order they are declared.
           engineOptions(
-            storesOption(
-              intakeOptions(
-                runOptions(
-                  selectorOptions(
-                    y.positional('certificate', {
-                      type: 'string',
-                      demandOption: true,
-                      describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input',
-                    }),
-                    'changed',
-                  ),
-                ),
-              ),
-            ),
+            storesOption(intakeOptions(runOptions(selectorOptions(certificatePositional(y), 'changed')))),
             'several',
           )
             .option('name', {
@@ -127,10 +114,10 @@ function parser(
         ),
         async (args) => {
           if (args.for !== undefined || args.untilInterrupt || args.watch) {
-            const { addSessionCli } = await import('./add-session-cli.js');
+            const { addSessionCli } = await import('../commands/add/session-cli.js');
             return setExit(await addSessionCli(args, io, interrupts ?? new Interrupts(signal)));
           }
-          const { addCli } = await import('./add-cli.js');
+          const { addCli } = await import('../commands/add/cli.js');
           setExit(await addCli(args, io, signal));
         },
       )
@@ -141,7 +128,7 @@ function parser(
           engineOptions(runOptions(selectorOptions(y, 'checked')), 'several'),
         ),
         async (args) => {
-          const { checkCli } = await import('./check-cli.js');
+          const { checkCli } = await import('../commands/check/cli.js');
           setExit(await checkCli(args, io, signal));
         },
       )
@@ -155,8 +142,7 @@ function parser(
                 selectorOptions(
                   y.positional('certificate', {
                     type: 'string',
-                    describe:
-                      'certificate file, SHA-256 fingerprint (or a unique prefix of 8+ hex digits), or the name add gave it; with --expired, omit it',
+                    describe: `${REMOVE_TARGET}; with --expired, omit it`,
                   }),
                   'changed',
                 ),
@@ -171,7 +157,7 @@ function parser(
           ),
         ),
         async (args) => {
-          const { removeCli } = await import('./remove-cli.js');
+          const { removeCli } = await import('../commands/remove/cli.js');
           setExit(await removeCli(args, io, signal));
         },
       )
@@ -182,7 +168,7 @@ function parser(
           engineOptions(storesOption(fleetOptions(selectorOptions(y, 'read'))), 'several'),
         ),
         async (args) => {
-          const { statusCli } = await import('./status-cli.js');
+          const { statusCli } = await import('../commands/status/cli.js');
           setExit(await statusCli(args, io, signal));
         },
       )
@@ -190,12 +176,7 @@ function parser(
         'dockerfile <certificate> [container]',
         'print the Dockerfile lines that make the change permanent (runtime patches are lost on recreate)',
         declare('dockerfile', 'dockerfile <certificate> [container]', (y) =>
-          engineOptions(storesOption(intakeOptions(y)), 'one')
-            .positional('certificate', {
-              type: 'string',
-              demandOption: true,
-              describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input',
-            })
+          certificatePositional(engineOptions(storesOption(intakeOptions(y)), 'one'))
             .positional('container', {
               type: 'string',
               describe: 'a running container whose family and stores are detected',
@@ -212,7 +193,7 @@ function parser(
             }),
         ),
         async (args) => {
-          const { dockerfileCli } = await import('./dockerfile-cli.js');
+          const { dockerfileCli } = await import('../commands/dockerfile/cli.js');
           setExit(await dockerfileCli(args, io));
         },
       )
@@ -220,12 +201,7 @@ function parser(
         'inspect <certificate>',
         'show what add would install from a certificate file, and what is wrong with it',
         declare('inspect', 'inspect <certificate>', (y) =>
-          intakeOptions(y)
-            .positional('certificate', {
-              type: 'string',
-              demandOption: true,
-              describe: 'certificate file (PEM, DER, PKCS#7 or PKCS#12), or - for standard input',
-            })
+          certificatePositional(intakeOptions(y))
             .option('name', {
               type: 'string',
               describe: 'the --name you would give add, to see the file names it gives',
@@ -233,7 +209,7 @@ function parser(
             .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' }),
         ),
         async (args) => {
-          const { inspectCli } = await import('./inspect-cli.js');
+          const { inspectCli } = await import('../commands/inspect/cli.js');
           setExit(await inspectCli(args, io));
         },
       )
@@ -262,7 +238,7 @@ function parser(
             .option('timeout', { type: 'number', default: 30, describe: 'seconds allowed for the connection' }),
         ),
         async (args) => {
-          const { fetchCaCli } = await import('./fetch-ca-cli.js');
+          const { fetchCaCli } = await import('../commands/fetch-ca/cli.js');
           setExit(await fetchCaCli(args, io));
         },
       )

@@ -126,10 +126,24 @@ export function allOf(value: string | string[] | undefined): string[] {
 
 /** The engine flags as runAdd / runCheckCommand take them. */
 export function engineChoice(
-  args: RunArgs,
+  args: Pick<FleetArgs, 'host' | 'context'>,
   env: NodeJS.ProcessEnv,
 ): { hosts: string[]; contexts: string[]; env: NodeJS.ProcessEnv } {
   return { hosts: allOf(args.host), contexts: allOf(args.context), env };
+}
+
+/**
+ * What the flags of add, check, remove and status settle alike, as their run functions take it
+ * (commands/fleet.ts): the selection, concurrency and timeout (both checked), the engines.
+ */
+export function fleetChoice(args: SelectorArgs & FleetArgs, env: NodeJS.ProcessEnv) {
+  const settings = runSettings({ ...args, check: false, checkUrl: [] }, env);
+  return {
+    selector: selectorFrom(args),
+    timeoutMs: settings.timeoutMs,
+    concurrency: settings.concurrency,
+    ...engineChoice(args, env),
+  };
 }
 
 export function selectorFrom(args: SelectorArgs): Selector {

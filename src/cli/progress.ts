@@ -60,3 +60,28 @@ export function startProgress(io: Io, total: number, options: { quiet: boolean; 
     },
   };
 }
+
+/**
+ * The progress of a fleet command (add, check, remove, status) as hooks for its options: quiet
+ * until the selection is known, then a spinner or plain lines on stderr; with `engineNames`
+ * and several engines, a container is named with its engine. `outcome` says what its line says.
+ */
+export function fleetProgress<R extends { name: string; engine: string }>(
+  io: Io,
+  options: { quiet: boolean; verb: string; engineNames?: boolean },
+  outcome: (result: R) => { summary: string; failed: boolean },
+) {
+  let several = false;
+  let progress = startProgress(io, 0, { quiet: true, verb: '' });
+  const hooks = {
+    onSelected: (count: number, engines: readonly string[]) => {
+      several = options.engineNames === true && engines.length > 1;
+      progress = startProgress(io, count, { quiet: options.quiet, verb: options.verb });
+    },
+    onResult: (result: R) => {
+      const { summary, failed } = outcome(result);
+      progress.finished(several ? `${result.name} on ${result.engine}` : result.name, summary, failed);
+    },
+  };
+  return { hooks, onProgress: (event: ProgressEvent) => progress.onProgress(event), stop: () => progress.stop() };
+}

@@ -58,7 +58,7 @@ export function registryCommands(y: Argv, io: Io, setExit: (code: number) => voi
           .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' }),
       ),
       async (args) => {
-        const { registryAddCli } = await import('./registry-add-cli.js');
+        const { registryAddCli } = await import('../commands/registry/add-cli.js');
         setExit(await registryAddCli(args, io));
       },
     )
@@ -71,7 +71,7 @@ export function registryCommands(y: Argv, io: Io, setExit: (code: number) => voi
           .option('json', { type: 'boolean', default: false, describe: 'print the findings as JSON' }),
       ),
       async (args) => {
-        const { registryLintCli } = await import('./registry-lint-cli.js');
+        const { registryLintCli } = await import('../commands/registry/lint-cli.js');
         setExit(await registryLintCli(args, io));
       },
     )
@@ -107,7 +107,7 @@ export function registryCommands(y: Argv, io: Io, setExit: (code: number) => voi
           .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' }),
       ),
       async (args) => {
-        const { registryClientCertCli } = await import('./registry-client-cert-cli.js');
+        const { registryClientCertCli } = await import('../commands/registry/client-cert-cli.js');
         setExit(await registryClientCertCli(args, io));
       },
     )

@@ -16,3 +16,9 @@ export function statusColor(status: string): Color {
   if (['failed', 'untrusted', 'unreachable', 'incomplete'].includes(status)) return 'red';
   return 'yellow';
 }
+
+/** A table's STATUS cell painted by its status, on stdout: what every result table takes. */
+export function statusPainter(io: Io): (status: string, text: string) => string {
+  const paint = painter(io);
+  return (status, text) => paint(statusColor(status), text);
+}

@@ -1,6 +1,10 @@
 import type { Argv } from 'yargs';
 import { DEFAULT_PASSWORD_ENV } from '../cert/password.js';
 
+/** What remove and host remove take out: how their <certificate> positional names it. */
+export const REMOVE_TARGET =
+  'certificate file, SHA-256 fingerprint (or a unique prefix of 8+ hex digits), or the name add gave it';
+
 /** The flags of fleet commands that run no HTTPS check (remove, status): concurrency, time, output. */
 export function fleetOptions<T>(y: Argv<T>) {
   return y

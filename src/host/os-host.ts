@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Certificate } from '../cert/certificate.js';
-import { tail } from '../errors.js';
+import { ContainerCommandError, commandFailure } from '../errors.js';
 import type { CertificateToInstall } from '../types.js';
 import { matchEntries, type RemoveTarget } from '../undo/target.js';
 import type { OsStore } from './os-stores.js';
@@ -65,7 +65,7 @@ export async function osHostAdd(
         outcomes.push({
           ...base,
           status: 'failed',
-          detail: `\`${store.addArgv(file).join(' ')}\` exited with ${run.exitCode}: ${tail(run.stderr || run.stdout)} (${store.privileges})`,
+          detail: `${commandFailure(store.addArgv(file), run.exitCode, run.stderr || run.stdout)} (${store.privileges})`,
         });
         continue;
       }
@@ -129,7 +129,7 @@ export async function osHostRemove(
         outcomes.push({
           ...base,
           status: 'failed',
-          detail: `\`${store.removeArgv(entry.sha1).join(' ')}\` exited with ${run.exitCode}: ${tail(run.stderr || run.stdout)} (${store.privileges})`,
+          detail: `${commandFailure(store.removeArgv(entry.sha1), run.exitCode, run.stderr || run.stdout)} (${store.privileges})`,
         });
         continue;
       }
@@ -158,8 +158,7 @@ export async function osHostStatus(store: OsStore, deps: OsHostDeps = defaultDep
 
 async function listing(store: OsStore, deps: OsHostDeps): Promise<string[]> {
   const run = await deps.run(store.listArgv());
-  if (run.exitCode !== 0)
-    throw new Error(`\`${store.listArgv().join(' ')}\` exited with ${run.exitCode}: ${tail(run.stderr || run.stdout)}`);
+  if (run.exitCode !== 0) throw new ContainerCommandError(store.listArgv(), run.exitCode, run.stderr || run.stdout);
   const hashes = store.parseListing(run.stdout);
   // An empty answer from a store that always holds roots means the output was not understood (a localized certutil).
   if (hashes.length === 0)

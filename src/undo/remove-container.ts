@@ -1,5 +1,5 @@
 import type { ContainerClient, ContainerInfo } from '../docker/container-client.js';
-import { errorMessage, tail } from '../errors.js';
+import { ContainerCommandError, errorMessage } from '../errors.js';
 import { snapshotBundles } from '../system-store/bundles.js';
 import { surveyContainer } from '../system-store/survey.js';
 import type { PlanSummary, ProgressListener } from '../types.js';
@@ -115,9 +115,7 @@ async function removeSteps(
     changes.updateCommand = update;
     const run = await client.exec(info.id, update, { user: '0' });
     if (run.timedOut || run.exitCode !== 0)
-      throw new Error(
-        `\`${update.join(' ')}\` ${run.timedOut ? 'timed out' : `exited with ${run.exitCode}`}: ${tail(run.stderr || run.stdout)}`,
-      );
+      throw new ContainerCommandError(update, run.exitCode, run.stderr || run.stdout, { timedOut: run.timedOut });
     for (const done of draft.removed)
       done.bundles = [...new Set(matched.find((e) => e.fingerprint === done.fingerprint)!.bundles.map((b) => b.path))];
     const orphans = await orphanLinks(

@@ -1,7 +1,7 @@
 import { bundleFingerprints } from '../cert/pem.js';
 import type { ContainerClient } from '../docker/container-client.js';
 import { readContainerFile } from '../docker/files.js';
-import { tail } from '../errors.js';
+import { ContainerCommandError, tail } from '../errors.js';
 import type { ManifestEntry } from '../record/manifest.js';
 import { deleteArgv, parseKeytoolList, STOREPASS } from '../app-stores/java.js';
 import type { RemoveChanges } from './restore.js';
@@ -88,11 +88,14 @@ export async function removeJava(
     const file = await client.getArchive(id, record.keystore);
     if (file?.[0]?.type === 'file' && !changes.saved.some((s) => s.path === record.keystore))
       changes.saved.push({ path: record.keystore, content: file[0].content });
-    const run = await client.exec(id, deleteArgv(record.keytool, record.keystore, record.alias), { timeoutMs: 60_000 });
+    const argv = deleteArgv(record.keytool, record.keystore, record.alias);
+    const run = await client.exec(id, argv, { timeoutMs: 60_000 });
     if (run.exitCode !== 0)
-      throw new Error(
-        `\`keytool -delete -alias ${record.alias}\` on ${record.keystore} exited with ${run.exitCode}: ${tail(run.stdout + run.stderr, 1)}`,
-      );
+      throw new ContainerCommandError(argv, run.exitCode, run.stdout + run.stderr, {
+        shown: `keytool -delete -alias ${record.alias}`,
+        where: `on ${record.keystore}`,
+        lines: 1,
+      });
     done.java.push(record.keystore);
   }
 }

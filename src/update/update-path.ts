@@ -1,7 +1,7 @@
 import { describeProblem, execProblem } from '../check/exec-problem.js';
 import type { ContainerInfo } from '../docker/container-client.js';
 import { probeUpdate } from '../distro/probe.js';
-import { tail } from '../errors.js';
+import { ContainerCommandError } from '../errors.js';
 import { ensureRunning } from '../docker/container-state.js';
 import { runInstall } from './install.js';
 import type { Plan, Survey } from '../plan/plan.js';
@@ -65,8 +65,7 @@ export async function runUpdatePath(
   }
   if (run.timedOut)
     throw new Error(`\`${update.join(' ')}\` timed out after ${Math.round(context.options.timeoutMs / 1000)}s`);
-  if (run.exitCode !== 0)
-    throw new Error(`\`${update.join(' ')}\` exited with ${run.exitCode}: ${tail(run.stderr || run.stdout)}`);
+  if (run.exitCode !== 0) throw new ContainerCommandError(update, run.exitCode, run.stderr || run.stdout);
   return 'update-command';
 }
 

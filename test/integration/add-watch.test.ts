@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { startTrustpatch, waitFor } from '../support/cli.js';
-import { docker, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { makeCa, removeCa, type TestCa } from '../support/pki.js';
+import { docker, testImage } from '../support/containers.js';
 import { tempPemFile, type TempPem } from '../support/temp-pem.js';
 import { DEBIAN_BUNDLE, fileBytes, snapshotStore, storeDifferences } from '../support/trust-store.js';
+import { caFixture } from '../support/fixture.js';
 
 /**
  * `add --watch` on a real engine: three matching containers started at different times after
@@ -12,34 +12,30 @@ import { DEBIAN_BUNDLE, fileBytes, snapshotStore, storeDifferences } from '../su
  * reverts those it patched when interrupted, leaving each store as the image has it.
  */
 describe('add --watch: containers that start later', function () {
+  const fx = caFixture('Watch Proxy CA', { server: false });
   this.timeout(300_000);
-  let ca: TestCa;
   let caFile: TempPem;
-  const containers: string[] = [];
   const label = `trustpatch.watch-test=${randomBytes(4).toString('hex')}`;
 
   before(async () => {
-    ca = await makeCa('Watch Proxy CA');
-    caFile = await tempPemFile(ca.pem);
+    caFile = await tempPemFile(fx.ca.pem);
   });
   after(async () => {
-    await removeContainers(containers);
-    if (ca) await removeCa(ca);
     await caFile?.remove();
   });
 
   async function start(options: { watched: boolean; command?: string[] }): Promise<string> {
     const [key, value] = label.split('=') as [string, string];
-    const id = await startContainer(testImage('debian-curl'), {
+    const id = await fx.start(testImage('debian-curl'), {
       labels: options.watched ? { [key]: value } : {},
       command: options.command,
     });
-    containers.push(id);
     return id;
   }
   const nameOf = async (id: string) =>
     (await docker(['inspect', '--format', '{{.Name}}', id])).stdout.trim().replace(/^\//, '');
-  const holds = async (id: string) => (await fileBytes(id, DEBIAN_BUNDLE))!.toString('latin1').includes(ca.pem.trim());
+  const holds = async (id: string) =>
+    (await fileBytes(id, DEBIAN_BUNDLE))!.toString('latin1').includes(fx.ca.pem.trim());
 
   it('patches three containers started at different times (one stops within a second), and reverts them at the end', async () => {
     // The store as the image has it, from a container the watch does not select.

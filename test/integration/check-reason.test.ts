@@ -3,41 +3,29 @@ import { runCheck } from '../../src/check/https-check.js';
 import type { TlsTool } from '../../src/check/clients.js';
 import { connectEngines } from '../../src/docker/connect.js';
 import { trustpatch } from '../support/cli.js';
-import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
-import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
+import { execIn, testImage } from '../support/containers.js';
+import { caFixture } from '../support/fixture.js';
 
 /**
  * The check's reason, on real clients before any patch: the line the client itself printed
  * when run by hand with `docker exec`, and the line that says why (not curl's advice after it).
  */
-describe("the check's reason is the client's own error line (real containers)", function () {
-  let ca: TestCa;
-  let server: LocalHttpsServer;
-  const containers: string[] = [];
+describe("the check's reason is the client's own error line (real fx.containers)", function () {
+  const fx = caFixture('Reason Root CA');
   const client = connectEngines()[0]!;
-
-  before(async () => {
-    ca = await makeCa('Reason Root CA');
-    server = await startHttpsServer(await makeServerCert(ca));
-  });
-  after(async () => {
-    await removeContainers(containers);
-    await server?.close();
-    if (ca) await removeCa(ca);
-  });
+  after(async () => {});
 
   /** What the client prints when a user runs it by hand against the server. */
   function byHand(tool: TlsTool, path: string): string[] {
-    const port = String(server.port);
-    if (tool === 'curl') return [path, '-sS', '-o', '/dev/null', server.url];
-    if (tool === 'wget') return [path, '-O', '/dev/null', server.url];
+    const port = String(fx.server.port);
+    if (tool === 'curl') return [path, '-sS', '-o', '/dev/null', fx.server.url];
+    if (tool === 'wget') return [path, '-O', '/dev/null', fx.server.url];
     if (tool === 'openssl')
       return ['sh', '-c', `${path} s_client -connect 127.0.0.1:${port} -verify_return_error -brief </dev/null`];
     return [
       path,
       '-c',
-      `import urllib.request\ntry:\n    urllib.request.urlopen("${server.url}")\nexcept Exception as e:\n    print(type(e).__name__ + ": " + str(e))`,
+      `import urllib.request\ntry:\n    urllib.request.urlopen("${fx.server.url}")\nexcept Exception as e:\n    print(type(e).__name__ + ": " + str(e))`,
     ];
   }
 
@@ -71,8 +59,7 @@ describe("the check's reason is the client's own error line (real containers)", 
   const ids = new Map<string, string>();
   async function container(image: string): Promise<string> {
     if (!ids.has(image)) {
-      const id = await startContainer(testImage(image));
-      containers.push(id);
+      const id = await fx.start(testImage(image));
       ids.set(image, id);
     }
     return ids.get(image)!;
@@ -81,7 +68,7 @@ describe("the check's reason is the client's own error line (real containers)", 
   for (const c of cases) {
     it(`${c.tool} on ${c.image}: its own line, as printed by hand`, async () => {
       const id = await container(c.image);
-      const result = await runCheck(client, id, server.url, {
+      const result = await runCheck(client, id, fx.server.url, {
         clients: [{ tool: c.tool, path: c.path }],
         timeoutMs: 10_000,
       });
@@ -100,10 +87,10 @@ describe("the check's reason is the client's own error line (real containers)", 
 
   it("the check command shows curl's line in the table and in --json", async () => {
     const id = await container('debian-clients');
-    const table = await trustpatch(['check', id, '--check-url', server.url]);
+    const table = await trustpatch(['check', id, '--check-url', fx.server.url]);
     assert.match(table.stdout + table.stderr, /curl: \(60\) SSL certificate problem/);
     assert.doesNotMatch(table.stdout + table.stderr, /how to fix it/);
-    const json = await trustpatch(['check', id, '--check-url', server.url, '--json']);
+    const json = await trustpatch(['check', id, '--check-url', fx.server.url, '--json']);
     const detail = JSON.parse(json.stdout).containers[0].check.results[0].detail as string;
     assert.match(detail, /^curl: \(60\) SSL certificate problem: /);
   });

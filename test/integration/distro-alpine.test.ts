@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
-import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
+import { execIn, startContainer, testImage } from '../support/containers.js';
+import { opensslFingerprint } from '../support/pki.js';
 import { addJson, bundleFingerprints, checkRows, copyOut, occurrences } from '../support/trust-checks.js';
 import { reachableFromEngine } from '../support/engine-netns.js';
+import { caFixture } from '../support/fixture.js';
 
 const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
@@ -21,26 +21,17 @@ async function wget(id: string, url: string, user = '0') {
 }
 
 describe('Alpine 3.20 (shared minirootfs): no package can be installed, the fallback makes wget trust', function () {
-  let ca: TestCa;
-  let server: LocalHttpsServer;
+  const fx = caFixture('Alpine Test Root');
   let fingerprint: string;
-  const containers: string[] = [];
 
   before(async () => {
-    ca = await makeCa('Alpine Test Root');
-    server = await startHttpsServer(await makeServerCert(ca));
-    fingerprint = await opensslFingerprint(ca.certPath);
-  });
-  after(async () => {
-    await removeContainers(containers);
-    await server?.close();
-    if (ca) await removeCa(ca);
+    fingerprint = await opensslFingerprint(fx.ca.certPath);
   });
 
   it('apk fails, one warning line; the bundle gains the CA once; busybox wget (ssl_client) trusts the server', async () => {
     const id = await alpine('https://127.0.0.1:1/alpine/v3.20/main');
-    containers.push(id);
-    const refused = await wget(id, server.url);
+    fx.containers.push(id);
+    const refused = await wget(id, fx.server.url);
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /certificate verify failed/, 'Alpine wget validates through ssl_client');
     const before = await bundleFingerprints((await copyOut(id, BUNDLE))!);
@@ -49,7 +40,7 @@ describe('Alpine 3.20 (shared minirootfs): no package can be installed, the fall
       code,
       containers: [result],
       output,
-    } = await addJson([ca.certPath, id, '--check-url', server.url]);
+    } = await addJson([fx.ca.certPath, id, '--check-url', fx.server.url]);
     assert.equal(code, 0, output);
     assert.deepEqual([result!.status, result!.family, result!.method], ['patched', 'alpine', 'archive-only'], output);
     assert.deepEqual(checkRows(result!.check.before), [[false, 'wget', null]]);
@@ -60,7 +51,7 @@ describe('Alpine 3.20 (shared minirootfs): no package can be installed, the fall
       /^installing ca-certificates failed: `\/sbin\/apk add --no-cache ca-certificates` exited with 1: WARNING: fetching https:\/\/127\.0\.0\.1:1\/.*; carrying on without it$/,
     );
 
-    assert.equal((await wget(id, server.url)).code, 0, 'wget inside the container now trusts the server');
+    assert.equal((await wget(id, fx.server.url)).code, 0, 'wget inside the container now trusts the server');
     const after = await bundleFingerprints((await copyOut(id, BUNDLE))!);
     assert.equal(after.length, before.length + 1, 'one certificate more, none lost');
     assert.equal(occurrences(after, fingerprint), 1);
@@ -74,26 +65,26 @@ describe('Alpine 3.20 (shared minirootfs): no package can be installed, the fall
     assert.equal(anchors.length, 1);
     assert.equal(
       await copyOut(id, `/usr/local/share/ca-certificates/${anchors[0]}`),
-      ca.pem,
+      fx.ca.pem,
       'the anchor is kept for a later update-ca-certificates',
     );
 
-    const again = await addJson([ca.certPath, id, '--check-url', server.url]);
+    const again = await addJson([fx.ca.certPath, id, '--check-url', fx.server.url]);
     assert.equal(again.containers[0]!.status, 'already-trusted', again.output);
   });
 
   it('runs as a non-root user: written as user 0, checked as the user', async () => {
     const id = await alpine('https://127.0.0.1:1/alpine/v3.20/main', '65534:65534');
-    containers.push(id);
-    assert.notEqual((await wget(id, server.url, '65534')).code, 0);
+    fx.containers.push(id);
+    assert.notEqual((await wget(id, fx.server.url, '65534')).code, 0);
     const {
       code,
       containers: [result],
       output,
-    } = await addJson([ca.certPath, id, '--check-url', server.url]);
+    } = await addJson([fx.ca.certPath, id, '--check-url', fx.server.url]);
     assert.equal(code, 0, output);
     assert.deepEqual(checkRows(result!.check.after), [[true, 'wget', 'tls']]);
-    assert.equal((await wget(id, server.url, '65534')).code, 0);
+    assert.equal((await wget(id, fx.server.url, '65534')).code, 0);
   });
 
   it('an apk that hangs is cut at --timeout, said so, and the patch carries on', async () => {
@@ -104,13 +95,13 @@ describe('Alpine 3.20 (shared minirootfs): no package can be installed, the fall
     const unreach = await reachableFromEngine((silent.address() as AddressInfo).port);
     try {
       const id = await alpine(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/alpine/v3.20/main`);
-      containers.push(id);
+      fx.containers.push(id);
       // The install gets half of --timeout; the rest of the patch goes on without it.
       const {
         code,
         containers: [result],
         output,
-      } = await addJson([ca.certPath, id, '--check-url', server.url, '--timeout', '30']);
+      } = await addJson([fx.ca.certPath, id, '--check-url', fx.server.url, '--timeout', '30']);
       assert.equal(code, 0, output);
       assert.equal(result!.status, 'patched', output);
       assert.match(
@@ -118,7 +109,7 @@ describe('Alpine 3.20 (shared minirootfs): no package can be installed, the fall
         /installing ca-certificates failed: `\/sbin\/apk add --no-cache ca-certificates` timed out after 15s \(it may still be running in the container\); carrying on without it/,
       );
       assert.deepEqual(checkRows(result!.check.after), [[true, 'wget', 'tls']]);
-      assert.equal((await wget(id, server.url)).code, 0);
+      assert.equal((await wget(id, fx.server.url)).code, 0);
     } finally {
       await unreach();
       for (const socket of sockets) socket.destroy();

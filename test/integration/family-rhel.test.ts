@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { trustpatch } from '../support/cli.js';
+import { runJson } from '../support/cli.js';
 import { execIn } from '../support/containers.js';
 import {
   asBefore,
   curlExit,
   curlOverIpv6,
-  replaceProgram,
   snapshotFamily,
   exists,
   linkTarget,
@@ -14,10 +13,10 @@ import {
   timesInBundle,
   timesInJks,
 } from '../support/family-store.js';
-import { familyFixture } from '../support/family-fixture.js';
+import { dryRunPlans, failingUpdateRollsBack, familyFixture } from '../support/family-fixture.js';
 import { addJson, checkRows } from '../support/trust-checks.js';
-import { fileBytes, snapshotStore, storeDifferences } from '../support/trust-store.js';
-import { runJson, type RemoveDoc, type StatusDoc } from '../support/undo-cli.js';
+import { fileBytes, snapshotStore } from '../support/trust-store.js';
+import type { RemoveDoc, StatusDoc } from '../support/json-docs.js';
 
 /**
  * The rhel family on images assembled from Fedora's own update-ca-trust on a Debian base
@@ -128,31 +127,12 @@ describe('rhel family on assembled images (Fedora update-ca-trust on a Debian ba
   });
 
   it('Rocky 9: --dry-run plans the anchor and update-ca-trust and changes nothing; dockerfile names the same', async () => {
-    const id = await start('assembled-rocky9');
-    const before = await snapshotStore(id, STORE);
-    const {
-      code,
-      containers: [row],
-      output,
-    } = await addJson([f.ca.certPath, id, '--dry-run']);
-    assert.equal(code, 0, output);
-    assert.equal(row!.status, 'planned', output);
-    assert.deepEqual(row!.plan!.commands, [[UPDATE, 'extract']]);
-    assert.ok(
-      row!.plan!.files.some((f) =>
-        /^\/etc\/pki\/ca-trust\/source\/anchors\/RHEL_Family_Root-[0-9a-f]{8}\.crt$/.test(f),
-      ),
-      row!.plan!.files.join(' '),
-    );
-    assert.deepEqual(storeDifferences(before, await snapshotStore(id, STORE)), []);
-
-    const dockerfile = await trustpatch(['dockerfile', f.ca.certPath, id]);
-    assert.equal(dockerfile.code, 0, dockerfile.stderr);
-    assert.match(
-      dockerfile.stdout,
-      /^COPY RHEL_Family_Root-[0-9a-f]{8}\.crt \/etc\/pki\/ca-trust\/source\/anchors\/RHEL_Family_Root-[0-9a-f]{8}\.crt$/m,
-    );
-    assert.match(dockerfile.stdout, /\/usr\/bin\/update-ca-trust extract$/m);
+    await dryRunPlans(f, await start('assembled-rocky9'), {
+      store: STORE,
+      command: [UPDATE, 'extract'],
+      anchorDir: '/etc/pki/ca-trust/source/anchors',
+      prefix: 'RHEL_Family_Root',
+    });
   });
 
   for (const [what, script, extra] of [
@@ -160,24 +140,18 @@ describe('rhel family on assembled images (Fedora update-ca-trust on a Debian ba
     ['hangs past --timeout', 'exec sleep 100000', ['--timeout', '8']],
   ] as const) {
     it(`Rocky 9: update-ca-trust ${what}: rolled back, every file as before, curl still refuses; the real update then patches`, async () => {
-      const id = await start('assembled-rocky9');
-      await replaceProgram(id, UPDATE, script);
-      const before = await snapshotFamily(id, STORE, JAVA);
-      const {
-        code,
-        containers: [row],
-        output,
-      } = await addJson([f.ca.certPath, id, '--check-url', f.server.url, ...extra]);
-      assert.equal(code, 1, output);
-      assert.deepEqual([row!.status, row!.rollback], ['failed', 'done'], output);
-      await asBefore(id, before, STORE, JAVA, 'rolled back to the snapshot');
-      assert.equal(await curlExit(id, f.server.url), 60);
-
-      assert.equal((await execIn(id, ['mv', `${UPDATE}.real`, UPDATE])).code, 0);
-      const again = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
-      assert.equal(again.code, 0, again.output);
-      for (const bundle of BUNDLES) assert.equal(await timesInBundle(id, bundle, f.fp), 1, bundle);
-      assert.equal(await curlExit(id, f.server.url), 0);
+      await failingUpdateRollsBack(
+        f,
+        await start('assembled-rocky9'),
+        { program: UPDATE, script, extra },
+        {
+          snapshot: (id) => snapshotFamily(id, STORE, JAVA),
+          unchanged: (id, before) => asBefore(id, before, STORE, JAVA, 'rolled back to the snapshot'),
+        },
+        async (id) => {
+          for (const bundle of BUNDLES) assert.equal(await timesInBundle(id, bundle, f.fp), 1, bundle);
+        },
+      );
     });
   }
 

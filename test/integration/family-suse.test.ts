@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { trustpatch } from '../support/cli.js';
+import { runJson } from '../support/cli.js';
 import { execIn } from '../support/containers.js';
 import {
   asBefore,
   curlExit,
   curlOverIpv6,
-  replaceProgram,
   snapshotFamily,
   linkTarget,
   pythonVerifies,
@@ -13,10 +12,10 @@ import {
   timesInBundle,
   timesInJks,
 } from '../support/family-store.js';
-import { familyFixture } from '../support/family-fixture.js';
+import { dryRunPlans, failingUpdateRollsBack, familyFixture } from '../support/family-fixture.js';
 import { addJson, checkRows } from '../support/trust-checks.js';
 import { snapshotStore, storeDifferences } from '../support/trust-store.js';
-import { runJson, type RemoveDoc, type StatusDoc } from '../support/undo-cli.js';
+import type { RemoveDoc, StatusDoc } from '../support/json-docs.js';
 
 /**
  * The suse family on an image assembled from openSUSE's own update-ca-certificates and its
@@ -107,28 +106,12 @@ describe('suse family on an assembled image (openSUSE update-ca-certificates on 
   });
 
   it('--dry-run plans the anchor and update-ca-certificates, changes nothing; dockerfile names the same', async () => {
-    const id = await start();
-    const before = await snapshotStore(id, STORE);
-    const {
-      code,
-      containers: [row],
-      output,
-    } = await addJson([f.ca.certPath, id, '--dry-run']);
-    assert.equal(code, 0, output);
-    assert.equal(row!.status, 'planned', output);
-    assert.deepEqual(row!.plan!.commands, [[UPDATE, '--fresh']]);
-    assert.ok(
-      row!.plan!.files.some((f) => /^\/etc\/pki\/trust\/anchors\/SUSE_Family_Root-[0-9a-f]{8}\.crt$/.test(f)),
-      row!.plan!.files.join(' '),
-    );
-    assert.deepEqual(storeDifferences(before, await snapshotStore(id, STORE)), []);
-    const dockerfile = await trustpatch(['dockerfile', f.ca.certPath, id]);
-    assert.equal(dockerfile.code, 0, dockerfile.stderr);
-    assert.match(
-      dockerfile.stdout,
-      /^COPY SUSE_Family_Root-[0-9a-f]{8}\.crt \/etc\/pki\/trust\/anchors\/SUSE_Family_Root-[0-9a-f]{8}\.crt$/m,
-    );
-    assert.match(dockerfile.stdout, /\/usr\/sbin\/update-ca-certificates --fresh$/m);
+    await dryRunPlans(f, await start(), {
+      store: STORE,
+      command: [UPDATE, '--fresh'],
+      anchorDir: '/etc/pki/trust/anchors',
+      prefix: 'SUSE_Family_Root',
+    });
   });
 
   it('a bundle newer than the pem directory (as a restore through the archive API leaves it): the update still rebuilds it', async () => {
@@ -150,30 +133,23 @@ describe('suse family on an assembled image (openSUSE update-ca-certificates on 
     ['hangs past --timeout', 'exec sleep 100000', ['--timeout', '8']],
   ] as const) {
     it(`update-ca-certificates ${what}: rolled back, every file as before; the real update then patches every store`, async () => {
-      const id = await start();
-      await replaceProgram(id, UPDATE, script);
-      const before = await snapshotStore(id, STORE);
-      const {
-        code,
-        containers: [row],
-        output,
-      } = await addJson([f.ca.certPath, id, '--check-url', f.server.url, ...extra]);
-      assert.equal(code, 1, output);
-      assert.deepEqual([row!.status, row!.rollback], ['failed', 'done'], output);
-      assert.deepEqual(
-        storeDifferences(before, await snapshotStore(id, STORE)),
-        [],
-        'rolled back to the snapshot, the Java store byte for byte too',
-      );
-      assert.equal(await curlExit(id, f.server.url), 60);
-
       // A restored bundle is newer than the pem directory: certbundle.run skips its work then,
-      // unless the update is run with --fresh.
-      assert.equal((await execIn(id, ['mv', `${UPDATE}.real`, UPDATE])).code, 0);
-      const again = await addJson([f.ca.certPath, id, '--check-url', f.server.url]);
-      assert.equal(again.code, 0, again.output);
-      await everyStoreHoldsIt(id);
-      assert.equal(await curlExit(id, f.server.url), 0);
+      // unless the update is run with --fresh (everyStoreHoldsIt proves it did not).
+      await failingUpdateRollsBack(
+        f,
+        await start(),
+        { program: UPDATE, script, extra },
+        {
+          snapshot: (id) => snapshotStore(id, STORE),
+          unchanged: async (id, before) =>
+            assert.deepEqual(
+              storeDifferences(before, await snapshotStore(id, STORE)),
+              [],
+              'rolled back to the snapshot, the Java store byte for byte too',
+            ),
+        },
+        everyStoreHoldsIt,
+      );
     });
   }
 });

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { BIN, waitFor, type CliResult } from '../support/cli.js';
 import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
-import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
 import { DEBIAN_BUNDLE, fileBytes } from '../support/trust-store.js';
+import { caFixture } from '../support/fixture.js';
 
 const UPDATE = '/usr/sbin/update-ca-certificates';
 
@@ -42,19 +41,11 @@ function start(args: string[]): {
  * bundle never holds the CA twice and never loses a certificate.
  */
 describe('faults: two runs patch the same container at once', function () {
+  const fx = caFixture('Concurrent Root');
   this.timeout(600_000);
-  let ca: TestCa;
-  let server: LocalHttpsServer;
   const started: string[] = [];
-
-  before(async () => {
-    ca = await makeCa('Concurrent Root');
-    server = await startHttpsServer(await makeServerCert(ca));
-  });
   after(async () => {
     await removeContainers(started);
-    await server?.close();
-    if (ca) await removeCa(ca);
   });
 
   /** A container whose update command signals it started, then waits for /tmp/go. */
@@ -74,13 +65,13 @@ describe('faults: two runs patch the same container at once', function () {
 
   async function bundleHoldsOnce(id: string, before: number): Promise<void> {
     const bundle = (await fileBytes(id, DEBIAN_BUNDLE))!.toString('latin1');
-    assert.equal(bundle.split(ca.pem.trim()).length - 1, 1, 'the CA is in the bundle exactly once');
+    assert.equal(bundle.split(fx.ca.pem.trim()).length - 1, 1, 'the CA is in the bundle exactly once');
     assert.equal(await count(id), before + 1, 'no certificate lost, one added');
-    assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 0);
+    assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', fx.server.url])).code, 0);
   }
 
   const add = (id: string, extra: string[] = []) =>
-    start(['add', ca.certPath, id, '--check-url', server.url, '--json', ...extra]);
+    start(['add', fx.ca.certPath, id, '--check-url', fx.server.url, '--json', ...extra]);
   const updateStarted = (id: string) =>
     waitFor(
       'the first run to reach its update',

@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { trustpatch } from '../support/cli.js';
 import { docker, execIn, removeContainers, SESSION_ID, SESSION_LABEL, testImage } from '../support/containers.js';
-import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
-import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
 import { DEBIAN_BUNDLE, fileBytes, snapshotStore, storeDifferences } from '../support/trust-store.js';
+import { caFixture } from '../support/fixture.js';
 
 const run = promisify(execFile);
 
@@ -19,24 +18,19 @@ const run = promisify(execFile);
  * mount, where nothing sees the file). The container must end exactly as before.
  */
 describe('faults: the disk inside the container is full', function () {
+  const fx = caFixture('Disk Full Root');
   this.timeout(600_000);
-  let ca: TestCa;
-  let server: LocalHttpsServer;
   let dir: string;
   const mounts: string[] = [];
   const started: string[] = [];
 
   before(async () => {
-    ca = await makeCa('Disk Full Root');
-    server = await startHttpsServer(await makeServerCert(ca));
     dir = await mkdtemp(join(tmpdir(), 'trustpatch-full-'));
   });
   after(async () => {
     await removeContainers(started);
     for (const mount of mounts) await run('umount', [mount]).catch(() => undefined);
     if (dir) await rm(dir, { recursive: true, force: true });
-    await server?.close();
-    if (ca) await removeCa(ca);
   });
 
   /** A debian-curl container with a `size` tmpfs from the host over `target`. */
@@ -74,10 +68,10 @@ describe('faults: the disk inside the container is full', function () {
     // The small disk is a bind mount of the host's: add writes through it only when asked to (docs/mounted-stores.md).
     const result = await trustpatch([
       'add',
-      ca.certPath,
+      fx.ca.certPath,
       id,
       '--check-url',
-      server.url,
+      fx.server.url,
       '--json',
       '--through-mounts',
       ...extra,
@@ -93,7 +87,7 @@ describe('faults: the disk inside the container is full', function () {
       [],
       'every entry of the trust store is as before',
     );
-    assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 60);
+    assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', fx.server.url])).code, 60);
   }
 
   it('the anchor directory is full: the anchor write fails, the seeded bundle is restored', async () => {

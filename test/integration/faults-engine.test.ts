@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { runAdd } from '../../src/commands/add.js';
+import { runAdd } from '../../src/commands/add/run.js';
 import { connect } from '../../src/docker/connect.js';
 import type { ContainerResult } from '../../src/types.js';
 import { waitFor } from '../support/cli.js';
 import { SESSION_ID, SESSION_LABEL, testImage } from '../support/containers.js';
 import { FaultClient, type Call } from '../support/fault-client.js';
-import { makeCa, removeCa, type TestCa } from '../support/pki.js';
 import { ThrowawayEngine } from '../support/second-engine.js';
 import { DEBIAN_BUNDLE, DEBIAN_STORE, fileBytes, snapshotStore, storeDifferences } from '../support/trust-store.js';
+import { caFixture } from '../support/fixture.js';
 
 const UPDATE = '/usr/sbin/update-ca-certificates';
 const isUpdate = (call: Call) => call.kind === 'exec' && call.argv?.[0] === UPDATE;
@@ -24,18 +24,16 @@ const failed = (result: ContainerResult | undefined) =>
  * completes), or it is not (the report says the rollback is incomplete); a rerun finishes.
  */
 describe('faults: the engine connection drops in the middle of a run', function () {
+  const fx = caFixture('Engine Drop Root', { server: false });
   this.timeout(900_000);
   let engine: ThrowawayEngine;
-  let ca: TestCa;
 
   before(async () => {
-    ca = await makeCa('Engine Drop Root');
     engine = await ThrowawayEngine.start();
     await engine.load(testImage('debian-curl'));
   });
   after(async () => {
     await engine?.stop();
-    if (ca) await removeCa(ca);
   });
 
   /** A container whose next update call announces itself and then hangs; later calls are real. */
@@ -74,12 +72,12 @@ describe('faults: the engine connection drops in the middle of a run', function 
   };
 
   async function rerunFinishes(id: string, warning?: RegExp): Promise<void> {
-    const rerun = await runAdd({ certificate: ca.certPath, selector: selector(id), hosts: [engine.host] });
+    const rerun = await runAdd({ certificate: fx.ca.certPath, selector: selector(id), hosts: [engine.host] });
     const result = rerun.results[0]!;
     assert.equal(result.status, 'patched', JSON.stringify(result));
     if (warning) assert.match(result.warnings.join('\n'), warning);
     const bundle = (await fileBytes(id, DEBIAN_BUNDLE, engine.host))!.toString('latin1');
-    assert.equal(bundle.split(ca.pem.trim()).length - 1, 1, 'the CA is in the bundle exactly once');
+    assert.equal(bundle.split(fx.ca.pem.trim()).length - 1, 1, 'the CA is in the bundle exactly once');
     assert.equal(
       (await engine.docker(['exec', id, 'sh', '-c', 'ls /etc/ssl/certs | grep -c "^Engine_Drop_Root-"'])).stdout.trim(),
       '1',
@@ -93,7 +91,7 @@ describe('faults: the engine connection drops in the middle of a run', function 
     const client = new FaultClient(connect({ host: engine.host, origin: 'the throwaway engine' }))
       .during('engine killed under the update', isUpdate, killWhenUpdating(id))
       .afterFailure('engine started again once the rollback found it gone', isRm, () => engine.launch());
-    const report = await runAdd({ certificate: ca.certPath, selector: selector(id), client });
+    const report = await runAdd({ certificate: fx.ca.certPath, selector: selector(id), client });
     assert.deepEqual(client.errors, []);
     assert.deepEqual(client.fired, [
       'engine killed under the update',
@@ -118,7 +116,7 @@ describe('faults: the engine connection drops in the middle of a run', function 
       isUpdate,
       killWhenUpdating(id),
     );
-    const report = await runAdd({ certificate: ca.certPath, selector: selector(id), client });
+    const report = await runAdd({ certificate: fx.ca.certPath, selector: selector(id), client });
     assert.deepEqual(client.errors, []);
     const result = failed(report.results[0]);
     assert.match(result.reason, /^lost the connection to the engine/);

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { runAdd } from '../../src/commands/add.js';
+import { runAdd } from '../../src/commands/add/run.js';
 import { connectEngines } from '../../src/docker/connect.js';
 import type { ContainerResult } from '../../src/types.js';
 import { docker, execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
 import { FaultClient } from '../support/fault-client.js';
-import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
-import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
 import { DEBIAN_BUNDLE, fileBytes, snapshotStore, storeDifferences } from '../support/trust-store.js';
+import { caFixture } from '../support/fixture.js';
 
 type Fault = 'kill' | 'pause' | 'remove';
 
@@ -28,19 +27,11 @@ const failed = (result: ContainerResult | undefined) =>
  * report says the rollback is done, and exactly the entries the report names otherwise.
  */
 describe('faults between two steps: killed, paused, removed', function () {
+  const fx = caFixture('Steps Fault Root');
   this.timeout(600_000);
-  let ca: TestCa;
-  let server: LocalHttpsServer;
   const started: string[] = [];
-
-  before(async () => {
-    ca = await makeCa('Steps Fault Root');
-    server = await startHttpsServer(await makeServerCert(ca));
-  });
   after(async () => {
     await removeContainers(started);
-    await server?.close();
-    if (ca) await removeCa(ca);
   });
 
   const act = (fault: Fault, id: string) => async () => {
@@ -102,10 +93,10 @@ describe('faults between two steps: killed, paused, removed', function () {
       const bundle = await fileBytes(id, DEBIAN_BUNDLE);
       const client = new FaultClient(connectEngines()[0]!).atStep(step, act(fault, id));
       const report = await runAdd({
-        certificate: ca.certPath,
+        certificate: fx.ca.certPath,
         selector: selector([id]),
         client,
-        checkUrls: [server.url],
+        checkUrls: [fx.server.url],
         onProgress: client.onProgress,
         timeoutMs: 120_000,
       });
@@ -125,7 +116,7 @@ describe('faults between two steps: killed, paused, removed', function () {
       await docker(fault === 'pause' ? ['unpause', id] : ['start', id]);
       if (rollback !== 'incomplete') {
         assert.equal(
-          (await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code,
+          (await execIn(id, ['curl', '-sS', '-o', '/dev/null', fx.server.url])).code,
           60,
           'still untrusted, as before',
         );
@@ -134,15 +125,15 @@ describe('faults between two steps: killed, paused, removed', function () {
       // What the report tells the user to do: run again once the container runs; the host
       // remembered the unfinished run, so the rerun patches in full instead of trusting the half state.
       const rerun = await runAdd({
-        certificate: ca.certPath,
+        certificate: fx.ca.certPath,
         selector: selector([id]),
-        checkUrls: [server.url],
+        checkUrls: [fx.server.url],
         timeoutMs: 120_000,
       });
       const finished = rerun.results[0]!;
       assert.equal(finished.status, 'patched', JSON.stringify(finished));
       assert.match(finished.warnings.join('\n'), /an earlier run did not finish \(the container (stopped|was paused)/);
-      assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 0);
+      assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', fx.server.url])).code, 0);
     });
   }
 
@@ -158,11 +149,11 @@ describe('faults between two steps: killed, paused, removed', function () {
       const bundle = await fileBytes(id, DEBIAN_BUNDLE);
       const client = new FaultClient(connectEngines()[0]!).atStep('verifying bundles', act(fault, id));
       const report = await runAdd({
-        certificate: ca.certPath,
+        certificate: fx.ca.certPath,
         selector: selector([id]),
         client,
         install: 'never',
-        checkUrls: [server.url],
+        checkUrls: [fx.server.url],
         onProgress: client.onProgress,
         timeoutMs: 120_000,
       });
@@ -179,14 +170,20 @@ describe('faults between two steps: killed, paused, removed', function () {
       started.push(id);
       const client = new FaultClient(connectEngines()[0]!).atStep('recording', act(fault, id));
       const report = await runAdd({
-        certificate: ca.certPath,
+        certificate: fx.ca.certPath,
         selector: selector([id]),
         client,
-        checkUrls: [server.url],
+        checkUrls: [fx.server.url],
         onProgress: client.onProgress,
         timeoutMs: 120_000,
       });
       assert.deepEqual(client.fired, ['at step "recording"']);
+      // The fault really happened: `docker kill` / `docker pause` did not fail, and the container shows it.
+      assert.deepEqual(client.errors, [], 'the fault was injected');
+      assert.equal(
+        (await docker(['inspect', '--format', '{{.State.Status}}', id])).stdout.trim(),
+        fault === 'kill' ? 'exited' : 'paused',
+      );
       const result = report.results[0]!;
       assert.equal(result.status, 'patched', JSON.stringify(result));
       assert.deepEqual(
@@ -195,9 +192,9 @@ describe('faults between two steps: killed, paused, removed', function () {
         'verified before the fault',
       );
       const bundle = (await fileBytes(id, DEBIAN_BUNDLE))!.toString('latin1');
-      assert.equal(bundle.split(ca.pem.trim()).length - 1, 1, 'the CA is in the bundle, once');
+      assert.equal(bundle.split(fx.ca.pem.trim()).length - 1, 1, 'the CA is in the bundle, once');
       await docker(fault === 'pause' ? ['unpause', id] : ['start', id]);
-      assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 0);
+      assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', fx.server.url])).code, 0);
     });
   }
 
@@ -212,10 +209,10 @@ describe('faults between two steps: killed, paused, removed', function () {
       const victimName = (await docker(['inspect', '--format', '{{.Name}}', victim])).stdout.trim().replace(/^\//, '');
       const client = new FaultClient(connectEngines()[0]!).atStep(step, act('remove', victim), victimName);
       const report = await runAdd({
-        certificate: ca.certPath,
+        certificate: fx.ca.certPath,
         selector: selector([victim, healthy]),
         client,
-        checkUrls: [server.url],
+        checkUrls: [fx.server.url],
         onProgress: client.onProgress,
         concurrency: 2,
         timeoutMs: 120_000,
@@ -227,7 +224,7 @@ describe('faults between two steps: killed, paused, removed', function () {
       assert.equal(removed.rollback, rollback);
       assert.equal((await docker(['inspect', victim], { allowFailure: true })).code, 1, 'the container is gone');
       assert.equal(byId.get(healthy)?.status, 'patched');
-      assert.equal((await execIn(healthy, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 0);
+      assert.equal((await execIn(healthy, ['curl', '-sS', '-o', '/dev/null', fx.server.url])).code, 0);
     });
   }
 });

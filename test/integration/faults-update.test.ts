@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { trustpatch } from '../support/cli.js';
 import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
-import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
 import { DEBIAN_BUNDLE, fileBytes, snapshotStore, storeDifferences } from '../support/trust-store.js';
+import { caFixture } from '../support/fixture.js';
 
 const UPDATE = '/usr/sbin/update-ca-certificates';
 
@@ -32,22 +31,14 @@ interface Row {
  * The update command fails, hangs past --timeout, or leaves a bundle with fewer certificates:
  * each time the container must end exactly as before (bundle byte for byte, every entry of
  * /etc/ssl and the anchor directory), the report must say "rolled back", and curl inside must
- * still refuse the server, as it did before.
+ * still refuse the fx.server, as it did before.
  */
 describe('faults of the update command', function () {
+  const fx = caFixture('Update Fault Root');
   this.timeout(600_000);
-  let ca: TestCa;
-  let server: LocalHttpsServer;
   const started: string[] = [];
-
-  before(async () => {
-    ca = await makeCa('Update Fault Root');
-    server = await startHttpsServer(await makeServerCert(ca));
-  });
   after(async () => {
     await removeContainers(started);
-    await server?.close();
-    if (ca) await removeCa(ca);
   });
 
   async function faulty(
@@ -59,7 +50,7 @@ describe('faults of the update command', function () {
     await replaceUpdate(id, script);
     const before = await snapshotStore(id);
     const bundle = await fileBytes(id, DEBIAN_BUNDLE);
-    const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url, '--json', ...extra]);
+    const result = await trustpatch(['add', fx.ca.certPath, id, '--check-url', fx.server.url, '--json', ...extra]);
     const row = JSON.parse(result.stdout).containers[0] as Row;
     const unchanged = async () => {
       assert.ok((await fileBytes(id, DEBIAN_BUNDLE))!.equals(bundle!), 'the bundle is byte-identical to the snapshot');
@@ -69,9 +60,9 @@ describe('faults of the update command', function () {
         'every entry of the trust store is as before',
       );
       assert.equal(
-        (await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code,
+        (await execIn(id, ['curl', '-sS', '-o', '/dev/null', fx.server.url])).code,
         60,
-        'curl still refuses the server, as before',
+        'curl still refuses the fx.server, as before',
       );
     };
     return { id, row, code: result.code, unchanged };

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { startTrustpatch, trustpatch, waitFor } from '../support/cli.js';
 import { docker, execIn, removeContainers, SESSION_ID, startContainer, testImage } from '../support/containers.js';
-import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
-import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
+import { caFixture } from '../support/fixture.js';
 
 const HEALTHY = 16;
 
 describe('fleet: 20 containers picked by label, a few built to fail', function () {
+  const fx = caFixture('Fleet Root CA');
   this.timeout(900_000);
-  let ca: TestCa;
-  let server: LocalHttpsServer;
   const fleetLabel = `trustpatch.fleet=${SESSION_ID}`;
   const healthy: string[] = [];
   const readOnly: string[] = [];
@@ -17,8 +15,6 @@ describe('fleet: 20 containers picked by label, a few built to fail', function (
   let victim = '';
 
   before(async () => {
-    ca = await makeCa('Fleet Root CA');
-    server = await startHttpsServer(await makeServerCert(ca));
     const labels = { 'trustpatch.fleet': SESSION_ID };
     for (let i = 0; i < HEALTHY; i += 1)
       healthy.push(await startContainer(testImage('debian-curl'), { labels, name: `tp-fleet-${SESSION_ID}-${i}` }));
@@ -38,20 +34,18 @@ describe('fleet: 20 containers picked by label, a few built to fail', function (
   });
   after(async () => {
     await removeContainers([...healthy, ...readOnly, stopped, victim].filter(Boolean));
-    await server?.close();
-    if (ca) await removeCa(ca);
   });
 
   it('patches the healthy ones, reports the others, and exits 1', async () => {
     for (const id of healthy.slice(0, 3))
-      assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 60);
+      assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', fx.server.url])).code, 60);
     const run = startTrustpatch([
       'add',
-      ca.certPath,
+      fx.ca.certPath,
       '--label',
       fleetLabel,
       '--check-url',
-      server.url,
+      fx.server.url,
       '--json',
       '--concurrency',
       '6',
@@ -104,22 +98,22 @@ describe('fleet: 20 containers picked by label, a few built to fail', function (
     // What a user observes: curl inside every healthy container now trusts the server; the
     // read-only ones are unchanged.
     for (const id of healthy)
-      assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 0, `curl in ${id}`);
+      assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', fx.server.url])).code, 0, `curl in ${id}`);
     for (const id of readOnly)
-      assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 60);
+      assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', fx.server.url])).code, 60);
   });
 
   it('a second run finds the healthy ones already trusted and changes nothing', async () => {
     const bundle = async (id: string) => (await execIn(id, ['sha256sum', '/etc/ssl/certs/ca-certificates.crt'])).stdout;
     const before = await Promise.all(healthy.map(bundle));
-    const result = await trustpatch(['add', ca.certPath, ...healthy, '--check-url', server.url]);
+    const result = await trustpatch(['add', fx.ca.certPath, ...healthy, '--check-url', fx.server.url]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, new RegExp(`0 patched, ${HEALTHY} already trusted, 0 skipped, 0 failed`));
     assert.deepEqual(await Promise.all(healthy.map(bundle)), before);
   });
 
   it('trustpatch check reports every selected container, with the same selectors', async () => {
-    const result = await trustpatch(['check', '--label', fleetLabel, '--check-url', server.url, '--json']);
+    const result = await trustpatch(['check', '--label', fleetLabel, '--check-url', fx.server.url, '--json']);
     const document = JSON.parse(result.stdout);
     const statuses = new Map<string, string>(
       document.containers.map((c: { id: string; status: string }) => [c.id, c.status]),
@@ -133,7 +127,7 @@ describe('fleet: 20 containers picked by label, a few built to fail', function (
   it('a selector that matches nothing exits 2 and shows the selector', async () => {
     const result = await trustpatch([
       'add',
-      ca.certPath,
+      fx.ca.certPath,
       '--label',
       `trustpatch.fleet=${SESSION_ID}-none`,
       '--no-check',

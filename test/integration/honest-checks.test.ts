@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { trustpatch } from '../support/cli.js';
-import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
+import { execIn, startContainer, testImage } from '../support/containers.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
 import { bundleFingerprints, copyOut } from '../support/trust-checks.js';
+import { caFixture } from '../support/fixture.js';
 
 const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
@@ -52,38 +53,35 @@ const CLIENTS: Client[] = [
   },
 ];
 
-describe('honest checks: a client that refuses for another reason than the CA keeps the verified patch (real containers)', function () {
-  let ca: TestCa;
+describe('honest checks: a client that refuses for another reason than the CA keeps the verified patch (real fx.containers)', function () {
+  const fx = caFixture('Honest Checks Root', { server: false });
   let stranger: TestCa;
   let misnamed: LocalHttpsServer;
   let unsigned: LocalHttpsServer;
   let fingerprint: string;
-  const containers: string[] = [];
 
   before(async () => {
-    ca = await makeCa('Honest Checks Root');
     stranger = await makeCa('Stranger Root');
     // Signed by the CA, but for a name the check URL (https://127.0.0.1:PORT/) does not use.
     misnamed = await startHttpsServer(
-      await makeServerCert(ca, 'elsewhere', { subjectAltName: 'DNS:elsewhere.invalid' }),
+      await makeServerCert(fx.ca, 'elsewhere', { subjectAltName: 'DNS:elsewhere.invalid' }),
     );
     unsigned = await startHttpsServer(await makeServerCert(stranger));
-    fingerprint = await opensslFingerprint(ca.certPath);
+    fingerprint = await opensslFingerprint(fx.ca.certPath);
   });
   after(async () => {
-    await removeContainers(containers);
     await misnamed?.close();
     await unsigned?.close();
-    for (const c of [ca, stranger]) if (c) await removeCa(c);
+    for (const c of [fx.ca, stranger]) if (c) await removeCa(c);
   });
 
   for (const client of CLIENTS) {
     it(`${client.tool}: a server the CA signs under another name: patched, exit 1, the reason says why ${client.tool} cannot prove it`, async () => {
       const id = await client.start();
-      containers.push(id);
+      fx.containers.push(id);
       const result = await trustpatch([
         'add',
-        ca.certPath,
+        fx.ca.certPath,
         id,
         '--check-url',
         misnamed.url,
@@ -122,9 +120,9 @@ describe('honest checks: a client that refuses for another reason than the CA ke
 
   it('curl: a server the CA does not sign is still rolled back as untrusted', async () => {
     const id = await CLIENTS[0]!.start();
-    containers.push(id);
+    fx.containers.push(id);
     const before = (await copyOut(id, BUNDLE))!;
-    const result = await trustpatch(['add', ca.certPath, id, '--check-url', unsigned.url]);
+    const result = await trustpatch(['add', fx.ca.certPath, id, '--check-url', unsigned.url]);
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(
       result.stdout,

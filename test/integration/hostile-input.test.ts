@@ -7,6 +7,7 @@ import { trustpatch } from '../support/cli.js';
 import { execIn, removeContainers, SESSION_ID, startContainer, testImage } from '../support/containers.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeKey, makeServerCert, openssl, removeCa, type TestCa } from '../support/pki.js';
+import { fileBytes, snapshotStore, storeDifferences } from '../support/trust-store.js';
 
 /** A CN that is a shell command, a line break, a path climbing to /etc/passwd, and a snowman. */
 const HOSTILE_CN = '$(touch /tmp/pwned)\n../../etc/passwd ☃';
@@ -96,10 +97,15 @@ describe('hostile input: names, labels and subjects with shell metacharacters', 
   });
 
   it('a --name that tries to climb out of the anchor directory is refused before anything is touched', async () => {
+    const before = await snapshotStore(id);
+    const passwd = await fileBytes(id, '/etc/passwd');
     for (const name of ['../../etc/passwd', '/etc/passwd', 'a/b', '..', '$(id)']) {
       const result = await trustpatch(['add', ca.certPath, id, '--name', name, '--no-check']);
       assert.equal(result.code, 2, `${name}: ${result.stderr}`);
       assert.match(result.stderr, /--name .*: use only letters, digits, '\.', '_' and '-'/);
     }
+    // Nothing was touched: every entry of the trust store (/etc/ssl, the anchor directory) and /etc/passwd as before.
+    assert.deepEqual(storeDifferences(before, await snapshotStore(id)), []);
+    assert.ok((await fileBytes(id, '/etc/passwd'))!.equals(passwd!), '/etc/passwd untouched');
   });
 });

@@ -16,6 +16,7 @@ import {
 } from '../support/images.js';
 import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
 import { bundleFingerprints, copyOut } from '../support/trust-checks.js';
+import { caFixture } from '../support/fixture.js';
 
 const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
@@ -75,23 +76,21 @@ async function assertSameConfig(image: string, created: string, fingerprints: re
 }
 
 describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`, function () {
-  let ca: TestCa;
+  const fx = caFixture('Image Add Root', { server: false });
   let other: TestCa;
   let server: { url: string; close(): Promise<void> };
   let fingerprint: string;
   const created: string[] = [];
 
   before(async () => {
-    ca = await makeCa('Image Add Root');
     other = await makeCa('Image Add Unrelated Root');
-    server = await startDualStackServer(await makeServerCert(ca));
-    fingerprint = await opensslFingerprint(ca.certPath);
+    server = await startDualStackServer(await makeServerCert(fx.ca));
+    fingerprint = await opensslFingerprint(fx.ca.certPath);
     await buildNonrootImage();
   });
   after(async () => {
     await removeImages([...created, NONROOT_IMAGE]);
     await server?.close();
-    if (ca) await removeCa(ca);
     if (other) await removeCa(other);
   });
   afterEach(async () => {
@@ -102,7 +101,7 @@ describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`
   async function addAndVerify(image: string, tag: string, extra: string[]): Promise<string> {
     created.push(tag);
     const before = await imageConfig(image);
-    const run = await trustpatch(['image', 'add', ca.certPath, image, '--tag', tag, '--json', ...extra]);
+    const run = await trustpatch(['image', 'add', fx.ca.certPath, image, '--tag', tag, '--json', ...extra]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const report = JSON.parse(run.stdout) as {
       written: { id: string; layerBytes: number };
@@ -180,7 +179,7 @@ describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`
       const child = startTrustpatch([
         'image',
         'add',
-        ca.certPath,
+        fx.ca.certPath,
         testImage('debian-curl'),
         '--tag',
         tag,
@@ -208,7 +207,7 @@ describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`
     const run = await trustpatch([
       'image',
       'add',
-      ca.certPath,
+      fx.ca.certPath,
       testImage('debian-curl'),
       '--tag',
       testImage('debian-curl'),
@@ -222,8 +221,8 @@ describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`
   it('several CAs at once: the label and the status name both', async () => {
     const tag = 'trustpatch-test/i18-two:1';
     created.push(tag);
-    const both = join(ca.dir, 'both.pem');
-    await writeFile(both, ca.pem + other.pem);
+    const both = join(fx.ca.dir, 'both.pem');
+    await writeFile(both, fx.ca.pem + other.pem);
     const run = await trustpatch(['image', 'add', both, testImage('debian-curl'), '--tag', tag]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const fingerprints = [fingerprint, await opensslFingerprint(other.certPath)];
@@ -274,7 +273,7 @@ describe(`trustpatch image add and image status on real images (${TEST_ENGINE})`
       assert.match(report, /"method":"archive-only"/);
       // --force moves the tag to a new image; the one it leaves untagged is this test's to remove.
       const replaced = (await docker(['image', 'inspect', '--format', '{{.Id}}', tag])).stdout.trim();
-      const plain = await trustpatch(['image', 'add', ca.certPath, testImage('noshell'), '--tag', tag, '--force']);
+      const plain = await trustpatch(['image', 'add', fx.ca.certPath, testImage('noshell'), '--tag', tag, '--force']);
       assert.match(plain.stdout, /has no sleep: its temporary container was never started/);
       created.push(replaced);
       const id = (

@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict';
 import { trustpatch } from '../support/cli.js';
-import { removeContainers, startContainer, testImage } from '../support/containers.js';
-import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
-import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
+import { testImage } from '../support/containers.js';
 import { assertValidDocument } from '../support/schema.js';
+import { caFixture } from '../support/fixture.js';
 
 /** Real --json output of the engine commands, on a real container, against the published schema. */
 describe('--json of add, check, status, remove match the published JSON Schema (real container)', function () {
-  let ca: TestCa;
-  let server: LocalHttpsServer;
-  const containers: string[] = [];
-
-  before(async () => {
-    ca = await makeCa('Schema Integration CA');
-    server = await startHttpsServer(await makeServerCert(ca));
-  });
-  after(async () => {
-    await removeContainers(containers);
-    await server?.close();
-    if (ca) await removeCa(ca);
-  });
+  const fx = caFixture('Schema Integration CA');
+  after(async () => {});
 
   async function document(args: string[], codes: number[] = [0]): Promise<Record<string, any>> {
     const result = await trustpatch([...args, '--json']);
@@ -30,9 +18,8 @@ describe('--json of add, check, status, remove match the published JSON Schema (
   }
 
   it('every document of a whole add -> status -> remove round is valid, with one envelope', async () => {
-    const id = await startContainer(testImage('debian-curl'));
-    containers.push(id);
-    const url = ['--check-url', server.url];
+    const id = await fx.start(testImage('debian-curl'));
+    const url = ['--check-url', fx.server.url];
     const before = await document(['check', id, ...url], [1]);
     assert.equal(before.containers[0].family, 'debian', 'check results carry the family');
     assert.deepEqual(
@@ -41,8 +28,8 @@ describe('--json of add, check, status, remove match the published JSON Schema (
       'the summary carries verifiedBy and failure',
     );
     assert.match(before.containers[0].check.detail, /^curl: \(60\) /);
-    await document(['add', ca.certPath, id, ...url, '--dry-run']);
-    const added = await document(['add', ca.certPath, id, ...url]);
+    await document(['add', fx.ca.certPath, id, ...url, '--dry-run']);
+    const added = await document(['add', fx.ca.certPath, id, ...url]);
     assert.deepEqual(
       [
         added.containers[0].status,
@@ -51,12 +38,12 @@ describe('--json of add, check, status, remove match the published JSON Schema (
       ],
       ['patched', 'untrusted', 'tls'],
     );
-    await document(['add', ca.certPath, id, ...url]);
+    await document(['add', fx.ca.certPath, id, ...url]);
     const after = await document(['check', id, ...url]);
     assert.equal(after.containers[0].check.verifiedBy, 'tls');
     await document(['status', id]);
-    await document(['remove', ca.certPath, id, '--dry-run']);
-    await document(['remove', ca.certPath, id]);
+    await document(['remove', fx.ca.certPath, id, '--dry-run']);
+    await document(['remove', fx.ca.certPath, id]);
     const docs = [before, added, after];
     for (const doc of docs)
       assert.deepEqual([doc.schemaVersion, typeof doc.trustpatchVersion, doc.engines.length], [1, 'string', 1]);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { trustpatch } from '../support/cli.js';
-import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
+import { execIn, testImage } from '../support/containers.js';
+import { makeServerCert } from '../support/pki.js';
+import { caFixture } from '../support/fixture.js';
 
 /** The trust store as a user would compare it: the bundle's hash and the anchor directory's listing. */
 async function storeState(id: string): Promise<string> {
@@ -12,22 +13,15 @@ async function storeState(id: string): Promise<string> {
 }
 
 describe('a server certificate given instead of its CA (real container)', function () {
-  let ca: TestCa;
+  const fx = caFixture('Leaf Test Root CA', { server: false });
   let leafPath: string;
-  const containers: string[] = [];
 
   before(async () => {
-    ca = await makeCa('Leaf Test Root CA');
-    leafPath = (await makeServerCert(ca, 'leaf.test')).certPath;
-  });
-  after(async () => {
-    await removeContainers(containers);
-    if (ca) await removeCa(ca);
+    leafPath = (await makeServerCert(fx.ca, 'leaf.test')).certPath;
   });
 
   it('is refused before anything changes, with the next step; --allow-leaf installs it, warning first', async () => {
-    const id = await startContainer(testImage('debian-curl'));
-    containers.push(id);
+    const id = await fx.start(testImage('debian-curl'));
     const before = await storeState(id);
     const refused = await trustpatch(['add', leafPath, id, '--no-check']);
     assert.equal(refused.code, 2, refused.stdout + refused.stderr);

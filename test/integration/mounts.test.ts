@@ -3,18 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trustpatch } from '../support/cli.js';
-import {
-  docker,
-  execIn,
-  removeContainers,
-  SESSION_ID,
-  SESSION_LABEL,
-  startContainer,
-  testImage,
-} from '../support/containers.js';
+import { docker, execIn, removeContainers, SESSION_ID, SESSION_LABEL, testImage } from '../support/containers.js';
 import { hostTree, treeDifferences } from '../support/host-tree.js';
-import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
-import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
+import { caFixture } from '../support/fixture.js';
 
 const CERTS = '/etc/ssl/certs';
 const BUNDLE = `${CERTS}/ca-certificates.crt`;
@@ -31,10 +22,8 @@ async function ownChanges(id: string, under: string): Promise<string[]> {
 }
 
 describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', function () {
-  let ca: TestCa;
-  let server: LocalHttpsServer;
+  const fx = caFixture('Mounts Test Root');
   let work: string;
-  const containers: string[] = [];
   const volumes: string[] = [];
 
   /** A temporary host copy of a path of the test image (never the machine's own /etc/ssl/certs). */
@@ -49,21 +38,15 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
   }
 
   async function start(mounts: string[]): Promise<string> {
-    const id = await startContainer(IMAGE, { mounts });
-    containers.push(id);
+    const id = await fx.start(IMAGE, { mounts });
     return id;
   }
 
   before(async () => {
-    ca = await makeCa('Mounts Test Root');
-    server = await startHttpsServer(await makeServerCert(ca));
     work = await mkdtemp(join(tmpdir(), 'trustpatch-mounts-'));
   });
   after(async () => {
-    await removeContainers(containers);
     for (const volume of volumes) await docker(['volume', 'rm', '-f', volume], { allowFailure: true });
-    await server?.close();
-    if (ca) await removeCa(ca);
     if (work) await rm(work, { recursive: true, force: true });
   });
 
@@ -72,7 +55,7 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
     const id = await start([`type=bind,src=${host},dst=${CERTS}`]);
     const before = await hostTree(host);
 
-    const refused = await trustpatch(['add', ca.certPath, id, '--check-url', server.url]);
+    const refused = await trustpatch(['add', fx.ca.certPath, id, '--check-url', fx.server.url]);
     assert.equal(refused.code, 1, refused.stdout + refused.stderr);
     assert.match(
       refused.stdout,
@@ -83,16 +66,16 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
     assert.doesNotMatch(refused.stdout + refused.stderr, /rollback|rolled back/i);
     assert.deepEqual(treeDifferences(before, await hostTree(host)), []);
     assert.deepEqual(await ownChanges(id, ANCHORS), [], 'no anchor was written in the container either');
-    assert.equal(await curlExit(id, server.url), 60);
+    assert.equal(await curlExit(id, fx.server.url), 60);
 
-    const patched = await trustpatch(['add', ca.certPath, id, '--check-url', server.url, '--through-mounts']);
+    const patched = await trustpatch(['add', fx.ca.certPath, id, '--check-url', fx.server.url, '--through-mounts']);
     assert.equal(patched.code, 0, patched.stdout + patched.stderr);
     assert.match(
       patched.stdout,
       new RegExp(`changed outside the container: ${CERTS}: host path ${host} \\(bind, writable\\)`),
     );
     assert.match(patched.stdout, new RegExp(`the change lives in host path ${host}, outlives the container`));
-    assert.equal(await curlExit(id, server.url), 0);
+    assert.equal(await curlExit(id, fx.server.url), 0);
     assert.notDeepEqual(treeDifferences(before, await hostTree(host)), [], 'the host directory holds the CA now');
 
     const status = await trustpatch(['status', id, '--json']);
@@ -105,14 +88,14 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
       [[CERTS, host]],
     );
 
-    const removed = await trustpatch(['remove', ca.certPath, id]);
+    const removed = await trustpatch(['remove', fx.ca.certPath, id]);
     assert.equal(removed.code, 0, removed.stdout + removed.stderr);
     assert.deepEqual(
       treeDifferences(before, await hostTree(host)),
       [],
       'remove restores the host directory byte for byte',
     );
-    assert.equal(await curlExit(id, server.url), 60);
+    assert.equal(await curlExit(id, fx.server.url), 60);
   });
 
   it('a read-only bind of /etc/ssl/certs: nothing written, the reason names the mount and the next step', async () => {
@@ -120,7 +103,7 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
     const id = await start([`type=bind,src=${host},dst=${CERTS},readonly`]);
     const before = await hostTree(host);
     for (const flags of [[], ['--through-mounts']]) {
-      const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url, ...flags]);
+      const result = await trustpatch(['add', fx.ca.certPath, id, '--check-url', fx.server.url, ...flags]);
       assert.equal(result.code, 1, result.stdout + result.stderr);
       assert.match(
         result.stdout,
@@ -138,9 +121,9 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
     const file = await copyFromImage(BUNDLE, 'bundle.crt');
     const id = await start([`type=bind,src=${file},dst=${BUNDLE},readonly`]);
     const before = await hostTree(file);
-    const dry = await trustpatch(['add', ca.certPath, id, '--dry-run']);
+    const dry = await trustpatch(['add', fx.ca.certPath, id, '--dry-run']);
     assert.match(dry.stdout, new RegExp(`trust store mount: ${BUNDLE}: host path ${file} \\(bind, read-only\\)`));
-    const result = await trustpatch(['add', ca.certPath, id, '--json']);
+    const result = await trustpatch(['add', fx.ca.certPath, id, '--json']);
     assert.equal(result.code, 1);
     const doc = JSON.parse(result.stdout) as {
       containers: {
@@ -165,7 +148,7 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
     const file = await copyFromImage(BUNDLE, 'bundle-rw.crt');
     const id = await start([`type=bind,src=${file},dst=${BUNDLE}`]);
     const before = await hostTree(file);
-    const result = await trustpatch(['add', ca.certPath, id, '--through-mounts']);
+    const result = await trustpatch(['add', fx.ca.certPath, id, '--through-mounts']);
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(
       result.stdout,
@@ -178,7 +161,7 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
     assert.deepEqual(await ownChanges(id, ANCHORS), []);
   });
 
-  it('a named volume shared by three containers: patched once, two covered, all trust the server, remove through a covered one undoes it for all', async () => {
+  it('a named volume shared by three containers: patched once, two covered, all trust the fx.server, remove through a covered one undoes it for all', async () => {
     const volume = `trustpatch-test-${SESSION_ID}-certs`;
     await docker(['volume', 'create', '--label', `${SESSION_LABEL}=${SESSION_ID}`, volume]);
     volumes.push(volume);
@@ -187,17 +170,17 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
     const mountpoint = (await docker(['volume', 'inspect', '--format', '{{.Mountpoint}}', volume])).stdout.trim();
     const before = await hostTree(mountpoint);
 
-    const refused = await trustpatch(['add', ca.certPath, ...ids]);
+    const refused = await trustpatch(['add', fx.ca.certPath, ...ids]);
     assert.equal(refused.code, 1);
     assert.match(refused.stdout, /volume trustpatch-test-\S+ \(volume, writable\), also mounted by /);
     assert.deepEqual(treeDifferences(before, await hostTree(mountpoint)), []);
 
     const added = await trustpatch([
       'add',
-      ca.certPath,
+      fx.ca.certPath,
       ...ids,
       '--check-url',
-      server.url,
+      fx.server.url,
       '--through-mounts',
       '--json',
     ]);
@@ -222,14 +205,15 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
       );
     const updates = await Promise.all(ids.map(async (id) => (await ownChanges(id, ANCHORS)).length > 0));
     assert.deepEqual(updates.filter(Boolean).length, 1, 'only the leader holds an anchor: the store was patched once');
-    for (const id of ids) assert.equal(await curlExit(id, server.url), 0, `curl trusts the server in ${id}`);
+    for (const id of ids) assert.equal(await curlExit(id, fx.server.url), 0, `curl trusts the server in ${id}`);
 
     const through = doc.containers.find((c) => c.status === 'covered')!.id;
     assert.notEqual(through, leader.id);
-    const removed = await trustpatch(['remove', ca.certPath, through]);
+    const removed = await trustpatch(['remove', fx.ca.certPath, through]);
     assert.equal(removed.code, 0, removed.stdout + removed.stderr);
     assert.deepEqual(treeDifferences(before, await hostTree(mountpoint)), [], 'the volume is byte for byte as before');
-    for (const id of ids) assert.equal(await curlExit(id, server.url), 60, `curl no longer trusts the server in ${id}`);
+    for (const id of ids)
+      assert.equal(await curlExit(id, fx.server.url), 60, `curl no longer trusts the server in ${id}`);
     const status = JSON.parse((await trustpatch(['status', ...ids, '--json'])).stdout) as {
       containers: { status: string }[];
     };
@@ -239,9 +223,9 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
     );
 
     // Again, and this time removed from all three in one run: the store is undone once, through its leader.
-    const again = await trustpatch(['add', ca.certPath, ...ids, '--through-mounts']);
+    const again = await trustpatch(['add', fx.ca.certPath, ...ids, '--through-mounts']);
     assert.equal(again.code, 0, again.stdout + again.stderr);
-    const all = await trustpatch(['remove', ca.certPath, ...ids]);
+    const all = await trustpatch(['remove', fx.ca.certPath, ...ids]);
     assert.equal(all.code, 0, all.stdout + all.stderr);
     assert.deepEqual(treeDifferences(before, await hostTree(mountpoint)), [], 'the volume is byte for byte as before');
     const clean = JSON.parse((await trustpatch(['status', ...ids, '--json'])).stdout) as {
@@ -257,21 +241,21 @@ describe('trust stores on mounts: bind mounts, volumes, tmpfs (real engine)', fu
     const host = await copyFromImage(ANCHORS, 'anchors');
     const id = await start([`type=bind,src=${host},dst=${ANCHORS}`]);
     const before = await hostTree(host);
-    const refused = await trustpatch(['add', ca.certPath, id]);
+    const refused = await trustpatch(['add', fx.ca.certPath, id]);
     assert.equal(refused.code, 1);
     assert.match(refused.stdout, new RegExp(`${ANCHORS}: host path ${host} \\(bind, writable\\)`));
     assert.deepEqual(treeDifferences(before, await hostTree(host)), []);
-    const patched = await trustpatch(['add', ca.certPath, id, '--check-url', server.url, '--through-mounts']);
+    const patched = await trustpatch(['add', fx.ca.certPath, id, '--check-url', fx.server.url, '--through-mounts']);
     assert.equal(patched.code, 0, patched.stdout + patched.stderr);
     assert.match(patched.stdout, new RegExp(`changed outside the container: ${ANCHORS}: host path ${host}`));
-    assert.equal(await curlExit(id, server.url), 0);
-    await trustpatch(['remove', ca.certPath, id]);
+    assert.equal(await curlExit(id, fx.server.url), 0);
+    await trustpatch(['remove', fx.ca.certPath, id]);
     assert.deepEqual(treeDifferences(before, await hostTree(host)), []);
   });
 
   it('a tmpfs over /etc/ssl/certs: said in the report, nothing written beneath it', async () => {
     const id = await start([`type=tmpfs,dst=${CERTS}`]);
-    const result = await trustpatch(['add', ca.certPath, id, '--through-mounts']);
+    const result = await trustpatch(['add', fx.ca.certPath, id, '--through-mounts']);
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(result.stdout, /tmpfs \(\/etc\/ssl\/certs: tmpfs \(tmpfs, writable\)\).*moby\/moby#22020/);
     assert.deepEqual(await ownChanges(id, '/etc/ssl'), []);

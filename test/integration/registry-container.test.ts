@@ -4,29 +4,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trustpatch } from '../support/cli.js';
 import { docker, execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { makeCa, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
+import { opensslFingerprint } from '../support/pki.js';
 import { opensslPublicKey } from '../support/registry-pki.js';
+import { caFixture } from '../support/fixture.js';
+import { snapshotStore, storeDifferences } from '../support/trust-store.js';
 
 /**
  * `registry add --container`: the files a Docker-in-Docker engine would read, written through
  * the archive API into a real container and checked from inside it with `docker exec`.
  */
 describe('registry add --container: certs.d inside a running container', function () {
-  let ca: TestCa;
+  const fx = caFixture('DinD Registry CA', { server: false });
   let work: string;
   let id: string;
 
   before(async function () {
     this.timeout(120_000);
-    ca = await makeCa('DinD Registry CA');
     work = await mkdtemp(join(tmpdir(), 'trustpatch-registry-dind-'));
     const made = await trustpatch([
       'registry',
       'client-cert',
       '--ca-cert',
-      ca.certPath,
+      fx.ca.certPath,
       '--ca-key',
-      ca.keyPath,
+      fx.ca.keyPath,
       '--cn',
       'dind',
       '-o',
@@ -37,7 +38,6 @@ describe('registry add --container: certs.d inside a running container', functio
   });
   after(async () => {
     await removeContainers([id].filter(Boolean));
-    await removeCa(ca);
     await rm(work, { recursive: true, force: true });
   });
 
@@ -49,7 +49,7 @@ describe('registry add --container: certs.d inside a running container', functio
       '--container',
       id,
       '--ca',
-      ca.certPath,
+      fx.ca.certPath,
       '--client-cert',
       join(work, 'client.cert'),
       '--client-key',
@@ -76,7 +76,7 @@ describe('registry add --container: certs.d inside a running container', functio
     // Read back through `docker cp`, a channel independent of trustpatch's archive code.
     await docker(['cp', `${id}:${dir}/ca.crt`, join(work, 'from-container.crt')]);
     await docker(['cp', `${id}:${dir}/client.key`, join(work, 'from-container.key')]);
-    assert.equal(await opensslFingerprint(join(work, 'from-container.crt')), await opensslFingerprint(ca.certPath));
+    assert.equal(await opensslFingerprint(join(work, 'from-container.crt')), await opensslFingerprint(fx.ca.certPath));
     assert.equal(
       await opensslPublicKey(join(work, 'from-container.key'), 'key'),
       await opensslPublicKey(join(work, 'client.cert'), 'cert'),
@@ -84,6 +84,11 @@ describe('registry add --container: certs.d inside a running container', functio
   });
 
   it('a second run changes nothing: every file skipped', async () => {
+    const dir = '/etc/docker/certs.d/registry.corp.test';
+    const files = [`${dir}/ca.crt`, `${dir}/client.cert`, `${dir}/client.key`, dir];
+    const modes = async () => (await execIn(id, ['stat', '-c', '%n %a %U %y', ...files])).stdout;
+    const before = await snapshotStore(id, ['/etc/docker/certs.d']);
+    const modesBefore = await modes();
     const again = await trustpatch([
       'registry',
       'add',
@@ -91,7 +96,7 @@ describe('registry add --container: certs.d inside a running container', functio
       '--container',
       id,
       '--ca',
-      ca.certPath,
+      fx.ca.certPath,
       '--client-cert',
       join(work, 'client.cert'),
       '--client-key',
@@ -99,5 +104,10 @@ describe('registry add --container: certs.d inside a running container', functio
     ]);
     assert.equal(again.code, 0, again.stderr);
     assert.equal((again.stdout.match(/^skipped /gm) ?? []).length, 3, again.stdout);
+    // The certs.d tree byte for byte, and each file's mode, owner and modification time.
+    const after = await snapshotStore(id, ['/etc/docker/certs.d']);
+    assert.equal(after.size, before.size);
+    assert.deepEqual(storeDifferences(before, after), []);
+    assert.equal(await modes(), modesBefore);
   });
 });

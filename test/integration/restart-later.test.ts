@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { docker, execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { waitFor } from '../support/cli.js';
-import { makeCa, removeCa, type TestCa } from '../support/pki.js';
-import { runJson, type AddDoc } from '../support/undo-cli.js';
+import { docker, execIn, testImage } from '../support/containers.js';
+import { runJson, waitFor } from '../support/cli.js';
+import type { AddDoc } from '../support/json-docs.js';
+import { caFixture } from '../support/fixture.js';
 
 // A JVM that only sleeps: it read its keystore at start, so it needs a restart to see a new CA.
 const JVM = [
@@ -12,23 +12,15 @@ const JVM = [
 ];
 
 describe('add --restart after an add without it (Debian JRE)', function () {
-  let ca: TestCa;
-  const containers: string[] = [];
-  before(async () => {
-    ca = await makeCa('Restart Later Root');
-  });
-  after(async () => {
-    await removeContainers(containers);
-    if (ca) await removeCa(ca);
-  });
+  const fx = caFixture('Restart Later Root', { server: false });
+  after(async () => {});
 
   const startedAt = async (id: string) => (await docker(['inspect', '-f', '{{.State.StartedAt}}', id])).stdout.trim();
 
   it('restarts the container whose JVM still needs it, says so, and does not restart it again', async () => {
-    const id = await startContainer(testImage('debian-jre'), { command: JVM });
-    containers.push(id);
+    const id = await fx.start(testImage('debian-jre'), { command: JVM });
     await waitFor('the JVM to run', async () => /java/.test((await execIn(id, ['cat', '/proc/1/cmdline'])).stdout));
-    const first = await runJson<AddDoc>(['add', ca.certPath, id, '--no-check']);
+    const first = await runJson<AddDoc>(['add', fx.ca.certPath, id, '--no-check']);
     assert.equal(first.code, 0, first.output);
     assert.deepEqual(
       first.doc.containers[0]!.restartNeeded.map((n) => [n.pid, n.runtime]),
@@ -37,7 +29,7 @@ describe('add --restart after an add without it (Debian JRE)', function () {
     );
     const before = await startedAt(id);
 
-    const second = await runJson<AddDoc>(['add', ca.certPath, id, '--no-check', '--restart']);
+    const second = await runJson<AddDoc>(['add', fx.ca.certPath, id, '--no-check', '--restart']);
     assert.equal(second.code, 0, second.output);
     const c = second.doc.containers[0]!;
     assert.deepEqual([c.status, c.restarted], ['already-trusted', true], second.output);
@@ -48,7 +40,7 @@ describe('add --restart after an add without it (Debian JRE)', function () {
     );
     assert.deepEqual(c.restartNeeded, [], 'the new JVM read the new trust');
 
-    const third = await runJson<AddDoc>(['add', ca.certPath, id, '--no-check', '--restart']);
+    const third = await runJson<AddDoc>(['add', fx.ca.certPath, id, '--no-check', '--restart']);
     assert.deepEqual(
       [third.doc.containers[0]!.status, third.doc.containers[0]!.restarted],
       ['already-trusted', false],

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { trustpatch } from '../support/cli.js';
 import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
-import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
 import { snapshotStore, storeDifferences } from '../support/trust-store.js';
+import { caFixture } from '../support/fixture.js';
 
 const ANCHORS = '/usr/local/share/ca-certificates';
 const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
@@ -13,20 +12,12 @@ const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
  * that stay inside the trust store directories, are followed; a link that would carry a write
  * outside them (to /tmp, to /etc/passwd) is refused before anything is written.
  */
-describe('links in the trust store (real containers)', function () {
+describe('links in the trust store (real fx.containers)', function () {
+  const fx = caFixture('Symlink Root');
   this.timeout(300_000);
-  let ca: TestCa;
-  let server: LocalHttpsServer;
   const started: string[] = [];
-
-  before(async () => {
-    ca = await makeCa('Symlink Root');
-    server = await startHttpsServer(await makeServerCert(ca));
-  });
   after(async () => {
     await removeContainers(started);
-    await server?.close();
-    if (ca) await removeCa(ca);
   });
 
   async function debian(shape: string): Promise<string> {
@@ -41,10 +32,10 @@ describe('links in the trust store (real containers)', function () {
     const before = await snapshotStore(id);
     const sums = (await execIn(id, ['sh', '-c', `find ${outside.join(' ')} -type f | sort | xargs -r sha256sum`]))
       .stdout;
-    const curl = async () => (await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code;
+    const curl = async () => (await execIn(id, ['curl', '-sS', '-o', '/dev/null', fx.server.url])).code;
     const curlBefore = await curl();
     assert.notEqual(curlBefore, 0);
-    const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url, '--json']);
+    const result = await trustpatch(['add', fx.ca.certPath, id, '--check-url', fx.server.url, '--json']);
     assert.equal(result.code, 1);
     const row = JSON.parse(result.stdout).containers[0];
     assert.equal(row.status, 'failed');
@@ -89,20 +80,20 @@ describe('links in the trust store (real containers)', function () {
 
   it('the anchor directory links inside the trust store: followed, as update-ca-certificates does (find -L)', async () => {
     const id = await debian(`rm -rf ${ANCHORS} && mkdir /etc/ssl/local-cas && ln -s /etc/ssl/local-cas ${ANCHORS}`);
-    const result = await trustpatch(['add', ca.certPath, id, '--check-url', server.url]);
+    const result = await trustpatch(['add', fx.ca.certPath, id, '--check-url', fx.server.url]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match((await execIn(id, ['ls', '/etc/ssl/local-cas'])).stdout, /^Symlink_Root-[0-9a-f]{8}\.crt$/m);
     assert.equal((await execIn(id, ['readlink', ANCHORS])).stdout.trim(), '/etc/ssl/local-cas', 'still a link');
-    assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 0);
+    assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', fx.server.url])).code, 0);
   });
 
   it("Alpine's own link (/etc/ssl/cert.pem -> certs/ca-certificates.crt): the real file is patched once, the link stays", async () => {
     const id = await startContainer(testImage('alpine'));
     started.push(id);
-    const result = await trustpatch(['add', ca.certPath, id, '--install', 'never', '--check-url', server.url]);
+    const result = await trustpatch(['add', fx.ca.certPath, id, '--install', 'never', '--check-url', fx.server.url]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.equal((await execIn(id, ['readlink', '/etc/ssl/cert.pem'])).stdout.trim(), 'certs/ca-certificates.crt');
     const bundle = (await execIn(id, ['cat', BUNDLE])).stdout;
-    assert.equal(bundle.split(ca.pem.trim()).length - 1, 1, 'appended once, through the link or not');
+    assert.equal(bundle.split(fx.ca.pem.trim()).length - 1, 1, 'appended once, through the link or not');
   });
 });

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { startTrustpatch, trustpatch, waitFor } from '../support/cli.js';
-import { removeContainers, startContainer, testImage } from '../support/containers.js';
-import { makeCa, removeCa, type TestCa } from '../support/pki.js';
+import { testImage } from '../support/containers.js';
 import { tempPemFile, type TempPem } from '../support/temp-pem.js';
 import { DEBIAN_BUNDLE, fileBytes, snapshotStore, storeDifferences } from '../support/trust-store.js';
+import { caFixture } from '../support/fixture.js';
 
 const RECORD = '/var/lib/trustpatch/manifest.json';
 
@@ -13,28 +13,24 @@ const RECORD = '/var/lib/trustpatch/manifest.json';
  * names the expired patch and `remove --expired` restores the store byte for byte.
  */
 describe('add --for / --until-interrupt: temporary trust that reverts', function () {
+  const fx = caFixture('Temporary Proxy CA', { server: false });
   this.timeout(300_000);
-  let ca: TestCa;
   let caFile: TempPem;
-  const containers: string[] = [];
 
   before(async () => {
-    ca = await makeCa('Temporary Proxy CA');
-    caFile = await tempPemFile(ca.pem);
+    caFile = await tempPemFile(fx.ca.pem);
   });
   after(async () => {
-    await removeContainers(containers);
-    if (ca) await removeCa(ca);
     await caFile?.remove();
   });
 
   async function container(): Promise<string> {
-    const id = await startContainer(testImage('debian-curl'));
-    containers.push(id);
+    const id = await fx.start(testImage('debian-curl'));
     return id;
   }
 
-  const holds = async (id: string) => (await fileBytes(id, DEBIAN_BUNDLE))!.toString('latin1').includes(ca.pem.trim());
+  const holds = async (id: string) =>
+    (await fileBytes(id, DEBIAN_BUNDLE))!.toString('latin1').includes(fx.ca.pem.trim());
 
   it('--for reverts exactly on expiry: the store is byte-identical to before, and both reports are printed', async () => {
     const id = await container();

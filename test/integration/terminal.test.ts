@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { BIN, trustpatch } from '../support/cli.js';
-import { removeContainers, startContainer, testImage } from '../support/containers.js';
-import { makeCa, removeCa, type TestCa } from '../support/pki.js';
+import { startContainer, testImage } from '../support/containers.js';
+import { caFixture } from '../support/fixture.js';
 
 const run = promisify(execFile);
 
@@ -27,26 +27,18 @@ async function inTerminal(
 }
 
 describe('output on a terminal and through a pipe', function () {
-  let ca: TestCa;
-  const containers: string[] = [];
+  const fx = caFixture('Terminal CA', { server: false });
   const fresh = async (count: number) => {
     const ids: string[] = [];
     for (let i = 0; i < count; i += 1) ids.push(await startContainer(testImage('debian-curl')));
-    containers.push(...ids);
+    fx.containers.push(...ids);
     return ids;
   };
-
-  before(async () => {
-    ca = await makeCa('Terminal CA');
-  });
-  after(async () => {
-    await removeContainers(containers);
-    if (ca) await removeCa(ca);
-  });
+  after(async () => {});
 
   it('shows live progress with a spinner in a pseudo-terminal', async () => {
     const ids = await fresh(2);
-    const drawn = await inTerminal([BIN, 'add', ca.certPath, ...ids, '--no-check']);
+    const drawn = await inTerminal([BIN, 'add', fx.ca.certPath, ...ids, '--no-check']);
     assert.match(drawn, /\x1b\[\?25l/, 'the spinner hides the cursor');
     assert.match(drawn, /patching 2 container\(s\)|\[\d\/2\]/, 'progress text');
     assert.match(drawn, /2 patched/);
@@ -54,7 +46,7 @@ describe('output on a terminal and through a pipe', function () {
 
   it('prints plain progress lines and no escape codes when piped', async () => {
     const ids = await fresh(2);
-    const result = await trustpatch(['add', ca.certPath, ...ids, '--no-check']);
+    const result = await trustpatch(['add', fx.ca.certPath, ...ids, '--no-check']);
     assert.equal(result.code, 0, result.stderr);
     assert.doesNotMatch(result.stdout + result.stderr, /\x1b/);
     assert.match(result.stderr, /^\[1\/2\] .*: patched/m);
@@ -63,7 +55,7 @@ describe('output on a terminal and through a pipe', function () {
 
   it('honours NO_COLOR and --quiet on a terminal', async () => {
     const ids = await fresh(1);
-    const drawn = await inTerminal([BIN, 'add', ca.certPath, ...ids, '--no-check', '--quiet'], {
+    const drawn = await inTerminal([BIN, 'add', fx.ca.certPath, ...ids, '--no-check', '--quiet'], {
       env: { NO_COLOR: '1' },
     });
     assert.doesNotMatch(drawn, /\x1b\[3\dm/, 'no color codes');
@@ -73,7 +65,7 @@ describe('output on a terminal and through a pipe', function () {
 
   it('draws plain lines, not a spinner, in a terminal that reports no width', async () => {
     const ids = await fresh(1);
-    const drawn = await inTerminal([BIN, 'add', ca.certPath, ...ids, '--no-check'], { columns: 0 });
+    const drawn = await inTerminal([BIN, 'add', fx.ca.certPath, ...ids, '--no-check'], { columns: 0 });
     assert.doesNotMatch(drawn, /\x1b\[1A/, 'no cursor-up line clearing');
     assert.match(drawn, /\[1\/1\] .*: patched/);
   });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
-import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
-import { runJson, type AddDoc, type RemoveDoc } from '../support/undo-cli.js';
+import { execIn, testImage } from '../support/containers.js';
+import { opensslFingerprint } from '../support/pki.js';
+import { runJson } from '../support/cli.js';
+import type { AddDoc, RemoveDoc } from '../support/json-docs.js';
+import { caFixture } from '../support/fixture.js';
 
 const JDK = '/usr/lib/jvm/java-17-openjdk-amd64';
 const CACERTS = `${JDK}/lib/security/cacerts`;
@@ -29,27 +30,17 @@ async function entries(id: string): Promise<number> {
 }
 
 describe("Java keystores (Debian's OpenJDK 17 headless), proved with a Java TLS client", function () {
-  let ca: TestCa;
-  let server: LocalHttpsServer;
+  const fx = caFixture('Java Store Root');
   let fp: string;
-  const containers: string[] = [];
 
   before(async () => {
-    ca = await makeCa('Java Store Root');
-    server = await startHttpsServer(await makeServerCert(ca));
-    fp = await opensslFingerprint(ca.certPath);
-  });
-  after(async () => {
-    await removeContainers(containers);
-    await server?.close();
-    if (ca) await removeCa(ca);
+    fp = await opensslFingerprint(fx.ca.certPath);
   });
 
   it("leaves a JDK's cacerts that links to the system-generated keystore to the update (ca-certificates-java), and Java trusts the CA", async () => {
-    const id = await startContainer(testImage('debian-jre'));
-    containers.push(id);
-    assert.match((await javaCheck(id, server.url)).output, /PKIX path building failed/);
-    const add = await runJson<AddDoc>(['add', ca.certPath, id]);
+    const id = await fx.start(testImage('debian-jre'));
+    assert.match((await javaCheck(id, fx.server.url)).output, /PKIX path building failed/);
+    const add = await runJson<AddDoc>(['add', fx.ca.certPath, id]);
     assert.equal(add.code, 0, add.output);
     const java = add.doc.containers[0]!.stores.filter((s) => s.kind === 'java');
     assert.deepEqual(
@@ -58,21 +49,20 @@ describe("Java keystores (Debian's OpenJDK 17 headless), proved with a Java TLS 
       add.output,
     );
     assert.match(java[0]!.note, /links to \/etc\/ssl\/certs\/java\/cacerts.*holds it/);
-    const check = await javaCheck(id, server.url);
+    const check = await javaCheck(id, fx.server.url);
     assert.equal(check.code, 0, check.output);
     assert.match(check.output, /^200$/m);
   });
 
   it('imports into a standalone cacerts with keytool (alias from the fingerprint), and remove deletes exactly that entry', async () => {
-    const id = await startContainer(testImage('debian-jre'));
-    containers.push(id);
+    const id = await fx.start(testImage('debian-jre'));
     // Temurin and most vendor JDKs ship cacerts as a file of their own: make this JDK's one so.
     const copied = await execIn(id, ['cp', '--remove-destination', '/etc/ssl/certs/java/cacerts', CACERTS]);
     assert.equal(copied.code, 0, copied.stderr);
     const count = await entries(id);
-    assert.match((await javaCheck(id, server.url)).output, /PKIX path building failed/);
+    assert.match((await javaCheck(id, fx.server.url)).output, /PKIX path building failed/);
 
-    const add = await runJson<AddDoc>(['add', ca.certPath, id]);
+    const add = await runJson<AddDoc>(['add', fx.ca.certPath, id]);
     assert.equal(add.code, 0, add.output);
     const alias = `trustpatch-${fp.slice(0, 16)}`;
     assert.deepEqual(
@@ -93,7 +83,7 @@ describe("Java keystores (Debian's OpenJDK 17 headless), proved with a Java TLS 
     assert.equal(listed.code, 0, listed.stdout + listed.stderr);
     assert.ok(listed.stdout.replace(/:/g, '').toLowerCase().includes(fp), 'the alias holds this very certificate');
     assert.equal(await entries(id), count + 1);
-    const check = await javaCheck(id, server.url);
+    const check = await javaCheck(id, fx.server.url);
     assert.equal(check.code, 0, check.output);
 
     const removed = await runJson<RemoveDoc>(['remove', fp, id]);
@@ -116,7 +106,7 @@ describe("Java keystores (Debian's OpenJDK 17 headless), proved with a Java TLS 
       0,
     );
     assert.match(
-      (await javaCheck(id, server.url)).output,
+      (await javaCheck(id, fx.server.url)).output,
       /PKIX path building failed/,
       'Java rejects the server again',
     );

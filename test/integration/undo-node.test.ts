@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { docker, execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
-import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
-import { trustpatch, waitFor } from '../support/cli.js';
-import { runJson, type AddDoc, type StatusDoc } from '../support/undo-cli.js';
+import { docker, execIn, testImage } from '../support/containers.js';
+import { runJson, trustpatch, waitFor } from '../support/cli.js';
+import type { AddDoc, StatusDoc } from '../support/json-docs.js';
+import { caFixture } from '../support/fixture.js';
 
 const BUNDLED = ['node', '--use-bundled-ca', '-e', 'setInterval(() => {}, 1 << 30)'];
 const NODE_GET =
@@ -11,24 +10,12 @@ const NODE_GET =
 const ANCHOR = '/usr/local/share/ca-certificates/node-root.crt';
 
 describe('Node.js processes (Debian nodejs 18): restart needed, with the exact variable', function () {
-  let ca: TestCa;
-  let server: LocalHttpsServer;
-  const containers: string[] = [];
-
-  before(async () => {
-    ca = await makeCa('Node Test Root');
-    server = await startHttpsServer(await makeServerCert(ca));
-  });
-  after(async () => {
-    await removeContainers(containers);
-    await server?.close();
-    if (ca) await removeCa(ca);
-  });
+  const fx = caFixture('Node Test Root');
+  after(async () => {});
 
   it('a Node.js on its bundled store (as official builds) needs a restart with NODE_EXTRA_CA_CERTS; one on the system store (Debian default) sees the CA at once; a fresh curl trusts it', async () => {
-    const id = await startContainer(testImage('debian-node'), { command: BUNDLED });
-    containers.push(id);
-    assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code, 60);
+    const id = await fx.start(testImage('debian-node'), { command: BUNDLED });
+    assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', fx.server.url])).code, 60);
     // Debian's nodejs uses OpenSSL's default store: this one asks the server every 200 ms and logs what it got.
     await docker([
       'exec',
@@ -37,13 +24,13 @@ describe('Node.js processes (Debian nodejs 18): restart needed, with the exact v
       'node',
       '-e',
       `setInterval(() => require('https').get(process.argv[1], { agent: false }, (r) => require('fs').appendFileSync('/tmp/log', r.statusCode + '\\n')).on('error', (e) => require('fs').appendFileSync('/tmp/log', e.code + '\\n')), 200)`,
-      server.url,
+      fx.server.url,
     ]);
     await waitFor('the system-store Node.js to log a rejection', async () =>
       /UNABLE|SELF_SIGNED/.test((await execIn(id, ['cat', '/tmp/log'])).stdout),
     );
 
-    const add = await runJson<AddDoc>(['add', ca.certPath, id, '--name', 'node-root', '--check-url', server.url]);
+    const add = await runJson<AddDoc>(['add', fx.ca.certPath, id, '--name', 'node-root', '--check-url', fx.server.url]);
     const patchedAt = Date.now(); // after the record's addedAt
     assert.equal(add.code, 0, add.output);
     const notes = add.doc.containers[0]!.restartNeeded;
@@ -54,7 +41,7 @@ describe('Node.js processes (Debian nodejs 18): restart needed, with the exact v
     );
     assert.match(notes[0]!.advice, new RegExp(`restart needed, with NODE_EXTRA_CA_CERTS=${ANCHOR} in its environment`));
     assert.equal(
-      (await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code,
+      (await execIn(id, ['curl', '-sS', '-o', '/dev/null', fx.server.url])).code,
       0,
       'a fresh curl trusts the server',
     );
@@ -64,11 +51,11 @@ describe('Node.js processes (Debian nodejs 18): restart needed, with the exact v
 
     // The advice is right: a bundled-store Node.js still rejects the server; with the variable it trusts it.
     assert.match(
-      (await execIn(id, ['node', '--use-bundled-ca', '-e', NODE_GET, server.url])).stderr,
+      (await execIn(id, ['node', '--use-bundled-ca', '-e', NODE_GET, fx.server.url])).stderr,
       /UNABLE_TO|SELF_SIGNED/,
     );
     const withVariable = await docker(
-      ['exec', '--env', `NODE_EXTRA_CA_CERTS=${ANCHOR}`, id, 'node', '--use-bundled-ca', '-e', NODE_GET, server.url],
+      ['exec', '--env', `NODE_EXTRA_CA_CERTS=${ANCHOR}`, id, 'node', '--use-bundled-ca', '-e', NODE_GET, fx.server.url],
       { allowFailure: true },
     );
     assert.equal(withVariable.code, 0, withVariable.stderr);
@@ -91,10 +78,9 @@ describe('Node.js processes (Debian nodejs 18): restart needed, with the exact v
   });
 
   it('--restart restarts the container and says its changes survive a restart but not a recreate', async () => {
-    const id = await startContainer(testImage('debian-node'), { command: BUNDLED });
-    containers.push(id);
+    const id = await fx.start(testImage('debian-node'), { command: BUNDLED });
     const started = (await docker(['inspect', '-f', '{{.State.StartedAt}}', id])).stdout.trim();
-    const add = await trustpatch(['add', ca.certPath, id, '--name', 'node-root', '--restart']);
+    const add = await trustpatch(['add', fx.ca.certPath, id, '--name', 'node-root', '--restart']);
     assert.equal(add.code, 0, add.stdout + add.stderr);
     assert.match(add.stdout, /restarted; its runtime changes survive a restart but not a recreate/);
     assert.match(add.stdout, /trustpatch dockerfile .* --family debian/, 'the report points at the permanent fix once');
@@ -104,7 +90,7 @@ describe('Node.js processes (Debian nodejs 18): restart needed, with the exact v
       'the engine restarted it',
     );
     assert.equal(
-      (await execIn(id, ['curl', '-sS', '-o', '/dev/null', server.url])).code,
+      (await execIn(id, ['curl', '-sS', '-o', '/dev/null', fx.server.url])).code,
       0,
       'the patch survived the restart',
     );

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
-import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
-import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
+import { execIn, testImage } from '../support/containers.js';
+import { opensslFingerprint } from '../support/pki.js';
 import { copyOut } from '../support/trust-checks.js';
-import { trustpatch } from '../support/cli.js';
-import { runJson, type AddDoc, type RemoveDoc, type StatusDoc } from '../support/undo-cli.js';
+import { runJson, trustpatch } from '../support/cli.js';
+import type { AddDoc, RemoveDoc, StatusDoc } from '../support/json-docs.js';
+import { caFixture } from '../support/fixture.js';
 
 // A virtualenv whose certifi copies read their own cacert.pem, as upstream certifi and pip do
 // (python:3.x images, pip-installed certifi). Debian patches both copies to return the system
@@ -29,23 +29,11 @@ const WITH_PIP_REQUESTS =
   'import sys; from pip._vendor import requests; requests.get(sys.argv[1], timeout=10); print(requests.certs.where())';
 
 describe("Python certifi stores: a virtualenv's certifi and pip's vendored copy, checked with that Python", function () {
-  let ca: TestCa;
-  let server: LocalHttpsServer;
-  const containers: string[] = [];
-
-  before(async () => {
-    ca = await makeCa('Python Store Root');
-    server = await startHttpsServer(await makeServerCert(ca));
-  });
-  after(async () => {
-    await removeContainers(containers);
-    await server?.close();
-    if (ca) await removeCa(ca);
-  });
+  const fx = caFixture('Python Store Root');
+  after(async () => {});
 
   it('appends the CA with a marker to each certifi file its Python uses (not to Debian-patched ones), and remove restores them byte for byte', async () => {
-    const id = await startContainer(testImage('debian-python'));
-    containers.push(id);
+    const id = await fx.start(testImage('debian-python'));
     const made = await execIn(id, ['python3', '-c', MAKE_VENV]);
     assert.equal(made.code, 0, made.stderr);
     const site = made.stdout.trim();
@@ -57,15 +45,15 @@ describe("Python certifi stores: a virtualenv's certifi and pip's vendored copy,
       pip: (await copyOut(id, pipFile))!,
       system: (await copyOut(id, systemPip))!,
     };
-    const before = await execIn(id, ['/opt/venv/bin/python', '-c', WITH_CERTIFI, server.url]);
+    const before = await execIn(id, ['/opt/venv/bin/python', '-c', WITH_CERTIFI, fx.server.url]);
     assert.notEqual(before.code, 0);
     assert.match(before.stderr, /CERTIFICATE_VERIFY_FAILED/);
     assert.match(
-      (await execIn(id, ['/opt/venv/bin/python', '-c', WITH_PIP_REQUESTS, server.url])).stderr,
+      (await execIn(id, ['/opt/venv/bin/python', '-c', WITH_PIP_REQUESTS, fx.server.url])).stderr,
       /CERTIFICATE_VERIFY_FAILED/,
     );
 
-    const add = await runJson<AddDoc>(['add', ca.certPath, id, '--check-url', server.url]);
+    const add = await runJson<AddDoc>(['add', fx.ca.certPath, id, '--check-url', fx.server.url]);
     assert.equal(add.code, 0, add.output);
     const stores = add.doc.containers[0]!.stores.map((s) => [s.path, s.action]);
     assert.deepEqual(
@@ -81,18 +69,18 @@ describe("Python certifi stores: a virtualenv's certifi and pip's vendored copy,
       [systemPip, 'covered'],
       "Debian's pip returns the system bundle: left to the system patch",
     );
-    const fp = await opensslFingerprint(ca.certPath);
+    const fp = await opensslFingerprint(fx.ca.certPath);
     assert.equal(
       await copyOut(id, certifiFile),
-      `${originals.certifi}# trustpatch ${fp}\n${ca.pem}`,
+      `${originals.certifi}# trustpatch ${fp}\n${fx.ca.pem}`,
       'the CA after a marker line, appended',
     );
     assert.equal(await copyOut(id, systemPip), originals.system, 'the unused copy is not touched');
 
-    const withCertifi = await execIn(id, ['/opt/venv/bin/python', '-c', WITH_CERTIFI, server.url]);
+    const withCertifi = await execIn(id, ['/opt/venv/bin/python', '-c', WITH_CERTIFI, fx.server.url]);
     assert.equal(withCertifi.code, 0, withCertifi.stderr);
     assert.equal(withCertifi.stdout.trim(), certifiFile, 'the Python really read that file');
-    const withPip = await execIn(id, ['/opt/venv/bin/python', '-c', WITH_PIP_REQUESTS, server.url]);
+    const withPip = await execIn(id, ['/opt/venv/bin/python', '-c', WITH_PIP_REQUESTS, fx.server.url]);
     assert.equal(withPip.code, 0, withPip.stderr);
     assert.equal(withPip.stdout.trim(), pipFile);
 
@@ -108,7 +96,7 @@ describe("Python certifi stores: a virtualenv's certifi and pip's vendored copy,
       ].sort(),
     );
 
-    const dockerfile = await trustpatch(['dockerfile', ca.certPath, id]);
+    const dockerfile = await trustpatch(['dockerfile', fx.ca.certPath, id]);
     assert.equal(dockerfile.code, 0, dockerfile.stderr);
     assert.match(
       dockerfile.stdout,
@@ -117,13 +105,13 @@ describe("Python certifi stores: a virtualenv's certifi and pip's vendored copy,
     );
     assert.ok(!dockerfile.stdout.includes(systemPip), "and not to Debian's patched copy");
 
-    const removed = await runJson<RemoveDoc>(['remove', ca.certPath, id]);
+    const removed = await runJson<RemoveDoc>(['remove', fx.ca.certPath, id]);
     assert.equal(removed.code, 0, removed.output);
     assert.deepEqual([...removed.doc.containers[0]!.removed[0]!.certifi].sort(), [certifiFile, pipFile].sort());
     assert.equal(await copyOut(id, certifiFile), originals.certifi, 'byte-identical after remove');
     assert.equal(await copyOut(id, pipFile), originals.pip);
     assert.match(
-      (await execIn(id, ['/opt/venv/bin/python', '-c', WITH_CERTIFI, server.url])).stderr,
+      (await execIn(id, ['/opt/venv/bin/python', '-c', WITH_CERTIFI, fx.server.url])).stderr,
       /CERTIFICATE_VERIFY_FAILED/,
       'the Python rejects the server again',
     );

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { execIn, removeContainers, startContainer, testImage } from '../support/containers.js';
+import { execIn, testImage } from '../support/containers.js';
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';
 import { bundleFingerprints, copyOut } from '../support/trust-checks.js';
-import { runJson, type AddDoc, type RemoveDoc, type StatusDoc } from '../support/undo-cli.js';
+import { runJson } from '../support/cli.js';
+import type { AddDoc, RemoveDoc, StatusDoc } from '../support/json-docs.js';
+import { caFixture } from '../support/fixture.js';
 
 const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const MANIFEST = '/var/lib/trustpatch/manifest.json';
@@ -23,40 +25,32 @@ async function listing(id: string): Promise<string> {
 }
 
 describe('remove and status on real containers: add then remove leaves every bundle as it was', function () {
-  let ca: TestCa;
+  const fx = caFixture('Undo Test Root');
   let other: TestCa;
-  let server: LocalHttpsServer;
   let otherServer: LocalHttpsServer;
   let fp: string;
-  const containers: string[] = [];
 
   before(async () => {
-    ca = await makeCa('Undo Test Root');
     other = await makeCa('Someone Else Root');
-    server = await startHttpsServer(await makeServerCert(ca));
     otherServer = await startHttpsServer(await makeServerCert(other));
-    fp = await opensslFingerprint(ca.certPath);
+    fp = await opensslFingerprint(fx.ca.certPath);
   });
   after(async () => {
-    await removeContainers(containers);
-    await server?.close();
     await otherServer?.close();
-    if (ca) await removeCa(ca);
     if (other) await removeCa(other);
   });
 
   it('Debian: status clean -> add -> status complete -> remove: bundle and links byte-identical, curl fails again, record gone; a rerun is not present', async () => {
-    const id = await startContainer(testImage('debian-curl'));
-    containers.push(id);
+    const id = await fx.start(testImage('debian-curl'));
     const bundle = (await copyOut(id, BUNDLE))!;
     const links = await listing(id);
     const clean = await runJson<StatusDoc>(['status', id]);
     assert.equal(clean.code, 0, clean.output);
     assert.equal(clean.doc.containers[0]!.status, 'clean');
 
-    const add = await runJson<AddDoc>(['add', ca.certPath, id, '--check-url', server.url]);
+    const add = await runJson<AddDoc>(['add', fx.ca.certPath, id, '--check-url', fx.server.url]);
     assert.equal(add.code, 0, add.output);
-    assert.equal(await curlExit(id, server.url), 0);
+    assert.equal(await curlExit(id, fx.server.url), 0);
     const manifest = JSON.parse((await copyOut(id, MANIFEST))!) as {
       entries: { fingerprint: string; anchor: string }[];
     };
@@ -80,7 +74,7 @@ describe('remove and status on real containers: add then remove leaves every bun
       ],
     );
 
-    const removed = await runJson<RemoveDoc>(['remove', ca.certPath, id]);
+    const removed = await runJson<RemoveDoc>(['remove', fx.ca.certPath, id]);
     assert.equal(removed.code, 0, removed.output);
     assert.equal(removed.doc.containers[0]!.status, 'removed', removed.output);
     assert.deepEqual(removed.doc.containers[0]!.counts, [
@@ -93,7 +87,7 @@ describe('remove and status on real containers: add then remove leaves every bun
     assert.equal(await copyOut(id, BUNDLE), bundle, 'the bundle is byte-identical to before the add');
     assert.equal(await listing(id), links, 'no link to the anchor is left in /etc/ssl/certs');
     assert.equal(await copyOut(id, MANIFEST), undefined, 'the record is deleted once nothing is left');
-    assert.equal(await curlExit(id, server.url), 60, 'curl rejects the server again');
+    assert.equal(await curlExit(id, fx.server.url), 60, 'curl rejects the server again');
 
     const again = await runJson<RemoveDoc>(['remove', fp.slice(0, 12), id]);
     assert.equal(again.code, 0, again.output);
@@ -104,9 +98,8 @@ describe('remove and status on real containers: add then remove leaves every bun
   });
 
   it('Debian: keeps a certificate someone else added after trustpatch, and a copy of its own CA that it did not add', async () => {
-    const id = await startContainer(testImage('debian-curl'));
-    containers.push(id);
-    const add = await runJson<AddDoc>(['add', ca.certPath, id, '--name', 'undo-root']);
+    const id = await fx.start(testImage('debian-curl'));
+    const add = await runJson<AddDoc>(['add', fx.ca.certPath, id, '--name', 'undo-root']);
     assert.equal(add.code, 0, add.output);
     // Someone else: their own CA, and the same CA as trustpatch's under another file name.
     await execIn(id, [
@@ -115,7 +108,7 @@ describe('remove and status on real containers: add then remove leaves every bun
       `printf '%s' "$1" > /usr/local/share/ca-certificates/theirs.crt && printf '%s' "$2" > /usr/local/share/ca-certificates/same-as-trustpatch.crt && update-ca-certificates`,
       'sh',
       other.pem,
-      ca.pem,
+      fx.ca.pem,
     ]);
     const countBefore = (await bundleFingerprints((await copyOut(id, BUNDLE))!)).length;
 
@@ -132,7 +125,7 @@ describe('remove and status on real containers: add then remove leaves every bun
     assert.equal(now.length, countBefore - 1, 'exactly one certificate left the bundle');
     assert.ok(now.includes(await opensslFingerprint(other.certPath)), 'the other CA is still there');
     assert.equal(await curlExit(id, otherServer.url), 0, 'the other CA is still trusted');
-    assert.equal(await curlExit(id, server.url), 0, 'the copy someone else installed still makes the CA trusted');
+    assert.equal(await curlExit(id, fx.server.url), 0, 'the copy someone else installed still makes the CA trusted');
     assert.equal(
       await copyOut(id, '/usr/local/share/ca-certificates/undo-root.crt'),
       undefined,
@@ -146,18 +139,17 @@ describe('remove and status on real containers: add then remove leaves every bun
     ['noshell', ['/pause']],
   ] as const) {
     it(`${image}: add (archive-only) then remove leaves the bundle byte-identical`, async () => {
-      const id = await startContainer(testImage(image), { command: [...command] });
-      containers.push(id);
+      const id = await fx.start(testImage(image), { command: [...command] });
       const bundle = (await copyOut(id, BUNDLE))!;
       // --install never: apk would look up Alpine's public mirrors (tests stay on loopback).
-      const add = await runJson<AddDoc>(['add', ca.certPath, id, '--timeout', '60', '--install', 'never']);
+      const add = await runJson<AddDoc>(['add', fx.ca.certPath, id, '--timeout', '60', '--install', 'never']);
       assert.equal(add.code, 0, add.output);
       assert.equal(add.doc.containers[0]!.method, 'archive-only', add.output);
       assert.notEqual(await copyOut(id, BUNDLE), bundle);
       const status = await runJson<StatusDoc>(['status', id]);
       assert.equal(status.doc.containers[0]!.status, 'complete', status.output);
 
-      const removed = await runJson<RemoveDoc>(['remove', ca.certPath, id]);
+      const removed = await runJson<RemoveDoc>(['remove', fx.ca.certPath, id]);
       assert.equal(removed.code, 0, removed.output);
       assert.equal(await copyOut(id, BUNDLE), bundle, 'byte-identical to before the add');
       const [row] = removed.doc.containers;

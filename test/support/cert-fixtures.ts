@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import forge from 'node-forge';
-import { aiaLine, openssl, type TestCa } from './pki.js';
+import { aiaLine, makeSignedCert, openssl, type TestCa } from './pki.js';
 
 /**
  * Certificate inputs in every form users receive them, made at test time from openssl-made
@@ -109,32 +109,12 @@ export async function makeIntermediate(
   options: { caIssuers?: string } = {},
 ): Promise<TestCa> {
   const slug = name.replace(/[^A-Za-z0-9]+/g, '-');
-  const keyPath = join(root.dir, `${slug}.key`);
-  const certPath = join(root.dir, `${slug}.crt`);
-  const csrPath = join(root.dir, `${slug}.csr`);
-  const extPath = join(root.dir, `${slug}.ext`);
-  await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyPath]);
-  await openssl(['req', '-new', '-key', keyPath, '-out', csrPath, '-subj', `/CN=${name}/O=trustpatch tests`]);
-  await writeFile(
-    extPath,
-    `basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n${aiaLine(options.caIssuers)}`,
-  );
-  await openssl([
-    'x509',
-    '-req',
-    '-in',
-    csrPath,
-    '-CA',
-    root.certPath,
-    '-CAkey',
-    root.keyPath,
-    '-CAcreateserial',
-    '-out',
-    certPath,
-    '-days',
-    '365',
-    '-extfile',
-    extPath,
-  ]);
-  return { dir: root.dir, certPath, keyPath, pem: await readFile(certPath, 'utf8') };
+  const made = await makeSignedCert(root, {
+    keyPath: join(root.dir, `${slug}.key`),
+    certPath: join(root.dir, `${slug}.crt`),
+    subject: `/CN=${name}/O=trustpatch tests`,
+    extensions: `basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n${aiaLine(options.caIssuers)}`,
+    days: 365,
+  });
+  return { dir: root.dir, certPath: made.certPath, keyPath: made.keyPath, pem: made.cert };
 }

@@ -70,3 +70,18 @@ export async function waitFor(what: string, probe: () => Promise<boolean>, ms = 
   }
   throw new Error(`gave up waiting for ${what} after ${ms} ms`);
 }
+
+/** Runs `trustpatch <command> ... --json` and returns the exit status, the document and everything printed. */
+export async function runJson<T = Record<string, unknown>>(
+  args: string[],
+): Promise<{ code: number; doc: T; output: string }> {
+  const result = await trustpatch([...args, '--json']);
+  const output = `exit ${result.code}\n${result.stdout}\n${result.stderr}`;
+  let doc = {} as T;
+  try {
+    doc = JSON.parse(result.stdout) as T;
+  } catch {
+    // left empty: the assertions on it fail and print `output`
+  }
+  return { code: result.code, doc, output };
+}

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
-import { openssl, type ServerCert, type TestCa } from './pki.js';
+import { makeSignedCert, type ServerCert, type TestCa } from './pki.js';
 
 /** A TLS front for a unix-socket engine, like dockerd's `--tlsverify -H tcp://…`, on 127.0.0.1. */
 export interface TlsEngineProxy {
@@ -54,35 +54,12 @@ export async function makeDockerCertDir(ca: TestCa, options: { client?: boolean 
   const dir = await mkdtemp(join(tmpdir(), 'trustpatch-certpath-'));
   await writeFile(join(dir, 'ca.pem'), ca.pem);
   if (options.client === false) return dir;
-  await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', join(dir, 'key.pem')]);
-  await openssl([
-    'req',
-    '-new',
-    '-key',
-    join(dir, 'key.pem'),
-    '-out',
-    join(dir, 'client.csr'),
-    '-subj',
-    '/CN=trustpatch test client',
-  ]);
-  await writeFile(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');
-  await openssl([
-    'x509',
-    '-req',
-    '-in',
-    join(dir, 'client.csr'),
-    '-CA',
-    ca.certPath,
-    '-CAkey',
-    ca.keyPath,
-    '-CAcreateserial',
-    '-out',
-    join(dir, 'cert.pem'),
-    '-days',
-    '30',
-    '-extfile',
-    join(dir, 'client.ext'),
-  ]);
+  await makeSignedCert(ca, {
+    keyPath: join(dir, 'key.pem'),
+    certPath: join(dir, 'cert.pem'),
+    subject: '/CN=trustpatch test client',
+    extensions: 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n',
+  });
   return dir;
 }
 

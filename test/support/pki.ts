@@ -80,16 +80,31 @@ export async function makeServerCert(
   name = 'localhost',
   options: { subjectAltName?: string; caIssuers?: string } = {},
 ): Promise<ServerCert> {
-  const keyPath = join(ca.dir, `${name}-server.key`);
-  const csrPath = join(ca.dir, `${name}-server.csr`);
-  const certPath = join(ca.dir, `${name}-server.crt`);
-  const extPath = join(ca.dir, `${name}-server.ext`);
-  await makeKey(keyPath);
-  await openssl(['req', '-new', '-key', keyPath, '-out', csrPath, '-subj', `/CN=${name}`]);
-  await writeFile(
-    extPath,
-    `subjectAltName=${options.subjectAltName ?? 'DNS:localhost,IP:127.0.0.1,IP:::1'}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n${aiaLine(options.caIssuers)}`,
-  );
+  const at = (suffix: string) => join(ca.dir, `${name}-server.${suffix}`);
+  return makeSignedCert(ca, {
+    keyPath: at('key'),
+    certPath: at('crt'),
+    subject: `/CN=${name}`,
+    extensions: `subjectAltName=${options.subjectAltName ?? 'DNS:localhost,IP:127.0.0.1,IP:::1'}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n${aiaLine(options.caIssuers)}`,
+  });
+}
+
+/**
+ * A key (`key`, default EC P-256) and a certificate for `subject` signed by `ca` with
+ * `extensions` (openssl x509 -req -extfile), valid `days` (default 30); the CSR and the
+ * extension file are written next to the certificate.
+ */
+export async function makeSignedCert(
+  ca: TestCa,
+  spec: { keyPath: string; certPath: string; subject: string; extensions: string; key?: KeySpec; days?: number },
+): Promise<ServerCert> {
+  const { keyPath, certPath } = spec;
+  const base = certPath.replace(/\.[^./]+$/, '');
+  const csrPath = `${base}.csr`;
+  const extPath = `${base}.ext`;
+  await makeKey(keyPath, spec.key);
+  await openssl(['req', '-new', '-key', keyPath, '-out', csrPath, '-subj', spec.subject]);
+  await writeFile(extPath, spec.extensions);
   await openssl([
     'x509',
     '-req',
@@ -103,7 +118,7 @@ export async function makeServerCert(
     '-out',
     certPath,
     '-days',
-    '30',
+    String(spec.days ?? 30),
     '-extfile',
     extPath,
   ]);

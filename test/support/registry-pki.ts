@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import forge from 'node-forge';
-import { makeKey, openssl, type KeySpec, type ServerCert, type TestCa } from './pki.js';
+import { makeSignedCert, openssl, type KeySpec, type ServerCert, type TestCa } from './pki.js';
 
 /** A certificate and key pair made by openssl (independently of trustpatch), in the CA's directory. */
 export type Pair = ServerCert;
@@ -24,31 +24,8 @@ export async function makeClientCertOpenssl(ca: TestCa, name: string, key: KeySp
 }
 
 async function signed(ca: TestCa, name: string, extensions: string, key: KeySpec): Promise<Pair> {
-  const keyPath = join(ca.dir, `${name}.key`);
-  const csrPath = join(ca.dir, `${name}.csr`);
-  const certPath = join(ca.dir, `${name}.pem`);
-  const extPath = join(ca.dir, `${name}.ext`);
-  await makeKey(keyPath, key);
-  await openssl(['req', '-new', '-key', keyPath, '-out', csrPath, '-subj', `/CN=${name}`]);
-  await writeFile(extPath, extensions);
-  await openssl([
-    'x509',
-    '-req',
-    '-in',
-    csrPath,
-    '-CA',
-    ca.certPath,
-    '-CAkey',
-    ca.keyPath,
-    '-CAcreateserial',
-    '-out',
-    certPath,
-    '-days',
-    '30',
-    '-extfile',
-    extPath,
-  ]);
-  return { certPath, keyPath, cert: await readFile(certPath, 'utf8'), key: await readFile(keyPath, 'utf8') };
+  const at = (suffix: string) => join(ca.dir, `${name}.${suffix}`);
+  return makeSignedCert(ca, { keyPath: at('key'), certPath: at('pem'), subject: `/CN=${name}`, extensions, key });
 }
 
 /** The public key of a certificate or of a private key, as openssl prints it (PEM SPKI). */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { camel } from '../../src/report/counts.js';
 
 /** The published schema (schema/trustpatch.schema.json), as the package ships it. */
 export const SCHEMA_PATH = fileURLToPath(new URL('../../../schema/trustpatch.schema.json', import.meta.url));
@@ -22,7 +23,7 @@ export function assertValidDocument(document: unknown, what: string): void {
     (e) =>
       command === undefined ||
       !e.schemaPath.startsWith('#/$defs/') ||
-      e.schemaPath.includes(`${camel(command)}Document`) ||
+      e.schemaPath.includes(`${camelName(command)}Document`) ||
       !/Document\//.test(e.schemaPath),
   );
   throw new Error(
@@ -30,8 +31,7 @@ export function assertValidDocument(document: unknown, what: string): void {
   );
 }
 
-function camel(command: string): string {
-  return command
-    .replace(/ (\w)/g, (_m, c: string) => c.toUpperCase())
-    .replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
+/** `registry client-cert` -> `registryClientCert`, as the schema names its documents. */
+function camelName(command: string): string {
+  return camel(command.replaceAll(' ', '-'));
 }

@@ -1,7 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { docker } from './containers.js';
+import { runJson } from './cli.js';
+import { fileBytes } from './trust-store.js';
 import { openssl } from './pki.js';
 import { writeFile } from 'node:fs/promises';
 
@@ -10,14 +11,7 @@ import { writeFile } from 'node:fs/promises';
  * in the container), or undefined when it does not exist. Independent of trustpatch's code.
  */
 export async function copyOut(id: string, path: string): Promise<string | undefined> {
-  const dir = await mkdtemp(join(tmpdir(), 'trustpatch-cp-'));
-  try {
-    const copied = await docker(['cp', '-L', `${id}:${path}`, join(dir, 'file')], { allowFailure: true });
-    if (copied.code !== 0) return undefined;
-    return await readFile(join(dir, 'file'), 'latin1');
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  return (await fileBytes(id, path, undefined, true))?.toString('latin1');
 }
 
 /** SHA-256 fingerprints (lowercase hex) of every certificate in a PEM bundle, computed by openssl. */
@@ -64,16 +58,8 @@ export interface JsonContainer {
 
 /** Runs `trustpatch add ... --json` and returns its exit status and containers, in order. */
 export async function addJson(args: string[]): Promise<{ code: number; containers: JsonContainer[]; output: string }> {
-  const { trustpatch } = await import('./cli.js');
-  const result = await trustpatch(['add', ...args, '--json']);
-  const output = `exit ${result.code}\n${result.stdout}\n${result.stderr}`;
-  let containers: JsonContainer[] = [];
-  try {
-    containers = (JSON.parse(result.stdout) as { containers: JsonContainer[] }).containers;
-  } catch {
-    containers = [];
-  }
-  return { code: result.code, containers, output };
+  const { code, doc, output } = await runJson<{ containers?: JsonContainer[] }>(['add', ...args]);
+  return { code, containers: doc.containers ?? [], output };
 }
 
 /** `[ok, tool, verifiedBy]` of each URL's check, for compact assertions. */

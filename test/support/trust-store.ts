@@ -13,9 +13,9 @@ export type StoreSnapshot = Map<string, string>;
 export const DEBIAN_STORE = ['/etc/ssl', '/usr/local/share/ca-certificates'];
 export const DEBIAN_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
-/** `docker cp ID:PATH -` as a tar buffer; undefined when the path does not exist. */
-export function dockerCp(id: string, path: string, host?: string): Promise<Buffer | undefined> {
-  const args = [...(host ? ['-H', host] : []), 'cp', `${id}:${path}`, '-'];
+/** `docker cp ID:PATH -` as a tar buffer (`follow`: `-L`, a link at PATH is followed); undefined when the path does not exist. */
+export function dockerCp(id: string, path: string, host?: string, follow = false): Promise<Buffer | undefined> {
+  const args = [...(host ? ['-H', host] : []), 'cp', ...(follow ? ['-L'] : []), `${id}:${path}`, '-'];
   return new Promise((resolve, reject) => {
     execFile(
       'docker',
@@ -70,9 +70,9 @@ export async function snapshotStore(
   return snapshot;
 }
 
-/** The bytes of one file (a link at the path itself is followed by `docker cp` only as a link: pass the real path). */
-export async function fileBytes(id: string, path: string, host?: string): Promise<Buffer | undefined> {
-  const tar = await dockerCp(id, path, host);
+/** The bytes of one file (a link at the path itself is copied as a link unless `follow`: else pass the real path). */
+export async function fileBytes(id: string, path: string, host?: string, follow = false): Promise<Buffer | undefined> {
+  const tar = await dockerCp(id, path, host, follow);
   if (tar === undefined) return undefined;
   const [first] = await entries(tar, '');
   return first?.[2];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { runAddSession } from '../../src/commands/add-session.js';
+import { runAddSession } from '../../src/commands/add/session.js';
 import { containerStart } from '../../src/docker/events.js';
 import { MANIFEST_PATH } from '../../src/record/manifest.js';
 import { FakeClient } from '../support/fake-client.js';

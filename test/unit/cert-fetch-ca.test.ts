@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCertificates } from '../../src/cert/load.js';
-import { runFetchCa } from '../../src/commands/fetch-ca.js';
+import { runFetchCa } from '../../src/commands/fetch-ca/run.js';
 import { discoverCa } from '../../src/net/discover-ca.js';
 import type { HttpGet } from '../../src/net/http-get.js';
 import { UserError } from '../../src/errors.js';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { InspectReport } from '../../src/commands/inspect.js';
+import type { InspectReport } from '../../src/commands/inspect/run.js';
 import { trustpatch } from '../support/cli.js';
 import { daysFromNow, forgeCertificate, pkcs12File, pkcs7File, textFile } from '../support/cert-fixtures.js';
 import { makeCa, makeServerCert, openssl, opensslFingerprint, type TestCa } from '../support/pki.js';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCertificates, parseCertificates } from '../../src/cert/load.js';
-import { runAdd } from '../../src/commands/add.js';
+import { runAdd } from '../../src/commands/add/run.js';
 import type { ContainerClient } from '../../src/docker/container-client.js';
 import { UserError } from '../../src/errors.js';
 import { daysFromNow, forgeCertificate, makeIntermediate, textFile } from '../support/cert-fixtures.js';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { removeTable, restartLines } from '../../src/cli/render-undo.js';
-import { addTable, progressSummary, statusWord, summaryLine } from '../../src/cli/render.js';
+import { removeTable } from '../../src/commands/remove/table.js';
+import { restartLines } from '../../src/cli/render.js';
+import { statusWord, summaryLine } from '../../src/cli/render.js';
+import { addTable, progressSummary } from '../../src/commands/add/table.js';
 import type { ContainerResult } from '../../src/types.js';
 import type { RemoveResult } from '../../src/undo/types.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { aftercareLines } from '../../src/cli/render-undo.js';
-import { runDockerfile } from '../../src/commands/dockerfile.js';
+import { aftercareLines } from '../../src/commands/add/aftercare.js';
+import { runDockerfile } from '../../src/commands/dockerfile/run.js';
 import type { ContainerResult } from '../../src/types.js';
 import { makeCa, removeCa, type TestCa } from '../support/pki.js';
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCertificates } from '../../src/cert/load.js';
-import { runFetchCa } from '../../src/commands/fetch-ca.js';
+import { runFetchCa } from '../../src/commands/fetch-ca/run.js';
 import { discoverCa } from '../../src/net/discover-ca.js';
 import type { HttpGet } from '../../src/net/http-get.js';
 import { WELL_KNOWN_CA_ADDRESSES } from '../../src/net/well-known-proxies.js';

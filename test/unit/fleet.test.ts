@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { exitCodeFor, runAdd } from '../../src/commands/add.js';
+import { mock } from 'node:test';
+import { exitCodeFor, runAdd } from '../../src/commands/add/run.js';
 import { runFleet } from '../../src/commands/fleet.js';
 import { DeadlineClient, TimeoutError } from '../../src/docker/deadline-client.js';
 import type { ContainerInfo } from '../../src/docker/container-client.js';
@@ -179,12 +180,23 @@ describe('per-container timeout', () => {
         hung = true; // only the first run hangs: the rerun during rollback answers
         return true;
       };
-      const report = await runAdd({
+      // A fake clock: the budget runs out when the test says so, once the good container is done
+      // and the stuck one hangs, never because a loaded machine was slow (count work, not time).
+      mock.timers.enable({ apis: ['setTimeout', 'Date'], now: Date.now() });
+      let goodDone = false;
+      const running = runAdd({
         certificate: ca.certPath,
         selector: { ...none, names: ['good', 'stuck'] },
         client,
         timeoutMs: 300,
+        onResult: (result) => {
+          if (result.id === 'good') goodDone = true;
+        },
       });
+      while (!(goodDone && hung)) await new Promise((resolve) => setImmediate(resolve));
+      mock.timers.tick(300);
+      const report = await running;
+      mock.timers.reset();
       const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
       assert.equal(byId.good!.status, 'patched');
       assert.ok(good.read('/etc/ssl/certs/ca-certificates.crt')!.includes(ca.pem));
@@ -194,6 +206,7 @@ describe('per-container timeout', () => {
       assert.equal(failed.status === 'failed' ? failed.rollback : '', 'done');
       assert.equal(stuck.read('/etc/ssl/certs/ca-certificates.crt'), '', 'the stuck container is as before');
     } finally {
+      mock.timers.reset();
       await removeCa(ca);
     }
   });

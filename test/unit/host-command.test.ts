@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runHostAdd, runHostRemove } from '../../src/commands/host.js';
+import { runHostAdd, runHostRemove } from '../../src/commands/host/run.js';
 import { UserError } from '../../src/errors.js';
 import { main } from '../../src/cli/main.js';
 import { hostRestartAdvice, programsRunning } from '../../src/host/restart-advice.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { exitCodeFor } from '../../src/commands/add.js';
+import { exitCodeFor } from '../../src/commands/add/run.js';
 import { parseCertificates } from '../../src/cert/load.js';
 import { certificateName } from '../../src/cert/name.js';
 import type { Mount } from '../../src/docker/container-client.js';
@@ -11,7 +11,7 @@ import { MANIFEST_PATH } from '../../src/record/manifest.js';
 import { FakeClient, type FakeContainer } from '../support/fake-client.js';
 import { ANCHORS, BUNDLE, fakeDebian } from '../support/fake-debian.js';
 import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
-import { persistenceNotes } from '../../src/cli/render-undo.js';
+import { persistenceNotes } from '../../src/commands/add/aftercare.js';
 
 const bind = (source: string, destination: string, rw = true): Mount => ({ type: 'bind', source, destination, rw });
 const volume = (name: string, destination: string): Mount => ({

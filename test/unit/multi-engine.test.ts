@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { runAdd } from '../../src/commands/add.js';
-import { addTable } from '../../src/cli/render.js';
-import { addDocument } from '../../src/report/json.js';
+import { runAdd } from '../../src/commands/add/run.js';
+import { addTable } from '../../src/commands/add/table.js';
+import { addDocument } from '../../src/commands/add/json.js';
 import { selectOnEngines } from '../../src/select/select-containers.js';
 import { FakeClient } from '../support/fake-client.js';
 import { BUNDLE, fakeDebian } from '../support/fake-debian.js';

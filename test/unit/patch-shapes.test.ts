@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCertificates } from '../../src/cert/load.js';
-import { runAdd } from '../../src/commands/add.js';
+import { runAdd } from '../../src/commands/add/run.js';
 import { alpine, debian, generic } from '../../src/distro/families.js';
 import { patchContainer, type PatchContext } from '../../src/patch/patch-container.js';
 import { FakeClient } from '../support/fake-client.js';

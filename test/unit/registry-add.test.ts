@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { runRegistryAdd } from '../../src/commands/registry-add.js';
+import { runRegistryAdd } from '../../src/commands/registry/add.js';
 import { captureIo } from '../support/capture-io.js';
 import { FakeClient, FakeContainer } from '../support/fake-client.js';
 import { makeCa, openssl, opensslFingerprint, removeCa, type TestCa } from '../support/pki.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -149,6 +149,11 @@ describe('registry client-cert: a client pair signed by the CA, as openssl sees 
       ]);
       assert.equal(result.code, 0);
       assert.match(result.out, /skipped .*ca\.crt .*holds another certificate/);
+      assert.equal(
+        await readFile(join(out, 'ca.crt'), 'utf8'),
+        '# someone else\n',
+        'the other ca.crt is kept as it was',
+      );
     } finally {
       await removeCa(ca);
     }

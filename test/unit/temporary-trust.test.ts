@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
-import { runAddSession, type AddSessionOptions } from '../../src/commands/add-session.js';
+import { runAddSession, type AddSessionOptions } from '../../src/commands/add/session.js';
 
 const runTemporaryAdd = (options: Omit<AddSessionOptions, 'isTemporary' | 'watch'>) =>
   runAddSession({ ...options, isTemporary: true, watch: false });
-import { runRemove } from '../../src/commands/remove.js';
+import { runRemove } from '../../src/commands/remove/run.js';
 import { parseDuration, formatDuration } from '../../src/cli/duration.js';
 import { Interrupts } from '../../src/cli/interrupts.js';
 import { MANIFEST_PATH, mergeEntries, parseManifest, type ManifestEntry } from '../../src/record/manifest.js';
-import { statusOf } from '../../src/record/status-container.js';
+import { statusOf } from '../../src/commands/status/worker.js';
 import { expiredBecause, type TemporaryTrust } from '../../src/record/temporary.js';
 import { trustpatch } from '../support/cli.js';
 import { FakeClient } from '../support/fake-client.js';
@@ -72,7 +72,7 @@ describe('temporary trust: add --for / --until-interrupt, remove --expired (fake
   it('an interrupt ends the wait and reverts; a permanent add made before stays, and a container removed meanwhile is reported', async () => {
     const { client, containers } = setup();
     // t1 already trusts the CA through an earlier, permanent add: the session must leave it be.
-    const { runAdd } = await import('../../src/commands/add.js');
+    const { runAdd } = await import('../../src/commands/add/run.js');
     await runAdd({ certificate: pem.path, selector: selector('name-t1'), clients: [client], lockDir: pem.dir });
     const [t1Bundle, t1Record] = [containers[0]!.read(BUNDLE), containers[0]!.read(MANIFEST_PATH)];
     const interrupt = new AbortController();
@@ -154,7 +154,7 @@ describe('temporary trust: add --for / --until-interrupt, remove --expired (fake
     const { client, containers, before } = setup();
     // A session that died (kill -9) before its revert: its record says so, its pid is gone.
     const dead: TemporaryTrust = { session: 'dead', expiresAt: null, pid: 2 ** 22 + 17, host: hostname() };
-    const { runAdd } = await import('../../src/commands/add.js');
+    const { runAdd } = await import('../../src/commands/add/run.js');
     await runAdd({
       certificate: pem.path,
       selector: selector('name-t1'),

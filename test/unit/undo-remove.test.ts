@@ -3,7 +3,7 @@ import { parseCertificates } from '../../src/cert/load.js';
 import { certificateName } from '../../src/cert/name.js';
 import { patchContainer, type PatchContext } from '../../src/patch/patch-container.js';
 import { MANIFEST_PATH } from '../../src/record/manifest.js';
-import { statusOf } from '../../src/record/status-container.js';
+import { statusOf } from '../../src/commands/status/worker.js';
 import { removeFromContainer } from '../../src/undo/remove-container.js';
 import { FakeClient, type FakeContainer } from '../support/fake-client.js';
 import { ANCHORS, BUNDLE, fakeDebian } from '../support/fake-debian.js';
