@@ -99,7 +99,9 @@ export function printRemoveReport(
   const paint = painter(io);
   writeLine(
     io.stdout,
-    removeTable(report.results, (status, text) => paint(statusColor(status), text)),
+    removeTable(report.results, (status, text) => paint(statusColor(status), text), {
+      engine: report.engines.length > 1,
+    }),
   );
   for (const line of [...removeLines(report.results), ...warningLines(report.results)]) writeLine(io.stdout, line);
   if (report.interrupted) writeLine(io.stdout, 'interrupted: containers not started are listed as skipped');

@@ -3,12 +3,15 @@ import type { RestartNote } from '../runtimes/restart-needed.js';
 import type { StoreOutcome } from '../stores/types.js';
 import type { RemoveResult } from '../undo/types.js';
 import type { ContainerResult } from '../patch/types.js';
-import { statusWord } from './render.js';
-import { renderTable } from './table.js';
+import { engineTable, statusWord, type TableOptions } from './render.js';
 import { hostStoreLine } from '../host/host-store-mounts.js';
 import { mountLine, mountWhere, sharedKey } from '../mounts/mount-map.js';
 
-export function removeTable(results: readonly RemoveResult[], paint: (status: string, text: string) => string): string {
+export function removeTable(
+  results: readonly (RemoveResult & { engine?: string })[],
+  paint: (status: string, text: string) => string,
+  options: TableOptions = {},
+): string {
   const rows = results.map((r) => [
     r.name,
     r.id.slice(0, 12),
@@ -19,10 +22,12 @@ export function removeTable(results: readonly RemoveResult[], paint: (status: st
     seconds(r.durationMs),
     reasonOf(r),
   ]);
-  return renderTable(
+  return engineTable(
     ['CONTAINER', 'ID', 'IMAGE', 'STATUS', 'FAMILY', 'REMOVED FROM', 'TIME', 'REASON'],
     rows,
-    (row, column, text) => (column === 3 ? paint(results[row]!.status, text) : text),
+    results,
+    paint,
+    options,
   );
 }
 
@@ -41,8 +46,9 @@ export function removeLines(results: readonly RemoveResult[]): string[] {
 }
 
 export function statusTable(
-  results: readonly StatusContainerResult[],
+  results: readonly (StatusContainerResult & { engine?: string })[],
   paint: (status: string, text: string) => string,
+  options: TableOptions = {},
 ): string {
   const rows = results.map((r) => [
     r.name,
@@ -54,7 +60,7 @@ export function statusTable(
     r.restartNeeded.length === 0 ? '-' : String(r.restartNeeded.length),
     r.reason ?? '',
   ]);
-  return renderTable(
+  return engineTable(
     [
       'CONTAINER',
       'ID',
@@ -66,7 +72,9 @@ export function statusTable(
       'REASON',
     ],
     rows,
-    (row, column, text) => (column === 3 ? paint(results[row]!.status, text) : text),
+    results,
+    paint,
+    options,
   );
 }
 

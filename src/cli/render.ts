@@ -32,7 +32,7 @@ export function addTable(
     seconds(r.durationMs),
     reasonOf(r),
   ]);
-  return statusTable(
+  return engineTable(
     ['CONTAINER', 'ID', 'IMAGE', 'STATUS', 'FAMILY', 'METHOD', 'CHECK BEFORE -> AFTER', 'TIME', 'REASON'],
     rows,
     results,
@@ -55,11 +55,11 @@ export function checkTable(
     seconds(r.durationMs),
     r.reason ?? problems(r.checks),
   ]);
-  return statusTable(['CONTAINER', 'ID', 'IMAGE', 'STATUS', 'CHECK', 'TIME', 'REASON'], rows, results, paint, options);
+  return engineTable(['CONTAINER', 'ID', 'IMAGE', 'STATUS', 'CHECK', 'TIME', 'REASON'], rows, results, paint, options);
 }
 
-/** The STATUS column (the fourth of `header`) is painted by status; ENGINE goes first when asked. */
-function statusTable(
+/** The STATUS column (the fourth of `header`) is painted by status; ENGINE goes first when asked (add, check, status, remove). */
+export function engineTable(
   header: string[],
   rows: string[][],
   results: readonly { status: string; engine?: string }[],

@@ -45,7 +45,7 @@ export async function statusCli(args: StatusArgs, io: Io, signal?: AbortSignal):
     const paint = painter(io);
     writeLine(
       io.stdout,
-      statusTable(results, (status, text) => paint(statusColor(status), text)),
+      statusTable(results, (status, text) => paint(statusColor(status), text), { engine: engines.length > 1 }),
     );
     for (const line of statusLines(results)) writeLine(io.stdout, line);
     writeLine(io.stdout, summaryLine(countStatuses(results, STATUS_STATUSES), elapsed, STATUS_STATUSES));
