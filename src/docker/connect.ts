@@ -1,4 +1,5 @@
 import { Agent } from 'node:https';
+import { inspect } from 'node:util';
 import Dockerode from 'dockerode';
 import { UserError } from '../errors.js';
 import type { ContainerClient } from './container-client.js';
@@ -43,7 +44,7 @@ export function dockerodeOptions(address: EngineAddress, env: NodeJS.ProcessEnv)
       protocol: 'http',
       host: parsed.hostname,
       port: parsed.port,
-      agent: sshAgent(parsed, env),
+      agent: briefInInspect(sshAgent(parsed, env)),
     } as Dockerode.DockerOptions;
   }
   const tls = address.tls;
@@ -57,7 +58,26 @@ export function dockerodeOptions(address: EngineAddress, env: NodeJS.ProcessEnv)
     rejectUnauthorized: tls.verify,
     keepAlive: false,
   });
-  return { protocol: 'https', host: parsed.hostname, port: parsed.port, agent } as Dockerode.DockerOptions;
+  return {
+    protocol: 'https',
+    host: parsed.hostname,
+    port: parsed.port,
+    agent: briefInInspect(agent),
+  } as Dockerode.DockerOptions;
+}
+
+/**
+ * docker-modem formats each request's options with `util.inspect(options, { showHidden: true,
+ * depth: null })` for its debug output before every request, whether that output is on or not
+ * (apocas/docker-modem lib/modem.js, buildRequest: `debug('Sending: %s', util.inspect(…))`).
+ * An agent in those options is walked whole each time: its pooled keep-alive sockets with their
+ * parsers and buffers, and for ssh:// the master and its child processes. Measured on the ssh
+ * agent: 8 parallel inspects x 20 took 10.4 s, nearly all of it CPU in trustpatch's own process;
+ * with the agent shown as one word, 0.3 s. The agent answers `util.inspect` with its class name.
+ */
+function briefInInspect<T extends object>(agent: T): T {
+  Object.defineProperty(agent, inspect.custom, { value: () => `[${agent.constructor.name}]` });
+  return agent;
 }
 
 /**

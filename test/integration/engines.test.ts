@@ -9,7 +9,13 @@ import { makeDockerCertDir, startTlsEngineProxy, type TlsEngineProxy } from '../
 import { startHttpsServer, type LocalHttpsServer } from '../support/https-server.js';
 import { makeCa, makeServerCert, removeCa, type TestCa } from '../support/pki.js';
 
-describe('reaching the engine over tcp:// with TLS, and through Docker contexts', function () {
+/**
+ * TLS here is a stand-in: a Node TLS proxy (test/support/engine-servers.ts) in front of the
+ * engine under test's socket, so these cases run against every engine of the matrix (Podman
+ * and the trixie engines cannot be restarted with --tlsverify). A real dockerd with --tlsverify
+ * is engine-ssh-tls.test.ts.
+ */
+describe('reaching the engine over tcp:// with TLS (a Node TLS proxy in front of the engine under test, a stand-in), and through Docker contexts', function () {
   this.timeout(300_000);
   let engineCa: TestCa;
   let otherCa: TestCa;

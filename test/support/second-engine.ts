@@ -20,13 +20,24 @@ export class ThrowawayEngine {
   private constructor(
     readonly dir: string,
     readonly host: string,
+    private readonly extraArgs: string[],
   ) {}
 
-  static async start(): Promise<ThrowawayEngine> {
+  /**
+   * `extraArgs` go to dockerd as they are, e.g. `--tlsverify … -H tcp://127.0.0.1:2376` (that
+   * port is on the loopback of the engine's own namespace, which is brought up for it).
+   */
+  static async start(extraArgs: string[] = []): Promise<ThrowawayEngine> {
     const dir = await mkdtemp('/tmp/tp-engine-');
-    const engine = new ThrowawayEngine(dir, `unix://${dir}/d.sock`);
+    const engine = new ThrowawayEngine(dir, `unix://${dir}/d.sock`, extraArgs);
     await engine.launch();
     return engine;
+  }
+
+  /** Its network namespace (`/proc/PID/ns/net`), where its host-network containers live. */
+  get netns(): string {
+    if (this.pid === undefined) throw new Error('the throwaway engine is not running');
+    return `/proc/${this.pid}/ns/net`;
   }
 
   /** The docker CLI against this engine. */
@@ -74,6 +85,11 @@ export class ThrowawayEngine {
       'unshare',
       [
         '--net',
+        // A new namespace's loopback is down: up, so its containers and a tcp:// listener have one.
+        'sh',
+        '-c',
+        'ip link set lo up && exec "$@"',
+        'sh',
         'dockerd',
         '--data-root',
         join(this.dir, 'root'),
@@ -88,6 +104,7 @@ export class ThrowawayEngine {
         '--ip-masq=false',
         '--ip-forward=false',
         '--live-restore',
+        ...this.extraArgs,
       ],
       { detached: true, stdio: ['ignore', log, log] },
     );

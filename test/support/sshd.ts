@@ -28,6 +28,11 @@ export class Sshd {
     private readonly binary: string,
   ) {}
 
+  /** The listening sshd's pid: every connection process is its child, waited for by it (benchmarks read its CPU). */
+  get listenerPid(): number | undefined {
+    return this.pid;
+  }
+
   /** `ssh://root@127.0.0.1:PORT` (the key is ~/.ssh/id_ed25519, the host in known_hosts). */
   get host(): string {
     return `ssh://root@127.0.0.1:${this.port}`;
@@ -132,12 +137,14 @@ export class Sshd {
     ];
     await writeFile(join(this.dir, 'sshd_config'), `${config.join('\n')}\n`);
     // sshd needs its privilege-separation user, which only openssh-server's postinst would add
-    // to the machine's /etc/passwd: sshd sees a copy with it instead (its own mount namespace).
+    // to the machine's /etc/passwd: sshd sees a copy with it instead (its own mount namespace),
+    // as the upper layer of an overlay on /etc (see launch).
     const passwd = await readFile('/etc/passwd', 'utf8');
     const sshdUser = /^sshd:/m.test(passwd)
       ? ''
       : 'sshd:x:64999:65534:trustpatch test sshd:/run/sshd:/usr/sbin/nologin\n';
-    await writeFile(join(this.dir, 'passwd'), `${passwd.replace(/\n?$/, '\n')}${sshdUser}`);
+    await mkdir(join(this.dir, 'etc-upper'));
+    await writeFile(join(this.dir, 'etc-upper', 'passwd'), `${passwd.replace(/\n?$/, '\n')}${sshdUser}`);
   }
 
   /** Starts sshd (again); resolves once it listens. */
@@ -149,8 +156,13 @@ export class Sshd {
       'private',
       'sh',
       '-c',
-      'mount --bind "$0" /etc/passwd && exec "$@"',
-      join(this.dir, 'passwd'),
+      // An overlay on the directory, not a bind mount on the file: when the machine's
+      // /etc/passwd is replaced (useradd, a package adding its user: rename(2) over it), a
+      // mount on the old file is cut off in sshd's namespace, sshd loses its privsep user and
+      // resets every new connection ("Privilege separation user sshd does not exist", seen
+      // while apt-get installed docker-registry beside a run).
+      'rm -rf "$0/etc-work" && mkdir "$0/etc-work" && mount -t overlay overlay -o "lowerdir=/etc,upperdir=$0/etc-upper,workdir=$0/etc-work" /etc && exec "$@"',
+      this.dir,
       this.binary,
       '-D',
       '-e',

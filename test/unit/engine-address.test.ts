@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -175,5 +176,19 @@ describe('engine addresses, as the docker CLI reads them', () => {
     };
     assert.equal(tls.protocol, 'https');
     assert.equal(tls.agent.options.rejectUnauthorized, false);
+  });
+
+  it('an ssh:// or TLS agent formats as one word: docker-modem inspects every request’s options, agent included', () => {
+    // docker-modem's buildRequest runs util.inspect(options, { showHidden: true, depth: null })
+    // before each request; a keep-alive agent walked whole cost hundreds of ms per request.
+    for (const address of [
+      { host: 'ssh://ops@build-2', origin: '--host' },
+      { host: 'tcp://127.0.0.1:2376', origin: '--host', tls: { verify: false } },
+    ]) {
+      const options = dockerodeOptions(address, {}) as { agent: object };
+      const text = inspect(options, { showHidden: true, depth: null });
+      assert.match(text, /agent: \[(SshAgent|Agent)\]/, text.slice(0, 300));
+      assert.ok(text.length < 200, `${address.host}: ${text.length} characters`);
+    }
   });
 });

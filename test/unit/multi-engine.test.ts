@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { runAdd } from '../../src/commands/add/run.js';
 import { addTable } from '../../src/commands/add/table.js';
 import { addDocument } from '../../src/commands/add/json.js';
+import { removeTable } from '../../src/commands/remove/table.js';
+import { statusTable } from '../../src/commands/status/table.js';
+import { runRemove } from '../../src/commands/remove/run.js';
+import { runStatus } from '../../src/commands/status/run.js';
 import { selectOnEngines } from '../../src/select/select-containers.js';
 import { FakeClient } from '../support/fake-client.js';
 import { BUNDLE, fakeDebian } from '../support/fake-debian.js';
@@ -113,6 +117,23 @@ describe('several engines in one run', () => {
       document.containers.map((c) => c.engine),
       ['unix:///a.sock', 'tcp://b:2375', 'tcp://b:2375'],
     );
+
+    // status and remove over the same two engines: the same ENGINE column.
+    const plain = (_s: string, text: string) => text;
+    const status = await runStatus({ selector: { ...none, names: ['web', 'api'] }, clients: [a, b] });
+    const statusLines = statusTable(status.results, plain, { engine: true }).split('\n');
+    assert.match(statusLines[0]!, /^ENGINE\s+CONTAINER\s+ID\s+IMAGE\s+STATUS/);
+    assert.match(statusLines[1]!, /^unix:\/\/\/a\.sock\s+web\s+id-web-a\s+fake:1\s+complete/);
+    assert.match(statusLines[3]!, /^tcp:\/\/b:2375\s+api\s+id-api\s+fake:1\s+complete/);
+    const removed = await runRemove({
+      certificate: ca.certPath,
+      selector: { ...none, names: ['web', 'api'] },
+      clients: [a, b],
+    });
+    const removeLines = removeTable(removed.results, plain, { engine: true }).split('\n');
+    assert.match(removeLines[0]!, /^ENGINE\s+CONTAINER\s+ID\s+IMAGE\s+STATUS/);
+    assert.match(removeLines[2]!, /^tcp:\/\/b:2375\s+web\s+id-web-b\s+fake:1\s+removed/);
+    assert.doesNotMatch(removeTable(removed.results, plain), /ENGINE/, 'one engine: no ENGINE column');
   });
 
   it('stops before selecting anything when one engine does not answer', async () => {

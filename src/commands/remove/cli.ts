@@ -90,7 +90,7 @@ export function printRemoveReport(
     for (const line of warningLines(report.results)) writeLine(io.stderr, line);
     return exitCode;
   }
-  writeLine(io.stdout, removeTable(report.results, statusPainter(io)));
+  writeLine(io.stdout, removeTable(report.results, statusPainter(io), { engine: report.engines.length > 1 }));
   for (const line of [...removeLines(report.results), ...warningLines(report.results)]) writeLine(io.stdout, line);
   if (report.interrupted) writeLine(io.stdout, 'interrupted: containers not started are listed as skipped');
   const order = args.dryRun

@@ -1,7 +1,11 @@
 import type { RemoveResult } from '../../undo/types.js';
-import { containerCells, resultTable, seconds, statusWord } from '../../cli/render.js';
+import { containerCells, resultTable, seconds, statusWord, type TableOptions } from '../../cli/render.js';
 
-export function removeTable(results: readonly RemoveResult[], paint: (status: string, text: string) => string): string {
+export function removeTable(
+  results: readonly (RemoveResult & { engine?: string })[],
+  paint: (status: string, text: string) => string,
+  options: TableOptions = {},
+): string {
   const rows = results.map((r) => [
     ...containerCells(r),
     statusWord(r.status),
@@ -15,6 +19,7 @@ export function removeTable(results: readonly RemoveResult[], paint: (status: st
     rows,
     results,
     paint,
+    options,
   );
 }
 

@@ -40,7 +40,7 @@ export async function statusCli(args: StatusArgs, io: Io, signal?: AbortSignal):
       );
       return exitCode;
     }
-    writeLine(io.stdout, statusTable(results, statusPainter(io)));
+    writeLine(io.stdout, statusTable(results, statusPainter(io), { engine: engines.length > 1 }));
     for (const line of statusLines(results)) writeLine(io.stdout, line);
     writeLine(io.stdout, summaryLine(countStatuses(results, STATUS_STATUSES), elapsed, STATUS_STATUSES));
     return exitCode;

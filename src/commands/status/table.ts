@@ -1,11 +1,12 @@
 import type { StatusContainerResult } from './worker.js';
-import { containerCells, resultTable, restartLines } from '../../cli/render.js';
+import { containerCells, resultTable, restartLines, type TableOptions } from '../../cli/render.js';
 import { hostStoreLine } from '../../host/host-store-mounts.js';
 import { mountLine } from '../../mounts/mount-map.js';
 
 export function statusTable(
-  results: readonly StatusContainerResult[],
+  results: readonly (StatusContainerResult & { engine?: string })[],
   paint: (status: string, text: string) => string,
+  options: TableOptions = {},
 ): string {
   const rows = results.map((r) => [
     ...containerCells(r),
@@ -29,6 +30,7 @@ export function statusTable(
     rows,
     results,
     paint,
+    options,
   );
 }
 
