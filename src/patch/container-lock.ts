@@ -1,6 +1,6 @@
 import type { ContainerInfo } from '../docker/container-client.js';
 import { lockContainer, type HeldLock } from './lock.js';
-import type { PatchContext } from './patch-container.js';
+import type { PatchContext } from './steps/state.js';
 
 /** Waits for another run on this host that patches the same container (half the time budget, at least 5s). */
 export function takeLock(context: PatchContext, info: ContainerInfo): Promise<HeldLock> {

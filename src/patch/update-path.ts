@@ -4,7 +4,7 @@ import { probeUpdate } from '../distro/probe.js';
 import { tail } from '../errors.js';
 import { ensureRunning } from './container-state.js';
 import { runInstall } from './install.js';
-import type { PatchContext } from './patch-container.js';
+import type { PatchContext } from './steps/state.js';
 import type { Plan, Survey } from './plan.js';
 import type { Changes } from './rollback.js';
 import type { PatchMethod } from './types.js';
