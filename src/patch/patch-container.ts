@@ -3,6 +3,7 @@ import { failureReason, skipReason } from './container-state.js';
 import { takeLock } from './container-lock.js';
 import { LockHeldError, type HeldLock } from './lock.js';
 import { noChanges, rollBack } from './rollback.js';
+import { ProbeCache } from './probe-cache.js';
 import { alreadyTrustedStep, checkAfterStep, checkBeforeStep } from './steps/check-steps.js';
 import { aftercareStep, appStoresStep, lastAnchorStep, recordStep } from './steps/finish-steps.js';
 import { dryRunOutcome, guardStep } from './steps/guard-step.js';
@@ -31,7 +32,18 @@ export async function patchContainer(context: PatchContext, info: ContainerInfo)
   }
   const lead: Lead = {};
   try {
-    const run: PatchRun = { context, info, started: new Date(), previous: lock?.previous, lead, draft, changes };
+    // The steps' stats of programs come from one probe where a shell is (src/patch/probe-cache.ts);
+    // a dry run runs nothing in the container, so it asks the engine for each.
+    const probing = context.options.dryRun ? context : { ...context, client: new ProbeCache(context.client) };
+    const run: PatchRun = {
+      context: probing,
+      info,
+      started: new Date(),
+      previous: lock?.previous,
+      lead,
+      draft,
+      changes,
+    };
     const outcome = await patchSteps(run);
     lead.finish?.(outcome.status === 'patched' || outcome.status === 'already-trusted');
     await lock?.release();

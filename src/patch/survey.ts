@@ -4,6 +4,7 @@ import { probeTools } from '../distro/probe.js';
 import { snapshotBundles } from './bundles.js';
 import type { Survey } from './plan.js';
 import { readStore, storeDirs } from './store-listing.js';
+import { readStoreFast } from './store-read-exec.js';
 import type { InstallMode } from './types.js';
 
 export interface SurveyOptions {
@@ -15,6 +16,8 @@ export interface SurveyOptions {
    * image, so a fleet of one image reads it once. Tools and bundles are read per container.
    */
   detections?: Map<string, Promise<Detection>>;
+  /** Read the store with the container's own tar where it has one (src/patch/store-read-exec.ts); off for a dry run, which runs nothing inside. */
+  execReads?: boolean;
 }
 
 /**
@@ -34,7 +37,9 @@ export async function surveyContainer(
       installAlways: options.install === 'always',
       tlsClients: options.checks !== false,
     }),
-    readStore(client, info.id, storeDirs(family.anchorDir, family.bundles)),
+    options.execReads === true
+      ? readStoreFast(client, info.id, storeDirs(family.anchorDir, family.bundles))
+      : readStore(client, info.id, storeDirs(family.anchorDir, family.bundles)),
   ]);
   return { detection, tools, bundles: await snapshotBundles(client, info.id, family.bundles, store), store };
 }

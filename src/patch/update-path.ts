@@ -8,6 +8,7 @@ import type { PatchContext } from './steps/state.js';
 import type { Plan, Survey } from './plan.js';
 import type { Changes } from './rollback.js';
 import type { PatchMethod } from './types.js';
+import { runUpdateAndRead, type ReadAfterUpdate } from './update-and-read.js';
 
 /**
  * Steps 3-5 where the family has an update command (or an install may bring it): write the
@@ -23,6 +24,7 @@ export async function runUpdatePath(
   survey: Survey,
   changes: Changes,
   warnings: string[],
+  after?: ReadAfterUpdate,
 ): Promise<PatchMethod> {
   const { client } = context;
   const step = (name: string) => context.onProgress?.({ container: info.name, step: name });
@@ -57,7 +59,7 @@ export async function runUpdatePath(
   }
   step('updating trust store');
   changes.updateCommand = update;
-  const run = await client.exec(info.id, update, { timeoutMs: context.options.timeoutMs, user: '0' });
+  const run = await runUpdateAndRead(client, info.id, update, { timeoutMs: context.options.timeoutMs }, after);
   const problem = execProblem(run);
   if (problem !== undefined) {
     changes.updateCommand = undefined;

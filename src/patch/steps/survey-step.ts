@@ -7,6 +7,10 @@ import { allPresent } from '../bundles.js';
 import { makePlan, type Plan, type Survey } from '../plan.js';
 import { fileIn } from '../store-listing.js';
 import { surveyContainer } from '../survey.js';
+import { ProbeCache } from '../probe-cache.js';
+import { families, generic } from '../../distro/families.js';
+import { findShell } from '../../runtimes/scan.js';
+import type { ContainerInfo } from '../../docker/container-client.js';
 import { progress, type PatchRun, type PatchState } from './state.js';
 
 /**
@@ -17,10 +21,12 @@ export async function surveyStep(run: PatchRun): Promise<PatchState> {
   const { client, certificates, options } = run.context;
   const { info, draft, changes } = run;
   progress(run, 'detecting');
+  await prefetchProbes(client, info);
   const survey = await surveyContainer(client, info, {
     install: options.install,
     checks: options.checkUrls.length > 0,
     detections: run.context.detections,
+    execReads: options.dryRun !== true,
   });
   draft.family = survey.detection.family.id;
   Object.assign(changes, { bundles: survey.bundles, rm: survey.tools.rm });
@@ -68,4 +74,17 @@ async function anchorsPresent(client: ContainerClient, id: string, plan: Plan, s
     if (file?.content.toString('latin1') !== anchor.content) return false;
   }
   return true;
+}
+
+/** Every family's update commands and package managers: what the probe of tools may ask for. */
+const FAMILY_PROGRAMS = [...families, generic].flatMap((family) => [
+  ...family.updateCommands.map((argv) => argv[0]!),
+  ...family.installers.map((installer) => installer.manager),
+]);
+
+/** Where the container has a shell, its programs are probed with one exec (src/patch/probe-cache.ts). */
+async function prefetchProbes(client: ContainerClient, info: ContainerInfo): Promise<void> {
+  if (!(client instanceof ProbeCache)) return;
+  const shell = await findShell(client, info.id);
+  if (shell !== undefined) await client.prefetch(info, shell, FAMILY_PROGRAMS);
 }

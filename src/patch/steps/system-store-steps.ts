@@ -3,8 +3,10 @@ import { snapshotBundles, verifyBundles } from '../bundles.js';
 import { ensureRunning } from '../container-state.js';
 import { missingDirs } from '../created-dirs.js';
 import { seedBundles } from '../seed.js';
-import { listingOf, listStore, mergeListings, readStore, storeDirs, uncoveredDirs } from '../store-listing.js';
+import { listingOf, listStore, mergeListings, storeDirs, uncoveredDirs } from '../store-listing.js';
+import { readStoreFast } from '../store-read-exec.js';
 import { runUpdatePath } from '../update-path.js';
+import type { ReadAfterUpdate } from '../update-and-read.js';
 import { progress, type PatchState } from './state.js';
 
 /**
@@ -47,16 +49,13 @@ export async function writeSystemStep(state: PatchState): Promise<void> {
   const { plan } = state;
   if (plan.seedFirst) await seedStep(state);
   state.method = plan.method;
-  if (state.method === 'update-command')
-    state.method = await runUpdatePath(
-      state.context,
-      state.info,
-      plan,
-      state.survey,
-      state.changes,
-      state.draft.warnings,
-    );
-  else if (plan.installNote !== undefined)
+  if (state.method === 'update-command') {
+    // The verification read rides along with the update where a shell and tar are there.
+    const after: ReadAfterUpdate = { dirs: bundleDirs(state) };
+    const { context, info, survey, changes, draft } = state;
+    state.method = await runUpdatePath(context, info, plan, survey, changes, draft.warnings, after);
+    if (state.method === 'update-command') state.storeAfter = after.read;
+  } else if (plan.installNote !== undefined)
     state.draft.warnings.push(`${plan.installNote}: patched the bundle through the archive API`);
   // The update command turned out unusable (e.g. exec format error): the seed is the patch now.
   if (state.method === 'archive-only' && !plan.seedFirst) await seedStep(state);
@@ -80,9 +79,17 @@ export async function verifyStep(state: PatchState): Promise<void> {
   const { info, survey } = state;
   progress(state, 'verifying bundles');
   const paths = survey.bundles.map((b) => b.path);
-  // The bundles' directories, read once: the bundles to verify and the links the update made.
-  state.storeAfter = await readStore(client, info.id, storeDirs(undefined, paths));
+  // The bundles' directories, read once (with the update, or now): the bundles to verify and the links the update made.
+  state.storeAfter ??= await readStoreFast(client, info.id, bundleDirs(state));
   const after = await snapshotBundles(client, info.id, paths, state.storeAfter);
   const problem = verifyBundles(survey.bundles, after, state.fingerprints);
   if (problem) throw new Error(problem);
+}
+
+/** The directories of the family's bundles: what is read after the update. */
+function bundleDirs(state: PatchState): string[] {
+  return storeDirs(
+    undefined,
+    state.survey.bundles.map((b) => b.path),
+  );
 }
