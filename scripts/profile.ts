@@ -16,53 +16,13 @@
  */
 import { runAdd } from '../src/commands/add/run.js';
 import { connectEngines } from '../src/docker/connect.js';
-import type { ContainerClient } from '../src/docker/container-client.js';
 import type { StoreKind } from '../src/app-stores/types.js';
 import { mapLimit } from '../src/util/pool.js';
 import { machineCpuMs } from './machine-cpu.js';
+import { traced, type Call } from './traced-client.js';
 import { removeContainers, startContainer, testImage } from '../test/support/containers.js';
 import { startHttpsServer } from '../test/support/https-server.js';
 import { makeCa, makeServerCert, removeCa, type TestCa } from '../test/support/pki.js';
-
-interface Call {
-  kind: string;
-  detail: string;
-  ms: number;
-}
-
-/** Wraps every method of a client so that each call is timed and listed. */
-function traced(inner: ContainerClient, calls: Call[]): ContainerClient {
-  const describe = (method: string, args: unknown[]): string => {
-    if (method === 'exec') return (args[1] as string[]).join(' ').replace(/\s+/g, ' ').slice(0, 90);
-    if (method === 'putFiles') return (args[1] as { path: string }[]).map((f) => f.path).join(', ');
-    return typeof args[1] === 'string' ? args[1] : '';
-  };
-  // One kind per program run, so that the update, the checks and the scans are told apart.
-  const kind = (method: string, args: unknown[]) =>
-    method === 'exec'
-      ? `exec ${String((args[1] as string[])[0])
-          .split('/')
-          .pop()}`
-      : method;
-  return new Proxy(inner, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
-        const started = process.hrtime.bigint();
-        try {
-          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        } finally {
-          calls.push({
-            kind: kind(String(property), args),
-            detail: describe(String(property), args),
-            ms: Number(process.hrtime.bigint() - started) / 1e6,
-          });
-        }
-      };
-    },
-  });
-}
 
 function ownCpuMs(): number {
   const own = process.cpuUsage();

@@ -11,6 +11,8 @@ export interface ExecOptions {
   /** Bytes written to the command's standard input, which is then closed. */
   stdin?: Buffer | string;
   timeoutMs?: number;
+  /** The command changes nothing in the container (a read): what was learnt of its files stays true. */
+  readsOnly?: boolean;
 }
 
 export interface ExecResult {
@@ -18,6 +20,8 @@ export interface ExecResult {
   /** -1 when the command timed out (it may still be running inside the container). */
   exitCode: number;
   stdout: string;
+  /** Standard output as bytes (an archive a command wrote), where the client keeps them. */
+  stdoutBytes?: Buffer;
   stderr: string;
   timedOut: boolean;
 }

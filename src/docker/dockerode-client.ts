@@ -126,7 +126,7 @@ export class DockerodeClient implements ContainerClient, WithImages {
     });
     const [out, err] = await collected;
     const exitCode = timedOut ? -1 : await exitCodeOf(exec);
-    return { argv, exitCode, stdout: out.toString('utf8'), stderr: err.toString('utf8'), timedOut };
+    return { argv, exitCode, stdout: out.toString('utf8'), stdoutBytes: out, stderr: err.toString('utf8'), timedOut };
   }
 
   async stat(id: string, path: string): Promise<PathStat | undefined> {

@@ -5,6 +5,7 @@ import { snapshotBundles } from './bundles.js';
 import type { Tools } from '../distro/probe.js';
 import type { BundleSnapshot } from './bundles.js';
 import { readStore, storeDirs, type StoreRead } from './store-listing.js';
+import { readStoreFast } from '../patch/store-read-exec.js';
 import type { InstallMode } from '../types.js';
 
 /** What was found in a container before anything is changed. */
@@ -31,6 +32,8 @@ export interface SurveyOptions {
    * image, so a fleet of one image reads it once. Tools and bundles are read per container.
    */
   detections?: Map<string, Promise<Detection>>;
+  /** Read the store with the container's own tar where it has one (src/patch/store-read-exec.ts); off for a dry run, which runs nothing inside. */
+  execReads?: boolean;
 }
 
 /**
@@ -50,7 +53,9 @@ export async function surveyContainer(
       installAlways: options.install === 'always',
       tlsClients: options.checks !== false,
     }),
-    readStore(client, info.id, storeDirs(family.anchorDir, family.bundles)),
+    options.execReads === true
+      ? readStoreFast(client, info.id, storeDirs(family.anchorDir, family.bundles))
+      : readStore(client, info.id, storeDirs(family.anchorDir, family.bundles)),
   ]);
   return { detection, tools, bundles: await snapshotBundles(client, info.id, family.bundles, store), store };
 }

@@ -5,8 +5,9 @@ import { ContainerCommandError } from '../errors.js';
 import { ensureRunning } from '../docker/container-state.js';
 import { runInstall } from './install.js';
 import type { Plan, Survey } from '../plan/plan.js';
-import type { Changes } from '../undo/changes.js';
+import type { Changes } from '../undo/rollback.js';
 import type { PatchMethod, StepContext } from '../types.js';
+import { runUpdateAndRead, type ReadAfterUpdate } from '../patch/update-and-read.js';
 
 /**
  * Steps 3-5 where the family has an update command (or an install may bring it): write the
@@ -22,6 +23,7 @@ export async function runUpdatePath(
   survey: Survey,
   changes: Changes,
   warnings: string[],
+  after?: ReadAfterUpdate,
 ): Promise<PatchMethod> {
   const { client } = context;
   const step = (name: string) => context.onProgress?.({ container: info.name, step: name });
@@ -56,7 +58,7 @@ export async function runUpdatePath(
   }
   step('updating trust store');
   changes.updateCommand = update;
-  const run = await client.exec(info.id, update, { timeoutMs: context.options.timeoutMs, user: '0' });
+  const run = await runUpdateAndRead(client, info.id, update, { timeoutMs: context.options.timeoutMs }, after);
   const problem = execProblem(run);
   if (problem !== undefined) {
     changes.updateCommand = undefined;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseCertificates } from '../../src/cert/load.js';
 import { runAdd } from '../../src/commands/add/run.js';
 import { alpine, debian, generic } from '../../src/distro/families.js';
+import { isProgramProbe } from '../../src/patch/probe-cache.js';
 import { patchContainer, type PatchContext } from '../../src/patch/patch-container.js';
 import { FakeClient } from '../support/fake-client.js';
 import { fakeDistro } from '../support/fake-distro.js';
@@ -143,7 +144,7 @@ describe('container shapes (fake engine)', () => {
     const users: Record<string, string | undefined> = {};
     const fake = c.handler;
     c.handler = (argv, self, o) => {
-      if (!isProcessScan(argv)) users[argv[0]!] = o.user;
+      if (!isProcessScan(argv) && !isProgramProbe(argv)) users[argv[0]!] = o.user;
       return fake(argv, self, o);
     };
     const result = await patchContainer(context(client), c.info);
