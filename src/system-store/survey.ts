@@ -5,7 +5,7 @@ import { snapshotBundles } from './bundles.js';
 import type { Tools } from '../distro/probe.js';
 import type { BundleSnapshot } from './bundles.js';
 import { readStore, storeDirs, type StoreRead } from './store-listing.js';
-import { readStoreFast } from '../patch/store-read-exec.js';
+import { readStoreFast } from './store-read-exec.js';
 import type { InstallMode } from '../types.js';
 
 /** What was found in a container before anything is changed. */

@@ -7,7 +7,7 @@ import { runInstall } from './install.js';
 import type { Plan, Survey } from '../plan/plan.js';
 import type { Changes } from '../undo/rollback.js';
 import type { PatchMethod, StepContext } from '../types.js';
-import { runUpdateAndRead, type ReadAfterUpdate } from '../patch/update-and-read.js';
+import { runUpdateAndRead, type ReadAfterUpdate } from './update-and-read.js';
 
 /**
  * Steps 3-5 where the family has an update command (or an install may bring it): write the

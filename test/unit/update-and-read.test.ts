@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { pack } from 'tar-stream';
 import { streamToBuffer } from '../../src/docker/tar.js';
-import { isUpdateAndRead, runUpdateAndRead, type ReadAfterUpdate } from '../../src/patch/update-and-read.js';
+import { isUpdateAndRead, runUpdateAndRead, type ReadAfterUpdate } from '../../src/update/update-and-read.js';
 import { FakeClient, FakeContainer } from '../support/fake-client.js';
 
 const UPDATE = ['/usr/sbin/update-ca-certificates', '--fresh'];

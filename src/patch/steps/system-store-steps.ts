@@ -4,9 +4,9 @@ import { ensureRunning } from '../../docker/container-state.js';
 import { missingDirs } from '../../system-store/created-dirs.js';
 import { seedBundles } from '../../update/seed.js';
 import { listingOf, listStore, mergeListings, storeDirs, uncoveredDirs } from '../../system-store/store-listing.js';
-import { readStoreFast } from '../store-read-exec.js';
+import { readStoreFast } from '../../system-store/store-read-exec.js';
 import { runUpdatePath } from '../../update/update-path.js';
-import type { ReadAfterUpdate } from '../update-and-read.js';
+import type { ReadAfterUpdate } from '../../update/update-and-read.js';
 import { progress, type PatchState } from './state.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { ContainerClient, ExecResult } from '../docker/container-client.js';
 import { findShell } from '../runtimes/scan.js';
-import { findTar, storeReadOf, tarNames } from './store-read-exec.js';
+import { findTar, storeReadOf, tarNames } from '../system-store/store-read-exec.js';
 import type { StoreRead } from '../system-store/store-listing.js';
 
 /**

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { ArchiveEntry, ContainerClient } from '../docker/container-client.js';
 import { unpackEntries } from '../docker/tar.js';
 import { firstPresent } from '../distro/probe.js';
-import { readStore, type StoreRead } from '../system-store/store-listing.js';
+import { readStore, type StoreRead } from './store-listing.js';
 
 /** Where a container's own tar is looked for (Debian's GNU tar, BusyBox's applet). */
 const TAR_PATHS = ['/bin/tar', '/usr/bin/tar'];
