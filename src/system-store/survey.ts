@@ -32,7 +32,7 @@ export interface SurveyOptions {
    * image, so a fleet of one image reads it once. Tools and bundles are read per container.
    */
   detections?: Map<string, Promise<Detection>>;
-  /** Read the store with the container's own tar where it has one (src/patch/store-read-exec.ts); off for a dry run, which runs nothing inside. */
+  /** Read the store with the container's own tar where it has one (store-read-exec.ts); off for a dry run, which runs nothing inside. */
   execReads?: boolean;
 }
 
