@@ -107,3 +107,14 @@ export interface StepContext {
   options: Pick<PatchOptions, 'timeoutMs' | 'lockDir'>;
   onProgress?: ProgressListener;
 }
+
+/** How a command is told which engines to use; the first of these that is set wins. */
+export interface EngineOptions {
+  /** Injected for tests and library callers: used as they are. */
+  clients?: readonly ContainerClient[];
+  client?: ContainerClient;
+  /** `--host` values; with `contexts`, one engine each (see resolveEngines). */
+  hosts?: readonly string[];
+  contexts?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+}

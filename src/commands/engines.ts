@@ -1,16 +1,8 @@
 import type { ContainerClient } from '../docker/container-client.js';
 import { connectEngines } from '../docker/connect.js';
+import type { EngineOptions } from '../types.js';
 
-/** How a command is told which engines to use; the first of these that is set wins. */
-export interface EngineOptions {
-  /** Injected for tests and library callers: used as they are. */
-  clients?: readonly ContainerClient[];
-  client?: ContainerClient;
-  /** `--host` values; with `contexts`, one engine each (see resolveEngines). */
-  hosts?: readonly string[];
-  contexts?: readonly string[];
-  env?: NodeJS.ProcessEnv;
-}
+export type { EngineOptions } from '../types.js';
 
 /** A per-container result and the engine (its address) the container runs on. */
 export type OnEngine<R> = R & { engine: string };

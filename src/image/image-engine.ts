@@ -2,7 +2,7 @@ import { connectOne } from '../docker/connect.js';
 import { NotFoundError, type ContainerClient } from '../docker/container-client.js';
 import { hasImages, type ImageClient, type ImageInfo } from '../docker/image-client.js';
 import { UserError } from '../errors.js';
-import type { EngineOptions } from '../commands/engines.js';
+import type { EngineOptions } from '../types.js';
 import { defaultTag, formatName, parseImageName, type ImageName } from './image-config.js';
 
 /** The one engine an image command works on, pinged, with its image calls. */

@@ -13,7 +13,7 @@ import { DEFAULT_TIMEOUT_SECONDS, runOnFleet, type FleetOptions, type FleetRepor
 import type { StoreKind } from '../../app-stores/types.js';
 import { SharedStores } from '../../mounts/shared-stores.js';
 import type { TemporaryTrust } from '../../record/temporary.js';
-import { checkOptions, ENGINE_SPEC } from '../../util/check-options.js';
+import { checkOptions, ENGINE_SPEC } from '../check-options.js';
 
 export interface AddOptions extends FleetOptions<ContainerResult> {
   certificate: string;

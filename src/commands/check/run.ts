@@ -4,7 +4,7 @@ import { DeadlineClient } from '../../docker/deadline-client.js';
 import { detectFamily } from '../../distro/detect.js';
 import { errorMessage } from '../../errors.js';
 import { runOnFleet, type FleetOptions, type FleetReport } from '../fleet.js';
-import { checkOptions, ENGINE_SPEC } from '../../util/check-options.js';
+import { checkOptions, ENGINE_SPEC } from '../check-options.js';
 
 /**
  * `trusted`: every check passed; `untrusted`: a TLS client rejected a certificate;

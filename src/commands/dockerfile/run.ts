@@ -13,7 +13,7 @@ import { scanProcesses } from '../../runtimes/scan.js';
 import { surveyAppStores, writableCertifi, writableJava } from '../../app-stores/app-stores.js';
 import { STORE_KINDS, type StoreKind } from '../../app-stores/types.js';
 import { selectContainers } from '../../select/select-containers.js';
-import { checkOptions, ENGINE_SPEC } from '../../util/check-options.js';
+import { checkOptions, ENGINE_SPEC } from '../check-options.js';
 
 export interface DockerfileOptions extends EngineOptions {
   certificate: string;

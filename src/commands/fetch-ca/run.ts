@@ -4,7 +4,7 @@ import type { HttpGet } from '../../net/http-get.js';
 import { presentedChain, type ChainReader } from '../../net/peer-chain.js';
 import { describeProxy, httpsTarget, proxyFor } from '../../net/proxy-env.js';
 import { describeCertificates, type InspectReport } from '../inspect/run.js';
-import { checkOptions } from '../../util/check-options.js';
+import { checkOptions } from '../check-options.js';
 
 export interface FetchCaOptions {
   url: string;

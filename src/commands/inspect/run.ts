@@ -3,7 +3,7 @@ import { displayName, readInput } from '../../cert/load.js';
 import { installNames } from '../../cert/name.js';
 import { readCertificates } from '../../cert/read.js';
 import { daysLeft, findingsFor, inputWarnings } from '../../cert/validate.js';
-import { checkOptions } from '../../util/check-options.js';
+import { checkOptions } from '../check-options.js';
 
 export interface InspectOptions {
   /** A file, or `-` for standard input. */

@@ -6,7 +6,7 @@ import { readCa, readClientPair } from '../../registry/add-inputs.js';
 import { CERTS_D, isLoopbackHost, loopbackWarning, registryDir, registryPath } from '../../registry/certs-d.js';
 import { planAdd, type FileRoleWritten } from '../../registry/plan.js';
 import { containerTarget, localTarget, type CertsDirTarget } from '../../registry/target.js';
-import { checkOptions } from '../../util/check-options.js';
+import { checkOptions } from '../check-options.js';
 
 export interface RegistryAddOptions {
   /** `host[:port]` as written in image names. */

@@ -9,7 +9,7 @@ import { makeClientCertificate } from '../../registry/client-cert.js';
 import { keyMatches, readPrivateKeyPem } from '../../registry/key-pair.js';
 import { localTarget } from '../../registry/target.js';
 import type { FileAction } from './add.js';
-import { checkOptions } from '../../util/check-options.js';
+import { checkOptions } from '../check-options.js';
 
 export interface ClientCertOptions {
   caCert: string;

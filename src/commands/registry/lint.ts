@@ -1,6 +1,6 @@
 import { CERTS_D } from '../../registry/certs-d.js';
 import { lintCertsDir, type LintReport } from '../../registry/lint.js';
-import { checkOptions } from '../../util/check-options.js';
+import { checkOptions } from '../check-options.js';
 
 export interface RegistryLintOptions {
   dir?: string;

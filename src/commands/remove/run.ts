@@ -6,7 +6,7 @@ import { removeFromContainer } from '../../undo/remove-container.js';
 import { resolveTarget, type RemoveTarget } from '../../undo/target.js';
 import type { RemoveResult } from '../../undo/types.js';
 import { runOnFleet, type FleetOptions, type FleetReport } from '../fleet.js';
-import { checkOptions, ENGINE_SPEC } from '../../util/check-options.js';
+import { checkOptions, ENGINE_SPEC } from '../check-options.js';
 
 export interface RemoveOptions extends FleetOptions<RemoveResult> {
   /**

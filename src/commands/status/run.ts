@@ -2,7 +2,7 @@ import { DeadlineClient } from '../../docker/deadline-client.js';
 import { statusOf, type StatusContainerResult } from './worker.js';
 import { STORE_KINDS, type StoreKind } from '../../app-stores/types.js';
 import { runOnFleet, type FleetOptions, type FleetReport } from '../fleet.js';
-import { checkOptions, ENGINE_SPEC } from '../../util/check-options.js';
+import { checkOptions, ENGINE_SPEC } from '../check-options.js';
 import { hostStoreNote } from '../../host/host-store-mounts.js';
 
 export type { StatusContainerResult } from './worker.js';

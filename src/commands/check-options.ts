@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { nearest } from './nearest.js';
+import { nearest } from '../util/nearest.js';
 import type { Selector } from '../select/selector.js';
 
 /** What an option must be; a trailing `!` marks a required one. */
