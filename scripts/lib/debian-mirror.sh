@@ -15,5 +15,5 @@ machine_debian_mirror() {
     ' /etc/apt/sources.list.d/*.sources 2>/dev/null
     awk -v suite="$codename" '$1 == "deb" { u = 2; if ($2 ~ /^\[/) while ($u !~ /\]$/) u++; if ($2 ~ /^\[/) u++; if ($(u + 1) == suite) print $u }' \
       /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
-  } | head -n 1
+  } | head -n 1 || true
 }
