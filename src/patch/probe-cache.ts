@@ -10,6 +10,7 @@ import type {
   PathStat,
 } from '../docker/container-client.js';
 import { STORE_RUNTIMES } from '../app-stores/find.js';
+import { TAR_PATHS, tarNames } from '../system-store/store-read-exec.js';
 
 /** Programs the patch looks for by absolute path: the TLS clients, rm, the Python and Java runtimes, head, tar, sh. */
 const PROGRAMS = ['rm', 'head', 'tar', 'sh', ...TLS_TOOLS, ...STORE_RUNTIMES];
@@ -19,13 +20,35 @@ const PROGRAMS = ['rm', 'head', 'tar', 'sh', ...TLS_TOOLS, ...STORE_RUNTIMES];
  * else that exists, l a link (not cached: the engine's stat says where it points), - nothing.
  * The paths go as argv, never into the script.
  */
-const PROBE_SCRIPT =
-  'for p; do if [ -h "$p" ]; then echo l; elif [ -f "$p" ]; then echo f; elif [ -d "$p" ]; then echo d; elif [ -e "$p" ]; then echo o; else echo -; fi; done';
+const PROBE_ONE =
+  'if [ -h "$p" ]; then echo l; elif [ -f "$p" ]; then echo f; elif [ -d "$p" ]; then echo d; elif [ -e "$p" ]; then echo o; else echo -; fi';
+const PROBE_SCRIPT = `for p; do ${PROBE_ONE}; done`;
 
-/** Whether an exec is the probe of programs (for tests and profiles that tell it from the patch's commands). */
+/**
+ * The same probe, then the container's tar on the trust store directories, in one exec. The
+ * argv: the paths, then `:` (never an absolute path), then the directories relative to `/`.
+ * The answers go to stderr, one line a path, then the tar it ran (the first of TAR_PATHS that
+ * is a file, as the separate read picks it) or `-`; the archive alone goes to stdout, so the
+ * two cannot mix. tar's own messages, if any, follow the answers on stderr.
+ */
+const PROBE_AND_TAR_SCRIPT = `while [ "$#" -gt 0 ] && [ "$1" != : ]; do p=$1; shift; ${PROBE_ONE}; done >&2; shift; for t in ${TAR_PATHS.join(' ')}; do if [ -f "$t" ]; then echo "$t" >&2; exec "$t" -c -f - -C / -- "$@"; fi; done; echo - >&2`;
+
+/** Whether an exec is the probe of programs, alone or with the store's tar (for tests and profiles that tell it from the patch's commands). */
 export function isProgramProbe(argv: readonly string[]): boolean {
-  return argv[1] === '-c' && argv[2] === PROBE_SCRIPT;
+  return argv[1] === '-c' && (argv[2] === PROBE_SCRIPT || argv[2] === PROBE_AND_TAR_SCRIPT);
 }
+
+/** Whether an exec is the probe with the store's tar. */
+export function isProbeWithTar(argv: readonly string[]): boolean {
+  return argv[1] === '-c' && argv[2] === PROBE_AND_TAR_SCRIPT;
+}
+
+/**
+ * What the probe with the store's tar gave for the store: the archive's bytes, `failed` (the
+ * tar the separate read would have run ran and failed: read through the archive API), or
+ * undefined (not read: read as without it).
+ */
+export type ProbedTar = Buffer | 'failed' | undefined;
 
 /**
  * A client for one container's patch that answers the many "is this program there?" stats
@@ -48,33 +71,65 @@ export class ProbeCache implements ContainerClient {
 
   /** Probes the program paths of `info` (the usual directories, its PATH, $JAVA_HOME/bin, and `extra`) with one exec of `shell`. */
   async prefetch(info: Pick<ContainerInfo, 'id' | 'env'>, shell: string, extra: readonly string[]): Promise<void> {
-    const value = (name: string) => info.env.find((e) => e.startsWith(`${name}=`))?.slice(name.length + 1);
-    const javaHome = value('JAVA_HOME');
-    const dirs = new Set([
-      ...PROGRAM_DIRS,
-      ...(value('PATH') ?? '').split(':').filter((dir) => posix.isAbsolute(dir)),
-      ...(javaHome && posix.isAbsolute(javaHome) ? [posix.join(javaHome, 'bin')] : []),
-    ]);
-    const paths = [
-      ...new Set([...[...dirs].flatMap((dir) => PROGRAMS.map((name) => posix.join(dir, name))), ...extra]),
-    ].filter((path) => posix.isAbsolute(path) && !path.includes('\0'));
+    const paths = programPaths(info, extra);
     const run = await this.inner.exec(info.id, [shell, '-c', PROBE_SCRIPT, 'sh', ...paths], {
       user: '0',
       readsOnly: true,
     });
-    const answers = run.stdout.split('\n');
     // Anything but one plain answer a path: fall back to the engine's stats.
-    if (run.exitCode !== 0 || run.timedOut || answers.length !== paths.length + 1 || answers[paths.length] !== '')
-      return;
+    if (run.exitCode !== 0 || run.timedOut) return;
+    this.learn(paths, run.stdout.split('\n'), true);
+  }
+
+  /**
+   * The probe of prefetch and the read of `dirs` (absolute) by the container's tar in one exec
+   * (store-read-exec.ts reads them with a tar exec of its own). When the answers are not plainly
+   * one a path, the separate probe runs and the store is left to be read as without it; when the
+   * tar the script ran is not the one the separate read would run, the store is left too.
+   */
+  async prefetchWithTar(
+    info: Pick<ContainerInfo, 'id' | 'env'>,
+    shell: string,
+    extra: readonly string[],
+    dirs: readonly string[],
+  ): Promise<ProbedTar> {
+    const paths = programPaths(info, [...extra, ...TAR_PATHS]);
+    const run = await this.inner.exec(
+      info.id,
+      [shell, '-c', PROBE_AND_TAR_SCRIPT, 'sh', ...paths, ':', ...tarNames(dirs)],
+      { user: '0', readsOnly: true },
+    );
+    const lines = run.stderr.split('\n');
+    // The answers, the tar line, and whatever follows it (tar's messages, or nothing).
+    if (
+      run.timedOut ||
+      lines.length < paths.length + 2 ||
+      !this.learn(paths, lines.slice(0, paths.length + 1), false)
+    ) {
+      await this.prefetch(info, shell, extra);
+      return undefined;
+    }
+    // The separate read runs the first of TAR_PATHS that exists (an engine stat); the script, the first that is a file.
+    const expected = TAR_PATHS.find((path) => !this.known.has(path) || this.known.get(path) !== undefined);
+    const usable = expected !== undefined && (!this.known.has(expected) || this.known.get(expected)?.type === 'file');
+    if (!usable || lines[paths.length] !== expected) return undefined;
+    if (run.exitCode !== 0 || run.stdoutBytes === undefined) return 'failed';
+    return run.stdoutBytes;
+  }
+
+  /** Caches the answers (one line a path, then `''` when `ended`, else any one line); false, caching nothing, when they are not that. */
+  private learn(paths: readonly string[], answers: readonly string[], ended: boolean): boolean {
+    if (answers.length !== paths.length + 1 || (ended && answers[paths.length] !== '')) return false;
     const known = new Map<string, PathStat | undefined>();
     for (const [index, path] of paths.entries()) {
       const answer = answers[index];
       const type = answer === 'f' ? 'file' : answer === 'd' ? 'directory' : answer === 'o' ? 'other' : undefined;
       if (type !== undefined) known.set(path, { name: posix.basename(path), size: 0, type });
       else if (answer === '-') known.set(path, undefined);
-      else if (answer !== 'l') return;
+      else if (answer !== 'l') return false;
     }
     this.known = known;
+    return true;
   }
 
   ping(): Promise<void> {
@@ -116,4 +171,18 @@ export class ProbeCache implements ContainerClient {
     this.known.clear();
     return this.inner.restart(id, timeoutSeconds);
   }
+}
+
+/** The program paths probed for `info`: the usual directories, its PATH and $JAVA_HOME/bin, and `extra`. */
+function programPaths(info: Pick<ContainerInfo, 'env'>, extra: readonly string[]): string[] {
+  const value = (name: string) => info.env.find((e) => e.startsWith(`${name}=`))?.slice(name.length + 1);
+  const javaHome = value('JAVA_HOME');
+  const dirs = new Set([
+    ...PROGRAM_DIRS,
+    ...(value('PATH') ?? '').split(':').filter((dir) => posix.isAbsolute(dir)),
+    ...(javaHome && posix.isAbsolute(javaHome) ? [posix.join(javaHome, 'bin')] : []),
+  ]);
+  return [...new Set([...[...dirs].flatMap((dir) => PROGRAMS.map((name) => posix.join(dir, name))), ...extra])].filter(
+    (path) => posix.isAbsolute(path) && !path.includes('\0'),
+  );
 }

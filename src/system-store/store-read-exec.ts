@@ -6,7 +6,7 @@ import { firstPresent } from '../distro/probe.js';
 import { readStore, type StoreRead } from './store-listing.js';
 
 /** Where a container's own tar is looked for (Debian's GNU tar, BusyBox's applet). */
-const TAR_PATHS = ['/bin/tar', '/usr/bin/tar'];
+export const TAR_PATHS = ['/bin/tar', '/usr/bin/tar'];
 
 /**
  * The trust store directories as readStore reads them, in one exec of the container's own tar

@@ -34,6 +34,12 @@ export interface SurveyOptions {
   detections?: Map<string, Promise<Detection>>;
   /** Read the store with the container's own tar where it has one (store-read-exec.ts); off for a dry run, which runs nothing inside. */
   execReads?: boolean;
+  /**
+   * A read of the store directories made before the survey's own, once the family is known (the
+   * program probe's exec with the container's tar, src/patch/steps/survey-step.ts): its
+   * StoreRead, or undefined to read them as usual.
+   */
+  preRead?: (dirs: readonly string[]) => Promise<StoreRead | undefined>;
 }
 
 /**
@@ -48,14 +54,15 @@ export async function surveyContainer(
 ): Promise<Survey> {
   const detection = await detect(client, info, options.detections);
   const { family } = detection;
+  const dirs = storeDirs(family.anchorDir, family.bundles);
+  // Before the tools are probed: the same exec answers their stats.
+  const read = await options.preRead?.(dirs);
   const [tools, store] = await Promise.all([
     probeTools(client, info.id, family, {
       installAlways: options.install === 'always',
       tlsClients: options.checks !== false,
     }),
-    options.execReads === true
-      ? readStoreFast(client, info.id, storeDirs(family.anchorDir, family.bundles))
-      : readStore(client, info.id, storeDirs(family.anchorDir, family.bundles)),
+    read ?? (options.execReads === true ? readStoreFast(client, info.id, dirs) : readStore(client, info.id, dirs)),
   ]);
   return { detection, tools, bundles: await snapshotBundles(client, info.id, family.bundles, store), store };
 }

@@ -5,7 +5,9 @@ import type { ArchiveEntry } from '../../src/docker/container-client.js';
 import { patchContainer, type PatchContext } from '../../src/patch/patch-container.js';
 import { fileIn, type StoreRead } from '../../src/system-store/store-listing.js';
 import { isProcessScan } from '../../src/runtimes/scan.js';
-import { isProgramProbe } from '../../src/patch/probe-cache.js';
+import { isProbeWithTar, isProgramProbe } from '../../src/patch/probe-cache.js';
+import { pack } from 'tar-stream';
+import { streamToBuffer } from '../../src/docker/tar.js';
 import { FakeClient, type FakeContainer } from '../support/fake-client.js';
 import { ANCHORS, BUNDLE, fakeDebian } from '../support/fake-debian.js';
 import { distroAndCorpCas } from '../support/pki.js';
@@ -39,6 +41,34 @@ function runningApp(container: FakeContainer, go: boolean, probes: string[]): vo
       return { exitCode: 0, stdout: go ? GO_HEAD : 'ELF....plain' };
     }
     return fake(argv, self, o);
+  };
+}
+
+/**
+ * Answers the probe with the store's tar as a shell with /bin/tar would: a letter a path on
+ * stderr, then the tar, and on stdout an archive of the store directories as they are now.
+ */
+async function answerProbeWithTar(container: FakeContainer, dirs: readonly string[]): Promise<void> {
+  container.write('/bin/tar', 'ELF');
+  const archive = pack();
+  for (const dir of dirs) {
+    archive.entry({ name: `${dir.slice(1)}/`, type: 'directory', mode: 0o755 });
+    for (const [path, content] of container.files)
+      if (path.startsWith(`${dir}/`)) archive.entry({ name: path.slice(1), mode: 0o644 }, content);
+    for (const [path, target] of container.links)
+      if (path.startsWith(`${dir}/`))
+        archive.entry({ name: path.slice(1), type: 'symlink', linkname: target, mode: 0o777 });
+  }
+  archive.finalize();
+  const bytes = await streamToBuffer(archive);
+  const fake = container.handler;
+  container.handler = (argv, self, o) => {
+    if (!isProbeWithTar(argv)) return fake(argv, self, o);
+    const letter = (p: string) => (self.links.has(p) ? 'l' : self.files.has(p) ? 'f' : '-');
+    const answers = argv.slice(4, argv.indexOf(':')).map((p) => `${letter(p)}\n`);
+    const asked = argv.slice(argv.indexOf(':') + 1).map((dir) => `/${dir}`);
+    assert.deepEqual(asked, dirs, 'the store directories, as argv');
+    return { exitCode: 0, stderr: `${answers.join('')}/bin/tar\n`, stdoutBytes: bytes };
   };
 }
 
@@ -83,6 +113,37 @@ describe('engine work per container (fake engine)', () => {
       ['/usr/bin/curl'],
       'only the check runs, besides the read-only probe of programs',
     );
+  });
+
+  it('a rerun where the container has a shell and tar: one exec reads programs and store, then the check; no store read, no stat but the shell', async () => {
+    const client = new ReadCountingClient();
+    const container = client.add(
+      fakeDebian('c1', [cas.distro.pem], { curl: (bundle) => bundle.includes(cas.corp.pem) }),
+    );
+    const ctx = context(client, ['https://127.0.0.1:8443/']);
+    assert.equal((await patchContainer(ctx, container.info)).status, 'patched');
+    await answerProbeWithTar(container, [ANCHORS, '/etc/ssl/certs']);
+    client.reads.length = 0;
+    container.execs.length = 0;
+    let stats: string[] = [];
+    const stat = client.stat.bind(client);
+    client.stat = (id, path) => {
+      stats.push(path);
+      return stat(id, path);
+    };
+    const again = await patchContainer(ctx, container.info);
+    assert.equal(again.status, 'already-trusted', JSON.stringify(again));
+    assert.deepEqual(
+      container.execs.map((argv) => (isProbeWithTar(argv) ? 'probe with tar' : argv[0])),
+      ['probe with tar', '/usr/bin/curl'],
+    );
+    assert.deepEqual(
+      client.reads.filter((path) => !path.endsWith('os-release')),
+      [],
+      'the store came from the exec',
+    );
+    stats = stats.filter((path) => path !== '/bin/sh');
+    assert.deepEqual(stats, [], 'every program answered by the probe');
   });
 
   it('an anchor that differs from the certificate is not "already trusted", though the bundle holds it', async () => {

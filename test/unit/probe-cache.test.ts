@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
-import type { PathStat } from '../../src/docker/container-client.js';
-import { isProgramProbe, ProbeCache } from '../../src/patch/probe-cache.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ExecResult, PathStat } from '../../src/docker/container-client.js';
+import { isProbeWithTar, isProgramProbe, ProbeCache } from '../../src/patch/probe-cache.js';
+import { storeReadOf } from '../../src/system-store/store-read-exec.js';
 import { FakeClient, FakeContainer } from '../support/fake-client.js';
 
 /** A FakeClient that counts stats and answers the probe script as a shell would, from its files and links. */
@@ -74,5 +79,105 @@ describe('probe of programs: one exec instead of a stat each', () => {
       assert.equal((await cache.stat('c1', '/usr/bin/curl'))?.type, 'file');
       assert.equal(client.stats, 1);
     }
+  });
+});
+
+/** A client whose execs run on this machine, as given (argv, no shell added): the probe's real script under a real sh and tar. */
+class LocalExecClient extends CountingClient {
+  override async exec(_id: string, argv: readonly string[]): Promise<ExecResult> {
+    const run = spawnSync(argv[0]!, argv.slice(1));
+    return {
+      argv,
+      exitCode: run.status ?? -1,
+      stdout: run.stdout.toString('utf8'),
+      stdoutBytes: run.stdout,
+      stderr: run.stderr.toString('utf8'),
+      timedOut: false,
+    };
+  }
+}
+
+describe('probe of programs with the store read by tar: one exec', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'trustpatch-probe-'));
+    mkdirSync(join(dir, 'certs'));
+    writeFileSync(join(dir, 'certs', 'ca.pem'), 'PEM\n');
+    writeFileSync(join(dir, 'prog'), 'x');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('under a real sh and tar: the answers on stderr, the archive alone on stdout, read by the strict reader', async () => {
+    const client = new LocalExecClient();
+    const container = client.add(new FakeContainer('c1', 'c1'));
+    container.info.env = [];
+    const cache = new ProbeCache(client);
+    const certs = join(dir, 'certs');
+    const tar = await cache.prefetchWithTar(container.info, '/bin/sh', [join(dir, 'prog'), join(dir, 'none')], [certs]);
+    assert.ok(Buffer.isBuffer(tar), `an archive, not ${String(tar)}`);
+    const read = await storeReadOf(tar, [certs]);
+    assert.equal(read?.entries.get(join(certs, 'ca.pem'))?.content.toString(), 'PEM\n');
+    assert.equal((await cache.stat('c1', join(dir, 'prog')))?.type, 'file');
+    assert.equal(await cache.stat('c1', join(dir, 'none')), undefined);
+    assert.equal(client.stats, 0, 'every probed path answered from the one exec');
+  });
+
+  it('under a real sh and tar: a missing directory is a failed tar (read through the archive API), the answers kept', async () => {
+    const client = new LocalExecClient();
+    const container = client.add(new FakeContainer('c1', 'c1'));
+    container.info.env = [];
+    const cache = new ProbeCache(client);
+    const tar = await cache.prefetchWithTar(container.info, '/bin/sh', [join(dir, 'prog')], [join(dir, 'gone')]);
+    assert.equal(tar, 'failed');
+    assert.equal((await cache.stat('c1', join(dir, 'prog')))?.type, 'file');
+    assert.equal(client.stats, 0);
+  });
+
+  it('answers it cannot read: the separate probe runs, the store is left to its own read', async () => {
+    const { client, container, cache } = setup();
+    const shell = container.handler;
+    container.handler = (argv, self, options) =>
+      isProbeWithTar(argv)
+        ? { exitCode: 0, stderr: 'f\n', stdoutBytes: Buffer.from('junk') }
+        : shell(argv, self, options);
+    const tar = await cache.prefetchWithTar(container.info, '/bin/sh', [], ['/etc/ssl/certs']);
+    assert.equal(tar, undefined);
+    assert.deepEqual(
+      container.execs.map((argv) => [isProbeWithTar(argv), isProgramProbe(argv)]),
+      [
+        [true, true],
+        [false, true],
+      ],
+    );
+    assert.equal((await cache.stat('c1', '/usr/bin/curl'))?.type, 'file');
+    assert.equal(client.stats, 0, 'the separate probe answered');
+  });
+
+  it('a tar other than the one the separate read would run: the answers kept, its archive not used', async () => {
+    const { client, container, cache } = setup();
+    container.write('/bin/tar', 'ELF');
+    container.handler = (argv, self) => {
+      if (!isProbeWithTar(argv)) return undefined;
+      const paths = argv.slice(4, argv.indexOf(':'));
+      const letter = (p: string) => (self.links.has(p) ? 'l' : self.files.has(p) ? 'f' : '-');
+      return {
+        exitCode: 0,
+        stderr: `${paths.map((p) => `${letter(p)}\n`).join('')}/usr/bin/tar\n`,
+        stdoutBytes: Buffer.from('x'),
+      };
+    };
+    assert.equal(await cache.prefetchWithTar(container.info, '/bin/sh', [], ['/etc/ssl/certs']), undefined);
+    assert.equal(container.execs.length, 1);
+    assert.equal((await cache.stat('c1', '/bin/tar'))?.type, 'file');
+    assert.equal(client.stats, 0);
+  });
+
+  it('the paths and directories go only as argv, never into the script', async () => {
+    const { container, cache } = setup();
+    container.info.env = ['PATH=/opt/$(reboot)/bin'];
+    await cache.prefetchWithTar(container.info, '/bin/sh', [], ['/etc/ssl/certs']);
+    const argv = container.execs.find(isProbeWithTar)!;
+    assert.ok(!argv[2]!.includes('reboot') && !argv[2]!.includes('etc/ssl'));
+    assert.ok(argv.includes('/opt/$(reboot)/bin/curl') && argv.at(-1) === 'etc/ssl/certs');
   });
 });

@@ -5,7 +5,8 @@ import { STORE_KINDS } from '../../app-stores/types.js';
 import { systemPaths } from '../../plan/app-plan.js';
 import { allPresent } from '../../system-store/bundles.js';
 import { makePlan, type Plan, type Survey } from '../../plan/plan.js';
-import { fileIn } from '../../system-store/store-listing.js';
+import { fileIn, readStore, type StoreRead } from '../../system-store/store-listing.js';
+import { storeReadOf } from '../../system-store/store-read-exec.js';
 import { surveyContainer } from '../../system-store/survey.js';
 import { ProbeCache } from '../probe-cache.js';
 import { families, generic } from '../../distro/families.js';
@@ -21,12 +22,13 @@ export async function surveyStep(run: PatchRun): Promise<PatchState> {
   const { client, certificates, options } = run.context;
   const { info, draft, changes } = run;
   progress(run, 'detecting');
-  await prefetchProbes(client, info);
+  const execReads = options.dryRun !== true;
   const survey = await surveyContainer(client, info, {
     install: options.install,
     checks: options.checkUrls.length > 0,
     detections: run.context.detections,
-    execReads: options.dryRun !== true,
+    execReads,
+    preRead: (dirs) => prefetchProbes(client, info, execReads ? dirs : []),
   });
   draft.family = survey.detection.family.id;
   Object.assign(changes, { bundles: survey.bundles, rm: survey.tools.rm });
@@ -82,9 +84,25 @@ const FAMILY_PROGRAMS = [...families, generic].flatMap((family) => [
   ...family.installers.map((installer) => installer.manager),
 ]);
 
-/** Where the container has a shell, its programs are probed with one exec (src/patch/probe-cache.ts). */
-async function prefetchProbes(client: ContainerClient, info: ContainerInfo): Promise<void> {
-  if (!(client instanceof ProbeCache)) return;
+/**
+ * Where the container has a shell, its programs are probed with one exec (src/patch/probe-cache.ts),
+ * which also reads the store directories `dirs` with the container's tar where it has one: their
+ * StoreRead, or undefined when they are to be read as without it (store-read-exec.ts).
+ */
+async function prefetchProbes(
+  client: ContainerClient,
+  info: ContainerInfo,
+  dirs: readonly string[],
+): Promise<StoreRead | undefined> {
+  if (!(client instanceof ProbeCache)) return undefined;
   const shell = await findShell(client, info.id);
-  if (shell !== undefined) await client.prefetch(info, shell, FAMILY_PROGRAMS);
+  if (shell === undefined) return undefined;
+  if (dirs.length === 0) {
+    await client.prefetch(info, shell, FAMILY_PROGRAMS);
+    return undefined;
+  }
+  const tar = await client.prefetchWithTar(info, shell, FAMILY_PROGRAMS, dirs);
+  if (tar === undefined) return undefined;
+  // As the separate tar read: an archive not plainly complete, or a tar that failed, is read through the archive API.
+  return (tar === 'failed' ? undefined : await storeReadOf(tar, dirs)) ?? readStore(client, info.id, dirs);
 }
