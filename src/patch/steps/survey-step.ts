@@ -28,7 +28,8 @@ export async function surveyStep(run: PatchRun): Promise<PatchState> {
     checks: options.checkUrls.length > 0,
     detections: run.context.detections,
     execReads,
-    preRead: (dirs) => prefetchProbes(client, info, execReads ? dirs : []),
+    // A dry run runs nothing inside the container, not even a read-only probe: stats and archive reads only.
+    preRead: execReads ? (dirs) => prefetchProbes(client, info, dirs) : undefined,
   });
   draft.family = survey.detection.family.id;
   Object.assign(changes, { bundles: survey.bundles, rm: survey.tools.rm });
