@@ -8,9 +8,14 @@ import { FaultClient, type Call } from '../support/fault-client.js';
 import { ThrowawayEngine } from '../support/second-engine.js';
 import { DEBIAN_BUNDLE, DEBIAN_STORE, fileBytes, snapshotStore, storeDifferences } from '../support/trust-store.js';
 import { caFixture } from '../support/fixture.js';
+import { isUpdateAndRead } from '../../src/update/update-and-read.js';
 
 const UPDATE = '/usr/sbin/update-ca-certificates';
-const isUpdate = (call: Call) => call.kind === 'exec' && call.argv?.[0] === UPDATE;
+// The update runs on its own, or first in the exec that then reads the store (src/update/update-and-read.ts);
+// the program probe names it too, but only as a path to look for.
+const isUpdate = (call: Call) =>
+  call.kind === 'exec' &&
+  (call.argv?.[0] === UPDATE || (isUpdateAndRead(call.argv ?? []) && call.argv!.includes(UPDATE)));
 const isRm = (call: Call) => call.kind === 'exec' && /\/rm$/.test(call.argv?.[0] ?? '');
 const selector = (id: string) => ({ names: [id], labels: [], filters: [], all: false });
 const failed = (result: ContainerResult | undefined) =>
