@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import type { Selector } from '../select/selector.js';
 import { UserError } from '../errors.js';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../commands/fleet-limits.js';
 
 /** The flags `add`, `check` (and later `remove`, `status`) share to pick containers. */
 export function selectorOptions<T>(y: Argv<T>, allAre: 'changed' | 'checked' | 'read') {
@@ -76,7 +77,12 @@ export function runOptions<T>(y: Argv<T>) {
       defaultDescription: 'the container’s own HTTPS_PROXY / NO_PROXY',
       describe: 'send the check through this proxy',
     })
-    .option('concurrency', { alias: 'j', type: 'number', default: 8, describe: 'containers handled at once (1-64)' })
+    .option('concurrency', {
+      alias: 'j',
+      type: 'number',
+      default: DEFAULT_CONCURRENCY,
+      describe: `containers handled at once (1-${MAX_CONCURRENCY})`,
+    })
     .option('timeout', {
       type: 'number',
       default: 300,
@@ -162,8 +168,8 @@ export function runSettings(
   args: RunArgs,
   env: NodeJS.ProcessEnv,
 ): { checkUrls: string[]; concurrency: number; timeoutMs: number } {
-  if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 64)
-    throw new UserError(`--concurrency ${args.concurrency}: give a whole number from 1 to 64.`);
+  if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > MAX_CONCURRENCY)
+    throw new UserError(`--concurrency ${args.concurrency}: give a whole number from 1 to ${MAX_CONCURRENCY}.`);
   const timeoutMs = timeoutMsOf(args.timeout);
   const fromEnv = (env[CHECK_URL_ENV] ?? '')
     .split(',')

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { nearest } from '../util/nearest.js';
+import { MAX_CONCURRENCY } from './fleet-limits.js';
 import type { Selector } from '../select/selector.js';
 
 /** What an option must be; a trailing `!` marks a required one. */
@@ -97,9 +98,9 @@ function problemWith(kind: Kind, value: unknown): string | undefined {
         ? undefined
         : `must be a number of milliseconds above 0 and at most ${LONGEST_TIMER_MS} (the longest timer Node.js keeps), not ${JSON.stringify(value)}`;
     case 'concurrency':
-      return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 64
+      return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_CONCURRENCY
         ? undefined
-        : `must be a whole number from 1 to 64, not ${JSON.stringify(value)}`;
+        : `must be a whole number from 1 to ${MAX_CONCURRENCY}, not ${JSON.stringify(value)}`;
     case 'selector':
       return selectorProblem(value);
     default:
@@ -150,7 +151,7 @@ function describe(kind: Kind): string {
     date: 'a Date',
     selector: 'a selector such as { names: ["web"] }',
     timeout: 'milliseconds',
-    concurrency: 'a whole number from 1 to 64',
+    concurrency: `a whole number from 1 to ${MAX_CONCURRENCY}`,
   };
   return words[kind];
 }

@@ -4,10 +4,9 @@ import type { Selector } from '../select/selector.js';
 import { mapLimit } from '../util/pool.js';
 import { openEngines, type EngineOptions, type OnEngine } from './engines.js';
 
-export const DEFAULT_CONCURRENCY = 8;
-export const MAX_CONCURRENCY = 64;
-/** `--timeout`'s default: seconds for one container, rollback excluded. */
-export const DEFAULT_TIMEOUT_SECONDS = 300;
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS } from './fleet-limits.js';
+
+export { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CONCURRENCY } from './fleet-limits.js';
 
 /** Something every per-container result has: enough to list a container that never started. */
 export interface FleetResultBase {
