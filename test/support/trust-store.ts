@@ -23,7 +23,9 @@ export function dockerCp(id: string, path: string, host?: string, follow = false
       { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...engineEnv() } },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
-        if (/Could not find the file|No such container:path/i.test(stderr.toString())) return resolve(undefined);
+        // Docker: "Could not find the file …", "No such container:path"; Podman 4.3 and 5: "no such file or directory".
+        if (/Could not find the file|No such container:path|no such file or directory/i.test(stderr.toString()))
+          return resolve(undefined);
         reject(new Error(`docker ${args.join(' ')}: ${stderr.toString().trim()}`));
       },
     );
