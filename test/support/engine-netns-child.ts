@@ -1,4 +1,5 @@
 import { connect, createServer, type Server } from 'node:net';
+import { relay } from './relay.js';
 
 /**
  * Runs under `nsenter --net=NS` (test/support/engine-netns.ts): listens on PORT of both
@@ -7,14 +8,7 @@ import { connect, createServer, type Server } from 'node:net';
  */
 const [port, path] = [Number(process.argv[2]), process.argv[3]!];
 const forward = (client: import('node:net').Socket) => {
-  const upstream = connect(path);
-  client.pipe(upstream).pipe(client);
-  const drop = () => {
-    client.destroy();
-    upstream.destroy();
-  };
-  client.on('error', drop);
-  upstream.on('error', drop);
+  relay(client, connect(path));
 };
 const listen = (host: string) =>
   new Promise<Server>((resolve, reject) => {

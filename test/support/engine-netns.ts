@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { engineNetns } from './engine.js';
+import { relay } from './relay.js';
 
 /**
  * Makes PORT of the machine's 127.0.0.1 reachable at the same port on both loopbacks of the
@@ -19,17 +20,8 @@ export async function reachableFromEngine(port: number, netns = engineNetns()): 
   if (!netns) return async () => undefined;
   const dir = await mkdtemp(join(tmpdir(), 'trustpatch-netns-'));
   const path = join(dir, 'forward.sock');
-  const relay = createServer((client) => {
-    const upstream = connect(port, '127.0.0.1');
-    client.pipe(upstream).pipe(client);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', drop);
-    upstream.on('error', drop);
-  });
-  await new Promise<void>((resolve, reject) => relay.once('error', reject).listen(path, resolve));
+  const server = createServer((client) => relay(client, connect(port, '127.0.0.1')));
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(path, resolve));
   const script = fileURLToPath(new URL('./engine-netns-child.js', import.meta.url));
   const child = spawn('nsenter', [`--net=${netns}`, '--', process.execPath, script, String(port), path], {
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -41,7 +33,7 @@ export async function reachableFromEngine(port: number, netns = engineNetns()): 
       child.stdin.end();
       await exited;
     }
-    relay.close();
+    server.close();
     await rm(dir, { recursive: true, force: true });
   };
   if (!Buffer.isBuffer(said) || !said.toString().startsWith('ready')) {

@@ -1,4 +1,5 @@
 import { connect, createServer, type Socket } from 'node:net';
+import { relay } from './relay.js';
 
 /**
  * Runs under `nsenter --net=NS` (test/support/tls-engine.ts): listens on the unix socket PATH,
@@ -8,14 +9,7 @@ import { connect, createServer, type Socket } from 'node:net';
  */
 const [path, port] = [process.argv[2]!, Number(process.argv[3])];
 const server = createServer((client: Socket) => {
-  const upstream = connect(port, '127.0.0.1');
-  client.pipe(upstream).pipe(client);
-  const drop = () => {
-    client.destroy();
-    upstream.destroy();
-  };
-  client.on('error', drop);
-  upstream.on('error', drop);
+  relay(client, connect(port, '127.0.0.1'));
 });
 server.once('error', (error) => {
   process.stderr.write(`${error.message}\n`);
