@@ -40,6 +40,8 @@ export interface PatchOptions {
   throughMounts?: boolean;
   /** Temporary trust (`add --for`): written into each record entry (src/record/temporary.ts). */
   temporary?: TemporaryTrust;
+  /** False (`--no-replicate`): run the update command in every container, never replicate it (src/update/replication.ts). */
+  replicate?: boolean;
 }
 
 /** How trust was changed: the family's update command, or bundles written through the archive API. */
@@ -77,6 +79,8 @@ interface ResultBase {
   mounts?: StoreMount[];
   /** For `covered`: the container of this run through which the shared store was patched. */
   coveredBy?: string;
+  /** Where the update command's output was replicated from another container of the run: that container. */
+  replicatedFrom?: string;
 }
 
 export type ContainerResult =

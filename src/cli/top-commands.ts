@@ -60,6 +60,12 @@ export function addCommand(y: Argv, { io, setExit, signal, interrupts, declare }
           describe:
             'also patch trust stores on writable bind mounts and named volumes: changes the host directory or the volume, for every container mounting it (refused by default)',
         })
+        .option('replicate', {
+          type: 'boolean',
+          default: true,
+          describe:
+            'in a fleet of one image, run the update command in one container and write its output into the others whose trust-store inputs are byte-identical, each verified (--no-replicate: run it in every container)',
+        })
         .option('for', {
           type: 'string',
           describe:

@@ -21,6 +21,13 @@ export const debian: Family = {
   ],
   packages: ['ca-certificates'],
   bundles: ['/etc/ssl/certs/ca-certificates.crt'],
+  // update-ca-certificates reads its configuration, the packaged and local certificates and
+  // /etc/ssl/certs, writes only /etc/ssl/certs (links, `openssl rehash`, the bundle through a
+  // temporary file there) and then runs the hooks (ca-certificates 20230311, the script itself).
+  replication: {
+    inputs: ['/etc/ca-certificates.conf', '/usr/share/ca-certificates', '/etc/ca-certificates/update.d'],
+    hooks: '/etc/ca-certificates/update.d',
+  },
   source: 'https://manpages.debian.org/bookworm/ca-certificates/update-ca-certificates.8.en.html',
 };
 

@@ -26,6 +26,13 @@ export interface Family {
    * files the family's own clients read, where its package would have laid down links.
    */
   bundlesWhenNone?: readonly string[];
+  /**
+   * Where the update command's output may be replicated from one container to others of the
+   * same image (src/update/replication.ts): what it reads besides the anchor directory, the
+   * bundles' directories and its own program, and the directory of hooks it runs (which must
+   * be empty). Only for a family whose update writes nothing but the bundles' directories.
+   */
+  replication?: { inputs: readonly string[]; hooks: string };
   /** Where the layout above is documented. */
   source: string;
 }

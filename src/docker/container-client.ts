@@ -84,6 +84,8 @@ export interface FileToWrite {
   path: string;
   content: Buffer | string;
   mode?: number;
+  /** Written as a symbolic link to this target instead (content is then ignored). */
+  linkTarget?: string;
 }
 
 export type ListFilters = Record<string, string[]>;

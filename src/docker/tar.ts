@@ -4,7 +4,7 @@ import { extract, pack } from 'tar-stream';
 import type { ArchiveEntry, FileToWrite } from './container-client.js';
 
 /**
- * Files as a tar archive meant to be extracted at `/`. Only file entries are written, never
+ * Files (and links, where `linkTarget` is set) as a tar archive meant to be extracted at `/`. Only file and link entries are written, never
  * directory entries: the engine then creates missing parents itself and leaves the mode and
  * owner of existing directories alone.
  */
@@ -12,10 +12,10 @@ export async function packFiles(files: readonly FileToWrite[]): Promise<Buffer> 
   const archive = pack();
   for (const file of files) {
     const name = entryName(file.path);
-    archive.entry(
-      { name, mode: file.mode ?? 0o644, uid: 0, gid: 0, uname: 'root', gname: 'root', mtime: new Date() },
-      toBuffer(file.content),
-    );
+    const owner = { uid: 0, gid: 0, uname: 'root', gname: 'root', mtime: new Date() };
+    if (file.linkTarget !== undefined)
+      archive.entry({ name, type: 'symlink', linkname: file.linkTarget, mode: 0o777, ...owner });
+    else archive.entry({ name, mode: file.mode ?? 0o644, ...owner }, toBuffer(file.content));
   }
   archive.finalize();
   return streamToBuffer(archive);

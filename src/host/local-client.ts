@@ -128,6 +128,8 @@ export class LocalClient implements ContainerClient {
   async putFiles(_id: string, files: readonly FileToWrite[]): Promise<void> {
     for (const file of files) {
       entryName(file.path);
+      // Links are written only by replication, which is for containers (src/update/replication.ts).
+      if (file.linkTarget !== undefined) throw new Error(`refusing to write ${file.path} as a link on the host`);
       const host = await inRoot(this.root, file.path);
       await mkdir(posix.dirname(host), { recursive: true, mode: 0o755 });
       const temporary = posix.join(posix.dirname(host), `.trustpatch-${randomBytes(6).toString('hex')}`);

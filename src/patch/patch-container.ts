@@ -46,10 +46,12 @@ export async function patchContainer(context: PatchContext, info: ContainerInfo)
     };
     const outcome = await patchSteps(run);
     lead.finish?.(outcome.status === 'patched' || outcome.status === 'already-trusted');
+    lead.replica?.(undefined);
     await lock?.release();
     return { ...base(), ...outcome };
   } catch (error) {
     lead.finish?.(false);
+    lead.replica?.(undefined);
     context.onProgress?.({ container: info.name, step: 'rolling back' });
     const rollback = await rollBack(context.client, info.id, changes, draft.warnings);
     const reason = await failureReason(context.client, info.id, error);

@@ -46,6 +46,7 @@ export interface JsonCheck {
 }
 export interface JsonContainer {
   id: string;
+  name: string;
   status: string;
   family: string | null;
   method: string | null;
@@ -54,6 +55,7 @@ export interface JsonContainer {
   rollback: string | null;
   warnings: string[];
   plan: { family: string; files: string[]; commands: string[][]; check: string | null } | null;
+  replicatedFrom: string | null;
 }
 
 /** Runs `trustpatch add ... --json` and returns its exit status and containers, in order. */

@@ -22,6 +22,7 @@ export interface AddArgs extends SelectorArgs, RunArgs, IntakeArgs {
   stores: string[];
   restart: boolean;
   throughMounts: boolean;
+  replicate: boolean;
 }
 
 /** The terminal side of `add`: progress while it runs, then a table and a summary, or one JSON document. */
@@ -48,6 +49,7 @@ export function addOptionsFrom(args: AddArgs, io: Io, password: string | undefin
     dryRun: args.dryRun,
     restart: args.restart,
     throughMounts: args.throughMounts,
+    replicate: args.replicate,
     ...engineChoice(args, io.env),
     // Before the first container is touched: a warning about the input may change the user's mind.
     onInputWarnings: (warnings) => {

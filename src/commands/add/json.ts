@@ -31,6 +31,8 @@ export interface JsonContainer {
   mounts: StoreMount[];
   /** For status `covered`: the container through which the shared store was patched. */
   coveredBy: string | null;
+  /** The container whose update command's output was replicated into this one, or null. */
+  replicatedFrom: string | null;
   durationMs: number;
 }
 
@@ -60,6 +62,7 @@ export function addDocument(
         restarted: r.restarted === true,
         mounts: r.mounts ?? [],
         coveredBy: r.coveredBy ?? null,
+        replicatedFrom: r.replicatedFrom ?? null,
         durationMs: r.durationMs,
       }),
     ),

@@ -12,6 +12,7 @@ import { openEngines, type OnEngine } from '../engines.js';
 import { DEFAULT_TIMEOUT_SECONDS, runOnFleet, type FleetOptions, type FleetReport } from '../fleet.js';
 import type { StoreKind } from '../../app-stores/types.js';
 import { SharedStores } from '../../mounts/shared-stores.js';
+import { Replicas } from '../../update/replication.js';
 import type { TemporaryTrust } from '../../record/temporary.js';
 import { checkOptions, ENGINE_SPEC } from '../check-options.js';
 
@@ -37,6 +38,8 @@ export interface AddOptions extends FleetOptions<ContainerResult> {
   restart?: boolean;
   /** `--through-mounts`: patch trust stores on writable bind mounts and volumes too. */
   throughMounts?: boolean;
+  /** False (`--no-replicate`): run the update command in every container (src/update/replication.ts). */
+  replicate?: boolean;
   /** Temporary trust: recorded in each container (see runTemporaryAdd, which reverts it). */
   temporary?: TemporaryTrust;
   /** Called with the warnings about the input once it is read, before any engine is contacted. */
@@ -83,6 +86,7 @@ export async function runAdd(options: AddOptions): Promise<AddReport> {
     stores: 'strings',
     restart: 'boolean',
     throughMounts: 'boolean',
+    replicate: 'boolean',
     temporary: 'object',
     signal: 'object',
     onSelected: 'function',
@@ -116,12 +120,15 @@ export async function prepareAdd(options: AddOptions): Promise<PreparedAdd> {
     lockDir: options.lockDir,
     throughMounts: options.throughMounts,
     temporary: options.temporary,
+    replicate: options.replicate,
   };
   // Per image, shared by the run's containers: the family, and which executables are Go programs.
   const detections = new Map<string, Promise<Detection>>();
   const goBinaries: GoProbes = new Map();
   // Stores that several containers of the run share (a volume, a host directory): patched once.
   const shared = new SharedStores();
+  // Fleets of one image: one container's update, written into the others whose inputs are the same.
+  const replicas = new Replicas();
   const patch = async ({ client, info }: EngineTarget): Promise<OnEngine<ContainerResult>> => ({
     ...(await patchContainer(
       {
@@ -132,6 +139,7 @@ export async function prepareAdd(options: AddOptions): Promise<PreparedAdd> {
         detections,
         goBinaries,
         shared,
+        replicas,
       },
       info,
     )),

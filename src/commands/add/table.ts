@@ -27,7 +27,7 @@ export function addTable(
     ...containerCells(r),
     statusWord(r.status),
     r.family ?? '-',
-    r.method ?? '-',
+    r.replicatedFrom !== undefined ? `replicated from ${r.replicatedFrom}` : (r.method ?? '-'),
     checkCell(r.check.before, r.check.after),
     seconds(r.durationMs),
     addReason(r),

@@ -12,6 +12,7 @@ import type { Plan, Survey } from '../../plan/plan.js';
 import type { Changes } from '../../undo/rollback.js';
 import type { SeedTexts } from '../../update/seed.js';
 import type { StoreRead } from '../../system-store/store-listing.js';
+import type { Replica, Replicas } from '../../update/replication.js';
 import type {
   CertificateToInstall,
   ContainerResult,
@@ -32,6 +33,8 @@ export interface PatchContext {
   goBinaries?: GoProbes;
   /** Shared by the containers of one run: stores on mounts that several of them share. */
   shared?: SharedStores;
+  /** Shared by the containers of one run: updates replicated from one container to others (src/update/replication.ts). */
+  replicas?: Replicas;
   /** How a check URL's chain is read from where trustpatch runs (default: src/net/peer-chain.ts). */
   readChain?: ChainReader;
 }
@@ -47,11 +50,15 @@ export interface Draft {
   restarted?: boolean;
   mounts?: ContainerResult['mounts'];
   coveredBy?: string;
+  /** The container whose update command's output was written here (replication). */
+  replicatedFrom?: string;
 }
 
 /** Set when this container patches a store that others of the run share: called with how it ended. */
 export interface Lead {
   finish?: (ok: boolean) => void;
+  /** Set when others of the run wait for this container's update: called with what it changed, or undefined. */
+  replica?: (replica: Replica | undefined) => void;
 }
 
 /** How the steps end when nothing failed. */

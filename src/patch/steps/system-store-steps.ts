@@ -7,6 +7,7 @@ import { listingOf, listStore, mergeListings, storeDirs, uncoveredDirs } from '.
 import { readStoreFast } from '../../system-store/store-read-exec.js';
 import { runUpdatePath } from '../../update/update-path.js';
 import type { ReadAfterUpdate } from '../../update/update-and-read.js';
+import { leadReplica, replicaToFollow, replicateStep } from './replicate-step.js';
 import { progress, type PatchState } from './state.js';
 
 /**
@@ -52,6 +53,8 @@ export async function writeSystemStep(state: PatchState): Promise<void> {
   if (state.method === 'update-command') {
     // The verification read rides along with the update where a shell and tar are there.
     const after: ReadAfterUpdate = { dirs: bundleDirs(state) };
+    const replica = await replicaToFollow(state);
+    if (replica !== undefined && (await replicateStep(state, replica, after.dirs))) return;
     const { context, info, survey, changes, draft } = state;
     state.method = await runUpdatePath(context, info, plan, survey, changes, draft.warnings, after);
     if (state.method === 'update-command') state.storeAfter = after.read;
@@ -84,6 +87,7 @@ export async function verifyStep(state: PatchState): Promise<void> {
   const after = await snapshotBundles(client, info.id, paths, state.storeAfter);
   const problem = verifyBundles(survey.bundles, after, state.fingerprints);
   if (problem) throw new Error(problem);
+  leadReplica(state, after);
 }
 
 /** The directories of the family's bundles: what is read after the update. */

@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { Readable } from 'node:stream';
+import type { ArchiveEntry, ContainerClient, ContainerInfo, FileToWrite } from '../docker/container-client.js';
+import { unpackEntries } from '../docker/tar.js';
+import type { Family } from '../distro/family.js';
+import type { BundleSnapshot } from '../system-store/bundles.js';
+import type { StoreRead } from '../system-store/store-listing.js';
+import { findTar, tarNames } from '../system-store/store-read-exec.js';
+
+/**
+ * Replication: in a fleet of one image, the update command runs in one container (the leader)
+ * and its output is written into the others through the archive API, where that output is
+ * known to be what the update would write there too (docs/how-add-works.md, "Replicated
+ * updates"). Known when: the family declares what its update reads and that it writes only
+ * the bundles' directories (Family.replication); the containers share the image, the update
+ * command, and the bytes of everything it reads (the anchor and bundles' directories as the
+ * survey read them, the family's other inputs read now); no hook can run (the hook directory
+ * is empty); no link among the inputs leads outside them. The leader's change must also be
+ * plain: the bundles hold exactly the certificates of before plus the new ones, and nothing
+ * else changed but links to the anchors and hash links to those. A follower then checks that
+ * its own store after the write is, entry for entry, the leader's store after the update.
+ */
+
+/** What the leader's update changed in the bundles' directories, and what they held after it. */
+export interface Replica {
+  from: { id: string; name: string };
+  /** The entries to write (files and links), by absolute path. */
+  writes: FileToWrite[];
+  /** Every entry of the bundles' directories after the update, as entryKey describes it. */
+  after: Map<string, string>;
+}
+
+/** A container's place among those with the same key: it runs the update, or follows one that does. */
+export type ReplicaClaim =
+  | { lead: true; finish: (replica: Replica | undefined) => void }
+  | { lead: false; leader: string; replica: Promise<Replica | undefined> };
+
+/** Shared by the containers of one run: one leader a key. */
+export class Replicas {
+  private readonly held = new Map<string, { leader: string; replica: Promise<Replica | undefined> }>();
+
+  claim(key: string, container: { name: string }): ReplicaClaim {
+    const held = this.held.get(key);
+    if (held !== undefined) return { lead: false, ...held };
+    let finish: (replica: Replica | undefined) => void = () => undefined;
+    const replica = new Promise<Replica | undefined>((resolve) => (finish = resolve));
+    this.held.set(key, { leader: container.name, replica });
+    return { lead: true, finish };
+  }
+}
+
+/** An archive entry as compared between containers: kind, mode and content digest or link target. */
+export function entryKey(entry: ArchiveEntry): string {
+  if (entry.type === 'symlink') return `link ${entry.linkTarget ?? ''}`;
+  if (entry.type === 'file')
+    return `file ${(entry.mode & 0o7777).toString(8)} ${createHash('sha256').update(entry.content).digest('hex')}`;
+  return `${entry.type} ${(entry.mode & 0o7777).toString(8)}`;
+}
+
+/** Entries keyed as entryKey describes them. */
+export function entryKeys(read: StoreRead): Map<string, string> {
+  return new Map([...read.entries].map(([path, entry]) => [path, entryKey(entry)]));
+}
+
+export interface KeyInputs {
+  info: Pick<ContainerInfo, 'id' | 'imageId'>;
+  family: Family;
+  update: readonly string[];
+  /** The anchor and bundles' directories as the survey read them. */
+  store: StoreRead;
+  /** The anchors the patch writes. */
+  anchors: readonly FileToWrite[];
+}
+
+/**
+ * The key under which containers share a replica, or the reason this one cannot: reads the
+ * family's other inputs with the container's tar (one exec; paths as argv, no shell).
+ */
+export async function replicationKey(
+  client: ContainerClient,
+  inputs: KeyInputs,
+): Promise<{ key: string } | { reason: string }> {
+  const { info, family, update, store, anchors } = inputs;
+  const spec = family.replication;
+  if (spec === undefined) return { reason: `the ${family.id} family's update is not replicated` };
+  if (info.imageId === '') return { reason: 'the image is not known' };
+  const tar = await findTar(client, info.id);
+  if (tar === undefined) return { reason: 'no tar in the container' };
+  const paths = [...spec.inputs, update[0]!];
+  const run = await client.exec(info.id, [tar, '-c', '-f', '-', '-C', '/', '--', ...tarNames(paths)], {
+    user: '0',
+    readsOnly: true,
+  });
+  if (run.exitCode !== 0 || run.timedOut || run.stdoutBytes === undefined)
+    return { reason: `the update's inputs could not be read (${paths.join(', ')})` };
+  let read: ArchiveEntry[];
+  try {
+    read = await unpackEntries(Readable.from(run.stdoutBytes));
+  } catch {
+    return { reason: "the update's inputs could not be read" };
+  }
+  const entries = new Map([
+    ...[...store.entries].map(([path, entry]) => [path, entry] as const),
+    ...read.map((entry) => [`/${entry.name.replace(/\/+$/, '')}`, entry] as const),
+  ]);
+  const hooks = [...entries.keys()].filter((path) => path.startsWith(`${spec.hooks}/`));
+  if (hooks.length > 0) return { reason: `update hooks are there (${hooks.join(', ')})` };
+  const within = [...store.dirs, ...spec.inputs];
+  for (const [path, entry] of entries) {
+    if (entry.type !== 'symlink') continue;
+    const target = posix.resolve(posix.dirname(path), entry.linkTarget ?? '');
+    if (!within.some((dir) => target === dir || target.startsWith(`${dir}/`)))
+      return { reason: `${path} links outside the update's inputs` };
+  }
+  const hash = createHash('sha256');
+  hash.update(`${info.imageId}\0${family.id}\0${update.join('\0')}\0`);
+  for (const path of [...entries.keys()].sort()) hash.update(`${path}\0${entryKey(entries.get(path)!)}\0`);
+  for (const anchor of anchors)
+    hash.update(`${anchor.path}\0${createHash('sha256').update(anchor.content).digest('hex')}\0`);
+  return { key: hash.digest('hex') };
+}
+
+/**
+ * What the leader's update changed (before: the survey's read; after: the bundles' directories
+ * read after it), or the reason it is not plain enough to replicate.
+ */
+export function captureReplica(
+  from: { id: string; name: string },
+  before: StoreRead,
+  after: StoreRead,
+  bundles: { before: readonly BundleSnapshot[]; after: readonly BundleSnapshot[] },
+  anchorPaths: readonly string[],
+  fingerprints: readonly string[],
+): Replica | { reason: string } {
+  for (const [index, bundle] of bundles.after.entries()) {
+    const old = bundles.before[index]!.fingerprints;
+    const expected = [...old, ...fingerprints.filter((fp) => !old.includes(fp))].sort();
+    if (bundle.fingerprints.length !== expected.length || [...bundle.fingerprints].sort().join() !== expected.join())
+      return { reason: `${bundle.path} holds other certificates than before plus the new ones` };
+  }
+  const bundlePaths = new Set(
+    bundles.after.filter((b) => b.content !== undefined).flatMap((b) => [b.path, b.realPath]),
+  );
+  for (const path of before.entries.keys())
+    if (after.dirs.some((dir) => path.startsWith(`${dir}/`)) && !after.entries.has(path))
+      return { reason: `the update removed ${path}` };
+  const writes: FileToWrite[] = [];
+  const toAnchors = new Set<string>();
+  const changed = [...after.entries].filter(([path, entry]) => {
+    const old = before.entries.get(path);
+    return old === undefined || entryKey(old) !== entryKey(entry);
+  });
+  // Links to the anchors first, then hash links to those: nothing else may have changed.
+  for (const [path, entry] of changed)
+    if (entry.type === 'symlink' && anchorPaths.includes(entry.linkTarget ?? '')) {
+      toAnchors.add(posix.basename(path));
+      writes.push({ path, content: '', linkTarget: entry.linkTarget });
+    }
+  for (const [path, entry] of changed) {
+    if (entry.type === 'symlink' && anchorPaths.includes(entry.linkTarget ?? '')) continue;
+    if (
+      entry.type === 'symlink' &&
+      /^[0-9a-f]{8}\.\d+$/.test(posix.basename(path)) &&
+      toAnchors.has(entry.linkTarget ?? '')
+    )
+      writes.push({ path, content: '', linkTarget: entry.linkTarget });
+    else if (entry.type === 'file' && bundlePaths.has(path))
+      writes.push({ path, content: entry.content, mode: entry.mode & 0o7777 });
+    else return { reason: `the update changed ${path}, which replication does not write` };
+  }
+  return { from, writes, after: entryKeys(after) };
+}
+
+/** Where a follower's store after the write differs from the leader's after its update (undefined: nowhere). */
+export function replicaDiffers(replica: Replica, after: StoreRead): string | undefined {
+  const mine = entryKeys(after);
+  for (const [path, key] of replica.after) if (mine.get(path) !== key) return path;
+  for (const path of mine.keys()) if (!replica.after.has(path)) return path;
+  return undefined;
+}
