@@ -2,8 +2,10 @@
  * Benchmark (not a test): patch N containers three ways, side by side in one run, and print
  * the figures. Usage: npm run bench -- [N ...]   (default: 10 50 100)
  *
- *   trustpatch  bin/trustpatch add with before/after checks, N containers picked by label
+ *   trustpatch  bin/trustpatch add with before/after checks, N containers picked by label (the
+ *               update replicated from one container to the others: docs/how-add-works.md)
  *   rerun       the same command again on the now trusted containers
+ *   each        the same add with --no-replicate: the update runs in every container
  *   manual      Docker's recipe in a sequential loop: docker cp, docker exec update, docker exec curl
  *   floor       docker exec of the update command alone in every container (the certificate
  *               copied in first, untimed), at the best of several concurrencies
@@ -123,6 +125,7 @@ async function benchmark(count: number, certPath: string, url: string) {
     `${tag}-patch`,
     async () => [await trustpatchRun(addArgs('patch')), await trustpatchRun(addArgs('patch'))] as const,
   );
+  const each = await withFleet(count, `${tag}-each`, () => trustpatchRun([...addArgs('each'), '--no-replicate']));
   const baseline =
     BASELINE === undefined
       ? undefined
@@ -140,7 +143,7 @@ async function benchmark(count: number, certPath: string, url: string) {
     );
   }
   const floor = floors.reduce((best, f) => (f.ms < best.ms ? f : best));
-  return { count, manual, first, second, floor, baseline };
+  return { count, manual, first, second, each, floor, baseline };
 }
 
 /** Alpine without an update command: trustpatch (archive-only), its rerun, a baseline, and the floor: the bundle written with docker cp. */
@@ -182,11 +185,11 @@ async function benchmarkAlpine(count: number, certPath: string, bundlePath: stri
 }
 
 /** Engine calls a container of a first add and of a rerun: an in-process add on 4 fresh containers, every call counted. */
-async function callCounts(image: Image, certPath: string, url: string): Promise<string> {
+async function callCounts(image: Image, certPath: string, url: string, replicate = true): Promise<string> {
   const [engine] = connectEngines();
   return withFleet(
     4,
-    `${process.pid}-calls-${image}`,
+    `${process.pid}-calls-${image}-${replicate}`,
     async (ids) => {
       const counts: string[] = [];
       for (const title of ['first add', 'rerun']) {
@@ -197,6 +200,7 @@ async function callCounts(image: Image, certPath: string, url: string): Promise<
           checkUrls: [url],
           install: image === 'alpine' ? 'never' : undefined,
           concurrency: 8,
+          replicate,
           client: traced(engine!, calls),
         });
         const kinds = new Map<string, number>();
@@ -209,7 +213,7 @@ async function callCounts(image: Image, certPath: string, url: string): Promise<
             .join(', ')})`,
         );
       }
-      return `engine calls a container, ${image}: ${counts.join('; ')}`;
+      return `engine calls a container, ${image}${replicate ? '' : ' --no-replicate'}: ${counts.join('; ')}`;
     },
     image,
   );
@@ -235,37 +239,37 @@ try {
   );
   await writeFile(alpineBundle, shipped + (await readFile(ca.certPath, 'utf8')));
   const projected: string[] = [];
-  console.log(
-    `debian-curl: N    trustpatch  rerun   manual   floor (best -j)  tp/floor  manual/tp  rerun/tp  CPU a container: tp, rerun, manual, floor  tp CPU/floor CPU  peak RSS  exit${BASELINE ? '  baseline (CPU a container)' : ''}`,
-  );
   const all = counts.length > 0 ? counts : [10, 50, 100];
   for (const count of all) {
     const r = await benchmark(count, ca.certPath, server.url);
     console.log(
-      [
-        ' '.repeat(12),
-        String(r.count).padEnd(4),
-        s(r.first.ms).padEnd(11),
-        s(r.second.ms).padEnd(7),
-        s(r.manual.ms).padEnd(8),
-        `${s(r.floor.ms)} (-j${r.floor.concurrency})`.padEnd(16),
-        `${(r.first.ms / r.floor.ms).toFixed(2)}x`.padEnd(9),
-        `${(r.manual.ms / r.first.ms).toFixed(2)}x`.padEnd(10),
-        `${((100 * r.second.ms) / r.first.ms).toFixed(0)}%`.padEnd(9),
-        [r.first, r.second, r.manual, r.floor]
-          .map((t) => perContainer(t, count))
-          .join(', ')
-          .padEnd(43),
-        `${(r.first.cpuMs / r.floor.cpuMs).toFixed(2)}x`.padEnd(17),
-        `${r.first.value.peakMb.toFixed(0)} MB`.padEnd(9),
-        `${r.first.value.code}/${r.second.value.code}`.padEnd(5),
-        r.baseline ? `${s(r.baseline.ms)} (${perContainer(r.baseline, count)}), exit ${r.baseline.value.code}` : '',
-      ]
-        .join(' ')
-        .trimEnd(),
+      `debian-curl, N = ${count} (floor: the update alone in each container, -j${r.floor.concurrency} the best of ${FLOOR_CONCURRENCY.join(', ')}):`,
     );
+    const row = (way: string, t: Timed<unknown>, extra: string) =>
+      console.log(
+        [
+          `  ${way.padEnd(34)}`,
+          s(t.ms).padEnd(8),
+          `${(t.ms / r.floor.ms).toFixed(2)}x`.padEnd(9),
+          perContainer(t, count).padEnd(9),
+          `${(t.cpuMs / r.floor.cpuMs).toFixed(2)}x`.padEnd(9),
+          extra,
+        ]
+          .join(' ')
+          .trimEnd(),
+      );
+    console.log(
+      `  ${'way'.padEnd(34)} ${'wall'.padEnd(8)} ${'/floor'.padEnd(9)} ${'CPU/ctr'.padEnd(9)} ${'/floor'.padEnd(9)} peak RSS, exit`,
+    );
+    const tp = (t: Timed<{ code: number; peakMb: number }>) => `${t.value.peakMb.toFixed(0)} MB, exit ${t.value.code}`;
+    row('trustpatch add (replicated)', r.first, tp(r.first));
+    row(`rerun, already trusted (${((100 * r.second.ms) / r.first.ms).toFixed(0)}% of add)`, r.second, tp(r.second));
+    row('trustpatch add --no-replicate', r.each, tp(r.each));
+    if (r.baseline) row('baseline build (BENCH_BASELINE)', r.baseline, tp(r.baseline));
+    row(`manual loop (${(r.manual.ms / r.first.ms).toFixed(2)}x add)`, r.manual, '');
+    row('floor', r.floor, '');
     projected.push(
-      `debian-curl N=${count}: ${PROJECTED_CORES.map((cores) => `${cores} cores: trustpatch ${s(r.first.cpuMs / cores)}, floor ${s(r.floor.cpuMs / cores)}`).join('; ')}`,
+      `debian-curl N=${count}: ${PROJECTED_CORES.map((cores) => `${cores} cores: trustpatch ${s(r.first.cpuMs / cores)}, --no-replicate ${s(r.each.cpuMs / cores)}, floor ${s(r.floor.cpuMs / cores)}`).join('; ')}`,
     );
   }
   console.log(
@@ -299,6 +303,7 @@ try {
     );
   }
   console.log(await callCounts('debian-curl', ca.certPath, server.url));
+  console.log(await callCounts('debian-curl', ca.certPath, server.url, false));
   console.log(await callCounts('alpine', ca.certPath, server.url));
   console.log('projection (not measured): wall time if the same CPU work were spread over more cores');
   for (const line of projected) console.log(`  ${line}`);

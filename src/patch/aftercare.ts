@@ -3,7 +3,7 @@ import { errorMessage } from '../errors.js';
 import { restartCures, restartNotes, type GoProbes, type RestartNote } from '../runtimes/restart-needed.js';
 import { hashLinked } from '../system-store/links.js';
 import { readManifest } from '../record/store.js';
-import { findShell } from '../runtimes/scan.js';
+import { findShell, type ScannedProcess } from '../runtimes/scan.js';
 import type { Plan, Survey } from '../plan/plan.js';
 import type { StoreRead } from '../system-store/store-listing.js';
 import type { CertificateToInstall } from '../types.js';
@@ -34,6 +34,8 @@ export interface AftercareOptions {
   store?: StoreRead;
   /** Shared by the containers of one run: see ScanOptions.goBinaries. */
   goBinaries?: GoProbes;
+  /** The processes as read after the write, for the advice without a restart (ScanOptions.scanned). */
+  scanned?: ScannedProcess[];
 }
 
 export async function aftercare(
@@ -72,7 +74,12 @@ export async function aftercare(
         hashLinked: linked,
       });
     } else {
-      draft.restartNeeded = await restartNotes(client, info.id, scan, { caFile: options.caFile, hashLinked: linked });
+      draft.restartNeeded = await restartNotes(
+        client,
+        info.id,
+        { ...scan, scanned: options.scanned },
+        { caFile: options.caFile, hashLinked: linked },
+      );
     }
   } catch (error) {
     draft.warnings.push(

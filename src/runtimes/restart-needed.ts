@@ -40,6 +40,8 @@ export interface ScanOptions {
    * run: a fleet of one image runs the same binaries, so each is read once, not once a container.
    */
   goBinaries?: GoProbes;
+  /** The processes as already read after the write (src/update/update-and-read.ts): no scan of its own then. */
+  scanned?: ScannedProcess[];
 }
 
 /**
@@ -54,7 +56,7 @@ export async function restartNotes(
   scan: ScanOptions,
   paths: TrustPaths,
 ): Promise<RestartNote[]> {
-  const scanned = await scanProcesses(client, id, scan.shell).catch(() => undefined);
+  const scanned = scan.scanned ?? (await scanProcesses(client, id, scan.shell).catch(() => undefined));
   if (scanned === undefined) return topNotes(client, id, paths);
   let head: Promise<string | undefined> | undefined;
   const shared = scan.goBinaries !== undefined && scan.imageId !== undefined && scan.imageId !== '';

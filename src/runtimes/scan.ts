@@ -31,7 +31,8 @@ export interface ScannedProcess {
 }
 
 // POSIX sh with tr and readlink only (coreutils or BusyBox): one exec for every process.
-const SCRIPT = `
+// Exported for the update's exec, which runs it last (src/update/update-and-read.ts).
+export const PROCESS_SCAN = `
 while read -r k v; do [ "$k" = btime ] && echo "btime $v"; done < /proc/stat
 for d in /proc/[0-9]*; do
   p=\${d#/proc/}
@@ -64,14 +65,30 @@ export async function scanProcesses(
   shell: string | undefined,
 ): Promise<ScannedProcess[] | undefined> {
   if (shell === undefined) return undefined;
-  const run = await client.exec(id, [shell, '-c', SCRIPT], { timeoutMs: 20_000, user: '0' });
+  const run = await client.exec(id, [shell, '-c', PROCESS_SCAN], { timeoutMs: 20_000, user: '0' });
   if (run.exitCode !== 0 && run.stdout.trim() === '') return undefined;
   return parseScan(run.stdout);
 }
 
 /** True for the exec that scans /proc (read-only): tests that count what ran leave it out. */
 export function isProcessScan(argv: readonly string[]): boolean {
-  return argv[1] === '-c' && argv[2] === SCRIPT;
+  return argv[1] === '-c' && argv[2] === PROCESS_SCAN;
+}
+
+/** The line after which a script that runs the scan last writes its output (on stderr). */
+export const SCAN_MARKER = 'trustpatch: processes';
+
+/**
+ * Standard error of a script that wrote SCAN_MARKER and then the scan: what came before the
+ * last marker line (the commands' own output), and the processes after it; undefined when
+ * there is no marker line. Only the last counts: a command before it could print one too,
+ * while no line of the scan is ever the marker (each starts with its key).
+ */
+export function splitScan(stderr: string): { before: string; scanned: ScannedProcess[] } | undefined {
+  const lines = stderr.split('\n');
+  const at = lines.lastIndexOf(SCAN_MARKER);
+  if (at < 0) return undefined;
+  return { before: lines.slice(0, at).join('\n'), scanned: parseScan(lines.slice(at + 1).join('\n')) };
 }
 
 export function parseScan(output: string): ScannedProcess[] {

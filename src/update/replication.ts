@@ -39,13 +39,35 @@ export type ReplicaClaim =
 /** Shared by the containers of one run: one leader a key. */
 export class Replicas {
   private readonly held = new Map<string, { leader: string; replica: Promise<Replica | undefined> }>();
+  /** How many containers of each image the run selected; undefined when not known (`--watch`). */
+  private images: Map<string, number> | undefined;
+
+  /** The image ids of the run's containers: an image with one container is not worth the read of its inputs. */
+  expect(imageIds: readonly string[]): void {
+    this.images = new Map();
+    for (const id of imageIds) this.images.set(id, (this.images.get(id) ?? 0) + 1);
+  }
+
+  /** Whether a container of this image may share an update with another of the run. */
+  shared(imageId: string): boolean {
+    return this.images === undefined || (this.images.get(imageId) ?? 0) > 1;
+  }
 
   claim(key: string, container: { name: string }): ReplicaClaim {
     const held = this.held.get(key);
     if (held !== undefined) return { lead: false, ...held };
-    let finish: (replica: Replica | undefined) => void = () => undefined;
-    const replica = new Promise<Replica | undefined>((resolve) => (finish = resolve));
-    this.held.set(key, { leader: container.name, replica });
+    let resolve: (replica: Replica | undefined) => void = () => undefined;
+    const replica = new Promise<Replica | undefined>((done) => (resolve = done));
+    const mine = { leader: container.name, replica };
+    this.held.set(key, mine);
+    let settled = false;
+    const finish = (made: Replica | undefined) => {
+      if (settled) return;
+      settled = true;
+      // A leader without a replica lets the next container to come lead (those waiting run the update themselves).
+      if (made === undefined && this.held.get(key) === mine) this.held.delete(key);
+      resolve(made);
+    };
     return { lead: true, finish };
   }
 }

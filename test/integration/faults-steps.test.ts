@@ -216,6 +216,8 @@ describe('faults between two steps: killed, paused, removed', function () {
         onProgress: client.onProgress,
         concurrency: 2,
         timeoutMs: 120_000,
+        // Each container runs its own update here: the fault is in the victim's.
+        replicate: false,
       });
       assert.deepEqual(client.errors, []);
       const byId = new Map(report.results.map((r) => [r.id, r]));
@@ -227,4 +229,33 @@ describe('faults between two steps: killed, paused, removed', function () {
       assert.equal((await execIn(healthy, ['curl', '-sS', '-o', '/dev/null', fx.server.url])).code, 0);
     });
   }
+
+  it('the leader of a replicated update is removed during it: the others run the update themselves and are patched', async () => {
+    const victim = await startContainer(testImage('debian-curl'));
+    const others = [await startContainer(testImage('debian-curl')), await startContainer(testImage('debian-curl'))];
+    started.push(victim, ...others);
+    const victimName = (await docker(['inspect', '--format', '{{.Name}}', victim])).stdout.trim().replace(/^\//, '');
+    const client = new FaultClient(connectEngines()[0]!).atStep('updating trust store', act('remove', victim), victimName);
+    // One at a time, the victim first: it leads, and the others wait for its update.
+    const report = await runAdd({
+      certificate: fx.ca.certPath,
+      selector: selector([victim, ...others]),
+      client,
+      checkUrls: [fx.server.url],
+      onProgress: client.onProgress,
+      concurrency: 1,
+      timeoutMs: 120_000,
+    });
+    assert.deepEqual(client.errors, []);
+    const byId = new Map(report.results.map((r) => [r.id, r]));
+    assert.match(failed(byId.get(victim)).reason, /^the container was removed during the patch/);
+    // The first of the others then leads: the second may take its update.
+    assert.equal(byId.get(others[0]!)?.replicatedFrom, undefined);
+    for (const id of others) {
+      const result = byId.get(id);
+      assert.equal(result?.status, 'patched', JSON.stringify(result));
+      assert.notEqual(result?.replicatedFrom, victimName, 'not replicated from the removed leader');
+      assert.equal((await execIn(id, ['curl', '-sS', '-o', '/dev/null', fx.server.url])).code, 0);
+    }
+  });
 });

@@ -92,6 +92,16 @@ describe('replication: what a leader update changed, and when it may be written 
     assert.equal(replicaDiffers(replica, mode), `${CERTS}/ca-certificates.crt`);
   });
 
+  it('is worth a key only for an image the run selected more than once (any, before the selection is known)', () => {
+    const replicas = new Replicas();
+    assert.equal(replicas.shared('sha256:a'), true);
+    replicas.expect(['sha256:a', 'sha256:b', 'sha256:a']);
+    assert.deepEqual(
+      ['sha256:a', 'sha256:b', 'sha256:c'].map((id) => replicas.shared(id)),
+      [true, false, false],
+    );
+  });
+
   it('one leader a key: the others get its replica, or undefined when it had none', async () => {
     const replicas = new Replicas();
     const lead = replicas.claim('k', { name: 'web-1' });
@@ -103,6 +113,14 @@ describe('replication: what a leader update changed, and when it may be written 
     assert.equal(follow.leader, 'web-1');
     if (lead.lead) lead.finish(undefined);
     assert.equal(await follow.replica, undefined);
+    // The key is free again: the next container to come leads; once it has a replica, that stays.
+    const next = replicas.claim('k', { name: 'web-4' });
+    assert.ok(next.lead);
+    next.finish({ from: { id: 'c4', name: 'web-4' }, writes: [], after: new Map() });
+    next.finish(undefined);
+    const last = replicas.claim('k', { name: 'web-5' });
+    assert.ok(!last.lead);
+    assert.equal((await last.replica)?.from.name, 'web-4');
   });
 });
 

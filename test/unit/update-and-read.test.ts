@@ -51,6 +51,39 @@ describe('the update with the verification read in one exec', () => {
     assert.deepEqual(container.execs[1], UPDATE);
   });
 
+  it('the /proc scan rides along: processes after the last marker line, the update output before it', async () => {
+    const bytes = await certsTar();
+    // The update itself prints a marker and a fake process: only what follows the script's own marker counts.
+    const stderr = [
+      'Updating certificates in /etc/ssl/certs...',
+      'trustpatch: processes',
+      '@ 666',
+      'trustpatch: processes',
+      'btime 1700000000',
+      '@ 1',
+      'exe /usr/bin/app',
+      'cmd /usr/bin/app serve',
+      '',
+    ].join('\n');
+    const { client } = setup(() => ({ exitCode: 0, stdoutBytes: bytes, stderr }));
+    const after: ReadAfterUpdate = { dirs: ['/etc/ssl/certs'] };
+    const run = await runUpdateAndRead(client, 'c1', UPDATE, { timeoutMs: 5000 }, after);
+    assert.equal(run.stderr, 'Updating certificates in /etc/ssl/certs...\ntrustpatch: processes\n@ 666');
+    assert.deepEqual(
+      after.scanned?.map((p) => [p.pid, p.exe, p.command]),
+      [[1, '/usr/bin/app', '/usr/bin/app serve']],
+    );
+    assert.ok(after.read?.entries.has('/etc/ssl/certs/ca-certificates.crt'));
+  });
+
+  it('a scan that found no process leaves the advice to scan on its own', async () => {
+    const bytes = await certsTar();
+    const { client } = setup(() => ({ exitCode: 0, stdoutBytes: bytes, stderr: 'trustpatch: processes\nbtime 1\n' }));
+    const after: ReadAfterUpdate = { dirs: ['/etc/ssl/certs'] };
+    await runUpdateAndRead(client, 'c1', UPDATE, { timeoutMs: 5000 }, after);
+    assert.equal(after.scanned, undefined);
+  });
+
   it('a tar that failed leaves the read to the verification step', async () => {
     const { client } = setup(() => ({ exitCode: 0, stdoutBytes: Buffer.alloc(0), stderr: 'trustpatch: tar failed\n' }));
     const after: ReadAfterUpdate = { dirs: ['/etc/ssl/certs'] };

@@ -61,6 +61,8 @@ export interface PreparedAdd {
   clients: ContainerClient[];
   /** Patches one container with this run's steps and checks (also what `--watch` uses for each new one). */
   patch: (target: EngineTarget) => Promise<OnEngine<ContainerResult>>;
+  /** The run's replicated updates: told which containers were selected (one of an image replicates nothing). */
+  replicas: Replicas;
 }
 
 /**
@@ -145,7 +147,7 @@ export async function prepareAdd(options: AddOptions): Promise<PreparedAdd> {
     )),
     engine: client.endpoint,
   });
-  return { certificates: loaded.certificates, installed, warnings: loaded.warnings, clients, patch };
+  return { certificates: loaded.certificates, installed, warnings: loaded.warnings, clients, patch, replicas };
 }
 
 /** Selects the containers (none is fine with `allowNoMatch`) and patches them, `concurrency` at once (runOnFleet). */
@@ -156,6 +158,7 @@ export async function patchSelected(
   const report = await runOnFleet<ContainerResult>(options, prepared.patch, notStarted, {
     opened: prepared.clients,
     allowNone: options.allowNoMatch,
+    onTargets: (targets) => prepared.replicas.expect(targets.map((t) => t.info.imageId)),
   });
   return {
     certificates: prepared.certificates,

@@ -90,6 +90,7 @@ export async function aftercareStep(state: PatchState): Promise<void> {
       anchor: certificates.length === 1 && changes.updateCommand !== undefined ? plan.anchors[0]?.path : undefined,
       store: state.storeAfter,
       goBinaries,
+      scanned: state.scanned,
     },
     state.draft,
   );

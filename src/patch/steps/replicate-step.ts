@@ -1,6 +1,7 @@
 import { ensureRunning } from '../../docker/container-state.js';
 import { readStoreFast } from '../../system-store/store-read-exec.js';
 import type { BundleSnapshot } from '../../system-store/bundles.js';
+import { readAndScan, type ReadAfterUpdate } from '../../update/update-and-read.js';
 import { captureReplica, replicaDiffers, replicationKey, type Replica } from '../../update/replication.js';
 import { progress, type PatchState } from './state.js';
 
@@ -14,7 +15,8 @@ export async function replicaToFollow(state: PatchState): Promise<Replica | unde
   const { client, options, replicas } = state.context;
   const { info, plan, survey } = state;
   const update = survey.tools.update;
-  if (replicas === undefined || options.replicate === false || update === undefined) return undefined;
+  if (replicas === undefined || options.replicate === false || update === undefined || !replicas.shared(info.imageId))
+    return undefined;
   // Not where an install runs, a seed goes first, or a write lands on a mount: those differ container by container.
   if (plan.install !== undefined || plan.seedFirst || state.writing.length > 0) return undefined;
   const key = await replicationKey(client, {
@@ -48,7 +50,10 @@ export async function replicateStep(state: PatchState, replica: Replica, dirs: r
   // A rollback reruns the update, which takes away the replicated links as it would its own.
   changes.updateCommand = survey.tools.update;
   await client.putFiles(info.id, [...plan.anchors, ...replica.writes]);
-  const after = await readStoreFast(client, info.id, dirs);
+  // The read back and the restart advice's scan in one exec where a shell and tar are there.
+  const made: ReadAfterUpdate = { dirs: [...dirs] };
+  await readAndScan(client, info.id, made);
+  const after = made.read ?? (await readStoreFast(client, info.id, dirs));
   const differs = replicaDiffers(replica, after);
   if (differs !== undefined) {
     draft.warnings.push(
@@ -58,6 +63,7 @@ export async function replicateStep(state: PatchState, replica: Replica, dirs: r
     return false;
   }
   state.storeAfter = after;
+  state.scanned = made.scanned;
   draft.replicatedFrom = replica.from.name;
   return true;
 }

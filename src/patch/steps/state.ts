@@ -13,6 +13,7 @@ import type { Changes } from '../../undo/rollback.js';
 import type { SeedTexts } from '../../update/seed.js';
 import type { StoreRead } from '../../system-store/store-listing.js';
 import type { Replica, Replicas } from '../../update/replication.js';
+import type { ScannedProcess } from '../../runtimes/scan.js';
 import type {
   CertificateToInstall,
   ContainerResult,
@@ -100,6 +101,8 @@ export interface PatchState extends PatchRun {
   readonly seedTexts: SeedTexts;
   /** The bundles' directories as read after the update: where aftercare looks up its links. */
   storeAfter: StoreRead | undefined;
+  /** The container's processes as read with the bundles' directories after the update (the restart advice). */
+  scanned: ScannedProcess[] | undefined;
   /** Directories the writes create: a removal takes them away again. */
   createdDirs: string[];
   /** What was written to the application stores. */

@@ -65,6 +65,7 @@ export async function surveyStep(run: PatchRun): Promise<PatchState> {
     method: null,
     seedTexts: new Map(),
     storeAfter: undefined,
+    scanned: undefined,
     createdDirs: [],
     app: undefined,
   };

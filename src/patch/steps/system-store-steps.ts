@@ -57,7 +57,7 @@ export async function writeSystemStep(state: PatchState): Promise<void> {
     if (replica !== undefined && (await replicateStep(state, replica, after.dirs))) return;
     const { context, info, survey, changes, draft } = state;
     state.method = await runUpdatePath(context, info, plan, survey, changes, draft.warnings, after);
-    if (state.method === 'update-command') state.storeAfter = after.read;
+    if (state.method === 'update-command') Object.assign(state, { storeAfter: after.read, scanned: after.scanned });
   } else if (plan.installNote !== undefined)
     state.draft.warnings.push(`${plan.installNote}: patched the bundle through the archive API`);
   // The update command turned out unusable (e.g. exec format error): the seed is the patch now.
