@@ -235,7 +235,11 @@ describe('faults between two steps: killed, paused, removed', function () {
     const others = [await startContainer(testImage('debian-curl')), await startContainer(testImage('debian-curl'))];
     started.push(victim, ...others);
     const victimName = (await docker(['inspect', '--format', '{{.Name}}', victim])).stdout.trim().replace(/^\//, '');
-    const client = new FaultClient(connectEngines()[0]!).atStep('updating trust store', act('remove', victim), victimName);
+    const client = new FaultClient(connectEngines()[0]!).atStep(
+      'updating trust store',
+      act('remove', victim),
+      victimName,
+    );
     // One at a time, the victim first: it leads, and the others wait for its update.
     const report = await runAdd({
       certificate: fx.ca.certPath,

@@ -12,6 +12,8 @@ import { ProbeCache } from '../probe-cache.js';
 import { families, generic } from '../../distro/families.js';
 import { findShell } from '../../runtimes/scan.js';
 import type { ContainerInfo } from '../../docker/container-client.js';
+import { inputsOf, type ReplicationInputs } from '../../update/replication.js';
+import type { Family } from '../../distro/family.js';
 import { progress, type PatchRun, type PatchState } from './state.js';
 
 /**
@@ -23,13 +25,17 @@ export async function surveyStep(run: PatchRun): Promise<PatchState> {
   const { info, draft, changes } = run;
   progress(run, 'detecting');
   const execReads = options.dryRun !== true;
+  // The inputs of a replicated update, read by the probe's tar with the store where it may apply.
+  let inputs: ReplicationInputs | undefined;
   const survey = await surveyContainer(client, info, {
     install: options.install,
     checks: options.checkUrls.length > 0,
     detections: run.context.detections,
     execReads,
     // A dry run runs nothing inside the container, not even a read-only probe: stats and archive reads only.
-    preRead: execReads ? (dirs) => prefetchProbes(client, info, dirs) : undefined,
+    preRead: execReads
+      ? (dirs, family) => prefetchProbes(client, info, dirs, (inputs = replicationInputs(run, family)))
+      : undefined,
   });
   draft.family = survey.detection.family.id;
   Object.assign(changes, { bundles: survey.bundles, rm: survey.tools.rm });
@@ -66,6 +72,7 @@ export async function surveyStep(run: PatchRun): Promise<PatchState> {
     seedTexts: new Map(),
     storeAfter: undefined,
     scanned: undefined,
+    inputs,
     createdDirs: [],
     app: undefined,
   };
@@ -95,6 +102,7 @@ async function prefetchProbes(
   client: ContainerClient,
   info: ContainerInfo,
   dirs: readonly string[],
+  inputs: ReplicationInputs | undefined,
 ): Promise<StoreRead | undefined> {
   if (!(client instanceof ProbeCache)) return undefined;
   const shell = await findShell(client, info.id);
@@ -103,8 +111,17 @@ async function prefetchProbes(
     await client.prefetch(info, shell, FAMILY_PROGRAMS);
     return undefined;
   }
-  const tar = await client.prefetchWithTar(info, shell, FAMILY_PROGRAMS, dirs);
+  const tar = await client.prefetchWithTar(info, shell, FAMILY_PROGRAMS, dirs, inputs?.paths);
   if (tar === undefined) return undefined;
+  if (inputs !== undefined && tar !== 'failed') inputs.entries = await inputsOf(tar, inputs.paths);
   // As the separate tar read: an archive not plainly complete, or a tar that failed, is read through the archive API.
   return (tar === 'failed' ? undefined : await storeReadOf(tar, dirs)) ?? readStore(client, info.id, dirs);
+}
+
+/** What a replicated update's key reads besides the store, where this run may replicate the family's update. */
+function replicationInputs(run: PatchRun, family: Family): ReplicationInputs | undefined {
+  const { replicas, options } = run.context;
+  if (family.replication === undefined || replicas === undefined || options.replicate === false) return undefined;
+  if (!replicas.shared(run.info.imageId)) return undefined;
+  return { paths: [...family.replication.inputs, ...family.updateCommands.map((argv) => argv[0]!)] };
 }
