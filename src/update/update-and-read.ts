@@ -60,7 +60,8 @@ export async function runUpdateAndRead(
  */
 export async function readAndScan(client: ContainerClient, id: string, after: ReadAfterUpdate): Promise<void> {
   if (after.dirs.length === 0) return;
-  await scriptRun(client, id, [], after, { user: '0', readsOnly: true, timeoutMs: 60_000 });
+  // Anything that goes wrong leaves the read to be made as without it (store-read-exec.ts), and the scan to the advice.
+  await scriptRun(client, id, [], after, { user: '0', readsOnly: true, timeoutMs: 60_000 }).catch(() => undefined);
 }
 
 /** The script's exec; its read and scan go into `after`. Undefined without a shell and tar. */

@@ -192,7 +192,9 @@ describe('temporary trust: add --for / --until-interrupt, remove --expired (fake
     );
   });
 
-  it('refuses a bad --for, --for with --until-interrupt, and --dry-run with a session, before touching anything', async () => {
+  it('refuses a bad --for, --for with --until-interrupt, and --dry-run with a session, before touching anything', async function () {
+    // Each case starts the CLI: on a loaded 2-core machine that took 8.6 s in all.
+    this.timeout(60_000);
     for (const [args, message] of [
       [['--for', '10'], /--for "10": not a duration; give a number with a unit, like 90s/],
       [['--for', '1m', '--until-interrupt'], /--for and --until-interrupt: give one of them/],

@@ -25,7 +25,8 @@ export async function appStoresStep(state: PatchState): Promise<void> {
 export async function lastAnchorStep(state: PatchState): Promise<void> {
   const { client } = state.context;
   const { info, plan, changes, method, draft } = state;
-  if (method === 'archive-only' && plan.anchors.length > 0) {
+  // (Written with the seed already where a rollback could delete them: src/patch/steps/system-store-steps.ts.)
+  if (method === 'archive-only' && plan.anchors.length > 0 && !changes.anchors.includes(plan.anchors[0]!.path)) {
     await ensureRunning(client, info.id);
     changes.anchors.push(...plan.anchors.map((a) => a.path));
     await client.putFiles(info.id, plan.anchors);

@@ -6,7 +6,7 @@ import { seedBundles } from '../../update/seed.js';
 import { listingOf, listStore, mergeListings, storeDirs, uncoveredDirs } from '../../system-store/store-listing.js';
 import { readStoreFast } from '../../system-store/store-read-exec.js';
 import { runUpdatePath } from '../../update/update-path.js';
-import type { ReadAfterUpdate } from '../../update/update-and-read.js';
+import { readAndScan, type ReadAfterUpdate } from '../../update/update-and-read.js';
 import { leadReplica, replicaToFollow, replicateStep } from './replicate-step.js';
 import { progress, type PatchState } from './state.js';
 
@@ -48,8 +48,8 @@ export async function snapshotStep(state: PatchState): Promise<void> {
 export async function writeSystemStep(state: PatchState): Promise<void> {
   if (state.systemTrusted) return;
   const { plan } = state;
-  if (plan.seedFirst) await seedStep(state);
   state.method = plan.method;
+  if (plan.seedFirst) await seedStep(state);
   if (state.method === 'update-command') {
     // The verification read rides along with the update where a shell and tar are there.
     const after: ReadAfterUpdate = { dirs: bundleDirs(state) };
@@ -72,7 +72,10 @@ async function seedStep(state: PatchState): Promise<void> {
   await ensureRunning(client, info.id);
   // Recorded before writing: a write that fails half-way (a full disk) is undone too.
   changes.seeded = plan.seeds.map((s) => s.realPath);
-  await seedBundles(client, info.id, plan.seeds, state.survey.bundles, certificates, state.seedTexts);
+  // Where the seed is the whole patch and a rollback can delete files, the anchors go in the same archive.
+  const anchors = plan.seedFirst && plan.install === undefined && changes.rm !== undefined ? plan.anchors : [];
+  changes.anchors.push(...anchors.map((a) => a.path));
+  await seedBundles(client, info.id, plan.seeds, state.survey.bundles, certificates, state.seedTexts, anchors);
 }
 
 /** Every bundle holds each certificate exactly once and lost none: else this throws (a rollback follows). */
@@ -82,8 +85,13 @@ export async function verifyStep(state: PatchState): Promise<void> {
   const { info, survey } = state;
   progress(state, 'verifying bundles');
   const paths = survey.bundles.map((b) => b.path);
-  // The bundles' directories, read once (with the update, or now): the bundles to verify and the links the update made.
-  state.storeAfter ??= await readStoreFast(client, info.id, bundleDirs(state));
+  // The bundles' directories, read once (with the update, or now with the restart advice's scan): the bundles to verify and the links the update made.
+  if (state.storeAfter === undefined) {
+    const made: ReadAfterUpdate = { dirs: bundleDirs(state) };
+    await readAndScan(client, info.id, made);
+    state.storeAfter = made.read ?? (await readStoreFast(client, info.id, made.dirs));
+    state.scanned ??= made.scanned;
+  }
   const after = await snapshotBundles(client, info.id, paths, state.storeAfter);
   const problem = verifyBundles(survey.bundles, after, state.fingerprints);
   if (problem) throw new Error(problem);
