@@ -23,7 +23,9 @@
  * calls a container of a first add and a rerun of each image (an in-process add on 4 fresh
  * containers, every call counted). The last lines project the wall times on a host with more
  * cores from the CPU figures (N x CPU a container / cores: a projection, not a measurement).
- * TRUSTPATCH_BENCH_LABEL=key=value adds a label to every container the benchmark starts.
+ * TRUSTPATCH_BENCH_LABEL=key=value adds a label to every container the benchmark starts;
+ * TRUSTPATCH_TEST_ENGINE=docker26 (podman5, podman) runs it on that engine instead of the machine's
+ * Docker 20.10 (set up first with scripts/ensure-trixie-engines.sh docker26 debian-curl alpine).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -32,6 +34,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { BIN } from '../test/support/cli.js';
 import { docker, removeContainers, startContainer, testImage } from '../test/support/containers.js';
+import { engineEnv } from '../test/support/engine.js';
 import { startHttpsServer } from '../test/support/https-server.js';
 import { makeCa, makeServerCert, removeCa } from '../test/support/pki.js';
 import { mapLimit } from '../src/util/pool.js';
@@ -41,6 +44,9 @@ import { machineCpuMs } from './machine-cpu.js';
 import { traced, type Call } from './traced-client.js';
 
 const run = promisify(execFile);
+// TRUSTPATCH_TEST_ENGINE=docker26 (or podman5, podman) benchmarks that engine: the docker CLI,
+// every trustpatch started and the in-process counts all go to it (test/support/engine.ts).
+Object.assign(process.env, engineEnv());
 const UPDATE = '/usr/sbin/update-ca-certificates';
 const BASELINE = process.env.TRUSTPATCH_BENCH_BASELINE || undefined;
 const FLOOR_CONCURRENCY = [4, 8, 16];
