@@ -126,7 +126,7 @@ export class DockerodeClient implements ContainerClient, WithImages {
     });
     const [out, err] = await collected;
     const exitCode = timedOut ? -1 : await exitCodeOf(exec);
-    return { argv, exitCode, stdout: out.toString('utf8'), stdoutBytes: out, stderr: err.toString('utf8'), timedOut };
+    return execResult(argv, exitCode, out, err.toString('utf8'), timedOut);
   }
 
   async stat(id: string, path: string): Promise<PathStat | undefined> {
@@ -185,6 +185,32 @@ export class DockerodeClient implements ContainerClient, WithImages {
     })) as Readable;
     await readStarts(stream, onStart, signal, this.endpoint);
   }
+}
+
+/**
+ * An exec's result whose `stdout` text is decoded from the bytes on first read: an archive a
+ * tar exec wrote (a few hundred KB) is read as bytes only, and decoding it as UTF-8 cost a copy
+ * as large as the archive, for nothing (issue 17: peak memory of `add`).
+ */
+function execResult(
+  argv: readonly string[],
+  exitCode: number,
+  out: Buffer,
+  stderr: string,
+  timedOut: boolean,
+): ExecResult {
+  let text: string | undefined;
+  return {
+    argv,
+    exitCode,
+    get stdout() {
+      text ??= out.toString('utf8');
+      return text;
+    },
+    stdoutBytes: out,
+    stderr,
+    timedOut,
+  };
 }
 
 /** Resolves true when `work` did not finish within `ms` (after calling `onTimeout`). */
