@@ -94,13 +94,18 @@ export interface ReplicationInputs {
 /** The entries of a tar made at `/` that are `paths` or inside them. */
 export async function inputsOf(bytes: Buffer, paths: readonly string[]): Promise<ArchiveEntry[] | undefined> {
   try {
-    return (await unpackEntries(Readable.from(bytes))).filter((entry) => {
-      const path = `/${entry.name.replace(/\/+$/, '')}`;
-      return paths.some((wanted) => path === wanted || path.startsWith(`${wanted}/`));
-    });
+    return inputEntries(await unpackEntries(Readable.from([bytes])), paths);
   } catch {
     return undefined;
   }
+}
+
+/** As inputsOf, from an archive's entries already read. */
+export function inputEntries(archive: readonly ArchiveEntry[], paths: readonly string[]): ArchiveEntry[] {
+  return archive.filter((entry) => {
+    const path = `/${entry.name.replace(/\/+$/, '')}`;
+    return paths.some((wanted) => path === wanted || path.startsWith(`${wanted}/`));
+  });
 }
 
 export interface KeyInputs {

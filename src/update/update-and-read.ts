@@ -87,7 +87,8 @@ async function scriptRun(
   after.scanned = split !== undefined && split.scanned.length > 0 ? split.scanned : undefined;
   if (run.stdoutBytes !== undefined && !stderr.split('\n').includes('trustpatch: tar failed'))
     after.read = await storeReadOf(run.stdoutBytes, after.dirs);
-  return { ...run, stderr };
+  // Not a spread: the archive on stdout is never decoded as text (src/docker/dockerode-client.ts).
+  return { argv: run.argv, exitCode: run.exitCode, stdout: '', stderr, timedOut: run.timedOut };
 }
 
 /** Whether an exec is the update with the read after it (for tests that tell the commands apart). */

@@ -6,13 +6,15 @@ import { systemPaths } from '../../plan/app-plan.js';
 import { allPresent } from '../../system-store/bundles.js';
 import { makePlan, type Plan, type Survey } from '../../plan/plan.js';
 import { fileIn, readStore, type StoreRead } from '../../system-store/store-listing.js';
-import { storeReadOf } from '../../system-store/store-read-exec.js';
+import { storeReadOfEntries } from '../../system-store/store-read-exec.js';
 import { surveyContainer } from '../../system-store/survey.js';
 import { ProbeCache } from '../probe-cache.js';
 import { families, generic } from '../../distro/families.js';
 import { findShell } from '../../runtimes/scan.js';
 import type { ContainerInfo } from '../../docker/container-client.js';
-import { inputsOf, type ReplicationInputs } from '../../update/replication.js';
+import { inputEntries, type ReplicationInputs } from '../../update/replication.js';
+import { unpackEntries } from '../../docker/tar.js';
+import { Readable } from 'node:stream';
 import type { Family } from '../../distro/family.js';
 import { progress, type PatchRun, type PatchState } from './state.js';
 
@@ -113,9 +115,11 @@ async function prefetchProbes(
   }
   const tar = await client.prefetchWithTar(info, shell, FAMILY_PROGRAMS, dirs, inputs?.paths);
   if (tar === undefined) return undefined;
-  if (inputs !== undefined && tar !== 'failed') inputs.entries = await inputsOf(tar, inputs.paths);
+  // The archive is read once, for the store and the inputs of a replicated update.
+  const archive = tar === 'failed' ? undefined : await unpackEntries(Readable.from([tar])).catch(() => undefined);
+  if (inputs !== undefined && archive !== undefined) inputs.entries = inputEntries(archive, inputs.paths);
   // As the separate tar read: an archive not plainly complete, or a tar that failed, is read through the archive API.
-  return (tar === 'failed' ? undefined : await storeReadOf(tar, dirs)) ?? readStore(client, info.id, dirs);
+  return (archive === undefined ? undefined : storeReadOfEntries(archive, dirs)) ?? readStore(client, info.id, dirs);
 }
 
 /** What a replicated update's key reads besides the store, where this run may replicate the family's update. */
