@@ -19,8 +19,8 @@ export async function appStoresStep(state: PatchState): Promise<void> {
 }
 
 /**
- * Without an update command the anchor is written last, once everything else held: with no
- * rm in the container, a rollback could not delete it.
+ * Without an update command and without rm in the container, the anchor is written last, once
+ * everything else held: a rollback could not delete it. (With rm it went with the seed.)
  */
 export async function lastAnchorStep(state: PatchState): Promise<void> {
   const { client } = state.context;
