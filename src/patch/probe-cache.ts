@@ -26,14 +26,12 @@ const PROBE_SCRIPT = `for p; do ${PROBE_ONE}; done`;
 
 /**
  * The same probe, then the container's tar on the trust store directories, in one exec. The
- * argv: the paths, then `:` (never an absolute path), then the directories relative to `/`,
- * then optionally `:` and more paths relative to `/`, read too where they exist (the inputs of
- * a replicated update, src/update/replication.ts).
+ * argv: the paths, then `:` (never an absolute path), then the directories relative to `/`.
  * The answers go to stderr, one line a path, then the tar it ran (the first of TAR_PATHS that
  * is a file, as the separate read picks it) or `-`; the archive alone goes to stdout, so the
  * two cannot mix. tar's own messages, if any, follow the answers on stderr.
  */
-const PROBE_AND_TAR_SCRIPT = `while [ "$#" -gt 0 ] && [ "$1" != : ]; do p=$1; shift; ${PROBE_ONE}; done >&2; shift; i=0; o=0; for a; do [ "$i" -eq 0 ] && set --; i=1; if [ "$a" = : ]; then o=1; elif [ "$o" -eq 0 ] || [ -e "/$a" ]; then set -- "$@" "$a"; fi; done; for t in ${TAR_PATHS.join(' ')}; do if [ -f "$t" ]; then echo "$t" >&2; exec "$t" -c -f - -C / -- "$@"; fi; done; echo - >&2`;
+const PROBE_AND_TAR_SCRIPT = `while [ "$#" -gt 0 ] && [ "$1" != : ]; do p=$1; shift; ${PROBE_ONE}; done >&2; shift; for t in ${TAR_PATHS.join(' ')}; do if [ -f "$t" ]; then echo "$t" >&2; exec "$t" -c -f - -C / -- "$@"; fi; done; echo - >&2`;
 
 /** Whether an exec is the probe of programs, alone or with the store's tar (for tests and profiles that tell it from the patch's commands). */
 export function isProgramProbe(argv: readonly string[]): boolean {
@@ -94,13 +92,11 @@ export class ProbeCache implements ContainerClient {
     shell: string,
     extra: readonly string[],
     dirs: readonly string[],
-    optional: readonly string[] = [],
   ): Promise<ProbedTar> {
     const paths = programPaths(info, [...extra, ...TAR_PATHS]);
-    const more = optional.length > 0 ? [':', ...tarNames(optional)] : [];
     const run = await this.inner.exec(
       info.id,
-      [shell, '-c', PROBE_AND_TAR_SCRIPT, 'sh', ...paths, ':', ...tarNames(dirs), ...more],
+      [shell, '-c', PROBE_AND_TAR_SCRIPT, 'sh', ...paths, ':', ...tarNames(dirs)],
       { user: '0', readsOnly: true },
     );
     const lines = run.stderr.split('\n');

@@ -7,7 +7,6 @@ import type { BundleSnapshot } from './bundles.js';
 import { readStore, storeDirs, type StoreRead } from './store-listing.js';
 import { readStoreFast } from './store-read-exec.js';
 import type { InstallMode } from '../types.js';
-import type { Family } from '../distro/family.js';
 
 /** What was found in a container before anything is changed. */
 export interface Survey {
@@ -40,7 +39,7 @@ export interface SurveyOptions {
    * program probe's exec with the container's tar, src/patch/steps/survey-step.ts): its
    * StoreRead, or undefined to read them as usual.
    */
-  preRead?: (dirs: readonly string[], family: Family) => Promise<StoreRead | undefined>;
+  preRead?: (dirs: readonly string[]) => Promise<StoreRead | undefined>;
 }
 
 /**
@@ -57,7 +56,7 @@ export async function surveyContainer(
   const { family } = detection;
   const dirs = storeDirs(family.anchorDir, family.bundles);
   // Before the tools are probed: the same exec answers their stats.
-  const read = await options.preRead?.(dirs, family);
+  const read = await options.preRead?.(dirs);
   const [tools, store] = await Promise.all([
     probeTools(client, info.id, family, {
       installAlways: options.install === 'always',

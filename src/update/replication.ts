@@ -85,29 +85,6 @@ export function entryKeys(read: StoreRead): Map<string, string> {
   return new Map([...read.entries].map(([path, entry]) => [path, entryKey(entry)]));
 }
 
-/** The paths a replicated update reads besides the store, and their entries once read. */
-export interface ReplicationInputs {
-  paths: string[];
-  entries?: ArchiveEntry[];
-}
-
-/** The entries of a tar made at `/` that are `paths` or inside them. */
-export async function inputsOf(bytes: Buffer, paths: readonly string[]): Promise<ArchiveEntry[] | undefined> {
-  try {
-    return inputEntries(await unpackEntries(Readable.from([bytes])), paths);
-  } catch {
-    return undefined;
-  }
-}
-
-/** As inputsOf, from an archive's entries already read. */
-export function inputEntries(archive: readonly ArchiveEntry[], paths: readonly string[]): ArchiveEntry[] {
-  return archive.filter((entry) => {
-    const path = `/${entry.name.replace(/\/+$/, '')}`;
-    return paths.some((wanted) => path === wanted || path.startsWith(`${wanted}/`));
-  });
-}
-
 export interface KeyInputs {
   info: Pick<ContainerInfo, 'id' | 'imageId'>;
   family: Family;
@@ -116,8 +93,6 @@ export interface KeyInputs {
   store: StoreRead;
   /** The anchors the patch writes. */
   anchors: readonly FileToWrite[];
-  /** The inputs as already read (by the survey's probe): then no exec of its own. */
-  read?: ReplicationInputs;
 }
 
 /**
@@ -132,21 +107,20 @@ export async function replicationKey(
   const spec = family.replication;
   if (spec === undefined) return { reason: `the ${family.id} family's update is not replicated` };
   if (info.imageId === '') return { reason: 'the image is not known' };
-  const known = inputs.read;
-  const paths = known?.paths ?? [...spec.inputs, update[0]!];
-  if (!paths.includes(update[0]!)) return { reason: 'the update command was not read' };
-  let read = known?.entries;
-  if (read === undefined) {
-    const tar = await findTar(client, info.id);
-    if (tar === undefined) return { reason: 'no tar in the container' };
-    const run = await client.exec(info.id, [tar, '-c', '-f', '-', '-C', '/', '--', ...tarNames(paths)], {
-      user: '0',
-      readsOnly: true,
-    });
-    if (run.exitCode !== 0 || run.timedOut || run.stdoutBytes === undefined)
-      return { reason: `the update's inputs could not be read (${paths.join(', ')})` };
-    read = await inputsOf(run.stdoutBytes, paths);
-    if (read === undefined) return { reason: "the update's inputs could not be read" };
+  const tar = await findTar(client, info.id);
+  if (tar === undefined) return { reason: 'no tar in the container' };
+  const paths = [...spec.inputs, update[0]!];
+  const run = await client.exec(info.id, [tar, '-c', '-f', '-', '-C', '/', '--', ...tarNames(paths)], {
+    user: '0',
+    readsOnly: true,
+  });
+  if (run.exitCode !== 0 || run.timedOut || run.stdoutBytes === undefined)
+    return { reason: `the update's inputs could not be read (${paths.join(', ')})` };
+  let read: ArchiveEntry[];
+  try {
+    read = await unpackEntries(Readable.from(run.stdoutBytes));
+  } catch {
+    return { reason: "the update's inputs could not be read" };
   }
   const entries = new Map([
     ...[...store.entries].map(([path, entry]) => [path, entry] as const),
@@ -161,9 +135,8 @@ export async function replicationKey(
     if (!within.some((dir) => target === dir || target.startsWith(`${dir}/`)))
       return { reason: `${path} links outside the update's inputs` };
   }
-  if (!read.some((entry) => `/${entry.name}` === update[0])) return { reason: `${update[0]} was not read` };
   const hash = createHash('sha256');
-  hash.update(`${info.imageId}\0${family.id}\0${update.join('\0')}\0${paths.join('\0')}\0`);
+  hash.update(`${info.imageId}\0${family.id}\0${update.join('\0')}\0`);
   for (const path of [...entries.keys()].sort()) hash.update(`${path}\0${entryKey(entries.get(path)!)}\0`);
   for (const anchor of anchors)
     hash.update(`${anchor.path}\0${createHash('sha256').update(anchor.content).digest('hex')}\0`);

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import type { ExecResult, PathStat } from '../../src/docker/container-client.js';
 import { isProbeWithTar, isProgramProbe, ProbeCache } from '../../src/patch/probe-cache.js';
 import { storeReadOf } from '../../src/system-store/store-read-exec.js';
-import { inputsOf } from '../../src/update/replication.js';
 import { FakeClient, FakeContainer } from '../support/fake-client.js';
 
 /** A FakeClient that counts stats and answers the probe script as a shell would, from its files and links. */
@@ -121,24 +120,6 @@ describe('probe of programs with the store read by tar: one exec', () => {
     assert.equal((await cache.stat('c1', join(dir, 'prog')))?.type, 'file');
     assert.equal(await cache.stat('c1', join(dir, 'none')), undefined);
     assert.equal(client.stats, 0, 'every probed path answered from the one exec');
-  });
-
-  it('under a real sh and tar: the optional paths that exist are read too, those missing are left out', async () => {
-    const client = new LocalExecClient();
-    const container = client.add(new FakeContainer('c1', 'c1'));
-    container.info.env = [];
-    const cache = new ProbeCache(client);
-    const certs = join(dir, 'certs');
-    writeFileSync(join(dir, 'conf'), 'mozilla/A.crt\n');
-    const optional = [join(dir, 'conf'), join(dir, 'missing'), join(dir, 'prog')];
-    const tar = await cache.prefetchWithTar(container.info, '/bin/sh', [], [certs], optional);
-    assert.ok(Buffer.isBuffer(tar), `an archive, not ${String(tar)}`);
-    assert.ok((await storeReadOf(tar, [certs]))?.entries.has(join(certs, 'ca.pem')), 'the store as without them');
-    const inputs = await inputsOf(tar, optional);
-    assert.deepEqual(inputs?.map((e) => [`/${e.name}`, e.content.toString()]).sort(), [
-      [join(dir, 'conf'), 'mozilla/A.crt\n'],
-      [join(dir, 'prog'), 'x'],
-    ]);
   });
 
   it('under a real sh and tar: a missing directory is a failed tar (read through the archive API), the answers kept', async () => {

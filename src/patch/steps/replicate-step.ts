@@ -25,7 +25,6 @@ export async function replicaToFollow(state: PatchState): Promise<Replica | unde
     update,
     store: survey.store,
     anchors: plan.anchors,
-    read: state.inputs?.entries === undefined ? undefined : state.inputs,
   });
   if ('reason' in key) return undefined;
   const claim = replicas.claim(key.key, info);

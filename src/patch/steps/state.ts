@@ -12,7 +12,7 @@ import type { Plan, Survey } from '../../plan/plan.js';
 import type { Changes } from '../../undo/rollback.js';
 import type { SeedTexts } from '../../update/seed.js';
 import type { StoreRead } from '../../system-store/store-listing.js';
-import type { Replica, Replicas, ReplicationInputs } from '../../update/replication.js';
+import type { Replica, Replicas } from '../../update/replication.js';
 import type { ScannedProcess } from '../../runtimes/scan.js';
 import type {
   CertificateToInstall,
@@ -103,8 +103,6 @@ export interface PatchState extends PatchRun {
   storeAfter: StoreRead | undefined;
   /** The container's processes as read with the bundles' directories after the update (the restart advice). */
   scanned: ScannedProcess[] | undefined;
-  /** The inputs of a replicated update as the survey's probe read them (src/update/replication.ts). */
-  inputs: ReplicationInputs | undefined;
   /** Directories the writes create: a removal takes them away again. */
   createdDirs: string[];
   /** What was written to the application stores. */

@@ -6,16 +6,12 @@ import { systemPaths } from '../../plan/app-plan.js';
 import { allPresent } from '../../system-store/bundles.js';
 import { makePlan, type Plan, type Survey } from '../../plan/plan.js';
 import { fileIn, readStore, type StoreRead } from '../../system-store/store-listing.js';
-import { storeReadOfEntries } from '../../system-store/store-read-exec.js';
+import { storeReadOf } from '../../system-store/store-read-exec.js';
 import { surveyContainer } from '../../system-store/survey.js';
 import { ProbeCache } from '../probe-cache.js';
 import { families, generic } from '../../distro/families.js';
 import { findShell } from '../../runtimes/scan.js';
 import type { ContainerInfo } from '../../docker/container-client.js';
-import { inputEntries, type ReplicationInputs } from '../../update/replication.js';
-import { unpackEntries } from '../../docker/tar.js';
-import { Readable } from 'node:stream';
-import type { Family } from '../../distro/family.js';
 import { progress, type PatchRun, type PatchState } from './state.js';
 
 /**
@@ -27,17 +23,13 @@ export async function surveyStep(run: PatchRun): Promise<PatchState> {
   const { info, draft, changes } = run;
   progress(run, 'detecting');
   const execReads = options.dryRun !== true;
-  // The inputs of a replicated update, read by the probe's tar with the store where it may apply.
-  let inputs: ReplicationInputs | undefined;
   const survey = await surveyContainer(client, info, {
     install: options.install,
     checks: options.checkUrls.length > 0,
     detections: run.context.detections,
     execReads,
     // A dry run runs nothing inside the container, not even a read-only probe: stats and archive reads only.
-    preRead: execReads
-      ? (dirs, family) => prefetchProbes(client, info, dirs, (inputs = replicationInputs(run, family)))
-      : undefined,
+    preRead: execReads ? (dirs) => prefetchProbes(client, info, dirs) : undefined,
   });
   draft.family = survey.detection.family.id;
   Object.assign(changes, { bundles: survey.bundles, rm: survey.tools.rm });
@@ -74,7 +66,6 @@ export async function surveyStep(run: PatchRun): Promise<PatchState> {
     seedTexts: new Map(),
     storeAfter: undefined,
     scanned: undefined,
-    inputs,
     createdDirs: [],
     app: undefined,
   };
@@ -104,7 +95,6 @@ async function prefetchProbes(
   client: ContainerClient,
   info: ContainerInfo,
   dirs: readonly string[],
-  inputs: ReplicationInputs | undefined,
 ): Promise<StoreRead | undefined> {
   if (!(client instanceof ProbeCache)) return undefined;
   const shell = await findShell(client, info.id);
@@ -113,19 +103,8 @@ async function prefetchProbes(
     await client.prefetch(info, shell, FAMILY_PROGRAMS);
     return undefined;
   }
-  const tar = await client.prefetchWithTar(info, shell, FAMILY_PROGRAMS, dirs, inputs?.paths);
+  const tar = await client.prefetchWithTar(info, shell, FAMILY_PROGRAMS, dirs);
   if (tar === undefined) return undefined;
-  // The archive is read once, for the store and the inputs of a replicated update.
-  const archive = tar === 'failed' ? undefined : await unpackEntries(Readable.from([tar])).catch(() => undefined);
-  if (inputs !== undefined && archive !== undefined) inputs.entries = inputEntries(archive, inputs.paths);
   // As the separate tar read: an archive not plainly complete, or a tar that failed, is read through the archive API.
-  return (archive === undefined ? undefined : storeReadOfEntries(archive, dirs)) ?? readStore(client, info.id, dirs);
-}
-
-/** What a replicated update's key reads besides the store, where this run may replicate the family's update. */
-function replicationInputs(run: PatchRun, family: Family): ReplicationInputs | undefined {
-  const { replicas, options } = run.context;
-  if (family.replication === undefined || replicas === undefined || options.replicate === false) return undefined;
-  if (!replicas.shared(run.info.imageId)) return undefined;
-  return { paths: [...family.replication.inputs, ...family.updateCommands.map((argv) => argv[0]!)] };
+  return (tar === 'failed' ? undefined : await storeReadOf(tar, dirs)) ?? readStore(client, info.id, dirs);
 }
