@@ -95,18 +95,30 @@ export interface KeyInputs {
   anchors: readonly FileToWrite[];
 }
 
+/** A replication key, and the checks of the inputs that the container leading it runs (followers share its bytes). */
+export interface ReplicationKey {
+  key: string;
+  /** The reason the inputs rule replication out (a hook, a link out of them), or undefined. */
+  check: () => Promise<string | undefined>;
+}
+
 /**
  * The key under which containers share a replica, or the reason this one cannot: reads the
- * family's other inputs with the container's tar (one exec; paths as argv, no shell).
+ * family's other inputs with the container's tar (one exec; paths as argv, no shell). The key
+ * covers the archive's bytes as tar wrote them, so only the container that leads a key parses
+ * them (`check`): the others' inputs are the same bytes, and so pass or fail alike.
  */
 export async function replicationKey(
   client: ContainerClient,
   inputs: KeyInputs,
-): Promise<{ key: string } | { reason: string }> {
+): Promise<ReplicationKey | { reason: string }> {
   const { info, family, update, store, anchors } = inputs;
   const spec = family.replication;
   if (spec === undefined) return { reason: `the ${family.id} family's update is not replicated` };
   if (info.imageId === '') return { reason: 'the image is not known' };
+  const within = [...store.dirs, ...spec.inputs];
+  const out = linkOutside(store.entries, within);
+  if (out !== undefined) return { reason: `${out} links outside the update's inputs` };
   const tar = await findTar(client, info.id);
   if (tar === undefined) return { reason: 'no tar in the container' };
   const paths = [...spec.inputs, update[0]!];
@@ -114,33 +126,39 @@ export async function replicationKey(
     user: '0',
     readsOnly: true,
   });
-  if (run.exitCode !== 0 || run.timedOut || run.stdoutBytes === undefined)
+  const bytes = run.stdoutBytes;
+  if (run.exitCode !== 0 || run.timedOut || bytes === undefined)
     return { reason: `the update's inputs could not be read (${paths.join(', ')})` };
-  let read: ArchiveEntry[];
-  try {
-    read = await unpackEntries(Readable.from(run.stdoutBytes));
-  } catch {
-    return { reason: "the update's inputs could not be read" };
-  }
-  const entries = new Map([
-    ...[...store.entries].map(([path, entry]) => [path, entry] as const),
-    ...read.map((entry) => [`/${entry.name.replace(/\/+$/, '')}`, entry] as const),
-  ]);
-  const hooks = [...entries.keys()].filter((path) => path.startsWith(`${spec.hooks}/`));
-  if (hooks.length > 0) return { reason: `update hooks are there (${hooks.join(', ')})` };
-  const within = [...store.dirs, ...spec.inputs];
+  const hash = createHash('sha256');
+  hash.update(`${info.imageId}\0${family.id}\0${update.join('\0')}\0`);
+  for (const path of [...store.entries.keys()].sort()) hash.update(`${path}\0${entryKey(store.entries.get(path)!)}\0`);
+  hash.update(`${paths.join('\0')}\0${createHash('sha256').update(bytes).digest('hex')}\0`);
+  for (const anchor of anchors)
+    hash.update(`${anchor.path}\0${createHash('sha256').update(anchor.content).digest('hex')}\0`);
+  const check = async (): Promise<string | undefined> => {
+    let read: ArchiveEntry[];
+    try {
+      read = await unpackEntries(Readable.from([bytes]));
+    } catch {
+      return "the update's inputs could not be read";
+    }
+    const entries = new Map(read.map((entry) => [`/${entry.name.replace(/\/+$/, '')}`, entry] as const));
+    const hooks = [...entries.keys()].filter((path) => path.startsWith(`${spec.hooks}/`));
+    if (hooks.length > 0) return `update hooks are there (${hooks.join(', ')})`;
+    const outside = linkOutside(entries, within);
+    return outside === undefined ? undefined : `${outside} links outside the update's inputs`;
+  };
+  return { key: hash.digest('hex'), check };
+}
+
+/** The first link among `entries` whose target (resolved from its directory) is outside `within`. */
+function linkOutside(entries: ReadonlyMap<string, ArchiveEntry>, within: readonly string[]): string | undefined {
   for (const [path, entry] of entries) {
     if (entry.type !== 'symlink') continue;
     const target = posix.resolve(posix.dirname(path), entry.linkTarget ?? '');
-    if (!within.some((dir) => target === dir || target.startsWith(`${dir}/`)))
-      return { reason: `${path} links outside the update's inputs` };
+    if (!within.some((dir) => target === dir || target.startsWith(`${dir}/`))) return path;
   }
-  const hash = createHash('sha256');
-  hash.update(`${info.imageId}\0${family.id}\0${update.join('\0')}\0`);
-  for (const path of [...entries.keys()].sort()) hash.update(`${path}\0${entryKey(entries.get(path)!)}\0`);
-  for (const anchor of anchors)
-    hash.update(`${anchor.path}\0${createHash('sha256').update(anchor.content).digest('hex')}\0`);
-  return { key: hash.digest('hex') };
+  return undefined;
 }
 
 /**

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { ArchiveEntry, ContainerClient, ExecResult, FileToWrite } from '../../src/docker/container-client.js';
 import { debian } from '../../src/distro/families.js';
-import { packFiles } from '../../src/docker/tar.js';
+import { pack } from 'tar-stream';
+import { streamToBuffer } from '../../src/docker/tar.js';
 import type { BundleSnapshot } from '../../src/system-store/bundles.js';
 import type { StoreRead } from '../../src/system-store/store-listing.js';
 import {
@@ -141,7 +142,10 @@ describe('replication keys: the same only for the same image, update and input b
       store: storeRead,
       anchors,
     });
-    return 'key' in found ? found.key : `no: ${found.reason}`;
+    if ('reason' in found) return `no: ${found.reason}`;
+    // The check of the inputs, made by the one that leads a key.
+    const problem = await found.check();
+    return problem === undefined ? found.key : `no (leading): ${problem}`;
   }
 
   it('changes with any input byte, the image, or the store; refuses hooks and links out of the inputs', async () => {
@@ -153,7 +157,9 @@ describe('replication keys: the same only for the same image, update and input b
     const edited = read({ ...Object.fromEntries(before.entries), [`${CERTS}/ca-certificates.crt`]: file('c', 'A') });
     assert.notEqual(await key(inputs, 'sha256:img', edited), base);
     const hook = { path: '/etc/ca-certificates/update.d/jks-keystore', content: '#!/bin/sh\n', mode: 0o755 };
-    assert.match(await key([...inputs, hook]), /^no: update hooks are there/);
+    assert.match(await key([...inputs, hook]), /^no \(leading\): update hooks are there/);
+    const outLink = { path: '/usr/share/ca-certificates/mozilla/Out.crt', content: '', linkTarget: '/opt/out.crt' };
+    assert.match(await key([...inputs, outLink]), /^no \(leading\): .*Out\.crt links outside/);
     const out = read({
       ...Object.fromEntries(before.entries),
       [`${CERTS}/Out.pem`]: link('certs/Out.pem', '/opt/x.pem'),
@@ -174,7 +180,15 @@ function tarClient(files: FileToWrite[]): ContainerClient {
     stat: async (_id: string, path: string) =>
       path === '/bin/tar' ? { name: 'tar', size: 1, type: 'file' } : undefined,
     exec: async (_id: string, argv: readonly string[]): Promise<ExecResult> => {
-      const bytes = await packFiles(files);
+      // As tar writes it: the same files, the same bytes (fixed times).
+      const archive = pack();
+      for (const file of files) {
+        const header = { name: file.path.slice(1), mode: file.mode ?? 0o644, mtime: new Date(0) };
+        if (file.linkTarget !== undefined) archive.entry({ ...header, type: 'symlink', linkname: file.linkTarget });
+        else archive.entry(header, Buffer.from(file.content));
+      }
+      archive.finalize();
+      const bytes = await streamToBuffer(archive);
       return { argv, exitCode: 0, stdout: '', stdoutBytes: bytes, stderr: '', timedOut: false };
     },
   } as unknown as ContainerClient;
