@@ -4,9 +4,9 @@ import { extract, pack } from 'tar-stream';
 import type { ArchiveEntry, FileToWrite } from './container-client.js';
 
 /**
- * Files (and links, where `linkTarget` is set) as a tar archive meant to be extracted at `/`. Only file and link entries are written, never
- * directory entries: the engine then creates missing parents itself and leaves the mode and
- * owner of existing directories alone.
+ * Files (and links, where `linkTarget` is set) as a tar archive meant to be extracted at `/`.
+ * Only file and link entries are written, never directory entries: the engine then creates
+ * missing parents itself and leaves the mode and owner of existing directories alone.
  */
 export async function packFiles(files: readonly FileToWrite[]): Promise<Buffer> {
   const archive = pack();

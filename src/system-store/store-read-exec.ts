@@ -62,11 +62,6 @@ export async function storeReadOf(bytes: Buffer, dirs: readonly string[]): Promi
   } catch {
     return undefined;
   }
-  return storeReadOfEntries(archive, dirs);
-}
-
-/** As storeReadOf, from an archive's entries already read (one read serving several uses). */
-export function storeReadOfEntries(archive: readonly ArchiveEntry[], dirs: readonly string[]): StoreRead | undefined {
   const entries = new Map<string, ArchiveEntry>();
   for (const entry of archive) {
     const path = `/${entry.name}`.replace(/\/+$/, '');

@@ -1,6 +1,6 @@
 import type { ContainerClient, ExecResult } from '../docker/container-client.js';
 import { findShell, PROCESS_SCAN, SCAN_MARKER, splitScan, type ScannedProcess } from '../runtimes/scan.js';
-import { findTar, storeReadOf, tarNames } from '../system-store/store-read-exec.js';
+import { findTar, readStoreFast, storeReadOf, tarNames } from '../system-store/store-read-exec.js';
 import type { StoreRead } from '../system-store/store-listing.js';
 
 /**
@@ -55,13 +55,20 @@ export async function runUpdateAndRead(
 }
 
 /**
- * After a write made through the archive API (a replicated update): the read of `after.dirs`
- * and the scan in one read-only exec. Leaves `after.read` unset when it could not be made.
+ * After a write made through the archive API (a replicated update, an archive-only patch): the
+ * read of `dirs` and the restart advice's scan in one read-only exec where a shell and tar are
+ * there; else (or when that goes wrong) the read as without it (store-read-exec.ts), and no
+ * scan: the advice then scans on its own.
  */
-export async function readAndScan(client: ContainerClient, id: string, after: ReadAfterUpdate): Promise<void> {
-  if (after.dirs.length === 0) return;
-  // Anything that goes wrong leaves the read to be made as without it (store-read-exec.ts), and the scan to the advice.
-  await scriptRun(client, id, [], after, { user: '0', readsOnly: true, timeoutMs: 60_000 }).catch(() => undefined);
+export async function readAndScan(
+  client: ContainerClient,
+  id: string,
+  dirs: readonly string[],
+): Promise<{ read: StoreRead; scanned?: ScannedProcess[] }> {
+  const made: ReadAfterUpdate = { dirs: [...dirs] };
+  if (dirs.length > 0)
+    await scriptRun(client, id, [], made, { user: '0', readsOnly: true, timeoutMs: 60_000 }).catch(() => undefined);
+  return { read: made.read ?? (await readStoreFast(client, id, dirs)), scanned: made.scanned };
 }
 
 /** The script's exec; its read and scan go into `after`. Undefined without a shell and tar. */

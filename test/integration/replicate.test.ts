@@ -27,20 +27,18 @@ describe('replicated updates: a fleet of one image runs the update once, and eac
     const labels = { 'trustpatch.replicate': SESSION_ID };
     for (let i = 0; i < 4; i += 1) same.push(await fx.start(testImage('debian-curl'), { labels }));
     // The same image, other inputs: a local certificate the update has not seen yet, or a hook the update would run.
-    extra = await fx.start(testImage('debian-curl'), { labels });
-    const copied = await execIn(extra, [
-      'sh',
-      '-c',
+    const changed = async (script: string) => {
+      const id = await fx.start(testImage('debian-curl'), { labels });
+      const run = await execIn(id, ['sh', '-c', script]);
+      assert.equal(run.code, 0, run.stderr);
+      return id;
+    };
+    extra = await changed(
       'cp "$(ls /usr/share/ca-certificates/mozilla/*.crt | head -n 1)" /usr/local/share/ca-certificates/extra-local.crt',
-    ]);
-    assert.equal(copied.code, 0, copied.stderr);
-    hooked = await fx.start(testImage('debian-curl'), { labels });
-    const hook = await execIn(hooked, [
-      'sh',
-      '-c',
+    );
+    hooked = await changed(
       'printf "#!/bin/sh\\ncat > /tmp/hook-input\\n" > /etc/ca-certificates/update.d/record && chmod 755 /etc/ca-certificates/update.d/record',
-    ]);
-    assert.equal(hook.code, 0, hook.stderr);
+    );
     control = await fx.start(testImage('debian-curl'));
   });
 

@@ -1,7 +1,6 @@
 import { ensureRunning } from '../../docker/container-state.js';
-import { readStoreFast } from '../../system-store/store-read-exec.js';
 import type { BundleSnapshot } from '../../system-store/bundles.js';
-import { readAndScan, type ReadAfterUpdate } from '../../update/update-and-read.js';
+import { readAndScan } from '../../update/update-and-read.js';
 import { captureReplica, replicaDiffers, replicationKey, type Replica } from '../../update/replication.js';
 import { progress, type PatchState } from './state.js';
 
@@ -53,9 +52,7 @@ export async function replicateStep(state: PatchState, replica: Replica, dirs: r
   changes.updateCommand = survey.tools.update;
   await client.putFiles(info.id, [...plan.anchors, ...replica.writes]);
   // The read back and the restart advice's scan in one exec where a shell and tar are there.
-  const made: ReadAfterUpdate = { dirs: [...dirs] };
-  await readAndScan(client, info.id, made);
-  const after = made.read ?? (await readStoreFast(client, info.id, dirs));
+  const { read: after, scanned } = await readAndScan(client, info.id, dirs);
   const differs = replicaDiffers(replica, after);
   if (differs !== undefined) {
     draft.warnings.push(
@@ -65,7 +62,7 @@ export async function replicateStep(state: PatchState, replica: Replica, dirs: r
     return false;
   }
   state.storeAfter = after;
-  state.scanned = made.scanned;
+  state.scanned = scanned;
   draft.replicatedFrom = replica.from.name;
   return true;
 }

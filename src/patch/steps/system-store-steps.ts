@@ -4,7 +4,6 @@ import { ensureRunning } from '../../docker/container-state.js';
 import { missingDirs } from '../../system-store/created-dirs.js';
 import { seedBundles } from '../../update/seed.js';
 import { listingOf, listStore, mergeListings, storeDirs, uncoveredDirs } from '../../system-store/store-listing.js';
-import { readStoreFast } from '../../system-store/store-read-exec.js';
 import { runUpdatePath } from '../../update/update-path.js';
 import { readAndScan, type ReadAfterUpdate } from '../../update/update-and-read.js';
 import { leadReplica, replicaToFollow, replicateStep } from './replicate-step.js';
@@ -87,9 +86,8 @@ export async function verifyStep(state: PatchState): Promise<void> {
   const paths = survey.bundles.map((b) => b.path);
   // The bundles' directories, read once (with the update, or now with the restart advice's scan): the bundles to verify and the links the update made.
   if (state.storeAfter === undefined) {
-    const made: ReadAfterUpdate = { dirs: bundleDirs(state) };
-    await readAndScan(client, info.id, made);
-    state.storeAfter = made.read ?? (await readStoreFast(client, info.id, made.dirs));
+    const made = await readAndScan(client, info.id, bundleDirs(state));
+    state.storeAfter = made.read;
     state.scanned ??= made.scanned;
   }
   const after = await snapshotBundles(client, info.id, paths, state.storeAfter);
