@@ -1,4 +1,4 @@
-import type { ContainerClient, FileToWrite } from '../docker/container-client.js';
+import type { ContainerClient } from '../docker/container-client.js';
 import type { BundleSnapshot } from '../system-store/bundles.js';
 import { inTrustDir } from '../system-store/trust-dirs.js';
 import type { SeedTarget } from '../plan/plan.js';
@@ -12,7 +12,6 @@ export type SeedTexts = Map<string, Map<string, string>>;
  * before any package manager runs: behind the very proxy whose CA this is, the https
  * repositories are reachable only once the bundle trusts it (alpinelinux/docker-alpine#98).
  * Repositories are never switched to http and verification is never turned off.
- * `alongside` (the anchors, where they can go with it) goes in the same archive.
  * Returns the real paths of the bundles written.
  */
 export async function seedBundles(
@@ -22,7 +21,6 @@ export async function seedBundles(
   snapshots: readonly BundleSnapshot[],
   certificates: readonly CertificateToInstall[],
   texts?: SeedTexts,
-  alongside: readonly FileToWrite[] = [],
 ): Promise<string[]> {
   const files = targets.map((target) => {
     if (!inTrustDir(target.realPath))
@@ -42,6 +40,6 @@ export async function seedBundles(
       mode: 0o644,
     };
   });
-  if (files.length > 0 || alongside.length > 0) await client.putFiles(id, [...files, ...alongside]);
+  if (files.length > 0) await client.putFiles(id, files);
   return files.map((file) => file.path);
 }

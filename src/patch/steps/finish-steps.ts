@@ -19,14 +19,14 @@ export async function appStoresStep(state: PatchState): Promise<void> {
 }
 
 /**
- * Without an update command and without rm in the container, the anchor is written last, once
- * everything else held: a rollback could not delete it. (With rm it went with the seed.)
+ * Without an update command the anchor is written last, once everything else held. A rollback
+ * deletes with the container's rm, which a container that was stopped or paused under the patch
+ * cannot run; a bundle it restores through the archive API, which works on either.
  */
 export async function lastAnchorStep(state: PatchState): Promise<void> {
   const { client } = state.context;
   const { info, plan, changes, method, draft } = state;
-  // (Written with the seed already where a rollback could delete them: src/patch/steps/system-store-steps.ts.)
-  if (method === 'archive-only' && plan.anchors.length > 0 && !changes.anchors.includes(plan.anchors[0]!.path)) {
+  if (method === 'archive-only' && plan.anchors.length > 0) {
     await ensureRunning(client, info.id);
     changes.anchors.push(...plan.anchors.map((a) => a.path));
     await client.putFiles(info.id, plan.anchors);

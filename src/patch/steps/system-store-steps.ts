@@ -71,10 +71,7 @@ async function seedStep(state: PatchState): Promise<void> {
   await ensureRunning(client, info.id);
   // Recorded before writing: a write that fails half-way (a full disk) is undone too.
   changes.seeded = plan.seeds.map((s) => s.realPath);
-  // Where the seed is the whole patch and a rollback can delete files, the anchors go in the same archive.
-  const anchors = plan.seedFirst && plan.install === undefined && changes.rm !== undefined ? plan.anchors : [];
-  changes.anchors.push(...anchors.map((a) => a.path));
-  await seedBundles(client, info.id, plan.seeds, state.survey.bundles, certificates, state.seedTexts, anchors);
+  await seedBundles(client, info.id, plan.seeds, state.survey.bundles, certificates, state.seedTexts);
 }
 
 /** Every bundle holds each certificate exactly once and lost none: else this throws (a rollback follows). */
