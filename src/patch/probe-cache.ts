@@ -29,9 +29,18 @@ const PROBE_SCRIPT = `for p; do ${PROBE_ONE}; done`;
  * argv: the paths, then `:` (never an absolute path), then the directories relative to `/`.
  * The answers go to stderr, one line a path, then the tar it ran (the first of TAR_PATHS that
  * is a file, as the separate read picks it) or `-`; the archive alone goes to stdout, so the
- * two cannot mix. tar's own messages, if any, follow the answers on stderr.
+ * two cannot mix. Where TRUSTPATCH_INPUTS names paths (relative to `/`, set by us in the exec's
+ * environment, never by the container: src/update/replication.ts), the next line is `inputs `
+ * and the SHA-256 of the archive that tar makes of them, taken by the container's sha256sum:
+ * the replication key without sending the archive (where tar fails, `failed` is hashed after
+ * what it wrote, a digest no complete read matches). tar's own messages, if any, follow.
  */
-const PROBE_AND_TAR_SCRIPT = `while [ "$#" -gt 0 ] && [ "$1" != : ]; do p=$1; shift; ${PROBE_ONE}; done >&2; shift; for t in ${TAR_PATHS.join(' ')}; do if [ -f "$t" ]; then echo "$t" >&2; exec "$t" -c -f - -C / -- "$@"; fi; done; echo - >&2`;
+const INPUTS_DIGEST =
+  'if [ -n "$TRUSTPATCH_INPUTS" ]; then set -f; echo "inputs $({ "$t" -c -f - -C / -- $TRUSTPATCH_INPUTS 2>/dev/null || echo failed; } | sha256sum 2>/dev/null)" >&2; set +f; fi; ';
+const PROBE_AND_TAR_SCRIPT = `while [ "$#" -gt 0 ] && [ "$1" != : ]; do p=$1; shift; ${PROBE_ONE}; done >&2; shift; for t in ${TAR_PATHS.join(' ')}; do if [ -f "$t" ]; then echo "$t" >&2; ${INPUTS_DIGEST}exec "$t" -c -f - -C / -- "$@"; fi; done; echo - >&2`;
+
+/** Where a path may go in TRUSTPATCH_INPUTS: our own constants, split by the shell on spaces. */
+const PLAIN_PATH = /^\/[A-Za-z0-9._/-]+$/;
 
 /** Whether an exec is the probe of programs, alone or with the store's tar (for tests and profiles that tell it from the patch's commands). */
 export function isProgramProbe(argv: readonly string[]): boolean {
@@ -49,6 +58,12 @@ export function isProbeWithTar(argv: readonly string[]): boolean {
  * undefined (not read: read as without it).
  */
 export type ProbedTar = Buffer | 'failed' | undefined;
+
+/** What the probe with the store's tar gave: the store's archive, and the SHA-256 of the inputs' archive where asked for and taken. */
+export interface ProbeRead {
+  tar: ProbedTar;
+  inputsSha256?: string;
+}
 
 /**
  * A client for one container's patch that answers the many "is this program there?" stats
@@ -86,35 +101,41 @@ export class ProbeCache implements ContainerClient {
    * (store-read-exec.ts reads them with a tar exec of its own). When the answers are not plainly
    * one a path, the separate probe runs and the store is left to be read as without it; when the
    * tar the script ran is not the one the separate read would run, the store is left too.
+   * `inputs` (absolute paths): the archive tar makes of them is hashed in the container.
    */
   async prefetchWithTar(
     info: Pick<ContainerInfo, 'id' | 'env'>,
     shell: string,
     extra: readonly string[],
     dirs: readonly string[],
-  ): Promise<ProbedTar> {
+    inputs: readonly string[] = [],
+  ): Promise<ProbeRead> {
     const paths = programPaths(info, [...extra, ...TAR_PATHS]);
+    const hashed = inputs.every((path) => PLAIN_PATH.test(path)) ? tarNames(inputs) : [];
     const run = await this.inner.exec(
       info.id,
       [shell, '-c', PROBE_AND_TAR_SCRIPT, 'sh', ...paths, ':', ...tarNames(dirs)],
-      { user: '0', readsOnly: true },
+      // Always set, so that a variable of the container's own environment is never taken for ours.
+      { user: '0', readsOnly: true, env: [`TRUSTPATCH_INPUTS=${hashed.join(' ')}`] },
     );
     const lines = run.stderr.split('\n');
-    // The answers, the tar line, and whatever follows it (tar's messages, or nothing).
+    // The answers, the tar line, and whatever follows it (the inputs' digest, tar's messages, or nothing).
     if (
       run.timedOut ||
       lines.length < paths.length + 2 ||
       !this.learn(paths, lines.slice(0, paths.length + 1), false)
     ) {
       await this.prefetch(info, shell, extra);
-      return undefined;
+      return { tar: undefined };
     }
+    const digest = lines[paths.length + 1]?.match(/^inputs ([0-9a-f]{64}) {2}-$/)?.[1];
+    const inputsSha256 = hashed.length > 0 && lines[paths.length] !== '-' ? digest : undefined;
     // The separate read runs the first of TAR_PATHS that exists (an engine stat); the script, the first that is a file.
     const expected = TAR_PATHS.find((path) => !this.known.has(path) || this.known.get(path) !== undefined);
     const usable = expected !== undefined && (!this.known.has(expected) || this.known.get(expected)?.type === 'file');
-    if (!usable || lines[paths.length] !== expected) return undefined;
-    if (run.exitCode !== 0 || run.stdoutBytes === undefined) return 'failed';
-    return run.stdoutBytes;
+    if (!usable || lines[paths.length] !== expected) return { tar: undefined, inputsSha256 };
+    if (run.exitCode !== 0 || run.stdoutBytes === undefined) return { tar: 'failed', inputsSha256 };
+    return { tar: run.stdoutBytes, inputsSha256 };
   }
 
   /** Caches the answers (one line a path, then `''` when `ended`, else any one line); false, caching nothing, when they are not that. */

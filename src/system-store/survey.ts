@@ -7,6 +7,7 @@ import type { BundleSnapshot } from './bundles.js';
 import { readStore, storeDirs, type StoreRead } from './store-listing.js';
 import { readStoreFast } from './store-read-exec.js';
 import type { InstallMode } from '../types.js';
+import type { Family } from '../distro/family.js';
 
 /** What was found in a container before anything is changed. */
 export interface Survey {
@@ -16,6 +17,20 @@ export interface Survey {
   bundles: BundleSnapshot[];
   /** The anchor directory and the bundles' directories as read before anything changed. */
   store: StoreRead;
+  /** The update's other inputs, hashed in the container before anything changed (src/update/replication.ts). */
+  inputs?: InputsDigest;
+}
+
+/** The SHA-256 of the archive the container's tar made of `paths` (absolute). */
+export interface InputsDigest {
+  paths: readonly string[];
+  sha256: string;
+}
+
+/** What a read made before the survey's own gave: the store directories, and the inputs' digest where taken. */
+export interface PreRead {
+  store?: StoreRead;
+  inputs?: InputsDigest;
 }
 
 /** Real paths of the system bundles that exist: a certifi or keystore leading there follows the system store. */
@@ -37,9 +52,9 @@ export interface SurveyOptions {
   /**
    * A read of the store directories made before the survey's own, once the family is known (the
    * program probe's exec with the container's tar, src/patch/steps/survey-step.ts): its
-   * StoreRead, or undefined to read them as usual.
+   * StoreRead (none: read them as usual), and the digest of the family's update inputs.
    */
-  preRead?: (dirs: readonly string[]) => Promise<StoreRead | undefined>;
+  preRead?: (dirs: readonly string[], family: Family) => Promise<PreRead>;
 }
 
 /**
@@ -56,15 +71,16 @@ export async function surveyContainer(
   const { family } = detection;
   const dirs = storeDirs(family.anchorDir, family.bundles);
   // Before the tools are probed: the same exec answers their stats.
-  const read = await options.preRead?.(dirs);
+  const pre = (await options.preRead?.(dirs, family)) ?? {};
   const [tools, store] = await Promise.all([
     probeTools(client, info.id, family, {
       installAlways: options.install === 'always',
       tlsClients: options.checks !== false,
     }),
-    read ?? (options.execReads === true ? readStoreFast(client, info.id, dirs) : readStore(client, info.id, dirs)),
+    pre.store ?? (options.execReads === true ? readStoreFast(client, info.id, dirs) : readStore(client, info.id, dirs)),
   ]);
-  return { detection, tools, bundles: await snapshotBundles(client, info.id, family.bundles, store), store };
+  const bundles = await snapshotBundles(client, info.id, family.bundles, store);
+  return { detection, tools, bundles, store, ...(pre.inputs === undefined ? {} : { inputs: pre.inputs }) };
 }
 
 function detect(

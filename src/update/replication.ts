@@ -6,6 +6,7 @@ import { unpackEntries } from '../docker/tar.js';
 import type { Family } from '../distro/family.js';
 import type { BundleSnapshot } from '../system-store/bundles.js';
 import type { StoreRead } from '../system-store/store-listing.js';
+import type { InputsDigest } from '../system-store/survey.js';
 import { findTar, tarNames } from '../system-store/store-read-exec.js';
 
 /**
@@ -15,7 +16,7 @@ import { findTar, tarNames } from '../system-store/store-read-exec.js';
  * updates"). Known when: the family declares what its update reads and that it writes only
  * the bundles' directories (Family.replication); the containers share the image, the update
  * command, and the bytes of everything it reads (the anchor and bundles' directories as the
- * survey read them, the family's other inputs read now); no hook can run (the hook directory
+ * survey read them, the family's other inputs as hashed in the survey's probe); no hook can run (the hook directory
  * is empty); no link among the inputs leads outside them. The leader's change must also be
  * plain: the bundles hold exactly the certificates of before plus the new ones, and nothing
  * else changed but links to the anchors and hash links to those. A follower then checks that
@@ -42,7 +43,7 @@ export class Replicas {
   /** How many containers of each image the run selected; undefined when not known (`--watch`). */
   private images: Map<string, number> | undefined;
 
-  /** The image ids of the run's containers: an image with one container is not worth the read of its inputs. */
+  /** The image ids of the run's containers: an image with one container is not worth hashing its inputs. */
   expect(imageIds: readonly string[]): void {
     this.images = new Map();
     for (const id of imageIds) this.images.set(id, (this.images.get(id) ?? 0) + 1);
@@ -91,6 +92,8 @@ export interface KeyInputs {
   update: readonly string[];
   /** The anchor and bundles' directories as the survey read them. */
   store: StoreRead;
+  /** The digest of the family's other inputs, taken in the survey's probe (none: not taken). */
+  digest: InputsDigest | undefined;
   /** The anchors the patch writes. */
   anchors: readonly FileToWrite[];
 }
@@ -103,39 +106,53 @@ export interface ReplicationKey {
 }
 
 /**
- * The key under which containers share a replica, or the reason this one cannot: reads the
- * family's other inputs with the container's tar (one exec; paths as argv, no shell). The key
- * covers the archive's bytes as tar wrote them, so only the container that leads a key parses
- * them (`check`): the others' inputs are the same bytes, and so pass or fail alike.
+ * What the survey's probe hashes for a family whose update is replicated: its declared inputs
+ * and its update programs. The container's tar archives them and its sha256sum hashes the
+ * archive (src/patch/probe-cache.ts), so only 64 hex digits leave each container.
+ */
+export function replicationInputs(family: Family): string[] {
+  if (family.replication === undefined) return [];
+  return [...new Set([...family.replication.inputs, ...family.updateCommands.map((argv) => argv[0]!)])];
+}
+
+/**
+ * The key under which containers share a replica, or the reason this one cannot. The key
+ * covers the SHA-256 of the inputs' archive as the container's tar wrote it (taken in the
+ * survey's probe), so only the container that leads a key reads that archive (`check`, one
+ * exec of the same tar; paths as argv, no shell): its bytes must hash to the same digest, and
+ * then its hooks and links decide for all who share the key, whose bytes are the same.
  */
 export async function replicationKey(
   client: ContainerClient,
   inputs: KeyInputs,
 ): Promise<ReplicationKey | { reason: string }> {
-  const { info, family, update, store, anchors } = inputs;
+  const { info, family, update, store, digest, anchors } = inputs;
   const spec = family.replication;
   if (spec === undefined) return { reason: `the ${family.id} family's update is not replicated` };
   if (info.imageId === '') return { reason: 'the image is not known' };
+  if (digest === undefined) return { reason: "the update's inputs were not hashed (no tar or sha256sum)" };
+  if (!digest.paths.includes(update[0]!)) return { reason: `${update[0]} was not hashed with the inputs` };
   const within = [...store.dirs, ...spec.inputs];
   const out = linkOutside(store.entries, within);
   if (out !== undefined) return { reason: `${out} links outside the update's inputs` };
-  const tar = await findTar(client, info.id);
-  if (tar === undefined) return { reason: 'no tar in the container' };
-  const paths = [...spec.inputs, update[0]!];
-  const run = await client.exec(info.id, [tar, '-c', '-f', '-', '-C', '/', '--', ...tarNames(paths)], {
-    user: '0',
-    readsOnly: true,
-  });
-  const bytes = run.stdoutBytes;
-  if (run.exitCode !== 0 || run.timedOut || bytes === undefined)
-    return { reason: `the update's inputs could not be read (${paths.join(', ')})` };
   const hash = createHash('sha256');
   hash.update(`${info.imageId}\0${family.id}\0${update.join('\0')}\0`);
   for (const path of [...store.entries.keys()].sort()) hash.update(`${path}\0${entryKey(store.entries.get(path)!)}\0`);
-  hash.update(`${paths.join('\0')}\0${createHash('sha256').update(bytes).digest('hex')}\0`);
+  hash.update(`${digest.paths.join('\0')}\0${digest.sha256}\0`);
   for (const anchor of anchors)
     hash.update(`${anchor.path}\0${createHash('sha256').update(anchor.content).digest('hex')}\0`);
   const check = async (): Promise<string | undefined> => {
+    const tar = await findTar(client, info.id);
+    if (tar === undefined) return 'no tar in the container';
+    const run = await client.exec(info.id, [tar, '-c', '-f', '-', '-C', '/', '--', ...tarNames(digest.paths)], {
+      user: '0',
+      readsOnly: true,
+    });
+    const bytes = run.stdoutBytes;
+    if (run.exitCode !== 0 || run.timedOut || bytes === undefined)
+      return `the update's inputs could not be read (${digest.paths.join(', ')})`;
+    if (createHash('sha256').update(bytes).digest('hex') !== digest.sha256)
+      return "the update's inputs read now are not those hashed before";
     let read: ArchiveEntry[];
     try {
       read = await unpackEntries(Readable.from([bytes]));

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExecResult, PathStat } from '../../src/docker/container-client.js';
+import type { ExecOptions, ExecResult, PathStat } from '../../src/docker/container-client.js';
 import { isProbeWithTar, isProgramProbe, ProbeCache } from '../../src/patch/probe-cache.js';
-import { storeReadOf } from '../../src/system-store/store-read-exec.js';
+import { storeReadOf, TAR_PATHS } from '../../src/system-store/store-read-exec.js';
 import { FakeClient, FakeContainer } from '../support/fake-client.js';
 
 /** A FakeClient that counts stats and answers the probe script as a shell would, from its files and links. */
@@ -84,8 +85,11 @@ describe('probe of programs: one exec instead of a stat each', () => {
 
 /** A client whose execs run on this machine, as given (argv, no shell added): the probe's real script under a real sh and tar. */
 class LocalExecClient extends CountingClient {
-  override async exec(_id: string, argv: readonly string[]): Promise<ExecResult> {
-    const run = spawnSync(argv[0]!, argv.slice(1));
+  containerEnv: string[] = [];
+  override async exec(_id: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult> {
+    // The exec's variables over a container environment of `containerEnv`, as the engine sets them.
+    const env = Object.fromEntries([...this.containerEnv, ...(options?.env ?? [])].map((v) => v.split(/=(.*)/s, 2)));
+    const run = spawnSync(argv[0]!, argv.slice(1), { env: { PATH: process.env.PATH, ...env } });
     return {
       argv,
       exitCode: run.status ?? -1,
@@ -96,6 +100,9 @@ class LocalExecClient extends CountingClient {
     };
   }
 }
+
+/** The tar the probe's script runs here: the first of TAR_PATHS that is there. */
+const TAR = TAR_PATHS.find((path) => existsSync(path))!;
 
 describe('probe of programs with the store read by tar: one exec', () => {
   let dir: string;
@@ -113,7 +120,12 @@ describe('probe of programs with the store read by tar: one exec', () => {
     container.info.env = [];
     const cache = new ProbeCache(client);
     const certs = join(dir, 'certs');
-    const tar = await cache.prefetchWithTar(container.info, '/bin/sh', [join(dir, 'prog'), join(dir, 'none')], [certs]);
+    const { tar } = await cache.prefetchWithTar(
+      container.info,
+      '/bin/sh',
+      [join(dir, 'prog'), join(dir, 'none')],
+      [certs],
+    );
     assert.ok(Buffer.isBuffer(tar), `an archive, not ${String(tar)}`);
     const read = await storeReadOf(tar, [certs]);
     assert.equal(read?.entries.get(join(certs, 'ca.pem'))?.content.toString(), 'PEM\n');
@@ -122,12 +134,46 @@ describe('probe of programs with the store read by tar: one exec', () => {
     assert.equal(client.stats, 0, 'every probed path answered from the one exec');
   });
 
+  it('under a real sh, tar and sha256sum: the inputs are hashed in the container, the digest of the archive the same tar makes of them', async () => {
+    const client = new LocalExecClient();
+    const container = client.add(new FakeContainer('c1', 'c1'));
+    container.info.env = [];
+    const cache = new ProbeCache(client);
+    const certs = join(dir, 'certs');
+    const inputs = [join(dir, 'prog'), certs];
+    const probed = await cache.prefetchWithTar(container.info, '/bin/sh', [], [certs], inputs);
+    assert.ok(Buffer.isBuffer(probed.tar));
+    const tar = spawnSync(TAR, ['-c', '-f', '-', '-C', '/', '--', ...inputs.map((p) => p.slice(1))]);
+    assert.equal(tar.status, 0);
+    assert.equal(probed.inputsSha256, createHash('sha256').update(tar.stdout).digest('hex'));
+    // Another byte in an input: another digest.
+    writeFileSync(join(dir, 'prog'), 'y');
+    const changed = await cache.prefetchWithTar(container.info, '/bin/sh', [], [certs], inputs);
+    assert.match(changed.inputsSha256 ?? '', /^[0-9a-f]{64}$/);
+    assert.notEqual(changed.inputsSha256, probed.inputsSha256);
+  });
+
+  it('hashes nothing unless asked: not from a TRUSTPATCH_INPUTS of the container, not a path the shell would split', async () => {
+    const client = new LocalExecClient();
+    client.containerEnv = [`TRUSTPATCH_INPUTS=${dir.slice(1)}/prog`];
+    const container = client.add(new FakeContainer('c1', 'c1'));
+    container.info.env = [];
+    const cache = new ProbeCache(client);
+    const certs = join(dir, 'certs');
+    const plain = await cache.prefetchWithTar(container.info, '/bin/sh', [], [certs]);
+    assert.ok(Buffer.isBuffer(plain.tar), 'the store read as before');
+    assert.equal(plain.inputsSha256, undefined);
+    const spaced = await cache.prefetchWithTar(container.info, '/bin/sh', [], [certs], [`${dir}/a b`]);
+    assert.ok(Buffer.isBuffer(spaced.tar));
+    assert.equal(spaced.inputsSha256, undefined);
+  });
+
   it('under a real sh and tar: a missing directory is a failed tar (read through the archive API), the answers kept', async () => {
     const client = new LocalExecClient();
     const container = client.add(new FakeContainer('c1', 'c1'));
     container.info.env = [];
     const cache = new ProbeCache(client);
-    const tar = await cache.prefetchWithTar(container.info, '/bin/sh', [join(dir, 'prog')], [join(dir, 'gone')]);
+    const { tar } = await cache.prefetchWithTar(container.info, '/bin/sh', [join(dir, 'prog')], [join(dir, 'gone')]);
     assert.equal(tar, 'failed');
     assert.equal((await cache.stat('c1', join(dir, 'prog')))?.type, 'file');
     assert.equal(client.stats, 0);
@@ -140,7 +186,7 @@ describe('probe of programs with the store read by tar: one exec', () => {
       isProbeWithTar(argv)
         ? { exitCode: 0, stderr: 'f\n', stdoutBytes: Buffer.from('junk') }
         : shell(argv, self, options);
-    const tar = await cache.prefetchWithTar(container.info, '/bin/sh', [], ['/etc/ssl/certs']);
+    const { tar } = await cache.prefetchWithTar(container.info, '/bin/sh', [], ['/etc/ssl/certs']);
     assert.equal(tar, undefined);
     assert.deepEqual(
       container.execs.map((argv) => [isProbeWithTar(argv), isProgramProbe(argv)]),
@@ -166,7 +212,7 @@ describe('probe of programs with the store read by tar: one exec', () => {
         stdoutBytes: Buffer.from('x'),
       };
     };
-    assert.equal(await cache.prefetchWithTar(container.info, '/bin/sh', [], ['/etc/ssl/certs']), undefined);
+    assert.equal((await cache.prefetchWithTar(container.info, '/bin/sh', [], ['/etc/ssl/certs'])).tar, undefined);
     assert.equal(container.execs.length, 1);
     assert.equal((await cache.stat('c1', '/bin/tar'))?.type, 'file');
     assert.equal(client.stats, 0);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import type { ArchiveEntry, ContainerClient, ExecResult, FileToWrite } from '../../src/docker/container-client.js';
 import { debian } from '../../src/distro/families.js';
 import { pack } from 'tar-stream';
@@ -14,6 +15,8 @@ import {
 } from '../../src/update/replication.js';
 
 const CERTS = '/etc/ssl/certs';
+const UPDATE = '/usr/sbin/update-ca-certificates';
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const ANCHOR = '/usr/local/share/ca-certificates/Corp-1a2b3c4d.crt';
 const LINK = `${CERTS}/Corp-1a2b3c4d.pem`;
 
@@ -134,12 +137,22 @@ describe('replication keys: the same only for the same image, update and input b
   const store = read(Object.fromEntries(before.entries), [CERTS, '/usr/local/share/ca-certificates']);
   const anchors = [{ path: ANCHOR, content: 'pem' }];
 
-  async function key(files: FileToWrite[], imageId = 'sha256:img', storeRead = store): Promise<string> {
+  const paths = ['/etc/ca-certificates.conf', '/usr/share/ca-certificates', '/etc/ca-certificates/update.d', UPDATE];
+
+  /** The key of a container holding `files`, hashed as the probe's sha256sum would (`hashed`: other files, hashed before). */
+  async function key(
+    files: FileToWrite[],
+    imageId = 'sha256:img',
+    storeRead = store,
+    hashed: FileToWrite[] | 'none' = files,
+  ): Promise<string> {
+    const digest = hashed === 'none' ? undefined : { paths, sha256: sha256(await archiveOf(hashed)) };
     const found = await replicationKey(tarClient(files), {
       info: { id: 'c', imageId },
       family: debian,
-      update: ['/usr/sbin/update-ca-certificates'],
+      update: [UPDATE],
       store: storeRead,
+      digest,
       anchors,
     });
     if ('reason' in found) return `no: ${found.reason}`;
@@ -167,7 +180,29 @@ describe('replication keys: the same only for the same image, update and input b
     assert.match(await key(inputs, 'sha256:img', out), /^no: .*Out\.pem links outside/);
     assert.match(await key(inputs, ''), /^no: the image is not known/);
   });
+
+  it("the leader reads the inputs it leads for: bytes that do not hash to the probe's digest, or no digest, rule it out", async () => {
+    // A hook added between the probe's digest and the leader's read: its followers hashed no hook.
+    const hook = { path: '/etc/ca-certificates/update.d/jks-keystore', content: '#!/bin/sh\n', mode: 0o755 };
+    assert.match(
+      await key([...inputs, hook], 'sha256:img', store, inputs),
+      /^no \(leading\): the update's inputs read now are not those hashed before/,
+    );
+    assert.match(await key(inputs, 'sha256:img', store, 'none'), /^no: the update's inputs were not hashed/);
+  });
 });
+
+/** The archive tar makes of `files`, as the fake container's tar writes it (the same files, the same bytes: fixed times). */
+async function archiveOf(files: FileToWrite[]): Promise<Buffer> {
+  const archive = pack();
+  for (const file of files) {
+    const header = { name: file.path.slice(1), mode: file.mode ?? 0o644, mtime: new Date(0) };
+    if (file.linkTarget !== undefined) archive.entry({ ...header, type: 'symlink', linkname: file.linkTarget });
+    else archive.entry(header, Buffer.from(file.content));
+  }
+  archive.finalize();
+  return streamToBuffer(archive);
+}
 
 function reason(result: Replica | { reason: string }): string {
   return 'reason' in result ? result.reason : 'replicated';
@@ -180,15 +215,7 @@ function tarClient(files: FileToWrite[]): ContainerClient {
     stat: async (_id: string, path: string) =>
       path === '/bin/tar' ? { name: 'tar', size: 1, type: 'file' } : undefined,
     exec: async (_id: string, argv: readonly string[]): Promise<ExecResult> => {
-      // As tar writes it: the same files, the same bytes (fixed times).
-      const archive = pack();
-      for (const file of files) {
-        const header = { name: file.path.slice(1), mode: file.mode ?? 0o644, mtime: new Date(0) };
-        if (file.linkTarget !== undefined) archive.entry({ ...header, type: 'symlink', linkname: file.linkTarget });
-        else archive.entry(header, Buffer.from(file.content));
-      }
-      archive.finalize();
-      const bytes = await streamToBuffer(archive);
+      const bytes = await archiveOf(files);
       return { argv, exitCode: 0, stdout: '', stdoutBytes: bytes, stderr: '', timedOut: false };
     },
   } as unknown as ContainerClient;

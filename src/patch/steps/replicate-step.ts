@@ -23,6 +23,7 @@ export async function replicaToFollow(state: PatchState): Promise<Replica | unde
     family: plan.family,
     update,
     store: survey.store,
+    digest: survey.inputs,
     anchors: plan.anchors,
   });
   if ('reason' in key) return undefined;

@@ -5,13 +5,14 @@ import { STORE_KINDS } from '../../app-stores/types.js';
 import { systemPaths } from '../../plan/app-plan.js';
 import { allPresent } from '../../system-store/bundles.js';
 import { makePlan, type Plan, type Survey } from '../../plan/plan.js';
-import { fileIn, readStore, type StoreRead } from '../../system-store/store-listing.js';
+import { fileIn, readStore } from '../../system-store/store-listing.js';
 import { storeReadOf } from '../../system-store/store-read-exec.js';
-import { surveyContainer } from '../../system-store/survey.js';
+import { surveyContainer, type PreRead } from '../../system-store/survey.js';
 import { ProbeCache } from '../probe-cache.js';
 import { families, generic } from '../../distro/families.js';
 import { findShell } from '../../runtimes/scan.js';
-import type { ContainerInfo } from '../../docker/container-client.js';
+import type { Family } from '../../distro/family.js';
+import { replicationInputs } from '../../update/replication.js';
 import { progress, type PatchRun, type PatchState } from './state.js';
 
 /**
@@ -29,7 +30,7 @@ export async function surveyStep(run: PatchRun): Promise<PatchState> {
     detections: run.context.detections,
     execReads,
     // A dry run runs nothing inside the container, not even a read-only probe: stats and archive reads only.
-    preRead: execReads ? (dirs) => prefetchProbes(client, info, dirs) : undefined,
+    preRead: execReads ? (dirs, family) => prefetchProbes(run, dirs, family) : undefined,
   });
   draft.family = survey.detection.family.id;
   Object.assign(changes, { bundles: survey.bundles, rm: survey.tools.rm });
@@ -88,23 +89,28 @@ const FAMILY_PROGRAMS = [...families, generic].flatMap((family) => [
 
 /**
  * Where the container has a shell, its programs are probed with one exec (src/patch/probe-cache.ts),
- * which also reads the store directories `dirs` with the container's tar where it has one: their
- * StoreRead, or undefined when they are to be read as without it (store-read-exec.ts).
+ * which also reads the store directories `dirs` with the container's tar where it has one (their
+ * StoreRead, or none when they are to be read as without it: store-read-exec.ts) and, where the
+ * update may be replicated, hashes the update's other inputs (src/update/replication.ts).
  */
-async function prefetchProbes(
-  client: ContainerClient,
-  info: ContainerInfo,
-  dirs: readonly string[],
-): Promise<StoreRead | undefined> {
-  if (!(client instanceof ProbeCache)) return undefined;
+async function prefetchProbes(run: PatchRun, dirs: readonly string[], family: Family): Promise<PreRead> {
+  const { client, replicas, options } = run.context;
+  const { info } = run;
+  if (!(client instanceof ProbeCache)) return {};
   const shell = await findShell(client, info.id);
-  if (shell === undefined) return undefined;
+  if (shell === undefined) return {};
   if (dirs.length === 0) {
     await client.prefetch(info, shell, FAMILY_PROGRAMS);
-    return undefined;
+    return {};
   }
-  const tar = await client.prefetchWithTar(info, shell, FAMILY_PROGRAMS, dirs);
-  if (tar === undefined) return undefined;
+  const replicable =
+    family.replication !== undefined && options.replicate !== false && replicas?.shared(info.imageId) === true;
+  const inputs = replicable ? replicationInputs(family) : [];
+  const { tar, inputsSha256 } = await client.prefetchWithTar(info, shell, FAMILY_PROGRAMS, dirs, inputs);
+  const digest = inputsSha256 === undefined ? {} : { inputs: { paths: inputs, sha256: inputsSha256 } };
+  if (tar === undefined) return digest;
   // As the separate tar read: an archive not plainly complete, or a tar that failed, is read through the archive API.
-  return (tar === 'failed' ? undefined : await storeReadOf(tar, dirs)) ?? readStore(client, info.id, dirs);
+  const store =
+    (tar === 'failed' ? undefined : await storeReadOf(tar, dirs)) ?? (await readStore(client, info.id, dirs));
+  return { store, ...digest };
 }
