@@ -1,4 +1,4 @@
-import { PassThrough, type Duplex, type Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { EngineVersion } from './api-version.js';
 import { describe, statusCode } from './engine-errors.js';
@@ -23,7 +23,8 @@ import { readStarts } from './events.js';
 import { parsePathStat } from './path-stat.js';
 import { DockerodeImages } from './dockerode-images.js';
 import type { ImageClient, WithImages } from './image-client.js';
-import { packFiles, streamToBuffer, unpackEntries } from './tar.js';
+import { packFiles, unpackEntries } from './tar.js';
+import { ExecOutput } from './exec-stream.js';
 
 /** ContainerClient over dockerode: absorbs the engine's quirks and returns plain objects. */
 export class DockerodeClient implements ContainerClient, WithImages {
@@ -109,24 +110,20 @@ export class DockerodeClient implements ContainerClient, WithImages {
       stdin: options.stdin !== undefined,
       abortSignal: abort.signal,
     } as Dockerode.ExecStartOptions)) as Duplex;
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    this.docker.modem.demuxStream(stream, stdout, stderr);
-    const collected = Promise.all([streamToBuffer(stdout), streamToBuffer(stderr)]);
+    // Not docker-modem's demuxStream: src/docker/exec-stream.ts says why.
+    const output = new ExecOutput();
+    stream.on('data', (chunk: Buffer) => output.push(chunk));
     const finished = new Promise<void>((resolve, reject) => {
       stream.on('end', resolve).on('close', resolve).on('error', reject);
-    }).finally(() => {
-      stdout.end();
-      stderr.end();
     });
     if (options.stdin !== undefined) stream.end(options.stdin);
     const timedOut = await withTimeout(finished, options.timeoutMs, () => {
       abort.abort();
       stream.destroy();
     });
-    const [out, err] = await collected;
+    const { stdout, stderr } = output.streams();
     const exitCode = timedOut ? -1 : await exitCodeOf(exec);
-    return execResult(argv, exitCode, out, err.toString('utf8'), timedOut);
+    return execResult(argv, exitCode, stdout, stderr.toString('utf8'), timedOut);
   }
 
   async stat(id: string, path: string): Promise<PathStat | undefined> {
