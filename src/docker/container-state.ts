@@ -32,7 +32,10 @@ export async function ensureRunning(client: ContainerClient, id: string): Promis
  * the error (an exec into a stopped container fails with the engine's 409), or the lost engine.
  */
 export async function failureReason(client: ContainerClient, id: string, error: unknown): Promise<string> {
-  const message = errorMessage(error).replace(/^\(HTTP code \d+\) (unexpected - )?/, '');
+  // The engine's own words, without docker-modem's prefix or the space Docker 20.10 leaves at the end.
+  const message = errorMessage(error)
+    .replace(/^\(HTTP code \d+\) (unexpected - )?/, '')
+    .trim();
   if (error instanceof ContainerStateError || error instanceof TimeoutError) return message;
   if (isConnectionDrop(error)) return `lost the connection to the engine at ${client.endpoint} (${message})`;
   try {
