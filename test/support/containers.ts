@@ -73,8 +73,14 @@ export async function execIn(
   argv: string[],
   user = '0',
 ): Promise<{ stdout: string; stderr: string; code: number }> {
-  return docker(['exec', '--user', user, id, ...argv], { allowFailure: true });
+  const run = () => docker(['exec', '--user', user, id, ...argv], { allowFailure: true });
+  const first = await run();
+  // runc's init died before the command ran (seen on Docker 26 under load; "more prominent
+  // when a lot of containers are created in parallel", concourse/concourse#6180): run it again, once.
+  return first.code === 126 && RUNC_INIT_RESET.test(first.stderr) ? run() : first;
 }
+
+const RUNC_INIT_RESET = /OCI runtime exec failed: .*read init-p: connection reset by peer/;
 
 /** Force-removes containers, a few per call: one `docker rm` of hundreds of ids was seen to hang dockerd 20.10. */
 export async function removeContainers(ids: string[], host?: string): Promise<void> {
