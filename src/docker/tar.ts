@@ -66,7 +66,8 @@ export async function unpackEntries(tar: Readable): Promise<ArchiveEntry[]> {
 export async function streamToBuffer(stream: AsyncIterable<unknown>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks);
+  // One chunk (a tar entry read from an archive held whole) is kept as it is: Buffer.concat would copy it.
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
 function toBuffer(content: Buffer | string): Buffer {
