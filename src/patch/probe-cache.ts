@@ -72,8 +72,8 @@ export interface ProbeRead {
  * Docker 20.10 serves each stat as its own request, one exec costs about what a dozen of
  * them do. Only paths asked for by prefetch are answered from it, so the write guard's stats
  * (where a write lands) always go to the engine; links are never answered from it. Any
- * command that may change the container (an exec not marked `readsOnly`, a write, a restart)
- * empties it: after an install, programs are looked for again.
+ * command that may change the container (an exec not marked `readsOnly`, a restart) empties
+ * it: after an install, programs are looked for again. A write forgets the paths it touches.
  */
 export class ProbeCache implements ContainerClient {
   private known = new Map<string, PathStat | undefined>();
@@ -180,7 +180,11 @@ export class ProbeCache implements ContainerClient {
   }
 
   putFiles(id: string, files: readonly FileToWrite[]): Promise<void> {
-    this.known.clear();
+    // A write changes the paths written and the directories the engine creates for them (the
+    // write guard keeps it in the trust directories); what was learnt of other paths stays true.
+    for (const path of [...this.known.keys()])
+      if (files.some((f) => path === f.path || path.startsWith(`${f.path}/`) || f.path.startsWith(`${path}/`)))
+        this.known.delete(path);
     return this.inner.putFiles(id, files);
   }
 

@@ -58,7 +58,7 @@ describe('probe of programs: one exec instead of a stat each', () => {
     assert.equal(client.stats, 2);
   });
 
-  it('forgets everything after a command that may change the container or a write, keeps it after a read', async () => {
+  it('forgets everything after a command that may change the container, keeps it after a read', async () => {
     const { client, container, cache } = setup();
     await cache.prefetch(container.info, '/bin/sh', []);
     await cache.exec('c1', ['/bin/tar', '-c'], { readsOnly: true });
@@ -67,10 +67,26 @@ describe('probe of programs: one exec instead of a stat each', () => {
     await cache.exec('c1', ['/usr/bin/apt-get', 'install']);
     container.write('/usr/bin/wget', 'ELF');
     assert.equal((await cache.stat('c1', '/usr/bin/wget'))?.type, 'file', 'a program an install brought is found');
+  });
+
+  it('after a write, forgets the paths written and those it may have created, and keeps the others', async () => {
+    const { client, container, cache } = setup();
+    container.info.env = ['PATH=/usr/bin:/opt/tools/bin'];
     await cache.prefetch(container.info, '/bin/sh', []);
-    await cache.putFiles('c1', [{ path: '/etc/ssl/certs/x.pem', content: 'x' }]);
-    await cache.stat('c1', '/usr/bin/curl');
-    assert.equal(client.stats, 2);
+    assert.equal(await cache.stat('c1', '/opt/tools/bin/curl'), undefined, 'probed: not there');
+    assert.equal(client.stats, 0);
+    // A write that lands on a probed path, and one that creates a probed directory's parent.
+    await cache.putFiles('c1', [
+      { path: '/etc/ssl/certs/x.pem', content: 'x' },
+      { path: '/opt/tools/bin/curl', content: 'ELF' },
+    ]);
+    assert.equal((await cache.stat('c1', '/usr/bin/curl'))?.type, 'file');
+    assert.equal(client.stats, 0, 'an untouched path is still answered from the probe');
+    assert.equal((await cache.stat('c1', '/opt/tools/bin/curl'))?.type, 'file', 'the written path is asked again');
+    assert.equal(client.stats, 1);
+    await cache.putFiles('c1', [{ path: '/opt/tools/bin/curl/inside', content: 'x' }]);
+    await cache.stat('c1', '/opt/tools/bin/curl');
+    assert.equal(client.stats, 2, 'a path under which a write lands is asked again');
   });
 
   it('an answer it cannot read (too few lines, an unknown letter) leaves every stat to the engine', async () => {
