@@ -60,6 +60,8 @@ export async function runCheck(
         env: run.env,
         stdin: run.stdin,
         timeoutMs: (seconds + 5) * 1000,
+        // A TLS client writes its answer to /dev/null or stdout: the programs found before are still there.
+        readsOnly: true,
       });
       const verdict = verdictOf(candidate, result);
       if (verdict.kind === 'pass') return { url, ok: true, tool: candidate.tool, verifiedBy: 'tls', detail: 'ok' };

@@ -71,12 +71,15 @@ export interface ProbeRead {
  * container's PATH, tar, head) from one exec of the container's shell, made before the survey:
  * Docker 20.10 serves each stat as its own request, one exec costs about what a dozen of
  * them do. Only paths asked for by prefetch are answered from it, so the write guard's stats
- * (where a write lands) always go to the engine; links are never answered from it. Any
+ * (where a write lands) always go to the engine; a link is answered as the engine's stat of
+ * it answered (where it points), asked once. Any
  * command that may change the container (an exec not marked `readsOnly`, a restart) empties
  * it: after an install, programs are looked for again. A write forgets the paths it touches.
  */
 export class ProbeCache implements ContainerClient {
   private known = new Map<string, PathStat | undefined>();
+  /** Probed paths that are links: answered by the engine's stat (which says where they point), then kept like the others. */
+  private links = new Set<string>();
 
   constructor(private readonly inner: ContainerClient) {}
 
@@ -141,15 +144,18 @@ export class ProbeCache implements ContainerClient {
   /** Caches the answers (one line a path, then `''` when `ended`, else any one line); false, caching nothing, when they are not that. */
   private learn(paths: readonly string[], answers: readonly string[], ended: boolean): boolean {
     if (answers.length !== paths.length + 1 || (ended && answers[paths.length] !== '')) return false;
+    const links = new Set<string>();
     const known = new Map<string, PathStat | undefined>();
     for (const [index, path] of paths.entries()) {
       const answer = answers[index];
       const type = answer === 'f' ? 'file' : answer === 'd' ? 'directory' : answer === 'o' ? 'other' : undefined;
       if (type !== undefined) known.set(path, { name: posix.basename(path), size: 0, type });
       else if (answer === '-') known.set(path, undefined);
-      else if (answer !== 'l') return false;
+      else if (answer === 'l') links.add(path);
+      else return false;
     }
     this.known = known;
+    this.links = links;
     return true;
   }
 
@@ -166,13 +172,20 @@ export class ProbeCache implements ContainerClient {
   }
 
   exec(id: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult> {
-    if (options?.readsOnly !== true) this.known.clear();
+    if (options?.readsOnly !== true) this.forget();
     return this.inner.exec(id, argv, options);
   }
 
-  stat(id: string, path: string): Promise<PathStat | undefined> {
-    if (this.known.has(path)) return Promise.resolve(this.known.get(path));
-    return this.inner.stat(id, path);
+  async stat(id: string, path: string): Promise<PathStat | undefined> {
+    if (this.known.has(path)) return this.known.get(path);
+    const answer = await this.inner.stat(id, path);
+    if (this.links.has(path)) this.known.set(path, answer);
+    return answer;
+  }
+
+  private forget(): void {
+    this.known.clear();
+    this.links.clear();
   }
 
   getArchive(id: string, path: string) {
@@ -193,7 +206,7 @@ export class ProbeCache implements ContainerClient {
   }
 
   restart(id: string, timeoutSeconds?: number): Promise<void> {
-    this.known.clear();
+    this.forget();
     return this.inner.restart(id, timeoutSeconds);
   }
 }

@@ -50,12 +50,18 @@ describe('probe of programs: one exec instead of a stat each', () => {
     assert.equal(client.stats, 0, 'no stat reached the engine');
   });
 
-  it('never answers for a link, nor for a path it did not probe (the write guard asks the engine)', async () => {
+  it('answers a link only as the engine did, and never for a path it did not probe (the write guard asks the engine)', async () => {
     const { client, container, cache } = setup();
     await cache.prefetch(container.info, '/bin/sh', []);
     assert.equal((await cache.stat('c1', '/usr/bin/python3'))?.type, 'symlink');
     assert.equal(await cache.stat('c1', '/etc/ssl/certs'), undefined);
     assert.equal(client.stats, 2);
+    assert.equal((await cache.stat('c1', '/usr/bin/python3'))?.type, 'symlink', 'the engine answer, kept');
+    await cache.stat('c1', '/etc/ssl/certs');
+    assert.equal(client.stats, 3, 'the link asked once; the unprobed path every time');
+    await cache.exec('c1', ['/usr/bin/apt-get', 'install']);
+    await cache.stat('c1', '/usr/bin/python3');
+    assert.equal(client.stats, 4, 'a command that may change the container: the link is asked again');
   });
 
   it('forgets everything after a command that may change the container, keeps it after a read', async () => {
