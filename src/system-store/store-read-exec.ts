@@ -31,13 +31,23 @@ async function readByTar(
   tar: string,
   dirs: readonly string[],
 ): Promise<StoreRead | undefined> {
+  const bytes = await tarArchive(client, id, tar, dirs);
+  return bytes === undefined ? undefined : storeReadOf(bytes, dirs);
+}
+
+/** The archive the container's `tar` makes of `paths` (absolute, made at `/`), or undefined where it failed. */
+export async function tarArchive(
+  client: ContainerClient,
+  id: string,
+  tar: string,
+  paths: readonly string[],
+): Promise<Buffer | undefined> {
   // GNU tar and BusyBox's both take -c -f - -C DIR and names after `--`; links are not followed.
-  const run = await client.exec(id, [tar, '-c', '-f', '-', '-C', '/', '--', ...tarNames(dirs)], {
+  const run = await client.exec(id, [tar, '-c', '-f', '-', '-C', '/', '--', ...tarNames(paths)], {
     user: '0',
     readsOnly: true,
   });
-  if (run.exitCode !== 0 || run.timedOut || run.stdoutBytes === undefined) return undefined;
-  return storeReadOf(run.stdoutBytes, dirs);
+  return run.exitCode !== 0 || run.timedOut ? undefined : run.stdoutBytes;
 }
 
 /** `tar` and its argv for the directories (for a script that runs it after another command). */

@@ -7,7 +7,7 @@ import type { Family } from '../distro/family.js';
 import type { BundleSnapshot } from '../system-store/bundles.js';
 import type { StoreRead } from '../system-store/store-listing.js';
 import type { InputsDigest } from '../system-store/survey.js';
-import { findTar, tarNames } from '../system-store/store-read-exec.js';
+import { findTar, tarArchive } from '../system-store/store-read-exec.js';
 
 /**
  * Replication: in a fleet of one image, the update command runs in one container (the leader)
@@ -144,13 +144,8 @@ export async function replicationKey(
   const check = async (): Promise<string | undefined> => {
     const tar = await findTar(client, info.id);
     if (tar === undefined) return 'no tar in the container';
-    const run = await client.exec(info.id, [tar, '-c', '-f', '-', '-C', '/', '--', ...tarNames(digest.paths)], {
-      user: '0',
-      readsOnly: true,
-    });
-    const bytes = run.stdoutBytes;
-    if (run.exitCode !== 0 || run.timedOut || bytes === undefined)
-      return `the update's inputs could not be read (${digest.paths.join(', ')})`;
+    const bytes = await tarArchive(client, info.id, tar, digest.paths);
+    if (bytes === undefined) return `the update's inputs could not be read (${digest.paths.join(', ')})`;
     if (createHash('sha256').update(bytes).digest('hex') !== digest.sha256)
       return "the update's inputs read now are not those hashed before";
     let read: ArchiveEntry[];

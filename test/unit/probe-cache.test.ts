@@ -123,6 +123,14 @@ class LocalExecClient extends CountingClient {
   }
 }
 
+/** A cache over a client that runs each exec with this machine's own sh and tar. */
+function localSetup(): { client: LocalExecClient; container: FakeContainer; cache: ProbeCache } {
+  const client = new LocalExecClient();
+  const container = client.add(new FakeContainer('c1', 'c1'));
+  container.info.env = [];
+  return { client, container, cache: new ProbeCache(client) };
+}
+
 /** The tar the probe's script runs here: the first of TAR_PATHS that is there. */
 const TAR = TAR_PATHS.find((path) => existsSync(path))!;
 
@@ -137,10 +145,7 @@ describe('probe of programs with the store read by tar: one exec', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('under a real sh and tar: the answers on stderr, the archive alone on stdout, read by the strict reader', async () => {
-    const client = new LocalExecClient();
-    const container = client.add(new FakeContainer('c1', 'c1'));
-    container.info.env = [];
-    const cache = new ProbeCache(client);
+    const { client, container, cache } = localSetup();
     const certs = join(dir, 'certs');
     const { tar } = await cache.prefetchWithTar(
       container.info,
@@ -157,10 +162,7 @@ describe('probe of programs with the store read by tar: one exec', () => {
   });
 
   it('under a real sh, tar and sha256sum: the inputs are hashed in the container, the digest of the archive the same tar makes of them', async () => {
-    const client = new LocalExecClient();
-    const container = client.add(new FakeContainer('c1', 'c1'));
-    container.info.env = [];
-    const cache = new ProbeCache(client);
+    const { container, cache } = localSetup();
     const certs = join(dir, 'certs');
     const inputs = [join(dir, 'prog'), certs];
     const probed = await cache.prefetchWithTar(container.info, '/bin/sh', [], [certs], inputs);
@@ -176,11 +178,8 @@ describe('probe of programs with the store read by tar: one exec', () => {
   });
 
   it('hashes nothing unless asked: not from a TRUSTPATCH_INPUTS of the container, not a path the shell would split', async () => {
-    const client = new LocalExecClient();
+    const { client, container, cache } = localSetup();
     client.containerEnv = [`TRUSTPATCH_INPUTS=${dir.slice(1)}/prog`];
-    const container = client.add(new FakeContainer('c1', 'c1'));
-    container.info.env = [];
-    const cache = new ProbeCache(client);
     const certs = join(dir, 'certs');
     const plain = await cache.prefetchWithTar(container.info, '/bin/sh', [], [certs]);
     assert.ok(Buffer.isBuffer(plain.tar), 'the store read as before');
@@ -191,10 +190,7 @@ describe('probe of programs with the store read by tar: one exec', () => {
   });
 
   it('under a real sh and tar: a missing directory is a failed tar (read through the archive API), the answers kept', async () => {
-    const client = new LocalExecClient();
-    const container = client.add(new FakeContainer('c1', 'c1'));
-    container.info.env = [];
-    const cache = new ProbeCache(client);
+    const { client, container, cache } = localSetup();
     const { tar } = await cache.prefetchWithTar(container.info, '/bin/sh', [join(dir, 'prog')], [join(dir, 'gone')]);
     assert.equal(tar, 'failed');
     assert.equal((await cache.stat('c1', join(dir, 'prog')))?.type, 'file');

@@ -4,6 +4,11 @@ import { readAndScan } from '../../update/update-and-read.js';
 import { captureReplica, replicaDiffers, replicationKey, type Replica } from '../../update/replication.js';
 import { progress, type PatchState } from './state.js';
 
+/** Whether a container of this image may share an update with another of the run: replication on, the image selected more than once. */
+export function mayReplicate(context: PatchState['context'], imageId: string): boolean {
+  return context.options.replicate !== false && context.replicas?.shared(imageId) === true;
+}
+
 /**
  * Before the update: whether this container can take the update's output from another of the
  * run with the same image and inputs (src/update/replication.ts). The first with a key leads:
@@ -11,11 +16,10 @@ import { progress, type PatchState } from './state.js';
  * The others wait for that: the replica, or undefined when they run the update themselves.
  */
 export async function replicaToFollow(state: PatchState): Promise<Replica | undefined> {
-  const { client, options, replicas } = state.context;
+  const { client, replicas } = state.context;
   const { info, plan, survey } = state;
   const update = survey.tools.update;
-  if (replicas === undefined || options.replicate === false || update === undefined || !replicas.shared(info.imageId))
-    return undefined;
+  if (replicas === undefined || update === undefined || !mayReplicate(state.context, info.imageId)) return undefined;
   // Not where an install runs, a seed goes first, or a write lands on a mount: those differ container by container.
   if (plan.install !== undefined || plan.seedFirst || state.writing.length > 0) return undefined;
   const key = await replicationKey(client, {

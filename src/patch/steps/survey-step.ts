@@ -13,6 +13,7 @@ import { families, generic } from '../../distro/families.js';
 import { findShell } from '../../runtimes/scan.js';
 import type { Family } from '../../distro/family.js';
 import { replicationInputs } from '../../update/replication.js';
+import { mayReplicate } from './replicate-step.js';
 import { progress, type PatchRun, type PatchState } from './state.js';
 
 /**
@@ -94,7 +95,7 @@ const FAMILY_PROGRAMS = [...families, generic].flatMap((family) => [
  * update may be replicated, hashes the update's other inputs (src/update/replication.ts).
  */
 async function prefetchProbes(run: PatchRun, dirs: readonly string[], family: Family): Promise<PreRead> {
-  const { client, replicas, options } = run.context;
+  const { client } = run.context;
   const { info } = run;
   if (!(client instanceof ProbeCache)) return {};
   const shell = await findShell(client, info.id);
@@ -103,9 +104,7 @@ async function prefetchProbes(run: PatchRun, dirs: readonly string[], family: Fa
     await client.prefetch(info, shell, FAMILY_PROGRAMS);
     return {};
   }
-  const replicable =
-    family.replication !== undefined && options.replicate !== false && replicas?.shared(info.imageId) === true;
-  const inputs = replicable ? replicationInputs(family) : [];
+  const inputs = mayReplicate(run.context, info.imageId) ? replicationInputs(family) : [];
   const { tar, inputsSha256 } = await client.prefetchWithTar(info, shell, FAMILY_PROGRAMS, dirs, inputs);
   const digest = inputsSha256 === undefined ? {} : { inputs: { paths: inputs, sha256: inputsSha256 } };
   if (tar === undefined) return digest;
